@@ -1,0 +1,57 @@
+package et.core;
+
+import et.core.channel.ChannelEnd;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * One bidirectional byte stream inside a session, with its own flow control: a channel whose reader
+ * stalls never delays another channel. Bytes survive reconnects like everything in the session.
+ *
+ * <p>{@link #input()} blocks until bytes arrive and returns -1 once the peer shut its output (or
+ * the session closed in order); it throws when the session ended otherwise. {@link #output()}
+ * blocks while the peer's window is full. Each stream is for one thread at a time.
+ */
+public final class Channel implements Closeable {
+  private final ChannelEnd end;
+
+  Channel(ChannelEnd end) {
+    this.end = end;
+  }
+
+  /** Positive; odd for channels the client opened, even for the server's. */
+  public int id() {
+    return end.id();
+  }
+
+  /** The label given by the side that opened it (at most 256 UTF-8 bytes). */
+  public String label() {
+    return end.label();
+  }
+
+  public InputStream input() {
+    return end.input();
+  }
+
+  public OutputStream output() {
+    return end.output();
+  }
+
+  /** Half-close: the peer reads EOF after what was written. */
+  public void shutdownOutput() throws IOException {
+    end.shutdownOutput();
+  }
+
+  /** Closes both directions; unread bytes are dropped. */
+  @Override
+  public void close() throws IOException {
+    end.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Channel[" + id() + " " + label() + "]";
+  }
+}

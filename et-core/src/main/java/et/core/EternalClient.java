@@ -1,0 +1,39 @@
+package et.core;
+
+import et.core.resume.Dialer;
+import et.core.resume.RefusedException;
+import et.core.resume.ResumableStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+/** Connects to sessions that an {@link EternalServer} made. */
+public final class EternalClient {
+  private EternalClient() {}
+
+  /**
+   * Connects to the session named by {@code credentials}; the first connection is made before this
+   * returns, so an unreachable server or a refusal is reported here. Afterwards the session
+   * reconnects by itself.
+   */
+  public static Session connect(
+      InetSocketAddress server, SessionCredentials credentials, SessionOptions options)
+      throws IOException {
+    return connect(() -> server, credentials, options);
+  }
+
+  /** As above, asking {@code server} for the address before every connection attempt. */
+  public static Session connect(
+      Supplier<InetSocketAddress> server, SessionCredentials credentials, SessionOptions options)
+      throws IOException {
+    ResumableStream stream;
+    try {
+      stream =
+          ResumableStream.connect(
+              credentials.id().bytes(), credentials.secret(), options.liveness(), new Dialer(server));
+    } catch (RefusedException e) {
+      throw new SessionRefusedException(e.getMessage());
+    }
+    return Session.start(credentials, stream, true, options, end -> {});
+  }
+}

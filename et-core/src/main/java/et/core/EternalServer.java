@@ -1,0 +1,182 @@
+package et.core;
+
+import et.core.resume.Handshake;
+import et.core.resume.Refusal;
+import et.core.resume.ResumableStream;
+import et.core.resume.Watchdog;
+import et.core.wire.FrameReader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import org.tinylog.Logger;
+
+/**
+ * Accepts connections for the sessions it made with {@link #newSession()}. Every connection must
+ * authenticate against its session's secret before it may touch that session; failures end only
+ * that connection and are logged with their reason.
+ *
+ * <p>Threads: one virtual thread accepts; each connection handshakes on its own virtual thread and
+ * is then handed to its session.
+ */
+public final class EternalServer implements AutoCloseable {
+  /** Handshakes in progress at once; more are turned away at accept time. */
+  static final int MAX_PENDING_HANDSHAKES = 256;
+  /** Ended session ids remembered to answer "ended" rather than "unknown". */
+  private static final int ENDED_IDS_REMEMBERED = 65_536;
+
+  private final ServerSocket listener;
+  private final SessionOptions options;
+  private final Map<SessionId, Session> sessions = new ConcurrentHashMap<>();
+  private final Set<SessionId> endedIds =
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<SessionId, Boolean> eldest) {
+                  return size() > ENDED_IDS_REMEMBERED;
+                }
+              }));
+  private final Semaphore handshakeSlots = new Semaphore(MAX_PENDING_HANDSHAKES);
+  private final Thread acceptor;
+
+  private EternalServer(ServerSocket listener, SessionOptions options) {
+    this.listener = listener;
+    this.options = options;
+    this.acceptor =
+        Thread.ofVirtual().name("et-server accept :" + listener.getLocalPort()).start(this::acceptLoop);
+  }
+
+  /** Listens on {@code address} (port 0 picks a free one). */
+  public static EternalServer start(InetSocketAddress address, SessionOptions options)
+      throws IOException {
+    ServerSocket listener = new ServerSocket();
+    listener.setReuseAddress(true);
+    listener.bind(address, 1024);
+    return new EternalServer(listener, options);
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Makes a session with fresh credentials; it waits for its client to connect. */
+  public Session newSession() {
+    SessionCredentials credentials = SessionCredentials.generate();
+    ResumableStream stream =
+        ResumableStream.server(credentials.id().bytes(), credentials.secret(), options.liveness());
+    Session session =
+        Session.start(
+            credentials,
+            stream,
+            false,
+            options,
+            end -> {
+              endedIds.add(credentials.id());
+              sessions.remove(credentials.id());
+            });
+    sessions.put(credentials.id(), session);
+    return session;
+  }
+
+  /** Sessions alive now. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      Socket socket;
+      try {
+        socket = listener.accept();
+      } catch (IOException e) {
+        if (!listener.isClosed()) {
+          Logger.warn("accept failed: {}", e.getMessage());
+        }
+        continue;
+      }
+      if (!handshakeSlots.tryAcquire()) {
+        Logger.warn("refused {}: {} handshakes already pending", socket.getRemoteSocketAddress(), MAX_PENDING_HANDSHAKES);
+        closeQuietly(socket);
+        continue;
+      }
+      Thread.ofVirtual()
+          .name("handshake " + socket.getRemoteSocketAddress())
+          .start(
+              () -> {
+                try {
+                  handshake(socket);
+                } finally {
+                  handshakeSlots.release();
+                }
+              });
+    }
+  }
+
+  private void handshake(Socket socket) {
+    String peer = String.valueOf(socket.getRemoteSocketAddress());
+    ScheduledFuture<?> watchdog = Watchdog.closeAfter(socket, options.handshakeTimeout());
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
+      FrameReader reader = new FrameReader(socket.getInputStream());
+      Handshake.Hello hello = Handshake.readHello(socket, reader);
+      SessionId id = SessionId.of(hello.sessionId());
+      Session session = sessions.get(id);
+      if (session == null) {
+        Refusal refusal = endedIds.contains(id) ? Refusal.SESSION_ENDED : Refusal.UNKNOWN_SESSION;
+        Logger.info("refused {} for session {}: {}", peer, shortId(id), refusal.text);
+        Handshake.refuse(socket, refusal);
+        closeQuietly(socket);
+        return;
+      }
+      String name = "connection from " + peer;
+      Handshake.PendingConnection pending =
+          Handshake.challenge(socket, reader, hello, session.credentials().secret(), name);
+      if (!watchdog.cancel(false)) {
+        throw new IOException("handshake took longer than " + options.handshakeTimeout());
+      }
+      session.offer(pending);
+    } catch (IOException e) {
+      Logger.info("handshake from {} failed: {}", peer, e.getMessage());
+      closeQuietly(socket);
+    } finally {
+      watchdog.cancel(false);
+    }
+  }
+
+  private static String shortId(SessionId id) {
+    return id.toString().substring(0, 4);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // the socket is being dropped either way
+    }
+  }
+
+  /** Stops listening and ends every session. */
+  @Override
+  public void close() {
+    try {
+      listener.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+    acceptor.interrupt();
+    for (Session session : List.copyOf(sessions.values())) {
+      session.terminate("server shut down");
+    }
+  }
+}

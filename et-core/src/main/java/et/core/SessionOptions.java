@@ -1,0 +1,55 @@
+package et.core;
+
+import et.core.resume.Liveness;
+import java.time.Duration;
+
+/**
+ * Tunables of a session, the same on both ends.
+ *
+ * @param keepaliveInterval how often each side pings an idle connection (default 1 s)
+ * @param deadAfter a connection silent this long is replaced (default 3 s)
+ * @param handshakeTimeout a connection must authenticate within this (default 5 s)
+ * @param disconnectLimit the session ends after staying disconnected this long (default 24 h)
+ * @param channelWindowBytes bytes one channel may have in flight unread (default 1 MiB)
+ */
+public record SessionOptions(
+    Duration keepaliveInterval,
+    Duration deadAfter,
+    Duration handshakeTimeout,
+    Duration disconnectLimit,
+    int channelWindowBytes) {
+
+  public SessionOptions {
+    new Liveness(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit); // validates
+    if (channelWindowBytes < 16 * 1024 || channelWindowBytes > 64 << 20) {
+      throw new IllegalArgumentException(
+          "channelWindowBytes must be within [16 KiB, 64 MiB]: " + channelWindowBytes);
+    }
+  }
+
+  /** The defaults listed above. */
+  public static SessionOptions defaults() {
+    return new SessionOptions(
+        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofHours(24), 1 << 20);
+  }
+
+  public SessionOptions withKeepalive(Duration interval, Duration deadAfter) {
+    return new SessionOptions(interval, deadAfter, handshakeTimeout, disconnectLimit, channelWindowBytes);
+  }
+
+  public SessionOptions withHandshakeTimeout(Duration timeout) {
+    return new SessionOptions(keepaliveInterval, deadAfter, timeout, disconnectLimit, channelWindowBytes);
+  }
+
+  public SessionOptions withDisconnectLimit(Duration limit) {
+    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, limit, channelWindowBytes);
+  }
+
+  public SessionOptions withChannelWindow(int bytes) {
+    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit, bytes);
+  }
+
+  Liveness liveness() {
+    return new Liveness(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit);
+  }
+}

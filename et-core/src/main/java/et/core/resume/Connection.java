@@ -1,0 +1,99 @@
+package et.core.resume;
+
+import et.core.crypto.SequenceAead;
+import et.core.wire.Frame;
+import et.core.wire.FrameReader;
+import et.core.wire.FrameType;
+import et.core.wire.ProtocolException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+
+/**
+ * One authenticated TCP connection and its connection keys. Control frames are numbered per
+ * connection and direction from 1 (0 sealed the handshake proof), and a control frame that does not
+ * carry the next number is refused, so nothing recorded can be replayed into a live connection.
+ *
+ * <p>Threads: after the handshake, the socket-reader alone reads and the socket-writer alone writes.
+ * {@link #close()} may be called from anywhere, any number of times.
+ */
+public final class Connection implements AutoCloseable {
+  private final Socket socket;
+  private final FrameReader reader;
+  private final OutputStream out;
+  private final SequenceAead sendAead;
+  private final SequenceAead receiveAead;
+  /** The peer's count of our stream frames it holds, stated in the handshake. */
+  private final long peerReceived;
+  private final String name;
+  private long nextControlToSend = 1;
+  private long nextControlToReceive = 1;
+
+  Connection(
+      Socket socket,
+      FrameReader reader,
+      SequenceAead sendAead,
+      SequenceAead receiveAead,
+      long peerReceived,
+      String name)
+      throws IOException {
+    this.socket = socket;
+    this.reader = reader;
+    this.out = socket.getOutputStream();
+    this.sendAead = sendAead;
+    this.receiveAead = receiveAead;
+    this.peerReceived = peerReceived;
+    this.name = name;
+  }
+
+  /** Reads the next frame; blocks. */
+  Frame read() throws IOException {
+    return reader.read();
+  }
+
+  /** Writes one frame. */
+  void write(Frame frame) throws IOException {
+    out.write(frame.wire());
+  }
+
+  /** Seals and writes a control frame carrying one 64-bit value. */
+  void writeControl(FrameType type, long value) throws IOException {
+    byte[] payload = ByteBuffer.allocate(8).putLong(value).array();
+    write(Frame.seal(sendAead, type, 0, nextControlToSend++, payload));
+  }
+
+  /** Opens a control frame from the peer and returns its value. */
+  long openControl(Frame frame) throws ProtocolException {
+    long seq = frame.header().sequence();
+    if (seq != nextControlToReceive) {
+      throw new ProtocolException(
+          frame.type() + " numbered " + seq + ", expected " + nextControlToReceive);
+    }
+    long value = ByteBuffer.wrap(frame.open(receiveAead)).getLong();
+    nextControlToReceive++;
+    return value;
+  }
+
+  Socket socket() {
+    return socket;
+  }
+
+  long peerReceived() {
+    return peerReceived;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing a socket that failed tells us nothing new
+    }
+  }
+}

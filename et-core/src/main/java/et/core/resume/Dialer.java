@@ -1,0 +1,99 @@
+package et.core.resume;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
+import org.tinylog.Logger;
+
+/**
+ * Client side: dials the server and runs the handshake, retrying with capped exponential backoff
+ * (first retry after {@link #FIRST_RETRY}, doubling to {@link #MAX_RETRY}) until it resumes, is
+ * refused, or the disconnect limit passes.
+ */
+public final class Dialer {
+  static final Duration FIRST_RETRY = Duration.ofMillis(50);
+  static final Duration MAX_RETRY = Duration.ofSeconds(1);
+
+  private final Supplier<InetSocketAddress> address;
+
+  /** {@code address} is asked anew before every attempt, so a changed address is followed. */
+  public Dialer(Supplier<InetSocketAddress> address) {
+    this.address = address;
+  }
+
+  /** Dials once and runs the handshake; for the first connection and for each retry. */
+  Connection dialOnce(byte[] sessionId, byte[] secret, long received, Liveness liveness)
+      throws IOException {
+    InetSocketAddress target = address.get();
+    Socket socket = new Socket();
+    ScheduledFuture<?> watchdog = Watchdog.closeAfter(socket, liveness.handshakeTimeout());
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(target, (int) liveness.handshakeTimeout().toMillis());
+      socket.setSoTimeout((int) liveness.handshakeTimeout().toMillis());
+      String name = "connection to " + target;
+      return Handshake.client(socket, sessionId, secret, received, name);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    } finally {
+      watchdog.cancel(false);
+    }
+  }
+
+  /** Connections for one session: {@code first}, then fresh dials. */
+  ConnectionSource source(byte[] sessionId, byte[] secret, Liveness liveness, Connection first) {
+    return new ConnectionSource() {
+      private volatile boolean closed;
+      private volatile Thread dialing;
+      private Connection unused = first;
+
+      @Override
+      public Connection next(long received, Instant giveUpAt)
+          throws IOException, InterruptedException {
+        dialing = Thread.currentThread();
+        if (unused != null) {
+          Connection connection = unused;
+          unused = null;
+          return connection;
+        }
+        Duration backoff = FIRST_RETRY;
+        int attempts = 0;
+        while (true) {
+          if (closed) {
+            throw new StreamExpiredException("session ended while reconnecting");
+          }
+          try {
+            return dialOnce(sessionId, secret, received, liveness);
+          } catch (RefusedException e) {
+            throw e;
+          } catch (IOException e) {
+            attempts++;
+            if (attempts == 1 || attempts % 10 == 0) {
+              Logger.info("reconnect attempt {} failed: {}", attempts, e.toString());
+            }
+          }
+          if (Instant.now().plus(backoff).isAfter(giveUpAt)) {
+            throw new StreamExpiredException(
+                "could not reconnect within the disconnect limit (" + attempts + " attempts)");
+          }
+          Thread.sleep(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
+        }
+      }
+
+      @Override
+      public void close() {
+        closed = true;
+        Thread thread = dialing;
+        if (thread != null) {
+          thread.interrupt();
+        }
+      }
+    };
+  }
+}

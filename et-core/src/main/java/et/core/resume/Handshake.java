@@ -1,0 +1,188 @@
+package et.core.resume;
+
+import et.core.crypto.Direction;
+import et.core.crypto.KeySchedule;
+import et.core.crypto.SequenceAead;
+import et.core.wire.Frame;
+import et.core.wire.FrameReader;
+import et.core.wire.FrameType;
+import et.core.wire.ProtocolException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+
+/**
+ * The four-message handshake that authenticates a connection to a session and states where each
+ * side resumes (see docs/PROTOCOL.md):
+ *
+ * <pre>
+ * client → HELLO(version, session id, client nonce)
+ * server → CHALLENGE(server nonce)            or REFUSE(reason)
+ * client → PROOF(sealed: frames received)     proves the secret against the fresh server nonce
+ * server → RESUME(sealed: frames received)    proves the secret back; sent by the session itself
+ * </pre>
+ *
+ * A recorded PROOF is useless later: it is sealed under a key salted with that connection's server
+ * nonce. Both sides run under a deadline set by the caller.
+ */
+public final class Handshake {
+  public static final int VERSION = 1;
+  public static final int SESSION_ID_BYTES = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private Handshake() {}
+
+  /** The client's side: returns an authenticated connection or throws RefusedException. */
+  public static Connection client(
+      Socket socket, byte[] sessionId, byte[] secret, long received, String name)
+      throws IOException {
+    byte[] clientNonce = randomNonce();
+    FrameReader reader = new FrameReader(socket.getInputStream());
+    byte[] hello =
+        ByteBuffer.allocate(FrameType.HELLO.minBody)
+            .put((byte) VERSION)
+            .put(sessionId)
+            .put(clientNonce)
+            .array();
+    socket.getOutputStream().write(Frame.plain(FrameType.HELLO, hello).wire());
+
+    Frame challenge = readAnswer(reader, FrameType.CHALLENGE);
+    byte[] serverNonce = challenge.body();
+    SequenceAead sendAead =
+        new SequenceAead(
+            KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.CLIENT_TO_SERVER));
+    SequenceAead receiveAead =
+        new SequenceAead(
+            KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.SERVER_TO_CLIENT));
+    socket.getOutputStream().write(Frame.seal(sendAead, FrameType.PROOF, 0, 0, long8(received)).wire());
+
+    Frame resume = readAnswer(reader, FrameType.RESUME);
+    long serverReceived = sealedCount(resume, receiveAead, "server failed to prove the secret");
+    return new Connection(socket, reader, sendAead, receiveAead, serverReceived, name);
+  }
+
+  /** What a server learns from HELLO; the caller looks the session up and answers. */
+  public record Hello(byte[] sessionId, byte[] clientNonce) {}
+
+  /** Reads the client's HELLO; an unsupported version is refused here. */
+  public static Hello readHello(Socket socket, FrameReader reader) throws IOException {
+    Frame frame = reader.read();
+    if (frame.type() != FrameType.HELLO) {
+      throw new ProtocolException("expected HELLO, got " + frame.type());
+    }
+    ByteBuffer body = ByteBuffer.wrap(frame.body());
+    int version = body.get() & 0xff;
+    if (version != VERSION) {
+      refuse(socket, Refusal.UNSUPPORTED_VERSION);
+      throw new ProtocolException("client speaks protocol version " + version);
+    }
+    byte[] sessionId = new byte[SESSION_ID_BYTES];
+    byte[] clientNonce = new byte[KeySchedule.NONCE_BYTES];
+    body.get(sessionId).get(clientNonce);
+    return new Hello(sessionId, clientNonce);
+  }
+
+  /** Sends a refusal; the caller then closes the socket. */
+  public static void refuse(Socket socket, Refusal refusal) throws IOException {
+    byte[] text = refusal.text.getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[1 + text.length];
+    body[0] = (byte) refusal.code;
+    System.arraycopy(text, 0, body, 1, text.length);
+    socket.getOutputStream().write(Frame.plain(FrameType.REFUSE, body).wire());
+  }
+
+  /**
+   * The server's side after a session was found: challenges, checks the proof, and returns a
+   * connection that is authenticated but not yet answered (the session sends RESUME).
+   */
+  public static PendingConnection challenge(
+      Socket socket, FrameReader reader, Hello hello, byte[] secret, String name)
+      throws IOException {
+    byte[] serverNonce = randomNonce();
+    socket.getOutputStream().write(Frame.plain(FrameType.CHALLENGE, serverNonce).wire());
+    SequenceAead receiveAead =
+        new SequenceAead(
+            KeySchedule.connectionKey(
+                secret, hello.clientNonce(), serverNonce, Direction.CLIENT_TO_SERVER));
+    SequenceAead sendAead =
+        new SequenceAead(
+            KeySchedule.connectionKey(
+                secret, hello.clientNonce(), serverNonce, Direction.SERVER_TO_CLIENT));
+    Frame proof = reader.read();
+    if (proof.type() != FrameType.PROOF) {
+      throw new ProtocolException("expected PROOF, got " + proof.type());
+    }
+    long clientReceived = sealedCount(proof, receiveAead, "client failed to prove the secret");
+    return new PendingConnection(socket, reader, sendAead, receiveAead, clientReceived, name);
+  }
+
+  /** An authenticated connection that the session has yet to answer with RESUME. */
+  public record PendingConnection(
+      Socket socket,
+      FrameReader reader,
+      SequenceAead sendAead,
+      SequenceAead receiveAead,
+      long clientReceived,
+      String name) {
+
+    /** Sends RESUME with the server's count and returns the live connection. */
+    Connection resume(long serverReceived) throws IOException {
+      socket.getOutputStream()
+          .write(Frame.seal(sendAead, FrameType.RESUME, 0, 0, long8(serverReceived)).wire());
+      return new Connection(socket, reader, sendAead, receiveAead, clientReceived, name);
+    }
+
+    void close() {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // nothing to tell: the connection was not in use
+      }
+    }
+  }
+
+  private static Frame readAnswer(FrameReader reader, FrameType wanted) throws IOException {
+    Frame frame = reader.read();
+    if (frame.type() == FrameType.REFUSE) {
+      Refusal refusal = Refusal.ofCode(frame.body()[0] & 0xff);
+      if (refusal == null) {
+        throw new ProtocolException("refusal with unknown code " + (frame.body()[0] & 0xff));
+      }
+      throw new RefusedException(refusal);
+    }
+    if (frame.type() != wanted) {
+      throw new ProtocolException("expected " + wanted + ", got " + frame.type());
+    }
+    return frame;
+  }
+
+  private static long sealedCount(Frame frame, SequenceAead aead, String failure)
+      throws ProtocolException {
+    if (frame.header().sequence() != 0 || frame.header().channel() != 0) {
+      throw new ProtocolException(failure + ": " + frame.type() + " not numbered 0");
+    }
+    byte[] plain;
+    try {
+      plain = frame.open(aead);
+    } catch (ProtocolException e) {
+      throw new ProtocolException(failure);
+    }
+    long count = ByteBuffer.wrap(plain).getLong();
+    if (count < 0) {
+      throw new ProtocolException(failure + ": negative count " + count);
+    }
+    return count;
+  }
+
+  private static byte[] long8(long value) {
+    return ByteBuffer.allocate(8).putLong(value).array();
+  }
+
+  private static byte[] randomNonce() {
+    byte[] nonce = new byte[KeySchedule.NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    return nonce;
+  }
+}

@@ -1,0 +1,30 @@
+package et.core.resume;
+
+import java.time.Duration;
+
+/**
+ * Timing of one resumable stream.
+ *
+ * @param keepaliveInterval how often each side pings an otherwise idle connection
+ * @param deadAfter a connection silent this long is declared dead and replaced
+ * @param handshakeTimeout the whole handshake must finish within this
+ * @param disconnectLimit the session ends after staying disconnected this long
+ */
+public record Liveness(
+    Duration keepaliveInterval, Duration deadAfter, Duration handshakeTimeout, Duration disconnectLimit) {
+  public Liveness {
+    if (keepaliveInterval.isNegative() || keepaliveInterval.isZero()) {
+      throw new IllegalArgumentException("keepaliveInterval must be positive: " + keepaliveInterval);
+    }
+    if (deadAfter.compareTo(keepaliveInterval.multipliedBy(2)) < 0) {
+      throw new IllegalArgumentException(
+          "deadAfter " + deadAfter + " must be at least twice keepaliveInterval " + keepaliveInterval);
+    }
+    if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+      throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
+    }
+    if (disconnectLimit.isNegative() || disconnectLimit.isZero()) {
+      throw new IllegalArgumentException("disconnectLimit must be positive: " + disconnectLimit);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package et.core.resume;
+
+import et.core.crypto.Direction;
+import et.core.crypto.KeySchedule;
+import et.core.crypto.SequenceAead;
+import et.core.wire.FrameType;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.tinylog.Logger;
+
+/**
+ * A lossless, ordered, encrypted frame stream that outlives its TCP connections. Owns the backed
+ * writer and reader; {@link #run()} takes one connection after another from its source, resumes
+ * each where the peer left off, and runs it until it dies.
+ *
+ * <p>States: {@code CONNECTING → CONNECTED → DISCONNECTED → CONNECTED … → ENDED}; ENDED is final.
+ *
+ * <p>Threads: {@link #run()} on the session's own thread; {@link #send} from any application
+ * thread (blocks when the backlog is full); {@link #end} from anywhere.
+ */
+public final class ResumableStream {
+  /** Where a stream is in its life. */
+  public enum State {
+    CONNECTING,
+    CONNECTED,
+    DISCONNECTED,
+    ENDED
+  }
+
+  /** Frames of backlog per stream: a power of two. */
+  static final int BACKLOG_FRAMES = 1024;
+  /** Sealed bytes of backlog per stream. */
+  static final long BACKLOG_BYTES = 4L << 20;
+
+  private final byte[] sessionId;
+  private final byte[] secret;
+  private final String name;
+  private final BackedWriter writer;
+  private final BackedReader reader;
+  private final Liveness liveness;
+  private final ConnectionSource source;
+  private final AtomicReference<StreamEnd> end = new AtomicReference<>();
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private StreamListener listener;
+
+  private volatile State state = State.CONNECTING;
+  private volatile Connection current;
+  /** Frames received when the peer asked to close; -1 while it has not. */
+  private volatile long finishedThrough = -1;
+  private volatile long roundTripNanos = -1;
+  /** This side has asked to close: an "ended" refusal then means the peer saw our close. */
+  private volatile boolean localCloseRequested;
+  /** Frames the peer must acknowledge before a local close completes; -1 while none asked. */
+  private volatile long closeThrough = -1;
+
+  private ResumableStream(
+      byte[] sessionId, byte[] secret, Direction sending, Liveness liveness, ConnectionSource source) {
+    this.sessionId = sessionId.clone();
+    this.secret = secret.clone();
+    this.name = "session " + HexFormat.of().formatHex(sessionId, 0, 2);
+    this.liveness = liveness;
+    this.source = source;
+    this.writer =
+        new BackedWriter(
+            new SequenceAead(KeySchedule.streamKey(secret, sessionId, sending)),
+            BACKLOG_FRAMES,
+            BACKLOG_BYTES);
+    this.reader =
+        new BackedReader(
+            new SequenceAead(KeySchedule.streamKey(secret, sessionId, sending.reverse())));
+  }
+
+  /**
+   * A client-side stream: dials once now, so an unreachable server or a refusal is reported to
+   * the caller at once, and redials through {@code dialer} whenever the connection dies.
+   */
+  public static ResumableStream connect(
+      byte[] sessionId, byte[] secret, Liveness liveness, Dialer dialer) throws IOException {
+    Connection first = dialer.dialOnce(sessionId, secret, 0, liveness);
+    return new ResumableStream(
+        sessionId,
+        secret,
+        Direction.CLIENT_TO_SERVER,
+        liveness,
+        dialer.source(sessionId, secret, liveness, first));
+  }
+
+  /** A server-side stream fed by {@link #offer}. */
+  public static ResumableStream server(byte[] sessionId, byte[] secret, Liveness liveness) {
+    return new ResumableStream(
+        sessionId, secret, Direction.SERVER_TO_CLIENT, liveness, new ConnectionMailbox());
+  }
+
+  /** Sets who hears delivered frames and the end; call once, before {@link #run()}. */
+  public void setListener(StreamListener listener) {
+    if (this.listener != null) {
+      throw new IllegalStateException("listener already set");
+    }
+    this.listener = listener;
+  }
+
+  /** Queues one stream frame; blocks while the backlog is full. Returns its sequence number. */
+  public long send(FrameType type, int channel, byte[] payload)
+      throws IOException, InterruptedException {
+    return writer.append(type, channel, payload);
+  }
+
+  /** Runs connections until the stream ends; returns how it ended. */
+  public StreamEnd run() throws InterruptedException {
+    Thread.currentThread().setName(name);
+    Instant disconnectedSince = Instant.now();
+    try {
+      while (end.get() == null) {
+        Connection connection;
+        try {
+          connection =
+              source.next(reader.received(), disconnectedSince.plus(liveness.disconnectLimit()));
+          writer.resumeFrom(connection.peerReceived());
+          checkCloseAcknowledged();
+        } catch (RefusedException e) {
+          finish(e.refusal() == Refusal.SESSION_ENDED && finishRequested()
+              ? new StreamEnd(StreamEnd.Cause.CLOSED, "closed")
+              : new StreamEnd(StreamEnd.Cause.REFUSED, e.getMessage()));
+          break;
+        } catch (StreamExpiredException e) {
+          finish(new StreamEnd(StreamEnd.Cause.EXPIRED, e.getMessage()));
+          break;
+        } catch (IOException e) {
+          // The peer authenticated but cannot resume where we stand (it lost acknowledged data).
+          Logger.warn("{}: cannot resume: {}", name, e.getMessage());
+          finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+          break;
+        }
+        current = connection;
+        if (end.get() != null) {
+          connection.close(); // ended while we were connecting
+          break;
+        }
+        state = State.CONNECTED;
+        Logger.info("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
+        try {
+          new LiveConnection(connection, writer, reader, listener, liveness, this).run();
+        } catch (ConnectionLostException e) {
+          if (end.get() == null) {
+            Logger.info("{}: connection {} lost: {}", name, connection, e.getMessage());
+          }
+        } catch (LiveConnection.PeerFinishedException e) {
+          finish(new StreamEnd(StreamEnd.Cause.CLOSED_BY_PEER, "closed by peer"));
+        } catch (FatalStreamException e) {
+          Logger.warn("{}: ending session, peer broke the protocol: {}", name, e.getMessage());
+          finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+        } catch (IOException e) {
+          throw new IllegalStateException("unclassified connection end", e);
+        }
+        current = null;
+        if (end.get() == null) {
+          state = State.DISCONNECTED;
+          disconnectedSince = Instant.now();
+        }
+      }
+    } finally {
+      finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed"));
+    }
+    return end.get();
+  }
+
+  private boolean finishRequested() {
+    return localCloseRequested;
+  }
+
+  /**
+   * Ends the stream once the peer has acknowledged every frame sent so far (typically a final
+   * SESSION_CLOSE), however many reconnects that takes, or when the disconnect limit passes.
+   */
+  public void endWhenAcknowledged() {
+    localCloseRequested = true;
+    closeThrough = writer.written();
+    checkCloseAcknowledged();
+  }
+
+  /** Ends the stream if a requested close has been acknowledged. Any thread. */
+  void checkCloseAcknowledged() {
+    long target = closeThrough;
+    if (target >= 0 && writer.acked() >= target) {
+      finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed"));
+    }
+  }
+
+  /** The peer asked to close: acknowledge everything received, then end. Socket-reader thread. */
+  public void finishAfterAck() {
+    finishedThrough = reader.received();
+  }
+
+  long finishedThrough() {
+    return finishedThrough;
+  }
+
+  /** Ends the stream now with {@code end} (the first end wins) and releases its connection. */
+  public void finish(StreamEnd streamEnd) {
+    if (!end.compareAndSet(null, streamEnd)) {
+      return;
+    }
+    state = State.ENDED;
+    writer.close();
+    source.close();
+    Connection connection = current;
+    if (connection != null) {
+      connection.close();
+    }
+    Logger.info("{}: ended ({}: {})", name, streamEnd.cause(), streamEnd.reason());
+    if (listener != null) {
+      listener.ended(streamEnd);
+    }
+    ended.countDown();
+  }
+
+  /**
+   * Server side: hands over a freshly authenticated connection. It replaces the current one, which
+   * is closed only now that the newcomer has proved the secret.
+   */
+  public void offer(Handshake.PendingConnection pending) {
+    if (!(source instanceof ConnectionMailbox mailbox)) {
+      throw new IllegalStateException("offer() is for server streams");
+    }
+    Connection old = current;
+    if (!mailbox.put(pending)) {
+      pending.close();
+      return;
+    }
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  /** Waits until the stream has ended; true if it did within {@code timeout}. */
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
+    return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** How the stream ended, or null while it runs. */
+  public StreamEnd end() {
+    return end.get();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The latest keepalive round trip, or null before the first. */
+  public Duration roundTrip() {
+    long nanos = roundTripNanos;
+    return nanos < 0 ? null : Duration.ofNanos(nanos);
+  }
+
+  void recordRoundTrip(long nanos) {
+    if (nanos >= 0) {
+      roundTripNanos = nanos;
+    }
+  }
+
+  byte[] secret() {
+    return secret;
+  }
+
+  byte[] sessionId() {
+    return sessionId;
+  }
+
+  /** "session 3f2a": the prefix of every log line and thread name of this stream. */
+  public String name() {
+    return name;
+  }
+
+  /** Sealed bytes waiting for the peer's acknowledgement. */
+  public long backlogBytes() {
+    return writer.bytesHeld();
+  }
+}
