@@ -59,6 +59,7 @@ final class InboundBuffer {
    * {@code credit} how many bytes the caller should now hand back to the peer (0 to wait longer).
    */
   int read(byte[] target, int offset, int length, int[] credit) throws IOException {
+    credit[0] = 0;
     lock.lock();
     try {
       while (buffered == 0) {

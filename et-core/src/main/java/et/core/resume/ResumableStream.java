@@ -112,7 +112,6 @@ public final class ResumableStream {
 
   /** Runs connections until the stream ends; returns how it ended. */
   public StreamEnd run() throws InterruptedException {
-    Thread.currentThread().setName(name);
     Instant disconnectedSince = Instant.now();
     try {
       while (end.get() == null) {
