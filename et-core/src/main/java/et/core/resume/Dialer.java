@@ -56,6 +56,15 @@ public final class Dialer {
       public Connection next(long received, Instant giveUpAt)
           throws IOException, InterruptedException {
         dialing = Thread.currentThread();
+        try {
+          return dial(received, giveUpAt);
+        } finally {
+          dialing = null; // close() interrupts only while we dial or back off
+        }
+      }
+
+      private Connection dial(long received, Instant giveUpAt)
+          throws IOException, InterruptedException {
         if (unused != null) {
           Connection connection = unused;
           unused = null;

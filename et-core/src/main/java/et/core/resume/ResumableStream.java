@@ -115,52 +115,19 @@ public final class ResumableStream {
     Instant disconnectedSince = Instant.now();
     try {
       while (end.get() == null) {
-        Connection connection;
-        try {
-          connection =
-              source.next(reader.received(), disconnectedSince.plus(liveness.disconnectLimit()));
-          writer.resumeFrom(connection.peerReceived());
-          checkCloseAcknowledged();
-        } catch (RefusedException e) {
-          finish(e.refusal() == Refusal.SESSION_ENDED && finishRequested()
-              ? new StreamEnd(StreamEnd.Cause.CLOSED, "closed")
-              : new StreamEnd(StreamEnd.Cause.REFUSED, e.getMessage()));
-          break;
-        } catch (StreamExpiredException e) {
-          finish(new StreamEnd(StreamEnd.Cause.EXPIRED, e.getMessage()));
-          break;
-        } catch (IOException e) {
-          // The peer authenticated but cannot resume where we stand (it lost acknowledged data).
-          Logger.warn("{}: cannot resume: {}", name, e.getMessage());
-          finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+        Connection connection = nextConnection(disconnectedSince.plus(liveness.disconnectLimit()));
+        if (connection == null) {
           break;
         }
-        current = connection;
-        if (end.get() != null) {
-          connection.close(); // ended while we were connecting
-          break;
-        }
-        state = State.CONNECTED;
-        Logger.info("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
-        try {
-          new LiveConnection(connection, writer, reader, listener, liveness, this).run();
-        } catch (ConnectionLostException e) {
-          if (end.get() == null) {
-            Logger.info("{}: connection {} lost: {}", name, connection, e.getMessage());
-          }
-        } catch (LiveConnection.PeerFinishedException e) {
-          finish(new StreamEnd(StreamEnd.Cause.CLOSED_BY_PEER, "closed by peer"));
-        } catch (FatalStreamException e) {
-          Logger.warn("{}: ending session, peer broke the protocol: {}", name, e.getMessage());
-          finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
-        } catch (IOException e) {
-          throw new IllegalStateException("unclassified connection end", e);
-        }
-        current = null;
+        runConnection(connection);
         if (end.get() == null) {
           state = State.DISCONNECTED;
           disconnectedSince = Instant.now();
         }
+      }
+    } catch (InterruptedException e) {
+      if (end.get() == null) {
+        throw e; // interrupted from outside; ending the stream interrupts us on purpose
       }
     } finally {
       finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed"));
@@ -168,8 +135,55 @@ public final class ResumableStream {
     return end.get();
   }
 
-  private boolean finishRequested() {
-    return localCloseRequested;
+  /** The next connection, resumed where the peer stands; null once the stream has ended. */
+  private Connection nextConnection(Instant giveUpAt) throws InterruptedException {
+    Connection connection;
+    try {
+      connection = source.next(reader.received(), giveUpAt);
+      writer.resumeFrom(connection.peerReceived());
+    } catch (RefusedException e) {
+      finish(e.refusal() == Refusal.SESSION_ENDED && localCloseRequested
+          ? new StreamEnd(StreamEnd.Cause.CLOSED, "closed")
+          : new StreamEnd(StreamEnd.Cause.REFUSED, e.getMessage()));
+      return null;
+    } catch (StreamExpiredException e) {
+      finish(new StreamEnd(StreamEnd.Cause.EXPIRED, e.getMessage()));
+      return null;
+    } catch (IOException e) {
+      // The peer authenticated but cannot resume where we stand (it lost acknowledged data).
+      Logger.warn("{}: cannot resume: {}", name, e.getMessage());
+      finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+      return null;
+    }
+    current = connection;
+    checkCloseAcknowledged();
+    if (end.get() != null) {
+      connection.close(); // ended while we were connecting
+      return null;
+    }
+    return connection;
+  }
+
+  /** Runs one connection until it dies; ends the stream if the way it died says so. */
+  private void runConnection(Connection connection) throws InterruptedException {
+    state = State.CONNECTED;
+    Logger.info("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
+    try {
+      new LiveConnection(connection, writer, reader, listener, liveness, this).run();
+    } catch (ConnectionLostException e) {
+      if (end.get() == null) {
+        Logger.info("{}: {} lost: {}", name, connection, e.getMessage());
+      }
+    } catch (LiveConnection.PeerFinishedException e) {
+      finish(new StreamEnd(StreamEnd.Cause.CLOSED_BY_PEER, "closed by peer"));
+    } catch (FatalStreamException e) {
+      Logger.warn("{}: ending session, peer broke the protocol: {}", name, e.getMessage());
+      finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+    } catch (IOException e) {
+      throw new IllegalStateException("unclassified connection end", e);
+    } finally {
+      current = null;
+    }
   }
 
   /**
