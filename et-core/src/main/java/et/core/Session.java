@@ -159,8 +159,18 @@ public final class Session implements AutoCloseable {
     return end;
   }
 
-  public ResumableStream.State state() {
-    return stream.state();
+  public SessionState state() {
+    return switch (stream.state()) {
+      case CONNECTING -> SessionState.CONNECTING;
+      case CONNECTED -> SessionState.CONNECTED;
+      case DISCONNECTED -> SessionState.DISCONNECTED;
+      case ENDED -> SessionState.ENDED;
+    };
+  }
+
+  /** How many connections the session has had: 1 plus the reconnects. */
+  public long connections() {
+    return stream.connections();
   }
 
   /** The latest keepalive round trip, or null before the first. */

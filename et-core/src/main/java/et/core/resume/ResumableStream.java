@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tinylog.Logger;
 
@@ -53,6 +54,7 @@ public final class ResumableStream {
   /** Frames received when the peer asked to close; -1 while it has not. */
   private volatile long finishedThrough = -1;
   private volatile long roundTripNanos = -1;
+  private final AtomicLong connections = new AtomicLong();
   /** This side has asked to close: an "ended" refusal then means the peer saw our close. */
   private volatile boolean localCloseRequested;
   /** Frames the peer must acknowledge before a local close completes; -1 while none asked. */
@@ -166,6 +168,7 @@ public final class ResumableStream {
 
   /** Runs one connection until it dies; ends the stream if the way it died says so. */
   private void runConnection(Connection connection) throws InterruptedException {
+    connections.incrementAndGet();
     state = State.CONNECTED;
     Logger.info("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
     try {
@@ -262,6 +265,11 @@ public final class ResumableStream {
 
   public State state() {
     return state;
+  }
+
+  /** Connections this stream has run: 1 plus the reconnects. */
+  public long connections() {
+    return connections.get();
   }
 
   /** The latest keepalive round trip, or null before the first. */
