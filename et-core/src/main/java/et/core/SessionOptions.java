@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * Tunables of a session, the same on both ends.
  *
- * @param keepaliveInterval how often each side pings an idle connection (default 1 s)
+ * @param keepaliveInterval how often each side pings its connection (default 1 s)
  * @param deadAfter a connection silent this long is replaced (default 3 s)
  * @param handshakeTimeout a connection must authenticate within this (default 5 s)
  * @param disconnectLimit the session ends after staying disconnected this long (default 24 h)

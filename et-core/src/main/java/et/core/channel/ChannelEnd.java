@@ -79,7 +79,7 @@ public final class ChannelEnd {
     try {
       send(FrameType.CHANNEL_CLOSE, new byte[0]);
     } finally {
-      mux.forgetIfDone(this);
+      mux.closedLocally(this);
     }
   }
 

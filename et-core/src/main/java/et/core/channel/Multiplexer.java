@@ -32,7 +32,10 @@ public final class Multiplexer {
   private final ConcurrentHashMap<Integer, ChannelEnd> channels = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<ChannelEnd> accepted = new LinkedBlockingQueue<>();
   private final AtomicInteger nextId;
+  /** Channels the peer opened and has not sent CHANNEL_CLOSE for. */
   private final AtomicInteger peerOpened = new AtomicInteger();
+  /** Channels we opened and have not sent CHANNEL_CLOSE for; the peer enforces the same cap. */
+  private final AtomicInteger ownOpen = new AtomicInteger();
   private volatile boolean ended;
 
   public Multiplexer(ResumableStream stream, boolean clientSide, int window) {
@@ -53,6 +56,10 @@ public final class Multiplexer {
     }
     if (ended) {
       throw new IOException("session ended");
+    }
+    if (ownOpen.incrementAndGet() > MAX_OPEN_CHANNELS) {
+      ownOpen.decrementAndGet();
+      throw new IOException("already " + MAX_OPEN_CHANNELS + " channels open in this session");
     }
     int id = nextId.getAndAdd(2);
     if (id <= 0) {
@@ -98,8 +105,7 @@ public final class Multiplexer {
   }
 
   private void onOpen(int id, byte[] labelBytes) throws FatalStreamException {
-    boolean peerParity = (id & 1) == (clientSide ? 0 : 1);
-    if (id <= 0 || !peerParity || channels.containsKey(id)) {
+    if (id <= 0 || isOurs(id) || channels.containsKey(id)) {
       throw new FatalStreamException("peer opened channel " + id + " which is not its to open");
     }
     if (peerOpened.incrementAndGet() > MAX_OPEN_CHANNELS) {
@@ -112,9 +118,21 @@ public final class Multiplexer {
   }
 
   private void peerOpenedDone(int id) {
-    if ((id & 1) == (clientSide ? 0 : 1)) {
+    if (!isOurs(id)) {
       peerOpened.decrementAndGet();
     }
+  }
+
+  /** We sent CHANNEL_CLOSE for {@code channel}: one of ours no longer counts against the cap. */
+  void closedLocally(ChannelEnd channel) {
+    if (isOurs(channel.id())) {
+      ownOpen.decrementAndGet();
+    }
+    forgetIfDone(channel);
+  }
+
+  private boolean isOurs(int id) {
+    return (id & 1) == (clientSide ? 1 : 0);
   }
 
   void forgetIfDone(ChannelEnd channel) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Timing of one resumable stream.
  *
- * @param keepaliveInterval how often each side pings an otherwise idle connection
+ * @param keepaliveInterval how often each side pings its connection (round-trip time, liveness)
  * @param deadAfter a connection silent this long is declared dead and replaced
  * @param handshakeTimeout the whole handshake must finish within this
  * @param disconnectLimit the session ends after staying disconnected this long
