@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.tinylog.Logger;
 
 /**
  * The lines the tests' tinylog file writer (writer2 in tinylog.properties) wrote after a mark:
@@ -27,10 +29,24 @@ public final class LogTail {
     this.start = start;
   }
 
-  /** Marks the current end of the log; later lines belong to this tail. */
+  /**
+   * Marks the current end of the log; later lines belong to this tail. Logs a marker line and
+   * starts after it, which also makes tinylog start (and truncate the file) before the mark is
+   * taken, so the first test of a run does not mark a stale file's end.
+   */
   public static LogTail mark() {
+    String marker = "log mark " + UUID.randomUUID();
+    Logger.info(marker);
     try {
-      return new LogTail(Files.exists(FILE) ? Files.size(FILE) : 0);
+      byte[] content = Files.exists(FILE) ? Files.readAllBytes(FILE) : new byte[0];
+      String text = new String(content, StandardCharsets.ISO_8859_1); // one char per byte
+      int at = text.lastIndexOf(marker);
+      if (at < 0) {
+        throw new AssertionError(
+            "tinylog did not write the marker to " + FILE.toAbsolutePath() + ": is writer2 configured?");
+      }
+      int lineEnd = text.indexOf('\n', at);
+      return new LogTail(lineEnd < 0 ? content.length : lineEnd + 1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
