@@ -9,7 +9,10 @@ public final class HeapProbe {
 
   private HeapProbe() {}
 
-  /** Used heap in bytes after asking for a few full collections. */
+  /**
+   * Used heap in bytes after garbage collection: the least seen over a few requested collections,
+   * since other threads keep allocating between a collection and the reading.
+   */
   public static long usedAfterGc() {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long used = Long.MAX_VALUE;

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,6 +108,6 @@ public final class RecordingProxy implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RecordingProxy" + Arrays.asList(address(), target);
+    return "RecordingProxy[" + address() + " -> " + target + "]";
   }
 }
