@@ -197,10 +197,14 @@ public final class EchoSession implements AutoCloseable {
 
   /** Closes the session in order (the client asks, the server acknowledges). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopWriting = true;
     stopSampling = true;
     clientSide.close();
-    serverSide.awaitEnd(Duration.ofSeconds(2));
+    try {
+      serverSide.awaitEnd(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
