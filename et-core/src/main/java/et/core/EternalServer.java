@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.tinylog.Logger;
 
 /**
@@ -124,7 +125,15 @@ public final class EternalServer implements AutoCloseable {
 
   private void handshake(Socket socket) {
     String peer = String.valueOf(socket.getRemoteSocketAddress());
-    ScheduledFuture<?> watchdog = Watchdog.closeAfter(socket, options.handshakeTimeout());
+    // Raised before the watchdog closes the socket, so the failed read can be told apart.
+    AtomicBoolean deadlinePassed = new AtomicBoolean();
+    ScheduledFuture<?> watchdog =
+        Watchdog.closeAfter(
+            () -> {
+              deadlinePassed.set(true);
+              socket.close();
+            },
+            options.handshakeTimeout());
     try {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
@@ -147,7 +156,12 @@ public final class EternalServer implements AutoCloseable {
       }
       session.offer(pending);
     } catch (IOException e) {
-      Logger.info("handshake from {} failed: {}", peer, e.getMessage());
+      // When the watchdog closed the socket, the read only says "Socket closed": name the deadline.
+      String reason =
+          deadlinePassed.get()
+              ? "handshake took longer than " + options.handshakeTimeout().toMillis() + " ms"
+              : e.getMessage();
+      Logger.info("handshake from {} failed: {}", peer, reason);
       closeQuietly(socket);
     } finally {
       watchdog.cancel(false);

@@ -1,0 +1,199 @@
+package et.core.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import et.core.crypto.SequenceAead;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link FrameReader} judges every header before it reads or allocates a body, and reassembles
+ * whole frames from a stream that hands out a byte at a time.
+ */
+class FrameReaderTest {
+  private static final long SEED = Long.getLong("et.test.seed", System.nanoTime());
+
+  @BeforeAll
+  static void printSeed() {
+    System.out.println("FrameReaderTest seed: " + SEED + " (rerun with -Det.test.seed=" + SEED + ")");
+  }
+
+  @Test
+  void twoGibibyteBodyIsRefusedBeforeAnyOfItIsRead() {
+    byte[] header = header(FrameType.CHANNEL_DATA, 1 << 31);
+    InputStream endless = new HeaderThenEndlessBody(header);
+
+    ProtocolException refused =
+        assertThrows(ProtocolException.class, () -> new FrameReader(endless).read());
+    assertTrue(refused.getMessage().contains("body length 2147483648"), refused.getMessage());
+  }
+
+  @ParameterizedTest
+  @EnumSource(FrameType.class)
+  void lengthsJustOutsideEachTypesBoundsAreRefused(FrameType type) {
+    for (int length : List.of(type.minBody - 1, type.maxBody + 1)) {
+      // The body is really there: only the header's claim may condemn the frame.
+      byte[] frame = Arrays.copyOf(header(type, length), FrameHeader.BYTES + Math.max(0, length));
+      ProtocolException refused =
+          assertThrows(
+              ProtocolException.class,
+              () -> new FrameReader(new ByteArrayInputStream(frame)).read(),
+              type + " with a body of " + length);
+      assertTrue(refused.getMessage().contains("body length " + length), refused.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(FrameType.class)
+  void lengthsAtEachTypesBoundsAreAccepted(FrameType type) throws IOException {
+    for (int length : List.of(type.minBody, type.maxBody)) {
+      byte[] frame = Arrays.copyOf(header(type, length), FrameHeader.BYTES + length);
+      Frame read = new FrameReader(new ByteArrayInputStream(frame)).read();
+      assertEquals(type, read.type());
+      assertEquals(length, read.header().length());
+      assertArrayEquals(frame, read.wire());
+    }
+  }
+
+  @Test
+  void unknownTypeIsRefused() {
+    byte[] frame = Arrays.copyOf(header(0x7F, 8), FrameHeader.BYTES + 8);
+    ProtocolException refused =
+        assertThrows(
+            ProtocolException.class, () -> new FrameReader(new ByteArrayInputStream(frame)).read());
+    assertTrue(refused.getMessage().contains("unknown frame type 0x7f"), refused.getMessage());
+  }
+
+  @Test
+  void streamYieldingOneByteAtATimeStillGivesWholeFrames() throws IOException {
+    Random random = new Random(SEED);
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    byte[] data = new byte[FrameType.MAX_DATA_BYTES];
+    random.nextBytes(data);
+    List<Frame> sent =
+        List.of(
+            Frame.plain(FrameType.HELLO, new byte[FrameType.HELLO.minBody]),
+            Frame.plain(FrameType.REFUSE, new byte[] {1, 'n', 'o'}),
+            Frame.seal(new SequenceAead(key), FrameType.CHANNEL_DATA, 3, 7, data),
+            Frame.seal(new SequenceAead(key), FrameType.CHANNEL_EOF, 3, 8, new byte[0]));
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    for (Frame frame : sent) {
+      wire.write(frame.wire());
+    }
+
+    FrameReader reader = new FrameReader(new OneByteAtATime(wire.toByteArray()));
+    for (Frame expected : sent) {
+      Frame got = reader.read();
+      assertEquals(expected.header(), got.header());
+      assertArrayEquals(expected.wire(), got.wire());
+    }
+    assertThrows(EOFException.class, reader::read, "clean end of stream between frames");
+  }
+
+  @Test
+  void endOfStreamMidHeaderThrowsEof() {
+    byte[] partial = Arrays.copyOf(header(FrameType.HELLO, FrameType.HELLO.minBody), 9);
+    assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(partial)).read());
+    assertThrows(EOFException.class, () -> new FrameReader(new OneByteAtATime(partial)).read());
+  }
+
+  @Test
+  void endOfStreamMidBodyThrowsEof() {
+    byte[] partial = Arrays.copyOf(header(FrameType.HELLO, FrameType.HELLO.minBody), FrameHeader.BYTES + 10);
+    assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(partial)).read());
+    assertThrows(EOFException.class, () -> new FrameReader(new OneByteAtATime(partial)).read());
+  }
+
+  @Test
+  void emptyStreamThrowsEof() {
+    assertThrows(EOFException.class, () -> new FrameReader(InputStream.nullInputStream()).read());
+  }
+
+  private static byte[] header(FrameType type, int length) {
+    return header(type.code, length);
+  }
+
+  private static byte[] header(int typeCode, int length) {
+    return ByteBuffer.allocate(FrameHeader.BYTES)
+        .put((byte) typeCode)
+        .putInt(5)
+        .putLong(9)
+        .putInt(length)
+        .array();
+  }
+
+  /**
+   * A header followed by as many body bytes as anyone asks for; fails the test the moment more
+   * than the header's 17 bytes are requested, i.e. the moment a reader goes for the body.
+   */
+  private static final class HeaderThenEndlessBody extends InputStream {
+    private final byte[] header;
+    private long requested;
+    private int position;
+
+    HeaderThenEndlessBody(byte[] header) {
+      this.header = header;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      requested += len;
+      if (requested > FrameHeader.BYTES) {
+        throw new AssertionError(
+            "the reader asked for " + requested + " bytes: it went for the body of a refused frame");
+      }
+      int n = Math.min(len, header.length - position);
+      System.arraycopy(header, position, b, off, n);
+      position += n;
+      return n;
+    }
+  }
+
+  /** Hands out at most one byte per read call, as a slow network may. */
+  private static final class OneByteAtATime extends InputStream {
+    private final ByteArrayInputStream bytes;
+
+    OneByteAtATime(byte[] content) {
+      this.bytes = new ByteArrayInputStream(content);
+    }
+
+    @Override
+    public int read() {
+      return bytes.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      int one = bytes.read();
+      if (one < 0) {
+        return -1;
+      }
+      b[off] = (byte) one;
+      return 1;
+    }
+  }
+}
