@@ -147,7 +147,11 @@ public final class ChannelEnd {
       }
       // Credit goes out after the buffer's lock is released: sending may block on the backlog.
       if (grant > 0 && !closedLocally && !closedByPeer) {
-        send(FrameType.CHANNEL_WINDOW, ByteBuffer.allocate(4).putInt(grant).array());
+        try {
+          send(FrameType.CHANNEL_WINDOW, ByteBuffer.allocate(4).putInt(grant).array());
+        } catch (IOException sessionGone) {
+          // Only a dead session refuses a frame; the bytes read are still good, so return them.
+        }
       }
       return n;
     }

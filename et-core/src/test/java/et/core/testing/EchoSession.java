@@ -7,7 +7,7 @@ import et.core.EternalClient;
 import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
-import et.core.resume.ResumableStream;
+import et.core.SessionState;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -181,9 +181,9 @@ public final class EchoSession implements AutoCloseable {
 
   private void sampleStates() {
     for (int i = 0; i < MAX_SAMPLES && !stopSampling; i++) {
-      ResumableStream.State server = serverSide.state();
-      ResumableStream.State client = clientSide.state();
-      if (server != ResumableStream.State.CONNECTED || client != ResumableStream.State.CONNECTED) {
+      SessionState server = serverSide.state();
+      SessionState client = clientSide.state();
+      if (server != SessionState.CONNECTED || client != SessionState.CONNECTED) {
         fault.compareAndSet(null, "state sampled as server " + server + ", client " + client);
         return;
       }
