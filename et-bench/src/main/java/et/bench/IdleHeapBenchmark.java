@@ -62,7 +62,11 @@ final class IdleHeapBenchmark implements Benchmark {
       double serverPerSession = (serverAfter - serverBase) / (double) sessionCount;
       double clientPerSession =
           (clientAfter.usedHeapBytes() - clientBase.usedHeapBytes()) / (double) sessionCount;
-      out.printf(Locale.ROOT, "  connected %d sessions in %.1f s%n", sessionCount, connectSeconds);
+      out.printf(
+          Locale.ROOT,
+          "  %d sessions connected (and the client heap read) in %.1f s%n",
+          sessionCount,
+          connectSeconds);
       out.printf(
           Locale.ROOT,
           "  server heap after GC: %.1f MiB with 1 session, %.1f MiB with %d%n",
