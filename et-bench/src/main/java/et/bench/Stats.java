@@ -1,0 +1,27 @@
+package et.bench;
+
+import java.util.Arrays;
+
+/** Small statistics over a handful of measurements. */
+final class Stats {
+  private Stats() {}
+
+  /** The median; the mean of the middle two for an even count. */
+  static double median(double[] values) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("no values");
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
+  static double min(double[] values) {
+    return Arrays.stream(values).min().orElseThrow();
+  }
+
+  static double max(double[] values) {
+    return Arrays.stream(values).max().orElseThrow();
+  }
+}
