@@ -4,7 +4,7 @@ import et.core.Channel;
 import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
-import et.core.resume.ResumableStream;
+import et.core.SessionState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -105,7 +105,7 @@ final class IdleHeapBenchmark implements Benchmark {
       SessionStates.awaitAllConnected(sessions, WAIT);
       long used = HeapMeter.usedAfterGc();
       long notConnected =
-          sessions.stream().filter(s -> s.state() != ResumableStream.State.CONNECTED).count();
+          sessions.stream().filter(s -> s.state() != SessionState.CONNECTED).count();
       if (notConnected == 0 && server.sessionCount() == sessions.size()) {
         return used;
       }

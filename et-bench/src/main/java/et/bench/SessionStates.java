@@ -1,7 +1,7 @@
 package et.bench;
 
 import et.core.Session;
-import et.core.resume.ResumableStream;
+import et.core.SessionState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +17,7 @@ final class SessionStates {
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      long notYet = sessions.stream().filter(s -> s.state() != ResumableStream.State.CONNECTED).count();
+      long notYet = sessions.stream().filter(s -> s.state() != SessionState.CONNECTED).count();
       if (notYet == 0) {
         return;
       }

@@ -1,6 +1,7 @@
 package et.core;
 
 import et.core.resume.Liveness;
+import et.core.wire.FrameType;
 import java.time.Duration;
 
 /**
@@ -21,9 +22,9 @@ public record SessionOptions(
 
   public SessionOptions {
     new Liveness(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit); // validates
-    if (channelWindowBytes < 16 * 1024 || channelWindowBytes > 64 << 20) {
+    if (channelWindowBytes < FrameType.MAX_DATA_BYTES || channelWindowBytes > 64 << 20) {
       throw new IllegalArgumentException(
-          "channelWindowBytes must be within [16 KiB, 64 MiB]: " + channelWindowBytes);
+          "channelWindowBytes must be within [64 KiB, 64 MiB]: " + channelWindowBytes);
     }
   }
 

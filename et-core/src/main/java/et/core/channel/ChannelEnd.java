@@ -103,8 +103,9 @@ public final class ChannelEnd {
 
   void onClose() {
     closedByPeer = true;
-    inbound.finish(null);
+    // Writes fail before reads see the end, so nobody writes after reading -1 into the void.
     remoteWindow.fail(new IOException("channel " + id + " closed by peer"));
+    inbound.finish(null);
   }
 
   /** The session ended: readers drain and then see EOF (clean end) or {@code failure}. */

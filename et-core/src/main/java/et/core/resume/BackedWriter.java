@@ -82,8 +82,7 @@ public final class BackedWriter {
       slots[(int) (seq & mask)] = frame;
       bytesHeld.addAndGet(frame.size());
       written = seq + 1;
-      wake(sender);
-      return seq;
+      return seq; // the caller sends it, or wakes the socket-writer (ResumableStream.send)
     } finally {
       appendLock.unlock();
     }
@@ -98,7 +97,8 @@ public final class BackedWriter {
         return;
       }
       waitingProducer = Thread.currentThread();
-      // Re-checked after publishing ourselves, so an acknowledgement in between is not missed.
+      // Re-checked after publishing ourselves, so an acknowledgement or close in between is seen.
+      checkOpen();
       held = written - acked;
       if (held < slots.length && bytesHeld.get() + size <= capacityBytes) {
         continue;

@@ -7,10 +7,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one authenticated connection of a stream as an inner StructuredTaskScope of three virtual
@@ -19,11 +21,15 @@ import java.util.concurrent.locks.LockSupport;
  * (end the session), {@link PeerFinishedException} (the peer closed the session and our final
  * acknowledgement went out).
  *
- * <p>Only the socket-writer writes to the socket; the others raise flags and unpark it.
+ * <p>Writes to the socket happen under {@code sendLock}: the socket-writer's, or a producer's
+ * that found the socket free ({@link #sendFromProducer}); the reader and keepalive raise flags and
+ * unpark the socket-writer.
  */
 final class LiveConnection {
   /** Acknowledge at the latest after this many unacknowledged frames, even mid-burst. */
   private static final int ACK_EVERY_FRAMES = 16;
+  /** A quieter stream is acknowledged once it has been idle this long. */
+  static final Duration ACK_DELAY = Duration.ofMillis(10);
   private static final int SEND_BATCH_FRAMES = 64;
 
   private final Connection connection;
@@ -38,6 +44,8 @@ final class LiveConnection {
   private final AtomicBoolean pingDue = new AtomicBoolean(true);
   private final AtomicLong pongDue = new AtomicLong(-1);
   private volatile long ackSent;
+  /** Held by whoever writes to the socket: the socket-writer, or a producer sending directly. */
+  private final ReentrantLock sendLock = new ReentrantLock();
   private volatile Thread socketWriter;
 
   LiveConnection(
@@ -102,7 +110,6 @@ final class LiveConnection {
 
   private void readLoop() throws IOException {
     connection.socket().setSoTimeout((int) liveness.deadAfter().toMillis());
-    var in = connection.socket().getInputStream();
     while (true) {
       Frame frame = connection.read();
       switch (frame.type().kind) {
@@ -111,10 +118,8 @@ final class LiveConnection {
           if (payload.isPresent()) {
             listener.deliver(frame.type(), frame.header().channel(), payload.get());
           }
-          // Acknowledge as we go, coalescing while more bytes are already waiting.
-          if (reader.received() - ackSent >= ACK_EVERY_FRAMES
-              || in.available() == 0
-              || stream.finishedThrough() >= 0) {
+          // Acknowledge as we go: at once every few frames; a trickle, after ACK_DELAY (writeLoop).
+          if (reader.received() - ackSent >= ACK_EVERY_FRAMES || stream.finishedThrough() >= 0) {
             raise(ackDue);
           }
         }
@@ -154,39 +159,82 @@ final class LiveConnection {
     writer.setSender(socketWriter);
     long idleParkNanos = liveness.keepaliveInterval().toNanos();
     while (true) {
-      boolean idle = true;
-      if (pingDue.getAndSet(false)) {
-        connection.writeControl(FrameType.PING, System.nanoTime());
-        idle = false;
-      }
-      long pong = pongDue.getAndSet(-1);
-      if (pong != -1) {
-        connection.writeControl(FrameType.PONG, pong);
-        idle = false;
-      }
-      for (int i = 0; i < SEND_BATCH_FRAMES; i++) {
-        Frame frame = writer.nextToSend();
-        if (frame == null) {
-          break;
-        }
-        connection.write(frame);
-        idle = false;
-      }
-      if (ackDue.getAndSet(false)) {
-        long received = reader.received();
-        connection.writeControl(FrameType.ACK, received);
-        ackSent = received;
-        idle = false;
+      boolean idle;
+      sendLock.lock();
+      try {
+        idle = !writeControlFrames() & !writePendingFrames();
+      } finally {
+        sendLock.unlock();
       }
       if (stream.finishedThrough() >= 0 && ackSent >= stream.finishedThrough()) {
         throw new PeerFinishedException();
       }
       if (idle) {
-        LockSupport.parkNanos(this, idleParkNanos);
+        boolean ackOwed = reader.received() > ackSent;
+        LockSupport.parkNanos(this, ackOwed ? ACK_DELAY.toNanos() : idleParkNanos);
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }
+        if (ackOwed) {
+          ackDue.set(true); // one acknowledgement per pause, however many frames it covers
+        }
       }
+    }
+  }
+
+  /** Writes the PING, PONG and ACK that are due; true if it wrote any. Holds sendLock. */
+  private boolean writeControlFrames() throws IOException {
+    boolean wrote = false;
+    if (pingDue.getAndSet(false)) {
+      connection.writeControl(FrameType.PING, System.nanoTime());
+      wrote = true;
+    }
+    long pong = pongDue.getAndSet(-1);
+    if (pong != -1) {
+      connection.writeControl(FrameType.PONG, pong);
+      wrote = true;
+    }
+    if (ackDue.getAndSet(false)) {
+      long received = reader.received();
+      connection.writeControl(FrameType.ACK, received);
+      ackSent = received;
+      wrote = true;
+    }
+    return wrote;
+  }
+
+  /** Writes a batch of backlog frames not yet sent on this connection; true if it wrote any. */
+  private boolean writePendingFrames() throws IOException {
+    boolean wrote = false;
+    for (int i = 0; i < SEND_BATCH_FRAMES; i++) {
+      Frame frame = writer.nextToSend();
+      if (frame == null) {
+        break;
+      }
+      connection.write(frame);
+      wrote = true;
+    }
+    return wrote;
+  }
+
+  /**
+   * Called by a producer right after it appended: if nobody is writing to the socket, the producer
+   * writes its frames itself, saving a thread hand-off per frame; otherwise the writer is woken.
+   * A failed write only closes the connection: the frames stay in the backlog for the next one.
+   */
+  void sendFromProducer() {
+    if (!sendLock.tryLock()) {
+      LockSupport.unpark(socketWriter);
+      return;
+    }
+    try {
+      while (writePendingFrames()) {
+        // until the backlog holds nothing unsent
+      }
+    } catch (IOException e) {
+      connection.close(); // the connection's own tasks notice and the stream reconnects
+    } finally {
+      sendLock.unlock();
     }
   }
 

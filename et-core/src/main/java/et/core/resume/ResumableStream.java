@@ -51,6 +51,7 @@ public final class ResumableStream {
 
   private volatile State state = State.CONNECTING;
   private volatile Connection current;
+  private volatile LiveConnection live;
   /** Frames received when the peer asked to close; -1 while it has not. */
   private volatile long finishedThrough = -1;
   private volatile long roundTripNanos = -1;
@@ -109,7 +110,12 @@ public final class ResumableStream {
   /** Queues one stream frame; blocks while the backlog is full. Returns its sequence number. */
   public long send(FrameType type, int channel, byte[] payload)
       throws IOException, InterruptedException {
-    return writer.append(type, channel, payload);
+    long seq = writer.append(type, channel, payload);
+    LiveConnection connection = live;
+    if (connection != null) {
+      connection.sendFromProducer();
+    }
+    return seq;
   }
 
   /** Runs connections until the stream ends; returns how it ended. */
@@ -144,9 +150,7 @@ public final class ResumableStream {
       connection = source.next(reader.received(), giveUpAt);
       writer.resumeFrom(connection.peerReceived());
     } catch (RefusedException e) {
-      finish(e.refusal() == Refusal.SESSION_ENDED && localCloseRequested
-          ? new StreamEnd(StreamEnd.Cause.CLOSED, "closed")
-          : new StreamEnd(StreamEnd.Cause.REFUSED, e.getMessage()));
+      finish(endAfterRefusal(e));
       return null;
     } catch (StreamExpiredException e) {
       finish(new StreamEnd(StreamEnd.Cause.EXPIRED, e.getMessage()));
@@ -166,13 +170,33 @@ public final class ResumableStream {
     return connection;
   }
 
+  /**
+   * An "ended" refusal after a close was under way only means the peer finished first: our close
+   * was acknowledged (the peer ends only then), or the peer's close reached us and the connection
+   * died before our acknowledgement ended it.
+   */
+  private StreamEnd endAfterRefusal(RefusedException refusal) {
+    if (refusal.refusal() == Refusal.SESSION_ENDED) {
+      if (finishedThrough >= 0) {
+        return new StreamEnd(StreamEnd.Cause.CLOSED_BY_PEER, "closed by peer");
+      }
+      if (localCloseRequested) {
+        return new StreamEnd(StreamEnd.Cause.CLOSED, "closed");
+      }
+    }
+    return new StreamEnd(StreamEnd.Cause.REFUSED, refusal.getMessage());
+  }
+
   /** Runs one connection until it dies; ends the stream if the way it died says so. */
   private void runConnection(Connection connection) throws InterruptedException {
     connections.incrementAndGet();
     state = State.CONNECTED;
     Logger.info("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
     try {
-      new LiveConnection(connection, writer, reader, listener, liveness, this).run();
+      // Published before its writer starts: a producer then either sees it or the writer sees
+      // the producer's frame, so no frame waits for the next keepalive.
+      live = new LiveConnection(connection, writer, reader, listener, liveness, this);
+      live.run();
     } catch (ConnectionLostException e) {
       if (end.get() == null) {
         Logger.info("{}: {} lost: {}", name, connection, e.getMessage());
@@ -185,6 +209,7 @@ public final class ResumableStream {
     } catch (IOException e) {
       throw new IllegalStateException("unclassified connection end", e);
     } finally {
+      live = null;
       current = null;
     }
   }

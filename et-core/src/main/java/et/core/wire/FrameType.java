@@ -28,7 +28,7 @@ public enum FrameType {
   SESSION_CLOSE(0x30, Kind.STREAM, 4 + TAG_BYTES, 4 + FrameType.MAX_REASON_BYTES + TAG_BYTES);
 
   /** Largest payload of one CHANNEL_DATA frame, in bytes. */
-  public static final int MAX_DATA_BYTES = 16 * 1024;
+  public static final int MAX_DATA_BYTES = 64 * 1024;
   /** Largest UTF-8 channel label, in bytes. */
   public static final int MAX_LABEL_BYTES = 256;
   /** Largest UTF-8 reason text (refusal, session close), in bytes. */
