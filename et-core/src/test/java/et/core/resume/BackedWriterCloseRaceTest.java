@@ -15,19 +15,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link BackedWriter#close()} must fail every producer, including one that is just about to park
- * because the ring is full. The race is narrow, so the test repeats it: each trial fills a
- * one-slot ring, lets a producer thread call append, and closes after a random spin of 0 to 3
- * pauses (wider spins let the producer park first and make trials slow). Unfixed, it fails within
- * well under a second; with the fix it runs its 5 s budget (hundreds of thousands of trials). A producer still parked inside the writer well after close() returned was
- * never woken: a lost wakeup. (A producer that is merely slow is RUNNABLE, not parked, so a busy
- * machine does not make this fail; it only waits longer.)
+ * because the ring is full. A producer still parked inside the writer well after close() returned
+ * was never woken: a lost wakeup. (A producer that is merely slow is RUNNABLE, not parked, so a
+ * busy machine does not make this fail; it only waits longer.)
+ *
+ * <p>The race is narrow, so the test repeats it: each trial fills a one-slot ring, lets a
+ * producer thread call append, and closes after a random spin of 0 to 3 pauses (wider spins let
+ * the producer park first and make trials slow). Unfixed, it typically fails within a few
+ * thousand trials (a second or two; longer on a loaded machine, where the two threads rarely run
+ * at the same instant). With the fix it runs its 10 s budget, hundreds of thousands of trials;
+ * the budget may then be cut.
  *
  * <p>Threads: the test thread (closer) and one platform producer thread reused across trials,
  * handed each trial's writer through volatile fields.
  */
 class BackedWriterCloseRaceTest {
-  private static final int MAX_TRIALS = 1_000_000;
-  private static final long TIME_BUDGET_NANOS = 5_000_000_000L;
+  private static final int MAX_TRIALS = 2_000_000;
+  private static final long TIME_BUDGET_NANOS = 10_000_000_000L;
   private static final Duration HANG_AFTER = Duration.ofMillis(300);
   private static final Duration SLOW_LIMIT = Duration.ofSeconds(10);
 
