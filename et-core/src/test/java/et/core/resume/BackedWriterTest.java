@@ -1,0 +1,299 @@
+package et.core.resume;
+
+import static et.core.Deadlines.awaitBlocked;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import et.core.Deadlines;
+import et.core.TestKeys;
+import et.core.crypto.SequenceAead;
+import et.core.wire.Frame;
+import et.core.wire.FrameHeader;
+import et.core.wire.FrameType;
+import et.core.wire.ProtocolException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The backed writer on its own, one thread at a time except where a producer must block: ring
+ * wrap-around, back-pressure by frames and by bytes, rewinds that resend the very same sealed
+ * bytes, and the bounds of acknowledge/resumeFrom; then a seeded concurrent stress run
+ * ({@link RingStress}) of producer, sender, acker and rewinds.
+ */
+class BackedWriterTest {
+  static final int FRAMES = 8;
+  /** The smallest byte capacity the writer accepts: two full data frames' payloads. */
+  static final long MIN_BYTES = 2L * FrameType.MAX_DATA_BYTES;
+  private static final Duration DEADLINE = Duration.ofSeconds(5);
+  /** Sealed size of a frame carrying {@code payload} bytes. */
+  private static final int OVERHEAD = FrameHeader.BYTES + SequenceAead.TAG_BYTES;
+
+  private final SequenceAead aead = new SequenceAead(TestKeys.fresh());
+  private final BackedWriter writer = new BackedWriter(aead, FRAMES, MIN_BYTES);
+
+  @Test
+  void emptyWriterHasNothingToSend() {
+    assertNull(writer.nextToSend());
+    assertEquals(0, writer.written());
+    assertEquals(0, writer.acked());
+    assertEquals(0, writer.bytesHeld());
+    writer.checkInvariants();
+  }
+
+  @Test
+  void wrapsAroundTheRingManyTimes() throws Exception {
+    long next = 0;
+    // Batches of 1..FRAMES frames, so slot indices start everywhere in the ring.
+    for (int round = 0; round < 200; round++) {
+      int batch = 1 + round % FRAMES;
+      for (int i = 0; i < batch; i++) {
+        assertEquals(next + i, writer.append(FrameType.CHANNEL_DATA, 3, payload(next + i, 64)));
+        writer.checkInvariants();
+      }
+      for (int i = 0; i < batch; i++) {
+        Frame frame = writer.nextToSend();
+        assertNotNull(frame, "frame " + (next + i));
+        assertEquals(next + i, frame.header().sequence());
+        assertEquals(3, frame.header().channel());
+        assertArrayEquals(payload(next + i, 64), frame.open(aead));
+      }
+      assertNull(writer.nextToSend());
+      // Acknowledge in two steps so acks also land mid-ring.
+      writer.acknowledge(next + batch / 2);
+      writer.checkInvariants();
+      writer.acknowledge(next + batch);
+      writer.checkInvariants();
+      next += batch;
+      assertEquals(next, writer.acked());
+      assertEquals(0, writer.bytesHeld());
+    }
+    assertEquals(next, writer.written());
+  }
+
+  @Test
+  void anEmptyRingAlwaysAdmitsOneFrame() throws Exception {
+    byte[] big = payload(0, FrameType.MAX_DATA_BYTES);
+    writer.append(FrameType.CHANNEL_DATA, 1, big);
+    assertEquals(big.length + OVERHEAD, writer.bytesHeld());
+    writer.nextToSend();
+    writer.acknowledge(1);
+    writer.append(FrameType.CHANNEL_DATA, 1, big);
+    assertEquals(big.length + OVERHEAD, writer.bytesHeld());
+  }
+
+  @Test
+  void producerBlocksWhileAllFrameSlotsAreTaken() throws Exception {
+    for (int i = 0; i < FRAMES; i++) {
+      writer.append(FrameType.CHANNEL_DATA, 1, payload(i, 10));
+    }
+    BlockedAppend blocked = BlockedAppend.start(writer, payload(FRAMES, 10));
+    blocked.assertStillBlocked(writer);
+    assertEquals(FRAMES, writer.written());
+
+    // Sending frees nothing: only the peer's acknowledgement does.
+    for (int i = 0; i < 3; i++) {
+      assertNotNull(writer.nextToSend());
+    }
+    blocked.assertStillBlocked(writer);
+
+    writer.acknowledge(1);
+    assertEquals(FRAMES, blocked.result());
+    writer.checkInvariants();
+    assertEquals(FRAMES + 1, writer.written());
+  }
+
+  @Test
+  void producerBlocksWhileTheBytesAreAtCapacity() throws Exception {
+    // Three frames of 10 000 bytes fit in 32 KiB, a fourth does not, though 5 slots are free.
+    int size = 10_000;
+    for (int i = 0; i < 3; i++) {
+      writer.append(FrameType.CHANNEL_DATA, 1, payload(i, size));
+    }
+    assertEquals(3L * (size + OVERHEAD), writer.bytesHeld());
+    BlockedAppend blocked = BlockedAppend.start(writer, payload(3, size));
+    blocked.assertStillBlocked(writer);
+
+    writer.nextToSend();
+    writer.acknowledge(1);
+    assertEquals(3, blocked.result());
+    assertEquals(3L * (size + OVERHEAD), writer.bytesHeld());
+  }
+
+  @Test
+  void aSmallFrameStillFitsBesideAlmostFullBytes() throws Exception {
+    // Room is counted in bytes, not in "some frame fits": a frame that fits goes in at once.
+    int size = 10_000;
+    for (int i = 0; i < 3; i++) {
+      writer.append(FrameType.CHANNEL_DATA, 1, payload(i, size));
+    }
+    long free = MIN_BYTES - writer.bytesHeld();
+    writer.append(FrameType.CHANNEL_DATA, 1, payload(3, (int) free - OVERHEAD));
+    assertEquals(MIN_BYTES, writer.bytesHeld());
+  }
+
+  @Test
+  void rewindResendsTheSameSealedBytes() throws Exception {
+    List<Frame> firstSend = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      writer.append(FrameType.CHANNEL_DATA, 5, payload(i, 100));
+    }
+    for (Frame frame; (frame = writer.nextToSend()) != null; ) {
+      firstSend.add(frame);
+    }
+    writer.acknowledge(2);
+
+    // A new connection: the peer says it holds 3 frames.
+    writer.resumeFrom(3);
+    assertEquals(3, writer.acked());
+    for (int seq = 3; seq < 6; seq++) {
+      Frame again = writer.nextToSend();
+      // The same array object, not merely equal bytes: the frame was sealed once, never again.
+      assertSame(firstSend.get(seq).wire(), again.wire(), "frame " + seq);
+    }
+    assertNull(writer.nextToSend());
+
+    // Rewind to exactly the acknowledged point resends everything still held, again identically.
+    writer.resumeFrom(3);
+    for (int seq = 3; seq < 6; seq++) {
+      assertSame(firstSend.get(seq).wire(), writer.nextToSend().wire());
+    }
+    writer.checkInvariants();
+  }
+
+  @Test
+  void resumeFromAtWrittenSendsNothingMore() throws Exception {
+    writer.append(FrameType.CHANNEL_DATA, 1, payload(0, 10));
+    writer.append(FrameType.CHANNEL_DATA, 1, payload(1, 10));
+    writer.resumeFrom(2); // the peer got both over a connection we lost track of
+    assertNull(writer.nextToSend());
+    assertEquals(2, writer.acked());
+    assertEquals(0, writer.bytesHeld());
+  }
+
+  @Test
+  void resumeFromOutsideAckedToWrittenIsRefused() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      writer.append(FrameType.CHANNEL_DATA, 1, payload(i, 10));
+    }
+    for (int i = 0; i < 4; i++) {
+      writer.nextToSend();
+    }
+    writer.acknowledge(2);
+
+    assertThrows(ProtocolException.class, () -> writer.resumeFrom(1)); // below acked: data lost
+    assertThrows(ProtocolException.class, () -> writer.resumeFrom(6)); // beyond written
+    assertThrows(ProtocolException.class, () -> writer.resumeFrom(-1));
+
+    // A refused resume leaves the writer as it was: frame 4 is still next.
+    assertEquals(2, writer.acked());
+    assertEquals(4, writer.nextToSend().header().sequence());
+    writer.checkInvariants();
+  }
+
+  @Test
+  void acknowledgingBeyondWhatWasSentIsRefused() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      writer.append(FrameType.CHANNEL_DATA, 1, payload(i, 10));
+    }
+    writer.nextToSend();
+    writer.nextToSend();
+    assertThrows(ProtocolException.class, () -> writer.acknowledge(3));
+    assertThrows(ProtocolException.class, () -> writer.acknowledge(6));
+    assertEquals(0, writer.acked());
+
+    writer.acknowledge(2);
+    writer.acknowledge(1); // an older acknowledgement overtaken by a newer one is ignored
+    assertEquals(2, writer.acked());
+    writer.checkInvariants();
+  }
+
+  @Test
+  void closeFailsABlockedProducerAndLaterAppends() throws Exception {
+    for (int i = 0; i < FRAMES; i++) {
+      writer.append(FrameType.CHANNEL_DATA, 1, payload(i, 10));
+    }
+    BlockedAppend blocked = BlockedAppend.start(writer, payload(FRAMES, 10));
+    blocked.assertStillBlocked(writer);
+
+    writer.close();
+    ExecutionException failure =
+        assertThrows(ExecutionException.class, () -> blocked.future.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(IOException.class, failure.getCause());
+    assertThrows(IOException.class, () -> writer.append(FrameType.CHANNEL_DATA, 1, payload(0, 1)));
+
+    // The backlog stays readable after close.
+    assertEquals(0, writer.nextToSend().header().sequence());
+  }
+
+  @Test
+  void concurrentProducerSenderAckerAndRewindsKeepTheInvariants() throws Exception {
+    long seed = Deadlines.seed("BackedWriterTest stress");
+    // Minimum byte capacity and 8 slots, so both limits bite and the ring wraps hundreds of times.
+    new RingStress(seed, 3_000, FRAMES, MIN_BYTES).run();
+  }
+
+  @Test
+  void onlyStreamFramesAreAppended() {
+    assertThrows(
+        IllegalArgumentException.class, () -> writer.append(FrameType.ACK, 0, new byte[8]));
+    assertThrows(
+        IllegalArgumentException.class, () -> writer.append(FrameType.HELLO, 0, new byte[49]));
+  }
+
+  @Test
+  void capacitiesAreChecked() {
+    assertThrows(IllegalArgumentException.class, () -> new BackedWriter(aead, 6, MIN_BYTES));
+    assertThrows(IllegalArgumentException.class, () -> new BackedWriter(aead, 8, MIN_BYTES - 1));
+  }
+
+  /** A recognisable payload: the sequence number, then filler derived from it. */
+  static byte[] payload(long seq, int size) {
+    byte[] bytes = new byte[size];
+    for (int i = 0; i < size; i++) {
+      bytes[i] = (byte) (seq * 31 + i);
+    }
+    if (size >= 8) {
+      ByteBuffer.wrap(bytes).putLong(seq);
+    }
+    return bytes;
+  }
+
+  /** An append running on its own platform thread, so a test can see whether it blocks. */
+  private record BlockedAppend(Thread thread, FutureTask<Long> future) {
+    static BlockedAppend start(BackedWriter writer, byte[] payload) {
+      FutureTask<Long> future =
+          new FutureTask<>(() -> writer.append(FrameType.CHANNEL_DATA, 1, payload));
+      Thread thread = Thread.ofPlatform().name("blocked producer").daemon().start(future);
+      return new BlockedAppend(thread, future);
+    }
+
+    /** The append is parked inside the writer (the writer is its park blocker) and has not returned. */
+    void assertStillBlocked(BackedWriter writer) {
+      awaitBlocked(thread, DEADLINE);
+      Deadlines.awaitTrue(
+          () -> LockSupport.getBlocker(thread) == writer || future.isDone(),
+          DEADLINE,
+          "the producer parks in the writer");
+      assertFalse(future.isDone(), "append returned while the ring was full");
+      assertEquals(Thread.State.WAITING, thread.getState());
+    }
+
+    long result() throws Exception {
+      return future.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}
