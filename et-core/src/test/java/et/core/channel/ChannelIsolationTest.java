@@ -14,6 +14,7 @@ import et.core.EternalClient;
 import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
+import et.core.wire.FrameType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,10 +42,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Channels of one real session over loopback are independent: a stalled channel does not hold up
  * another, each direction closes on its own, a close reaches the peer's reader and writer, and
- * both ends may open channels at once. The window is the 16 KiB minimum so stalls come quickly.
+ * both ends may open channels at once. The window is the minimum (one full frame) so stalls come quickly.
  */
 class ChannelIsolationTest {
-  private static final int WINDOW = 16 * 1024;
+  private static final int WINDOW = FrameType.MAX_DATA_BYTES;
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();

@@ -118,8 +118,8 @@ class BackedWriterTest {
 
   @Test
   void producerBlocksWhileTheBytesAreAtCapacity() throws Exception {
-    // Three frames of 10 000 bytes fit in 32 KiB, a fourth does not, though 5 slots are free.
-    int size = 10_000;
+    // Three frames of 30% of the byte capacity fit, a fourth does not, though 5 slots are free.
+    int size = (int) (MIN_BYTES * 3 / 10);
     for (int i = 0; i < 3; i++) {
       writer.append(FrameType.CHANNEL_DATA, 1, payload(i, size));
     }
