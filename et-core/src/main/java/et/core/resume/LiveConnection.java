@@ -18,8 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs one authenticated connection of a stream as an inner StructuredTaskScope of three virtual
  * threads: socket-read, socket-write and keepalive. It ends when any of them fails; the exception
  * says how: {@link ConnectionLostException} (reconnect and replay), {@link FatalStreamException}
- * (end the session), {@link PeerFinishedException} (the peer closed the session and our final
- * acknowledgement went out).
+ * (end the session), {@link PeerFinishedException} (the peer closed the session, got our final
+ * acknowledgement and hung up). Until the closer hangs up, its close is not known to have arrived:
+ * if the connection dies first, the next handshake carries the acknowledgement instead.
  *
  * <p>Writes to the socket happen under {@code sendLock}: the socket-writer's, or a producer's
  * that found the socket free ({@link #sendFromProducer}); the reader and keepalive raise flags and
@@ -44,6 +45,8 @@ final class LiveConnection {
   private final AtomicBoolean pingDue = new AtomicBoolean(true);
   private final AtomicLong pongDue = new AtomicLong(-1);
   private volatile long ackSent;
+  /** When the socket-writer first saw the peer's close acknowledged; 0 before. */
+  private long closeAcknowledgedAt;
   /** Held by whoever writes to the socket: the socket-writer, or a producer sending directly. */
   private final ReentrantLock sendLock = new ReentrantLock();
   private volatile Thread socketWriter;
@@ -88,6 +91,8 @@ final class LiveConnection {
       case PeerFinishedException finished -> finished;
       case SocketTimeoutException timeout ->
           new ConnectionLostException("silent for " + liveness.deadAfter().toMillis() + " ms");
+      case EOFException eof when peerClosedAndAcknowledged() ->
+          new PeerFinishedException(); // the closer hangs up once it has our acknowledgement
       case EOFException eof -> new ConnectionLostException(eof.getMessage());
       case ProtocolException bad -> new ConnectionLostException("protocol violation: " + bad.getMessage());
       case SocketException socket -> new ConnectionLostException(socket.getMessage());
@@ -166,8 +171,8 @@ final class LiveConnection {
       } finally {
         sendLock.unlock();
       }
-      if (stream.finishedThrough() >= 0 && ackSent >= stream.finishedThrough()) {
-        throw new PeerFinishedException();
+      if (peerClosedAndAcknowledged() && peerSilentSinceAck()) {
+        throw new PeerFinishedException(); // it should have hung up by now; stop waiting
       }
       if (idle) {
         boolean ackOwed = reader.received() > ackSent;
@@ -180,6 +185,19 @@ final class LiveConnection {
         }
       }
     }
+  }
+
+  /** The peer sent SESSION_CLOSE and we have acknowledged it on this connection. */
+  private boolean peerClosedAndAcknowledged() {
+    long through = stream.finishedThrough();
+    return through >= 0 && ackSent >= through;
+  }
+
+  private boolean peerSilentSinceAck() {
+    if (closeAcknowledgedAt == 0) {
+      closeAcknowledgedAt = System.nanoTime();
+    }
+    return System.nanoTime() - closeAcknowledgedAt > liveness.deadAfter().toNanos();
   }
 
   /** Writes the PING, PONG and ACK that are due; true if it wrote any. Holds sendLock. */
