@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.resume.ResumableStream;
 import et.core.testing.ChaosSchedule;
+import et.core.testing.Diagnostics;
 import et.core.testing.FaultRelay;
 import et.core.testing.SeededStream;
 import et.core.testing.TestSeed;
@@ -74,9 +75,33 @@ class LosslessTransferTest {
       Future<ChaosSchedule.Done> faults =
           threads.submit(() -> chaos.run(() -> upReceived.get() + downReceived.get()));
 
-      ChaosSchedule.Done done = faults.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      assertChecked("client to server", up, upSent.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS), upCheck.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-      assertChecked("server to client", down, downSent.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS), downCheck.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      ChaosSchedule.Done done;
+      byte[] upSha;
+      byte[] downSha;
+      SeededStream.Check upResult;
+      SeededStream.Check downResult;
+      try {
+        done = faults.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        upSha = upSent.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        downSha = downSent.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        upResult = upCheck.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        downResult = downCheck.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception | AssertionError e) {
+        Logger.error(
+            "stuck: received up {} down {}; client {} backlog {}; server {} backlog {}; relay {} open of {}",
+            upReceived.get(),
+            downReceived.get(),
+            client.state(),
+            client.backlogBytes(),
+            serverSide.state(),
+            serverSide.backlogBytes(),
+            relay.openConnections(),
+            relay.connectionsAccepted());
+        Diagnostics.dumpThreads("LosslessTransferTest");
+        throw e;
+      }
+      assertChecked("client to server", up, upSha, upResult);
+      assertChecked("server to client", down, downSha, downResult);
       Logger.info(
           "transferred 2 x {} MiB in {} ms through {} connections",
           BYTES_EACH_WAY >> 20,

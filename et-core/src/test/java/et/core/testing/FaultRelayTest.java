@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +68,7 @@ class FaultRelayTest {
     pair.server.shutdownOutput();
     assertEquals(-1, pair.client.getInputStream().read(), "server's FIN reaches the client");
     assertEquals(1, relay.connectionsAccepted());
-    awaitTrue(() -> relay.openConnections() == 0, "link closes once both sides finished");
+    Await.until(Duration.ofSeconds(5), "the link closed once both sides finished", () -> relay.openConnections() == 0);
   }
 
   @Test
@@ -210,14 +209,6 @@ class FaultRelayTest {
     }
     assertEquals(List.of(offset), differing);
     assertEquals(1, Integer.bitCount((sent[offset] ^ received[offset]) & 0xff));
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting: " + what);
-      Thread.sleep(5); // poll interval
-    }
   }
 
   private static byte[] randomBytes(long seed, int length) {
