@@ -48,8 +48,20 @@ public final class FaultRelay implements AutoCloseable {
 
   /** Starts relaying from a fresh ephemeral port on 127.0.0.1 to {@code target}. */
   public FaultRelay(InetSocketAddress target) throws IOException {
+    this(target, 0);
+  }
+
+  /**
+   * As above, with accepted sockets receiving into {@code receiveBufferBytes} (0: the system's
+   * default). A small buffer makes a held direction push back on its writer after little data.
+   */
+  public FaultRelay(InetSocketAddress target, int receiveBufferBytes) throws IOException {
     this.target = Objects.requireNonNull(target);
-    this.listener = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+    this.listener = new ServerSocket();
+    if (receiveBufferBytes > 0) {
+      listener.setReceiveBufferSize(receiveBufferBytes); // before bind, so the TCP window obeys it
+    }
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     this.name = "relay :" + listener.getLocalPort();
     for (Direction direction : Direction.values()) {
       flipsForNext.put(direction, new ArrayList<>());
