@@ -154,6 +154,13 @@ public final class EternalServer implements AutoCloseable {
       if (!watchdog.cancel(false)) {
         throw new IOException("handshake took longer than " + options.handshakeTimeout());
       }
+      if (!session.belongsHere(pending)) {
+        Logger.warn(
+            "refused {} for session {}: {}", peer, shortId(id), Refusal.OTHER_CLIENT.text);
+        Handshake.refuse(socket, Refusal.OTHER_CLIENT);
+        closeQuietly(socket);
+        return;
+      }
       session.offer(pending);
     } catch (IOException e) {
       // When the watchdog closed the socket, the read only says "Socket closed": name the deadline.

@@ -193,6 +193,11 @@ public final class Session implements AutoCloseable {
     stream.offer(pending);
   }
 
+  /** Server side: whether {@code pending} comes from the client this session belongs to. */
+  boolean belongsHere(Handshake.PendingConnection pending) {
+    return stream.belongsHere(pending);
+  }
+
   /** Ends the session now, without waiting for the peer. */
   void terminate(String reason) {
     stream.finish(new StreamEnd(StreamEnd.Cause.CLOSED, reason));

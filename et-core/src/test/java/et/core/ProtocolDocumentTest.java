@@ -135,10 +135,15 @@ class ProtocolDocumentTest {
 
     byte[] proof = doc.hex("proof-frame");
     SequenceAead aead = new SequenceAead(key);
-    assertArrayEquals(proof, Frame.seal(aead, FrameType.PROOF, 0, 0, new byte[8]).wire());
+    byte[] instance = new byte[Handshake.CLIENT_INSTANCE_BYTES];
+    Arrays.fill(instance, (byte) 0x33);
+    byte[] payload = ByteBuffer.allocate(8 + instance.length).putLong(0).put(instance).array();
+    assertArrayEquals(proof, Frame.seal(aead, FrameType.PROOF, 0, 0, payload).wire());
     Frame frame = new FrameReader(new ByteArrayInputStream(proof)).read();
-    assertEquals(new FrameHeader(FrameType.PROOF, 0, 0, 8 + SequenceAead.TAG_BYTES), frame.header());
-    assertEquals(0L, ByteBuffer.wrap(frame.open(aead)).getLong());
+    assertEquals(
+        new FrameHeader(FrameType.PROOF, 0, 0, 8 + instance.length + SequenceAead.TAG_BYTES),
+        frame.header());
+    assertArrayEquals(payload, frame.open(aead));
   }
 
   /**
@@ -149,6 +154,8 @@ class ProtocolDocumentTest {
   @Test
   void theClientHandshakeSpeaksTheDocumentedBytes() throws Exception {
     long clientReceived = 5;
+    byte[] instance = new byte[Handshake.CLIENT_INSTANCE_BYTES];
+    Arrays.fill(instance, (byte) 0x44);
     byte[] documentedHello = doc.hex("hello-frame");
     int nonceOffset = documentedHello.length - KeySchedule.NONCE_BYTES;
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -157,7 +164,8 @@ class ProtocolDocumentTest {
       clientSocket.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), timeoutMillis());
       clientSocket.setSoTimeout(timeoutMillis());
       Future<Connection> client =
-          executor.submit(() -> Handshake.client(clientSocket, sessionId, secret, clientReceived, "test client"));
+          executor.submit(
+              () -> Handshake.client(clientSocket, sessionId, secret, instance, clientReceived, "test client"));
       listener.setSoTimeout(timeoutMillis());
       try (Socket server = listener.accept()) {
         server.setSoTimeout(timeoutMillis());
@@ -173,11 +181,17 @@ class ProtocolDocumentTest {
         server.getOutputStream().write(doc.hex("challenge-frame"));
 
         Frame proof = reader.read();
-        assertEquals(new FrameHeader(FrameType.PROOF, 0, 0, 8 + SequenceAead.TAG_BYTES), proof.header());
+        assertEquals(
+            new FrameHeader(FrameType.PROOF, 0, 0, 8 + instance.length + SequenceAead.TAG_BYTES),
+            proof.header());
         SequenceAead fromClient =
             new SequenceAead(
                 KeySchedule.connectionKey(secret, liveClientNonce, serverNonce, Direction.CLIENT_TO_SERVER));
-        assertEquals(clientReceived, ByteBuffer.wrap(proof.open(fromClient)).getLong());
+        ByteBuffer proven = ByteBuffer.wrap(proof.open(fromClient));
+        assertEquals(clientReceived, proven.getLong());
+        byte[] provenInstance = new byte[instance.length];
+        proven.get(provenInstance);
+        assertArrayEquals(instance, provenInstance);
 
         SequenceAead toClient =
             new SequenceAead(

@@ -76,6 +76,28 @@ class SessionLifecycleTest {
   }
 
   @Test
+  void aSecondClientWithTheSameCredentialsIsRefusedAndTheFirstCarriesOn() throws Exception {
+    try (EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST)) {
+      Session serverSide = server.newSession();
+      Session first = connect(server, serverSide);
+      Channel fromFirst = first.openChannel("first");
+      Channel atServer = serverSide.acceptChannel(Duration.ofSeconds(5));
+      assertNotNull(atServer);
+
+      // Its frames would be sealed under the same stream key from sequence 0: nonce reuse.
+      SessionRefusedException refused =
+          assertThrows(SessionRefusedException.class, () -> connect(server, serverSide));
+      assertTrue(refused.getMessage().contains("another client"), refused.getMessage());
+
+      fromFirst.output().write(new byte[] {1, 2, 3});
+      assertEquals(3, atServer.input().readNBytes(3).length);
+      assertEquals(1, first.connections());
+      assertEquals(SessionState.CONNECTED, first.state());
+      first.close();
+    }
+  }
+
+  @Test
   void orderlyCloseCarriesTheExitStatusAfterEveryByte() throws Exception {
     try (EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST)) {
       Session serverSide = server.newSession();

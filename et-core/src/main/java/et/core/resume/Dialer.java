@@ -3,6 +3,7 @@ package et.core.resume;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
@@ -18,11 +19,19 @@ public final class Dialer {
   static final Duration FIRST_RETRY = Duration.ofMillis(50);
   static final Duration MAX_RETRY = Duration.ofSeconds(1);
 
-  private final Supplier<InetSocketAddress> address;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** {@code address} is asked anew before every attempt, so a changed address is followed. */
+  private final Supplier<InetSocketAddress> address;
+  /** Names this client stream to the server, which binds the session to the first it sees. */
+  private final byte[] clientInstance = new byte[Handshake.CLIENT_INSTANCE_BYTES];
+
+  /**
+   * A dialer for one client stream. {@code address} is asked anew before every attempt, so a
+   * changed address is followed.
+   */
   public Dialer(Supplier<InetSocketAddress> address) {
     this.address = address;
+    RANDOM.nextBytes(clientInstance);
   }
 
   /** Dials once and runs the handshake; for the first connection and for each retry. */
@@ -36,7 +45,7 @@ public final class Dialer {
       socket.connect(target, (int) liveness.handshakeTimeout().toMillis());
       socket.setSoTimeout((int) liveness.handshakeTimeout().toMillis());
       String name = "connection to " + target;
-      return Handshake.client(socket, sessionId, secret, received, name);
+      return Handshake.client(socket, sessionId, secret, clientInstance, received, name);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;

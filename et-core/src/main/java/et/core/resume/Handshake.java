@@ -20,23 +20,28 @@ import java.security.SecureRandom;
  * <pre>
  * client → HELLO(version, session id, client nonce)
  * server → CHALLENGE(server nonce)            or REFUSE(reason)
- * client → PROOF(sealed: frames received)     proves the secret against the fresh server nonce
+ * client → PROOF(sealed: frames received,     proves the secret against the fresh server nonce
+ *                client instance)
  * server → RESUME(sealed: frames received)    proves the secret back; sent by the session itself
  * </pre>
  *
  * A recorded PROOF is useless later: it is sealed under a key salted with that connection's server
- * nonce. Both sides run under a deadline set by the caller.
+ * nonce. The client instance binds the session to one client stream: a second client holding the
+ * same credentials would seal its frames from sequence 0 under the same stream key, reusing nonces,
+ * so the server refuses it. Both sides run under a deadline set by the caller.
  */
 public final class Handshake {
   public static final int VERSION = 1;
   public static final int SESSION_ID_BYTES = 16;
+  /** A client stream's random name, bound to its session by the first PROOF the server accepts. */
+  public static final int CLIENT_INSTANCE_BYTES = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Handshake() {}
 
   /** The client's side: returns an authenticated connection or throws RefusedException. */
   public static Connection client(
-      Socket socket, byte[] sessionId, byte[] secret, long received, String name)
+      Socket socket, byte[] sessionId, byte[] secret, byte[] clientInstance, long received, String name)
       throws IOException {
     byte[] clientNonce = randomNonce();
     FrameReader reader = new FrameReader(socket.getInputStream());
@@ -56,10 +61,12 @@ public final class Handshake {
     SequenceAead receiveAead =
         new SequenceAead(
             KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.SERVER_TO_CLIENT));
-    socket.getOutputStream().write(Frame.seal(sendAead, FrameType.PROOF, 0, 0, long8(received)).wire());
+    byte[] proof = ByteBuffer.allocate(8 + CLIENT_INSTANCE_BYTES).putLong(received).put(clientInstance).array();
+    socket.getOutputStream().write(Frame.seal(sendAead, FrameType.PROOF, 0, 0, proof).wire());
 
     Frame resume = readAnswer(reader, FrameType.RESUME);
-    long serverReceived = sealedCount(resume, receiveAead, "server failed to prove the secret");
+    String failure = "server failed to prove the secret";
+    long serverReceived = count(ByteBuffer.wrap(openHandshake(resume, receiveAead, failure)).getLong(), failure);
     return new Connection(socket, reader, sendAead, receiveAead, serverReceived, name);
   }
 
@@ -114,8 +121,12 @@ public final class Handshake {
     if (proof.type() != FrameType.PROOF) {
       throw new ProtocolException("expected PROOF, got " + proof.type());
     }
-    long clientReceived = sealedCount(proof, receiveAead, "client failed to prove the secret");
-    return new PendingConnection(socket, reader, sendAead, receiveAead, clientReceived, name);
+    ByteBuffer proven = ByteBuffer.wrap(openHandshake(proof, receiveAead, "client failed to prove the secret"));
+    long clientReceived = count(proven.getLong(), "client failed to prove the secret");
+    byte[] clientInstance = new byte[CLIENT_INSTANCE_BYTES];
+    proven.get(clientInstance);
+    return new PendingConnection(
+        socket, reader, sendAead, receiveAead, clientReceived, clientInstance, name);
   }
 
   /** An authenticated connection that the session has yet to answer with RESUME. */
@@ -125,6 +136,7 @@ public final class Handshake {
       SequenceAead sendAead,
       SequenceAead receiveAead,
       long clientReceived,
+      byte[] clientInstance,
       String name) {
 
     /** Sends RESUME with the server's count and returns the live connection. */
@@ -158,18 +170,19 @@ public final class Handshake {
     return frame;
   }
 
-  private static long sealedCount(Frame frame, SequenceAead aead, String failure)
+  private static byte[] openHandshake(Frame frame, SequenceAead aead, String failure)
       throws ProtocolException {
     if (frame.header().sequence() != 0 || frame.header().channel() != 0) {
       throw new ProtocolException(failure + ": " + frame.type() + " not numbered 0");
     }
-    byte[] plain;
     try {
-      plain = frame.open(aead);
+      return frame.open(aead);
     } catch (ProtocolException e) {
       throw new ProtocolException(failure);
     }
-    long count = ByteBuffer.wrap(plain).getLong();
+  }
+
+  private static long count(long count, String failure) throws ProtocolException {
     if (count < 0) {
       throw new ProtocolException(failure + ": negative count " + count);
     }

@@ -4,7 +4,8 @@ package et.core.resume;
 public enum Refusal {
   UNKNOWN_SESSION(1, "no such session"),
   SESSION_ENDED(2, "the session has ended"),
-  UNSUPPORTED_VERSION(3, "unsupported protocol version");
+  UNSUPPORTED_VERSION(3, "unsupported protocol version"),
+  OTHER_CLIENT(4, "the session belongs to another client");
 
   public final int code;
   public final String text;

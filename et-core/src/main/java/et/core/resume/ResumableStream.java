@@ -5,6 +5,7 @@ import et.core.crypto.KeySchedule;
 import et.core.crypto.SequenceAead;
 import et.core.wire.FrameType;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -52,6 +53,8 @@ public final class ResumableStream {
   private volatile State state = State.CONNECTING;
   private volatile Connection current;
   private volatile LiveConnection live;
+  /** Server side: the client instance that first proved the secret; only it may resume. */
+  private final AtomicReference<byte[]> boundClient = new AtomicReference<>();
   /** Frames received when the peer asked to close; -1 while it has not. */
   private volatile long finishedThrough = -1;
   private volatile long roundTripNanos = -1;
@@ -258,6 +261,17 @@ public final class ResumableStream {
       listener.ended(streamEnd);
     }
     ended.countDown();
+  }
+
+  /**
+   * Server side: whether {@code pending} comes from the client this session belongs to. The first
+   * client instance to prove the secret takes the session; any other (a second client holding the
+   * same credentials) is refused, since its frames would reuse the stream key's nonces.
+   */
+  public boolean belongsHere(Handshake.PendingConnection pending) {
+    byte[] instance = pending.clientInstance();
+    return boundClient.compareAndSet(null, instance)
+        || MessageDigest.isEqual(boundClient.get(), instance);
   }
 
   /**

@@ -10,7 +10,7 @@ public enum FrameType {
   // Handshake, before any key is agreed. HELLO and CHALLENGE and REFUSE are cleartext.
   HELLO(0x01, Kind.HANDSHAKE, 49, 49),
   CHALLENGE(0x02, Kind.HANDSHAKE, 32, 32),
-  PROOF(0x03, Kind.HANDSHAKE, 8 + TAG_BYTES, 8 + TAG_BYTES),
+  PROOF(0x03, Kind.HANDSHAKE, 8 + 16 + TAG_BYTES, 8 + 16 + TAG_BYTES),
   RESUME(0x04, Kind.HANDSHAKE, 8 + TAG_BYTES, 8 + TAG_BYTES),
   REFUSE(0x05, Kind.HANDSHAKE, 1, 1 + FrameType.MAX_REASON_BYTES),
 

@@ -10,6 +10,7 @@ import et.core.wire.FrameHeader;
 import et.core.wire.FrameType;
 import java.nio.ByteBuffer;
 import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The client's handshake frames built by hand from the wire classes, so a test can send them
@@ -41,12 +42,17 @@ public final class RawHandshake {
     return hello(Handshake.VERSION, id, clientNonce);
   }
 
-  /** PROOF of {@code secret} against this connection's nonces, stating {@code received}. */
+  /**
+   * PROOF of {@code secret} against this connection's nonces, stating {@code received}, from a
+   * fresh client instance.
+   */
   public static byte[] proof(byte[] secret, byte[] clientNonce, byte[] serverNonce, long received) {
     SequenceAead clientToServer =
         new SequenceAead(
             KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.CLIENT_TO_SERVER));
-    byte[] payload = ByteBuffer.allocate(8).putLong(received).array();
+    byte[] instance = new byte[Handshake.CLIENT_INSTANCE_BYTES];
+    ThreadLocalRandom.current().nextBytes(instance);
+    byte[] payload = ByteBuffer.allocate(8 + instance.length).putLong(received).put(instance).array();
     return Frame.seal(clientToServer, FrameType.PROOF, 0, 0, payload).wire();
   }
 
