@@ -89,9 +89,10 @@ final class InboundBuffer {
         }
       }
       buffered -= done;
-      // Credit in batches of a quarter window: fewer WINDOW frames, and the sender never stalls.
+      // Credit in batches of a quarter window: fewer WINDOW frames. No stall: while less than a
+      // quarter is uncredited, the sender still holds three quarters of the window.
       int consumed = uncredited - buffered;
-      credit[0] = consumed >= window / 4 || buffered == 0 && consumed > 0 ? consumed : 0;
+      credit[0] = consumed >= window / 4 ? consumed : 0;
       uncredited -= credit[0];
       return done;
     } finally {
