@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import et.core.testing.TestSeed;
 
 /**
  * The server survives hostile and broken input. Every test runs one server with a 2 s handshake
@@ -47,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * line, and the server logged the reason (read back from the tinylog file writer, {@link
  * LogTail}).
  *
- * <p>Randomness is seeded: set {@code -Det.test.seed=N} to repeat a run.
+ * <p>Randomness is seeded: set {@code -Det.seed=N} to repeat a run.
  */
 @Timeout(60)
 class HostileInputTest {
@@ -59,7 +60,7 @@ class HostileInputTest {
   private static final Duration LOG_WAIT = Duration.ofSeconds(2);
   private static final Duration ECHO_WAIT = Duration.ofSeconds(5);
   private static final int ECHO_LINES_AFTER_ATTACK = 20;
-  private static final long SEED = Long.getLong("et.test.seed", System.nanoTime());
+  private static final long SEED = TestSeed.forTest("HostileInputTest");
 
   private final SessionOptions options =
       SessionOptions.defaults().withHandshakeTimeout(HANDSHAKE_TIMEOUT);
@@ -72,7 +73,6 @@ class HostileInputTest {
 
   @BeforeAll
   static void printSeed() {
-    System.out.println("HostileInputTest seed: " + SEED + " (rerun with -Det.test.seed=" + SEED + ")");
   }
 
   @BeforeEach

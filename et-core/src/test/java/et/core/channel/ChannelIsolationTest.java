@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import et.core.Channel;
-import et.core.Deadlines;
 import et.core.EternalClient;
 import et.core.EternalServer;
 import et.core.Session;
@@ -38,6 +37,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import et.core.testing.Await;
 
 /**
  * Channels of one real session over loopback are independent: a stalled channel does not hold up
@@ -85,15 +85,13 @@ class ChannelIsolationTest {
               bulk.output().write(bulkBytes);
               return null;
             });
-    Deadlines.awaitTrue(() -> bulkWriter.get() != null, DEADLINE, "bulk writer starts");
+    Await.until("bulk writer starts", DEADLINE, () -> bulkWriter.get() != null);
     // Blocked on the channel's window (a condition), not on the session's backlog.
-    Deadlines.awaitTrue(
-        () -> LockSupport.getBlocker(bulkWriter.get()) instanceof Condition,
-        DEADLINE,
-        "bulk writer waits for window credit");
+    Await.until(
+        "bulk writer waits for window credit", DEADLINE, () -> LockSupport.getBlocker(bulkWriter.get()) instanceof Condition);
     assertFalse(bulkWrite.isDone(), "the bulk write finished though its reader never read");
     // Everything sent was acknowledged: the stalled channel holds no session backlog.
-    Deadlines.awaitTrue(() -> client.backlogBytes() == 0, DEADLINE, "client backlog drains");
+    Await.until("client backlog drains", DEADLINE, () -> client.backlogBytes() == 0);
 
     Channel echo = client.openChannel("echo");
     Channel echoPeer = accept(serverSide, "echo");
@@ -154,7 +152,7 @@ class ChannelIsolationTest {
 
     channel.close();
     assertEquals(-1, (int) within(() -> peer.input().read()), "peer reads the end");
-    Deadlines.awaitTrue(() -> writeFails(peer), DEADLINE, "peer's write fails after the close");
+    Await.until("peer's write fails after the close", DEADLINE, () -> writeFails(peer));
     assertThrows(IOException.class, () -> peer.output().write(new byte[100]));
 
     // Our own end is closed both ways.

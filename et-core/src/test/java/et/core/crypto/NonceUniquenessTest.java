@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.Deadlines;
 import et.core.resume.BackedWriter;
 import et.core.wire.Frame;
 import et.core.wire.FrameType;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import et.core.testing.TestSeed;
 
 /**
  * Security test: AES-GCM breaks if one key seals two different plaintexts under one nonce, and
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class NonceUniquenessTest {
   private static final HexFormat HEX = HexFormat.of();
 
-  private final Random random = new Random(Deadlines.seed("NonceUniquenessTest"));
+  private final Random random = new Random(TestSeed.forTest("NonceUniquenessTest"));
   private final byte[] secret = bytes(KeySchedule.SECRET_BYTES);
   private final byte[] sessionId = bytes(16);
 

@@ -2,7 +2,6 @@ package et.core.resume;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import et.core.Deadlines;
 import et.core.TestKeys;
 import et.core.crypto.SequenceAead;
 import et.core.wire.FrameType;
@@ -12,6 +11,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import et.core.testing.TestSeed;
+import et.core.testing.Await;
 
 /**
  * {@link BackedWriter#close()} must fail every producer, including one that is just about to park
@@ -42,7 +43,7 @@ class BackedWriterCloseRaceTest {
 
   @Test
   void closeWakesAProducerAboutToPark() throws Exception {
-    Random random = new Random(Deadlines.seed("BackedWriterCloseRaceTest"));
+    Random random = new Random(TestSeed.forTest("BackedWriterCloseRaceTest"));
     Thread producer = Thread.ofPlatform().name("racing producer").daemon().start(this::produce);
     long start = System.nanoTime();
     try {
@@ -54,7 +55,7 @@ class BackedWriterCloseRaceTest {
         full.append(FrameType.CHANNEL_DATA, 1, new byte[1]); // one slot: now full
         writer = full;
         trialGo = trial;
-        Deadlines.awaitTrue(() -> trialStarted == trial, SLOW_LIMIT, "producer starts trial " + trial);
+        Await.until("producer starts trial " + trial, SLOW_LIMIT, () -> trialStarted == trial);
         for (int spin = random.nextInt(4); spin > 0; spin--) {
           Thread.onSpinWait();
         }
@@ -68,7 +69,7 @@ class BackedWriterCloseRaceTest {
                 + " waitingProducer before the producer published itself, and awaitRoom() re-checks"
                 + " only room, not closed, before parking");
           }
-          Deadlines.awaitTrue(() -> trialFinished == trial, SLOW_LIMIT, "producer ends trial " + trial);
+          Await.until("producer ends trial " + trial, SLOW_LIMIT, () -> trialFinished == trial);
         }
         if (unexpected.get() != null) {
           throw new AssertionError("producer failed", unexpected.get());

@@ -1,6 +1,6 @@
 package et.core.resume;
 
-import static et.core.Deadlines.awaitBlocked;
+import static et.core.testing.Await.untilBlocked;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import et.core.Deadlines;
 import et.core.TestKeys;
 import et.core.crypto.SequenceAead;
 import et.core.wire.Frame;
@@ -27,6 +26,8 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import et.core.testing.TestSeed;
+import et.core.testing.Await;
 
 /**
  * The backed writer on its own, one thread at a time except where a producer must block: ring
@@ -241,7 +242,7 @@ class BackedWriterTest {
 
   @Test
   void concurrentProducerSenderAckerAndRewindsKeepTheInvariants() throws Exception {
-    long seed = Deadlines.seed("BackedWriterTest stress");
+    long seed = TestSeed.forTest("BackedWriterTest stress");
     // Minimum byte capacity and 8 slots, so both limits bite and the ring wraps hundreds of times.
     new RingStress(seed, 3_000, FRAMES, MIN_BYTES).run();
   }
@@ -283,11 +284,9 @@ class BackedWriterTest {
 
     /** The append is parked inside the writer (the writer is its park blocker) and has not returned. */
     void assertStillBlocked(BackedWriter writer) {
-      awaitBlocked(thread, DEADLINE);
-      Deadlines.awaitTrue(
-          () -> LockSupport.getBlocker(thread) == writer || future.isDone(),
-          DEADLINE,
-          "the producer parks in the writer");
+      untilBlocked(thread, DEADLINE);
+      Await.until(
+          "the producer parks in the writer", DEADLINE, () -> LockSupport.getBlocker(thread) == writer || future.isDone());
       assertFalse(future.isDone(), "append returned while the ring was full");
       assertEquals(Thread.State.WAITING, thread.getState());
     }

@@ -2,7 +2,6 @@ package et.core.resume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import et.core.Deadlines;
 import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionCredentials;
@@ -18,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import et.core.testing.Await;
 
 /**
  * A client stream closed in order returns from {@link ResumableStream#run()} with how it ended,
@@ -58,8 +58,8 @@ class ResumableStreamCloseTest {
           public void ended(StreamEnd end) {}
         });
     Future<StreamEnd> run = threads.submit(stream::run);
-    Deadlines.awaitTrue(
-        () -> stream.state() == ResumableStream.State.CONNECTED, DEADLINE, "client connects");
+    Await.until(
+        "client connects", DEADLINE, () -> stream.state() == ResumableStream.State.CONNECTED);
 
     stream.send(FrameType.SESSION_CLOSE, 0, ByteBuffer.allocate(4).putInt(0).array());
     stream.endWhenAcknowledged();

@@ -35,4 +35,16 @@ public final class Await {
       }
     }
   }
+
+  /** Waits until {@code thread} is parked or blocked, the sign it cannot make progress. */
+  public static void untilBlocked(Thread thread, Duration timeout) {
+    until(
+        thread.getName() + " to block",
+        timeout,
+        () -> switch (thread.getState()) {
+          case WAITING, TIMED_WAITING, BLOCKED -> true;
+          default -> false;
+        },
+        () -> "(state " + thread.getState() + ")");
+  }
 }

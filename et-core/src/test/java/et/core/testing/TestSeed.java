@@ -1,6 +1,5 @@
 package et.core.testing;
 
-import org.tinylog.Logger;
 
 /**
  * The seed of a randomized test: the system property {@code et.seed} when set (to replay a
@@ -15,7 +14,8 @@ public final class TestSeed {
   public static long forTest(String test) {
     String given = System.getProperty(PROPERTY);
     long seed = given != null ? Long.parseLong(given) : System.nanoTime() ^ Double.doubleToLongBits(Math.random());
-    Logger.info("{}: seed {} (rerun with -D{}={})", test, seed, PROPERTY, seed);
+    // On stderr, so the seed stands in the test report next to a failure.
+    System.err.println(test + ": seed " + seed + " (rerun with -D" + PROPERTY + "=" + seed + ")");
     return seed;
   }
 }

@@ -19,17 +19,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import et.core.testing.TestSeed;
 
 /**
  * {@link FrameReader} judges every header before it reads or allocates a body, and reassembles
  * whole frames from a stream that hands out a byte at a time.
  */
 class FrameReaderTest {
-  private static final long SEED = Long.getLong("et.test.seed", System.nanoTime());
+  private static final long SEED = TestSeed.forTest("FrameReaderTest");
 
   @BeforeAll
   static void printSeed() {
-    System.out.println("FrameReaderTest seed: " + SEED + " (rerun with -Det.test.seed=" + SEED + ")");
   }
 
   @Test
