@@ -1,0 +1,90 @@
+package et.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an external command to its end: feeds the given stdin bytes (or /dev/null) on one virtual
+ * thread, drains stdout and stderr on two others, and kills the command's process tree if it has
+ * not exited within the timeout.
+ */
+public final class Commands {
+  /** Bytes kept of each of stdout and stderr; the rest is read and discarded. */
+  public static final int OUTPUT_LIMIT = 4 << 20;
+
+  private static final Duration KILL_GRACE = Duration.ofSeconds(3);
+  // After the exit the pipes end at once, unless a background child of the command holds them.
+  private static final Duration STREAM_END_GRACE = Duration.ofSeconds(2);
+
+  private Commands() {}
+
+  /** Runs {@code command} with stdin from /dev/null. */
+  public static CommandResult run(List<String> command, Duration timeout) {
+    return run(command, null, timeout);
+  }
+
+  /**
+   * Runs {@code command}, writing {@code stdin} (then closing it) or, when null, giving it
+   * /dev/null. Throws {@link CommandTimeoutException} after killing it if it runs past {@code
+   * timeout}.
+   */
+  public static CommandResult run(List<String> command, byte[] stdin, Duration timeout) {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    if (stdin == null) {
+      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+    long start = System.nanoTime();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + command, e);
+    }
+    String name = new File(command.getFirst()).getName() + "-" + process.pid();
+    BoundedCapture out = BoundedCapture.start(name + "-stdout", process.getInputStream(), OUTPUT_LIMIT);
+    BoundedCapture err = BoundedCapture.start(name + "-stderr", process.getErrorStream(), OUTPUT_LIMIT);
+    if (stdin != null) {
+      Thread.ofVirtual().name(name + "-stdin").start(() -> feed(process.getOutputStream(), stdin));
+    }
+    try {
+      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        Processes.killTree(process.toHandle(), KILL_GRACE);
+        out.awaitEnd(STREAM_END_GRACE);
+        err.awaitEnd(STREAM_END_GRACE);
+        throw new CommandTimeoutException(command, timeout, out.text(), err.text());
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      out.awaitEnd(STREAM_END_GRACE);
+      err.awaitEnd(STREAM_END_GRACE);
+      return new CommandResult(
+          process.exitValue(), out.text(), err.text(), elapsed, out.truncated() || err.truncated());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new IllegalStateException("interrupted while running " + command, e);
+    }
+  }
+
+  /** Like {@link #run(List, Duration)} but a status other than 0 is an error naming the output. */
+  public static CommandResult check(List<String> command, Duration timeout) {
+    CommandResult result = run(command, timeout);
+    if (!result.succeeded()) {
+      throw new IllegalStateException(command + " failed: " + result);
+    }
+    return result;
+  }
+
+  private static void feed(OutputStream stdin, byte[] bytes) {
+    try (stdin) {
+      stdin.write(bytes);
+    } catch (IOException e) {
+      // The command exited or closed its stdin without reading everything: its choice.
+    }
+  }
+}

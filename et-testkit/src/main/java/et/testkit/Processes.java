@@ -1,0 +1,60 @@
+package et.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Ends process trees by their own handles (never by name): descendants first, while their parents
+ * still live to reap them, then the root; SIGTERM first, SIGKILL for whatever outlives the grace.
+ */
+public final class Processes {
+  private Processes() {}
+
+  /**
+   * Terminates {@code root} and every process below it, waiting at most {@code grace} for each of
+   * the two rounds (descendants, then root) before killing forcibly. Returns true when all are gone.
+   */
+  public static boolean killTree(ProcessHandle root, Duration grace) throws InterruptedException {
+    // Snapshot first: once a parent dies its children are re-parented and leave the tree.
+    List<ProcessHandle> below = root.descendants().toList();
+    boolean belowGone = terminate(below, grace);
+    boolean rootGone = terminate(List.of(root), grace);
+    return belowGone && rootGone;
+  }
+
+  private static boolean terminate(List<ProcessHandle> processes, Duration grace)
+      throws InterruptedException {
+    processes.forEach(ProcessHandle::destroy);
+    if (Poll.until(grace, () -> processes.stream().allMatch(Processes::isGone))) {
+      return true;
+    }
+    processes.stream().filter(p -> !isGone(p)).forEach(ProcessHandle::destroyForcibly);
+    return Poll.until(grace, () -> processes.stream().allMatch(Processes::isGone));
+  }
+
+  /**
+   * True when the process no longer runs: exited and reaped, or a zombie. An orphan's zombie lasts
+   * until init reaps it, which some container inits do late or never; it runs no code any more.
+   */
+  public static boolean isGone(ProcessHandle process) {
+    return !process.isAlive() || isZombie(process.pid());
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // "pid (command) S ...": the command may contain spaces and parentheses, the state follows
+      // the last ')'.
+      int close = stat.lastIndexOf(')');
+      return close >= 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+    } catch (NoSuchFileException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
