@@ -183,7 +183,9 @@ public final class ChannelEnd {
         }
         while (len > 0) {
           int n = remoteWindow.take(Math.min(len, FrameType.MAX_DATA_BYTES));
-          send(FrameType.CHANNEL_DATA, Arrays.copyOfRange(b, off, off + n));
+          // Sealing copies the bytes anyway, so a whole-array chunk needs no copy of its own.
+          boolean whole = off == 0 && n == b.length;
+          send(FrameType.CHANNEL_DATA, whole ? b : Arrays.copyOfRange(b, off, off + n));
           off += n;
           len -= n;
         }
