@@ -154,9 +154,4 @@ public final class Multiplexer {
     channels.clear();
     accepted.add(END_OF_ACCEPTS);
   }
-
-  /** Channels open in either direction. */
-  public int openChannels() {
-    return channels.size();
-  }
 }

@@ -4,6 +4,7 @@ import et.core.crypto.Direction;
 import et.core.crypto.KeySchedule;
 import et.core.crypto.SequenceAead;
 import et.core.wire.FrameType;
+import et.core.wire.ProtocolException;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.tinylog.Logger;
  * <p>States: {@code CONNECTING → CONNECTED → DISCONNECTED → CONNECTED … → ENDED}; ENDED is final.
  *
  * <p>Threads: {@link #run()} on the session's own thread; {@link #send} from any application
- * thread (blocks when the backlog is full); {@link #end} from anywhere.
+ * thread (blocks when the backlog is full); {@link #finish} from anywhere.
  */
 public final class ResumableStream {
   /** Where a stream is in its life. */
@@ -39,8 +40,6 @@ public final class ResumableStream {
   /** Sealed bytes of backlog per stream. */
   static final long BACKLOG_BYTES = 4L << 20;
 
-  private final byte[] sessionId;
-  private final byte[] secret;
   private final String name;
   private final BackedWriter writer;
   private final BackedReader reader;
@@ -59,15 +58,11 @@ public final class ResumableStream {
   private volatile long finishedThrough = -1;
   private volatile long roundTripNanos = -1;
   private final AtomicLong connections = new AtomicLong();
-  /** This side has asked to close: an "ended" refusal then means the peer saw our close. */
-  private volatile boolean localCloseRequested;
   /** Frames the peer must acknowledge before a local close completes; -1 while none asked. */
   private volatile long closeThrough = -1;
 
   private ResumableStream(
       byte[] sessionId, byte[] secret, Direction sending, Liveness liveness, ConnectionSource source) {
-    this.sessionId = sessionId.clone();
-    this.secret = secret.clone();
     this.name = "session " + HexFormat.of().formatHex(sessionId, 0, 2);
     this.liveness = liveness;
     this.source = source;
@@ -151,7 +146,6 @@ public final class ResumableStream {
     Connection connection;
     try {
       connection = source.next(reader.received(), giveUpAt);
-      writer.resumeFrom(connection.peerReceived());
     } catch (RefusedException e) {
       finish(endAfterRefusal(e));
       return null;
@@ -159,7 +153,14 @@ public final class ResumableStream {
       finish(new StreamEnd(StreamEnd.Cause.EXPIRED, e.getMessage()));
       return null;
     } catch (IOException e) {
+      finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+      return null;
+    }
+    try {
+      writer.resumeFrom(connection.peerReceived());
+    } catch (ProtocolException e) {
       // The peer authenticated but cannot resume where we stand (it lost acknowledged data).
+      connection.close();
       Logger.warn("{}: cannot resume: {}", name, e.getMessage());
       finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
       return null;
@@ -183,7 +184,7 @@ public final class ResumableStream {
       if (finishedThrough >= 0) {
         return new StreamEnd(StreamEnd.Cause.CLOSED_BY_PEER, "closed by peer");
       }
-      if (localCloseRequested) {
+      if (closeThrough >= 0) {
         return new StreamEnd(StreamEnd.Cause.CLOSED, "closed");
       }
     }
@@ -222,7 +223,6 @@ public final class ResumableStream {
    * SESSION_CLOSE), however many reconnects that takes, or when the disconnect limit passes.
    */
   public void endWhenAcknowledged() {
-    localCloseRequested = true;
     closeThrough = writer.written();
     checkCloseAcknowledged();
   }
@@ -321,14 +321,6 @@ public final class ResumableStream {
     if (nanos >= 0) {
       roundTripNanos = nanos;
     }
-  }
-
-  byte[] secret() {
-    return secret;
-  }
-
-  byte[] sessionId() {
-    return sessionId;
   }
 
   /** "session 3f2a": the prefix of every log line and thread name of this stream. */
