@@ -155,6 +155,32 @@ class TerminalProcessTest {
   }
 
   @Test
+  void interruptingThePumpsCallerClosesTheTerminal() throws Exception {
+    // The native read cannot be interrupted: the pump gives up by closing the terminal.
+    try (var terminal = TerminalProcess.start(RunningTerminal.plainBash(directory, Map.of()), "xterm-256color", 80, 24)) {
+      Transcript output = new Transcript();
+      CompletableFuture<Long> pumped = new CompletableFuture<>();
+      Thread caller = Thread.ofVirtual().start(() -> {
+        try {
+          pumped.complete(terminal.pumpOutputTo(output));
+        } catch (Throwable e) {
+          pumped.completeExceptionally(e);
+        }
+      });
+      output.await(RunningTerminal.PROMPT, 0, TIMEOUT);
+      Thread reader = awaitThread("pty-read " + terminal.pid());
+      Poll.until(() -> blockedInPtyRead(reader), TIMEOUT, reader.getName() + " waits in pty4j's read");
+
+      caller.interrupt();
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> pumped.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+      assertTrue(failed.getCause() instanceof InterruptedException, "pumpOutputTo threw " + failed.getCause());
+      assertEquals(Optional.of(128 + 1), terminal.waitFor(Duration.ZERO), "closed: bash ended by SIGHUP");
+      reader.join(TIMEOUT);
+      assertFalse(reader.isAlive(), "the read thread ended");
+    }
+  }
+
+  @Test
   void closeReleasesAWriteBlockedOnAFullTerminal() throws Exception {
     // Raw mode and nobody reading: the PTY's input fills after a few KiB and the native write blocks.
     try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
