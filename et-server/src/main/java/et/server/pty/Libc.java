@@ -1,0 +1,103 @@
+package et.server.pty;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The few libc calls that neither the JDK nor pty4j offer, through the FFM API: signalling a
+ * process group, and discarding a terminal's unread input.
+ *
+ * <p>Process groups: Java's {@link ProcessHandle} only sends SIGTERM and SIGKILL, to one process;
+ * closing a command the way a terminal hangs up needs SIGHUP, sent to the whole group so the
+ * command's children get it too. {@link TerminalProcess} (pty4j makes the shell a session leader)
+ * and {@link PipeProcess} (started under {@code setsid}) both run their command as the leader of its
+ * own group, whose id is the leader's pid, so {@code kill(-pid, sig)} reaches the group.
+ *
+ * <p>Restricted methods: the JVM wants {@code --enable-native-access=ALL-UNNAMED} (it warns once
+ * without it), as it does for JNA under pty4j anyway.
+ */
+@SuppressWarnings("restricted") // on purpose, see above
+final class Libc {
+  static final int SIGHUP = 1;
+  static final int SIGKILL = 9;
+
+  private static final int O_RDWR = 02;
+  private static final int O_NOCTTY = 0400;
+  private static final int O_NONBLOCK = 04000;
+  private static final int TCIFLUSH = 0;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final MethodHandle KILL =
+      function("kill", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  private static final MethodHandle OPEN =
+      LINKER.downcallHandle(
+          LINKER.defaultLookup().find("open").orElseThrow(),
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+          Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle TCFLUSH =
+      function("tcflush", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  private static final MethodHandle CLOSE =
+      function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+  private Libc() {}
+
+  /**
+   * Sends {@code signal} to every process in the group led by {@code leaderPid}.
+   *
+   * @return true if at least one process got it; false if the group is empty (all gone)
+   */
+  static boolean killGroup(long leaderPid, int signal) {
+    if (leaderPid <= 1 || leaderPid > Integer.MAX_VALUE) {
+      // kill(0 or -1, sig) would hit our own group or every process we may signal.
+      throw new IllegalArgumentException("not a process group leader's pid: " + leaderPid);
+    }
+    try {
+      return (int) KILL.invokeExact(-(int) leaderPid, signal) == 0;
+    } catch (Throwable e) {
+      throw new IllegalStateException("kill(2) failed to run", e);
+    }
+  }
+
+  /**
+   * Opens a terminal device without making it our controlling terminal and without blocking.
+   *
+   * @return the file descriptor; give it back with {@link #close(int)}
+   */
+  static int openTerminal(String device) throws IOException {
+    int fd;
+    try (Arena arena = Arena.ofConfined()) {
+      fd = (int) OPEN.invokeExact(arena.allocateFrom(device), O_RDWR | O_NOCTTY | O_NONBLOCK);
+    } catch (Throwable e) {
+      throw new IllegalStateException("open(2) failed to run", e);
+    }
+    if (fd < 0) {
+      throw new IOException("cannot open " + device);
+    }
+    return fd;
+  }
+
+  /** Discards the input queued on terminal {@code fd} that no program has read yet. */
+  static boolean discardUnreadInput(int fd) {
+    try {
+      return (int) TCFLUSH.invokeExact(fd, TCIFLUSH) == 0;
+    } catch (Throwable e) {
+      throw new IllegalStateException("tcflush(3) failed to run", e);
+    }
+  }
+
+  static void close(int fd) {
+    try {
+      int ignored = (int) CLOSE.invokeExact(fd);
+    } catch (Throwable e) {
+      throw new IllegalStateException("close(2) failed to run", e);
+    }
+  }
+
+  private static MethodHandle function(String name, FunctionDescriptor descriptor) {
+    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor);
+  }
+}

@@ -1,0 +1,312 @@
+package et.server.pty;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.WinSize;
+import com.pty4j.unix.UnixPtyProcess;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.tinylog.Logger;
+
+/**
+ * A program (by default the user's login shell) running in a pseudo-terminal, through pty4j.
+ *
+ * <p>Threads: pty4j reaps the child on its own platform thread; a virtual thread "pty-exit PID"
+ * turns the exit into {@link #exited()}; {@link #pumpOutputTo} copies the terminal's output on a
+ * platform thread "pty-read PID"; {@link #input()} writes on a platform thread "pty-write PID". The
+ * reads and writes are blocking native (JNA) calls that would pin a virtual thread's carrier, and
+ * interrupting them does nothing: the only way to end a blocked read is to close the PTY, which
+ * {@link #close()} does.
+ *
+ * <p>The native library: pty4j extracts {@code libpty.so} into a fresh temporary directory at every
+ * start unless the system property {@code pty4j.preferred.native.folder} names a directory holding
+ * {@code linux/x86-64/libpty.so}; the build puts one in {@code target/native}.
+ */
+public final class TerminalProcess implements AutoCloseable {
+  /** How long {@link #close()} lets the program react to SIGHUP before it sends SIGKILL. */
+  public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+  /** How long {@link #close()} waits for the reaper after SIGKILL, which cannot be ignored. */
+  private static final Duration AFTER_KILL = Duration.ofSeconds(2);
+
+  /** A write of one chunk that has not completed after this long at close is taken as blocked. */
+  private static final Duration WRITE_BLOCKED_AFTER = Duration.ofMillis(50);
+
+  /** How long {@link #close()} keeps discarding unread input to release a blocked write. */
+  private static final Duration RELEASE_WRITE = Duration.ofSeconds(1);
+
+  private static final int READ_CHUNK = 8192;
+
+  private final PtyProcess process;
+  private final long pid;
+  /** The terminal's device (/dev/pts/N), the programs' side of the PTY. */
+  private final String device;
+  private final InputStream fromTerminal;
+  private final OutputStream toTerminal;
+  private final PlatformThreadOutputStream input;
+  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  private final AtomicBoolean pumping = new AtomicBoolean();
+  private final ReentrantLock closeLock = new ReentrantLock();
+  private volatile boolean closed;
+
+  private TerminalProcess(PtyProcess process) {
+    this.process = process;
+    this.pid = process.pid();
+    this.device = ((UnixPtyProcess) process).getPty().getSlaveName();
+    this.fromTerminal = process.getInputStream();
+    this.toTerminal = new ZeroOffsetWrites(process.getOutputStream());
+    this.input = new PlatformThreadOutputStream(toTerminal, "pty-write " + pid);
+    Thread.ofVirtual().name("pty-exit " + pid).start(this::awaitExit);
+  }
+
+  /**
+   * Starts {@code command} in a new PTY of {@code columns} x {@code rows}, with {@code TERM=term}
+   * added to the command's environment. The program is a session leader with the PTY as its
+   * controlling terminal.
+   */
+  public static TerminalProcess start(CommandSpec command, String term, int columns, int rows)
+      throws IOException {
+    checkSize(columns, rows);
+    Map<String, String> environment = command.fullEnvironment();
+    environment.put("TERM", term);
+    PtyProcess process =
+        new PtyProcessBuilder(command.command().toArray(String[]::new))
+            .setDirectory(command.directory().toString())
+            .setEnvironment(environment)
+            .setInitialColumns(columns)
+            .setInitialRows(rows)
+            .start();
+    TerminalProcess terminal = new TerminalProcess(process);
+    Logger.debug("pty: started {} as pid {} in {}", command.command(), terminal.pid, command.directory());
+    return terminal;
+  }
+
+  /** The user's login shell in {@code directory}, see {@link CommandSpec#loginShell}. */
+  public static TerminalProcess startLoginShell(
+      Path directory, Map<String, String> environment, String term, int columns, int rows)
+      throws IOException {
+    return start(CommandSpec.loginShell(directory).withEnvironment(environment), term, columns, rows);
+  }
+
+  public long pid() {
+    return pid;
+  }
+
+  /**
+   * Bytes to the terminal, as if typed. Each write returns once the bytes are in the PTY; it blocks
+   * while the PTY's input buffer is full (the program does not read). Safe from virtual threads.
+   * Throws once the terminal is closed.
+   */
+  public OutputStream input() {
+    return input;
+  }
+
+  /**
+   * Copies everything the program writes to the terminal into {@code sink} (flushed after each
+   * chunk) until the PTY reports end of file: the program and everything else holding the terminal
+   * exited, or {@link #close()} was called. The read loop runs on a platform thread "pty-read PID";
+   * the caller waits for it. Callable once.
+   *
+   * <p>If the caller is interrupted while waiting, the terminal is {@link #close() closed} (the
+   * only way to stop the native read), and {@link InterruptedException} is thrown.
+   *
+   * @return the number of bytes copied
+   * @throws IOException if {@code sink} failed (reading stops; the terminal stays open)
+   */
+  public long pumpOutputTo(OutputStream sink) throws IOException, InterruptedException {
+    if (!pumping.compareAndSet(false, true)) {
+      throw new IllegalStateException("the output is already being pumped");
+    }
+    FutureTask<Long> copy = new FutureTask<>(() -> copyOutput(sink));
+    Thread.ofPlatform().name("pty-read " + pid).daemon(true).start(copy);
+    try {
+      return copy.get();
+    } catch (InterruptedException e) {
+      close();
+      throw e;
+    } catch (ExecutionException e) {
+      throw Exits.rethrow(e);
+    }
+  }
+
+  private long copyOutput(OutputStream sink) throws IOException {
+    byte[] chunk = new byte[READ_CHUNK];
+    long copied = 0;
+    while (true) {
+      int n;
+      try {
+        n = fromTerminal.read(chunk, 0, chunk.length);
+      } catch (IOException e) {
+        if (closed) {
+          break; // closed under the read
+        }
+        throw e;
+      }
+      if (n < 0) {
+        break;
+      }
+      sink.write(chunk, 0, n);
+      sink.flush();
+      copied += n;
+    }
+    Logger.debug("pty: output of pid {} ended after {} bytes", pid, copied);
+    return copied;
+  }
+
+  /**
+   * Sets the terminal's size; the kernel sends SIGWINCH to the foreground process group. Does
+   * nothing once closed.
+   */
+  public void resize(int columns, int rows) {
+    checkSize(columns, rows);
+    closeLock.lock();
+    try {
+      if (!closed) {
+        process.setWinSize(new WinSize(columns, rows));
+      }
+    } finally {
+      closeLock.unlock();
+    }
+  }
+
+  /** Completes with the program's exit status when it has exited. */
+  public CompletableFuture<Integer> exited() {
+    return exit.copy();
+  }
+
+  /** The exit status, or empty if the program is still running after {@code timeout}. */
+  public Optional<Integer> waitFor(Duration timeout) throws InterruptedException {
+    return Exits.waitFor(exit, timeout);
+  }
+
+  /** {@link #close(Duration)} with {@link #CLOSE_GRACE}. */
+  @Override
+  public void close() {
+    close(CLOSE_GRACE);
+  }
+
+  /**
+   * Ends the terminal like a hang-up: refuses further input (failing writes in progress, and
+   * releasing one blocked on a full terminal by discarding the unread input), sends SIGHUP to the
+   * program's process group, closes the PTY (the kernel hangs up the terminal, the output pump
+   * sees end of file), and sends SIGKILL if the program has not exited after {@code grace}.
+   * Returns once the program has exited (or after a bounded wait if even SIGKILL did not get it
+   * reaped). Idempotent; concurrent callers return when the first has finished.
+   *
+   * <p>Processes the shell put in their own groups (jobs) get the kernel's hang-up of the terminal;
+   * those that ignore it ({@code nohup}) survive, as after an ssh logout.
+   */
+  public void close(Duration grace) {
+    closeLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      input.close();
+      releaseBlockedWrite();
+      // Signal only while the leader is unreaped: its pid (= group id) cannot be reused before.
+      if (!exit.isDone()) {
+        Libc.killGroup(pid, Libc.SIGHUP);
+      }
+      closeQuietly(fromTerminal); // closes the PTY master: unblocks the read loop
+      closeQuietly(toTerminal);
+      if (!Exits.doneWithin(exit, grace)) {
+        Logger.warn("pty: pid {} still running {} ms after SIGHUP, sending SIGKILL", pid, grace.toMillis());
+        Libc.killGroup(pid, Libc.SIGKILL);
+        if (!Exits.doneWithin(exit, AFTER_KILL)) {
+          Logger.error("pty: pid {} not reaped {} ms after SIGKILL", pid, AFTER_KILL.toMillis());
+        }
+      }
+    } finally {
+      closeLock.unlock();
+    }
+  }
+
+  /**
+   * A write blocked on a full terminal (the program reads no input, e.g. in raw mode) would block
+   * forever, even after the program is gone and the PTY closed: it holds the PTY open and its
+   * thread never ends. Discarding the input nobody read makes room, so the chunk in progress
+   * completes and the writer ends. Done while the program still runs: the input goes nowhere now.
+   */
+  private void releaseBlockedWrite() {
+    CompletableFuture<Void> writerEnded = input.ended();
+    if (Exits.doneWithin(writerEnded, WRITE_BLOCKED_AFTER)) {
+      return; // idle, or its chunk went through
+    }
+    int fd;
+    try {
+      fd = Libc.openTerminal(device);
+    } catch (IOException e) {
+      Logger.warn("pty: a write to pid {} is blocked and {} cannot be opened to release it", pid, device);
+      return;
+    }
+    try {
+      long deadline = System.nanoTime() + RELEASE_WRITE.toNanos();
+      do {
+        Libc.discardUnreadInput(fd);
+      } while (!Exits.doneWithin(writerEnded, Duration.ofMillis(20)) && System.nanoTime() < deadline);
+    } finally {
+      Libc.close(fd);
+    }
+    if (writerEnded.isDone()) {
+      Logger.debug("pty: released a blocked write to pid {} by discarding unread input", pid);
+    } else {
+      Logger.warn("pty: a write to pid {} stays blocked; its thread is lost", pid);
+    }
+  }
+
+  private void awaitExit() {
+    try {
+      int status = process.waitFor();
+      Logger.debug("pty: pid {} exited with {}", pid, status);
+      exit.complete(status);
+    } catch (Throwable e) {
+      exit.completeExceptionally(e);
+    }
+  }
+
+  private void closeQuietly(AutoCloseable stream) {
+    try {
+      stream.close();
+    } catch (Exception e) {
+      Logger.debug("pty: closing a stream of pid {}: {}", pid, e.toString());
+    }
+  }
+
+  /**
+   * Works around pty4j 0.13.11's {@code PTYOutputStream.write(b, off, len)}, which copies the bytes
+   * to index {@code off} of a {@code len}-byte array, so that any {@code off > 0} throws
+   * ArrayIndexOutOfBoundsException: hands it bytes at offset 0 only.
+   */
+  private static final class ZeroOffsetWrites extends FilterOutputStream {
+    ZeroOffsetWrites(OutputStream pty) {
+      super(pty);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      Objects.checkFromIndexSize(offset, length, bytes.length);
+      out.write(offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
+    }
+  }
+
+  private static void checkSize(int columns, int rows) {
+    if (columns < 1 || columns > 0xFFFF || rows < 1 || rows > 0xFFFF) {
+      throw new IllegalArgumentException("terminal size " + columns + "x" + rows);
+    }
+  }
+}
