@@ -1,0 +1,57 @@
+package et.terminal;
+
+import et.core.SessionCredentials;
+import et.core.SessionId;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Parses {@link BootstrapReply} lines: the line's length first, then its characters and fields,
+ * then each value. The secret is taken verbatim (base64url needs no percent-encoding) and a
+ * malformed one is reported without showing it.
+ */
+final class ReplyParser {
+  private static final Map<String, Integer> SESSION_FIELDS = Map.of("nonce", 1, "id", 1, "secret", 1, "port", 1);
+  private static final Map<String, Integer> ERROR_FIELDS = Map.of("nonce", 1, "reason", 1);
+  private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{" + BootstrapReply.Session.SECRET_CHARS + "}");
+
+  private ReplyParser() {}
+
+  static BootstrapReply parse(String line) throws BootstrapException {
+    BootstrapLine.Split split = BootstrapLine.split(line);
+    return switch (split.kind()) {
+      case BootstrapReply.Session.KIND -> session(BootstrapLine.group(split, SESSION_FIELDS, List.of("nonce", "id", "secret", "port")));
+      case BootstrapReply.Error.KIND -> {
+        Map<String, List<String>> fields = BootstrapLine.group(split, ERROR_FIELDS, List.of("nonce", "reason"));
+        yield new BootstrapReply.Error(BootstrapNonce.parse(decoded(fields, "nonce")), decoded(fields, "reason"));
+      }
+      default ->
+          throw new BootstrapException(
+              "expected an ET1 " + BootstrapReply.Session.KIND + " or ET1 " + BootstrapReply.Error.KIND
+                  + " line, got ET1 " + Shown.value(split.kind()));
+    };
+  }
+
+  private static BootstrapReply.Session session(Map<String, List<String>> fields) throws BootstrapException {
+    BootstrapNonce nonce = BootstrapNonce.parse(decoded(fields, "nonce"));
+    String id = BootstrapLine.hexDigits("id", decoded(fields, "id"), SessionId.BYTES);
+    String secret = fields.get("secret").getFirst();
+    if (!SECRET.matcher(secret).matches()) {
+      throw new BootstrapException(
+          "secret must be " + BootstrapReply.Session.SECRET_CHARS + " base64url characters (value not shown, "
+              + secret.length() + " characters)");
+    }
+    int port = BootstrapLine.number("port", decoded(fields, "port"), 1, 65535);
+    try {
+      return new BootstrapReply.Session(nonce, SessionCredentials.decode(id, secret), port);
+    } catch (IllegalArgumentException e) {
+      // Not chained: the decoder's message could quote the secret.
+      throw new BootstrapException("secret is not valid base64url of 32 bytes (value not shown)");
+    }
+  }
+
+  private static String decoded(Map<String, List<String>> fields, String key) throws BootstrapException {
+    return PercentCodec.decode(fields.get(key).getFirst(), key);
+  }
+}

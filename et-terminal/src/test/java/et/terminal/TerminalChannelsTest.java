@@ -1,0 +1,17 @@
+package et.terminal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TerminalChannelsTest {
+  @Test
+  void labelsAreTheOnesOfTerminalMd() {
+    List<String> labels =
+        List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE, TerminalChannels.STDIN, TerminalChannels.STDOUT, TerminalChannels.STDERR);
+    assertEquals(List.of("terminal", "resize", "stdin", "stdout", "stderr"), labels);
+    assertEquals(labels.size(), Set.copyOf(labels).size());
+  }
+}
