@@ -1,0 +1,56 @@
+package et.client;
+
+import et.client.cli.EtCommand;
+import et.client.cli.ExitCodes;
+import et.client.cli.SessionRunner;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Entry point of the {@code et} client: parses the command line with picocli and exits with the
+ * status described in {@link ExitCodes} (2 for a usage error, with a one-line message and a hint
+ * instead of the whole help).
+ *
+ * <p>NOTE: the session itself is NOT implemented yet. {@link #main} runs {@link NotImplementedRunner},
+ * which prints "not implemented yet" and exits 1, and only after the command line parsed and
+ * validated. Wiring the real session (bootstrap over ssh, connection, raw terminal) is the next step.
+ */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(args, out, err, new NotImplementedRunner()));
+  }
+
+  /** Parses {@code args}, runs {@code runner} if they are valid, and returns et's exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, SessionRunner runner) {
+    CommandLine commandLine = new CommandLine(new EtCommand(runner))
+        .setOut(out)
+        .setErr(err)
+        .setParameterExceptionHandler(Main::usageError)
+        .setExecutionExceptionHandler((e, cl, parsed) -> {
+          cl.getErr().println("et: " + e.getMessage());
+          return ExitCodes.FAILURE;
+        });
+    int status = commandLine.execute(args);
+    out.flush();
+    err.flush();
+    return status;
+  }
+
+  /** A short message and a hint, as most command-line tools do, rather than picocli's full usage dump. */
+  private static int usageError(ParameterException e, String[] args) {
+    PrintWriter err = e.getCommandLine().getErr();
+    err.println("et: " + e.getMessage());
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Try 'et --help' for more information.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+}

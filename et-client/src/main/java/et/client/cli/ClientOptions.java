@@ -1,0 +1,111 @@
+package et.client.cli;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Everything {@code et} was asked to do, parsed and checked: an instance is always valid (the
+ * compact constructor rejects anything else with an {@link IllegalArgumentException} whose message
+ * is meant for the user).
+ *
+ * @param user         the remote user, if given ({@code user@host} or {@code --user}); otherwise ssh decides
+ * @param host         the host to ssh to: not empty, not starting with {@code -} (ssh would read it as an
+ *                     option), no blanks or control characters
+ * @param port         the et port, overriding the one etterminal reports in the bootstrap answer
+ * @param command      a command to run instead of the login shell ({@code -c}); sent over ssh's stdin in the
+ *                     bootstrap request, never on a command line
+ * @param noexit       keep the shell after {@code command} ends ({@code -e}); needs a command
+ * @param sshArgv      the ssh program and its own arguments ({@code --ssh}), at least the program
+ * @param sshOptions   ssh options, each passed as {@code -o OPTION}
+ * @param terminalPath the program to start on the remote host ({@code --terminal-path})
+ * @param keepalive    the et keepalive interval, whole seconds in 1..60; see {@link #deadAfter()}
+ * @param verbose      log more about what et does
+ */
+public record ClientOptions(
+    Optional<String> user,
+    String host,
+    OptionalInt port,
+    Optional<String> command,
+    boolean noexit,
+    List<String> sshArgv,
+    List<String> sshOptions,
+    String terminalPath,
+    Duration keepalive,
+    boolean verbose) {
+
+  /** Smallest and largest keepalive interval, in seconds. */
+  public static final int MIN_KEEPALIVE_SECONDS = 1;
+  public static final int MAX_KEEPALIVE_SECONDS = 60;
+  /** A connection is declared dead after this many keepalive intervals without any frame. */
+  public static final int DEAD_AFTER_KEEPALIVES = 3;
+
+  public ClientOptions {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(port, "port");
+    Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(terminalPath, "terminalPath");
+    Objects.requireNonNull(keepalive, "keepalive");
+    sshArgv = List.copyOf(sshArgv);
+    sshOptions = List.copyOf(sshOptions);
+
+    user.ifPresent(u -> requireText("user", u));
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException("host is empty: give [user@]host[:port]");
+    }
+    requireText("host", host);
+    if (host.startsWith("-")) {
+      throw new IllegalArgumentException("host '" + host + "' starts with '-': ssh would read it as an option");
+    }
+    if (port.isPresent() && (port.getAsInt() < 1 || port.getAsInt() > 65535)) {
+      throw new IllegalArgumentException("port must be in 1..65535, got " + port.getAsInt());
+    }
+    if (command.isPresent() && command.get().isBlank()) {
+      throw new IllegalArgumentException("--command is empty");
+    }
+    if (noexit && command.isEmpty()) {
+      throw new IllegalArgumentException("--noexit needs --command (it keeps the shell after the command ends)");
+    }
+    if (sshArgv.isEmpty() || sshArgv.getFirst().isEmpty()) {
+      throw new IllegalArgumentException("--ssh names no program");
+    }
+    for (String option : sshOptions) {
+      if (option.isBlank()) {
+        throw new IllegalArgumentException("--ssh-option is empty");
+      }
+    }
+    if (terminalPath.isBlank()) {
+      throw new IllegalArgumentException("--terminal-path is empty");
+    }
+    if (terminalPath.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("--terminal-path contains a control character");
+    }
+    long seconds = keepalive.getSeconds();
+    if (keepalive.getNano() != 0 || seconds < MIN_KEEPALIVE_SECONDS || seconds > MAX_KEEPALIVE_SECONDS) {
+      throw new IllegalArgumentException("keepalive must be whole seconds in " + MIN_KEEPALIVE_SECONDS + ".."
+          + MAX_KEEPALIVE_SECONDS + ", got " + describe(keepalive));
+    }
+  }
+
+  /** How long without any frame before a connection counts as dead: {@value #DEAD_AFTER_KEEPALIVES} keepalives. */
+  public Duration deadAfter() {
+    return keepalive.multipliedBy(DEAD_AFTER_KEEPALIVES);
+  }
+
+  /** A user or host must be printable text: a blank or control character would split or garble ssh's argv. */
+  private static void requireText(String what, String value) {
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(what + " is empty");
+    }
+    if (value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new IllegalArgumentException(what + " '" + value.strip() + "' contains a blank or control character");
+    }
+  }
+
+  private static String describe(Duration d) {
+    return d.getNano() == 0 ? d.getSeconds() + " s" : d.toString();
+  }
+}

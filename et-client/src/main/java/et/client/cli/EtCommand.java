@@ -1,0 +1,153 @@
+package et.client.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code et} command line (picocli): parses the arguments into {@link ClientOptions} and hands
+ * them to a {@link SessionRunner}. A {@link ClientOptions} that does not validate is reported as a
+ * usage error (exit {@link ExitCodes#USAGE}), like any error picocli finds itself.
+ *
+ * <p>One instance parses one command line (picocli fills the fields).
+ */
+@Command(
+    name = "et",
+    mixinStandardHelpOptions = true,
+    versionProvider = EtVersion.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    customSynopsis = "et [OPTIONS] [user@]host[:port]",
+    description = {
+      "A remote shell that survives network changes.",
+      "",
+      "et runs your own ssh to start etterminal on HOST, then talks to it directly over an "
+          + "encrypted connection. When the network drops (roaming, sleep, a new address), et "
+          + "reconnects by itself and the session resumes where it was: no output lost, "
+          + "nothing typed twice. Type ~? at the start of a line for the escapes (~. disconnects).",
+      ""
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  et myhost                           a login shell on myhost",
+      "  et -c 'tail -f log' alice@myhost    run a command as alice",
+      "  et --ssh 'ssh -J bastion' myhost    go through a jump host",
+      "  et -p 2022 myhost                   use et port 2022 on myhost",
+      "",
+      "Exit status: that of the remote shell or command; 1 when et itself fails; "
+          + "2 for a usage error (nothing was started)."
+    })
+public final class EtCommand implements Callable<Integer> {
+
+  @Spec
+  private CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "[user@]host[:port]",
+      description = "Where to connect. The port is the et port (as --port). "
+          + "IPv6 with a port: [::1]:2022. ssh's own port: --ssh 'ssh -p N' or --ssh-option Port=N.")
+  private String destination;
+
+  @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "Remote user (default: ssh's choice).")
+  private String user;
+
+  @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+      description = "et port on the host, overriding the one etterminal reports.")
+  private Integer port;
+
+  @Option(names = {"-c", "--command"}, paramLabel = "CMD",
+      description = "Run CMD instead of a login shell. It is sent over ssh's stdin, never on a command line.")
+  private String command;
+
+  @Option(names = {"-e", "--noexit"}, description = "Keep the shell open after CMD ends (needs -c).")
+  private boolean noexit;
+
+  @Option(names = "--ssh", paramLabel = "CMD", defaultValue = "ssh",
+      description = "The ssh command, split like a shell does (quotes, backslashes; no expansion). "
+          + "Default: ${DEFAULT-VALUE}.")
+  private String ssh;
+
+  @Option(names = "--ssh-option", paramLabel = "OPT",
+      description = "An ssh option, passed as -o OPT. Repeatable.")
+  private List<String> sshOptions = new ArrayList<>();
+
+  @Option(names = "--terminal-path", paramLabel = "PATH", defaultValue = "etterminal",
+      description = "etterminal on the remote host. Default: ${DEFAULT-VALUE}.")
+  private String terminalPath;
+
+  @Option(names = {"-k", "--keepalive"}, paramLabel = "SECONDS", defaultValue = "1",
+      description = "Keepalive interval in seconds, 1..60; a connection silent for 3 intervals "
+          + "is dropped and re-dialed. Default: ${DEFAULT-VALUE}.")
+  private int keepaliveSeconds;
+
+  @Option(names = {"-v", "--verbose"}, description = "Say more about what et does.")
+  private boolean verbose;
+
+  private final SessionRunner runner;
+
+  public EtCommand(SessionRunner runner) {
+    this.runner = Objects.requireNonNull(runner, "runner");
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ClientOptions options;
+    try {
+      options = toOptions();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    return runner.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /**
+   * Merges the positional argument and the options into {@link ClientOptions}.
+   *
+   * @throws IllegalArgumentException with a message for the user when something is invalid or contradictory
+   */
+  ClientOptions toOptions() {
+    Destination dest = Destination.parse(destination);
+    Optional<String> mergedUser = merge("user", dest.user(), Optional.ofNullable(user), "--user");
+    OptionalInt mergedPort = mergePort(dest.port());
+    return new ClientOptions(
+        mergedUser,
+        dest.host(),
+        mergedPort,
+        Optional.ofNullable(command),
+        noexit,
+        ShellWords.split(ssh),
+        sshOptions,
+        terminalPath,
+        Duration.ofSeconds(keepaliveSeconds),
+        verbose);
+  }
+
+  /** The same thing given in {@code user@host} and by option must agree; either alone is fine. */
+  private Optional<String> merge(String what, Optional<String> inDestination, Optional<String> byOption, String option) {
+    if (inDestination.isPresent() && byOption.isPresent() && !inDestination.equals(byOption)) {
+      throw new IllegalArgumentException(what + " given twice and different: '" + inDestination.get() + "' in '"
+          + destination + "' and '" + byOption.get() + "' with " + option);
+    }
+    return inDestination.or(() -> byOption);
+  }
+
+  private OptionalInt mergePort(OptionalInt inDestination) {
+    if (inDestination.isPresent() && port != null && inDestination.getAsInt() != port) {
+      throw new IllegalArgumentException("port given twice and different: " + inDestination.getAsInt() + " in '"
+          + destination + "' and " + port + " with --port");
+    }
+    if (inDestination.isPresent()) {
+      return inDestination;
+    }
+    return port == null ? OptionalInt.empty() : OptionalInt.of(port);
+  }
+}

@@ -1,0 +1,81 @@
+package et.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class SshCommandTest {
+
+  private static ClientOptions options(
+      String user, String host, List<String> ssh, List<String> sshOptions, String terminalPath) {
+    return new ClientOptions(Optional.ofNullable(user), host, OptionalInt.empty(), Optional.empty(), false,
+        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), false);
+  }
+
+  static Stream<Arguments> commands() {
+    return Stream.of(
+        Arguments.of(options(null, "myhost", List.of("ssh"), List.of(), "etterminal"),
+            List.of("ssh", "-T", "myhost", "--", "etterminal")),
+        Arguments.of(options("alice", "myhost", List.of("ssh"), List.of(), "etterminal"),
+            List.of("ssh", "-T", "-l", "alice", "myhost", "--", "etterminal")),
+        Arguments.of(options(null, "::1", List.of("ssh"), List.of(), "etterminal"),
+            List.of("ssh", "-T", "::1", "--", "etterminal")),
+        Arguments.of(
+            options("alice", "myhost", List.of("/usr/bin/ssh", "-J", "bastion"), List.of("Port=2222", "BatchMode=yes"),
+                "/opt/et/bin/etterminal"),
+            List.of("/usr/bin/ssh", "-J", "bastion", "-T", "-o", "Port=2222", "-o", "BatchMode=yes", "-l", "alice",
+                "myhost", "--", "/opt/et/bin/etterminal")));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("commands")
+  void buildsTheArgv(ClientOptions options, List<String> argv) {
+    assertEquals(argv, SshCommand.build(options));
+  }
+
+  @Test
+  void fromTheCommandLine() {
+    EtCommandTest.Outcome run = EtCommandTest.et(
+        "--ssh", "ssh -o 'ProxyCommand=nc %h %p'", "--ssh-option", "Compression=yes", "-p", "2022", "bob@myhost");
+    assertEquals(
+        List.of("ssh", "-o", "ProxyCommand=nc %h %p", "-T", "-o", "Compression=yes", "-l", "bob", "myhost", "--",
+            "etterminal"),
+        SshCommand.build(run.options()));
+  }
+
+  /**
+   * Any local user can read a process's argv (ps, /proc/PID/cmdline): the command, which may carry
+   * a secret, travels in the bootstrap request over ssh's stdin. The argv holds only the ssh words,
+   * the flags et adds, the ssh options, the user, the host and the terminal path, nothing else.
+   */
+  @Test
+  void noSecretEverOnTheArgv() {
+    String secretCommand = "curl -H 'Authorization: Bearer s3cr3t-t0ken' https://example.invalid";
+    EtCommandTest.Outcome run = EtCommandTest.et("-c", secretCommand, "-e", "-p", "4321", "-k", "7", "alice@myhost");
+    ClientOptions options = run.options();
+    List<String> argv = SshCommand.build(options);
+
+    for (String word : argv) {
+      assertFalse(word.contains("s3cr3t"), () -> "secret leaked into argv " + argv);
+      assertFalse(word.contains("Bearer") || word.contains("curl"), () -> "command leaked into argv " + argv);
+      assertFalse(word.contains("4321"), () -> "the et port is not ssh's: " + argv);
+      assertFalse(word.matches("(?i).*(nonce|secret|passw).*"), () -> "secret-like word in argv " + argv);
+    }
+    Set<String> allowed = new HashSet<>(options.sshArgv());
+    allowed.addAll(options.sshOptions());
+    allowed.addAll(List.of("-T", "-o", "-l", "--", "alice", "myhost", options.terminalPath()));
+    assertTrue(allowed.containsAll(argv), () -> "unexpected word in " + argv);
+  }
+}
