@@ -1,0 +1,31 @@
+# Sourced by the et launchers: finds a JDK 25 and builds the class path of one module's build output.
+# An ssh session to a server carries no JAVA_HOME, so the search does not depend on it.
+
+et_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Prints the path of a java binary of release 25, or fails with a message saying where it looked.
+et_find_java() {
+  local candidate
+  for candidate in "${ET_JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" \
+      /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/*25*/bin/java "$(command -v java || true)"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    if "$candidate" -version 2>&1 | head -n 1 | grep -q '"25[".]'; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  echo "et: no JDK 25 found (looked at \$ET_JAVA, \$JAVA_HOME, /usr/lib/jvm/*25*, java on PATH); install one or set ET_JAVA" >&2
+  return 1
+}
+
+# Prints the class path of module directory $1 (e.g. et-client): its jar and the jars that
+# `mvn package` copied to its target/lib, or fails asking for a build.
+et_class_path() {
+  local module="$et_root/$1" jar
+  jar="$(ls "$module"/target/"$1"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1)"
+  if [ -z "$jar" ] || [ ! -d "$module/target/lib" ]; then
+    echo "et: $1 is not built; run: mvn -B -DskipTests package (in $et_root)" >&2
+    return 1
+  fi
+  printf '%s:%s/target/lib/*\n' "$jar" "$module"
+}
