@@ -49,10 +49,23 @@ public final class Etterminal {
   private Etterminal() {}
 
   public static void main(String[] args) {
+    if (args.length == 0) {
+      logToHostLog(HostPaths.fromEnvironment(System.getenv()));
+    }
     int status = run(args, System.in, System.out, System.err, System.getenv());
     System.exit(status);
   }
 
+  private static void logToHostLog(HostPaths paths) {
+    try {
+      HostLogging.toFile(paths.logFile(), "etterminal", "info");
+    } catch (IOException e) {
+      HostLogging.toStderr("etterminal");
+      System.err.println("etterminal: cannot log to " + paths.logFile() + ": " + e.getMessage());
+    }
+  }
+
+  /** The command with its streams and environment given; logging is the caller's to set up. */
   static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr, Map<String, String> env) {
     if (args.length > 0) {
       switch (args[0]) {
@@ -71,13 +84,6 @@ public final class Etterminal {
       }
     }
     HostPaths paths = HostPaths.fromEnvironment(env);
-    try {
-      HostLogging.toFile(paths.logFile(), "etterminal", "info");
-    } catch (IOException e) {
-      HostLogging.toStderr("etterminal");
-      stderr.println("etterminal: cannot log to " + paths.logFile() + ": " + e.getMessage());
-    }
-
     String line;
     try {
       line = readRequestLine(stdin);
@@ -141,7 +147,7 @@ public final class Etterminal {
   }
 
   private static int fail(Optional<BootstrapNonce> nonce, String reason, PrintStream stdout, PrintStream stderr) {
-    Logger.warn("{}", reason);
+    Logger.info("refused: {}", reason);
     if (nonce.isPresent()) {
       String line;
       try {

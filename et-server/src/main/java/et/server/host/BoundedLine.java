@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads one bootstrap line (docs/TERMINAL.md) from a stream without ever holding more than the cap:
- * the bytes up to LF, one CR before it dropped. End of stream also ends a non-empty line (a client
+ * the bytes up to LF, one CR at the end dropped. End of stream also ends a non-empty line (a client
  * may close instead of sending LF). Bytes are decoded as ISO-8859-1, so any non-ASCII byte stays
  * visible to the line parser, which refuses it.
  */

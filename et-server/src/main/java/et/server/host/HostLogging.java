@@ -14,9 +14,15 @@ import org.tinylog.configuration.Configuration;
 public final class HostLogging {
   private HostLogging() {}
 
-  /** Appends this process's log at {@code level} and above to {@code logFile}, created 0600. */
+  /**
+   * Appends this process's log at {@code level} and above to {@code logFile}, created 0600. Leaves
+   * a configuration alone that is in use already (a command run inside tests).
+   */
   public static void toFile(Path logFile, String command, String level) throws IOException {
     PrivateFile.ensure(logFile);
+    if (Configuration.isFrozen()) {
+      return;
+    }
     Map<String, String> settings = new HashMap<>();
     settings.put("writer", "file");
     settings.put("writer.file", logFile.toString());
@@ -30,6 +36,9 @@ public final class HostLogging {
 
   /** Warnings and errors of this process on stderr only (when the log file cannot be used). */
   public static void toStderr(String command) {
+    if (Configuration.isFrozen()) {
+      return;
+    }
     Map<String, String> settings = new HashMap<>();
     settings.put("writer", "console");
     settings.put("writer.stream", "err");

@@ -181,6 +181,34 @@ class SessionHostTest {
   }
 
   @Test
+  void channelsOfTheWrongModeEndTheSessionWithTheReason() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      Session client = fixture.connect(fixture.requestSession(request(Optional.empty())));
+      client.openChannel(TerminalChannels.TERMINAL);
+      client.openChannel(TerminalChannels.STDOUT);
+
+      assertTrue(client.awaitEnd(TIMEOUT));
+      assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, client.end().cause());
+      assertEquals(TerminalSession.SERVER_FAILURE, client.end().exitStatus());
+      assertTrue(client.end().reason().contains("\"stdout\" does not belong to terminal mode"), client.end().reason());
+    }
+  }
+
+  @Test
+  void aSessionWhoseClientNeverComesIsEnded() throws Exception {
+    HostConfig config = HostFixture.config(HostFixture.paths(base)).withClientWait(Duration.ofMillis(500));
+    config =
+        new HostConfig(
+            config.paths(), config.bind(), config.port(), config.idleExit(), config.clientWait(),
+            HostFixture.OPTIONS.withHandshakeTimeout(Duration.ofMillis(500)));
+    try (HostFixture fixture = HostFixture.start(config)) {
+      fixture.requestSession(request(Optional.empty()));
+      assertEquals(1, fixture.host.sessionCount());
+      assertTrue(waitForNoSession(fixture), "the session outlived its client wait");
+    }
+  }
+
+  @Test
   void aBadRequestGetsAnErrorWithItsNonceAndGarbageGetsNoAnswer() throws Exception {
     try (HostFixture fixture = HostFixture.start(base)) {
       BootstrapNonce nonce = BootstrapNonce.random();
