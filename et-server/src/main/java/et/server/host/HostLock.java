@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The lock that makes a session host the only one of its runtime directory: an exclusive lock on
@@ -31,7 +32,7 @@ final class HostLock implements AutoCloseable {
     FileChannel file =
         FileChannel.open(
             lockFile,
-            java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     FileLock lock;
     try {

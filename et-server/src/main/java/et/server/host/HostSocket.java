@@ -24,7 +24,8 @@ public final class HostSocket {
 
   /** Whether a host listens on {@code path} (connects and hangs up at once). */
   public static boolean answers(Path path) {
-    try (SocketChannel probe = connect(path)) {
+    try {
+      connect(path).close();
       return true;
     } catch (IOException e) {
       return false;

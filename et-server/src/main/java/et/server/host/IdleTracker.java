@@ -80,13 +80,4 @@ final class IdleTracker {
       lock.unlock();
     }
   }
-
-  int busy() {
-    lock.lock();
-    try {
-      return busy;
-    } finally {
-      lock.unlock();
-    }
-  }
 }

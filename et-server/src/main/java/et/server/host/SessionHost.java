@@ -7,6 +7,7 @@ import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -345,7 +346,7 @@ public final class SessionHost implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(java.io.Closeable closeable) {
+  private static void closeQuietly(Closeable closeable) {
     try {
       closeable.close();
     } catch (IOException ignored) {
