@@ -19,8 +19,14 @@ et_find_java() {
 }
 
 # Prints the class path of module directory $1 (e.g. et-client): its jar and the jars that
-# `mvn package` copied to its target/lib, or fails asking for a build.
+# `mvn package` copied to its target/lib, or fails asking for a build. ET_CLASSPATH, when set,
+# is printed instead: tests run the launchers on the class path of the code under test (fresh
+# classes, no `mvn package` needed), and it serves development from an IDE the same way.
 et_class_path() {
+  if [ -n "${ET_CLASSPATH:-}" ]; then
+    printf '%s\n' "$ET_CLASSPATH"
+    return 0
+  fi
   local module="$et_root/$1" jar
   jar="$(ls "$module"/target/"$1"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1)"
   if [ -z "$jar" ] || [ ! -d "$module/target/lib" ]; then

@@ -60,7 +60,7 @@ public record CommandSpec(List<String> command, Path directory, Map<String, Stri
   }
 
   /** {@code $SHELL} if it names an executable, else {@code /bin/sh}. */
-  static String userShell() {
+  public static String userShell() {
     String shell = System.getenv("SHELL");
     if (shell != null && !shell.isBlank() && Files.isExecutable(Path.of(shell))) {
       return shell;

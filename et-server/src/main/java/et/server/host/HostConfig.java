@@ -1,0 +1,65 @@
+package et.server.host;
+
+import et.core.SessionOptions;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a {@link SessionHost} runs.
+ *
+ * @param paths where its socket, lock and the users' home are
+ * @param bind the address to listen on for clients; empty for all addresses
+ * @param port the first TCP port to try; 0 for any free one
+ * @param idleExit the host exits after having had no session this long
+ * @param clientWait how long a new session waits for its client to open the terminal's channels
+ * @param sessionOptions the et.core options of every session
+ */
+public record HostConfig(
+    HostPaths paths,
+    Optional<InetAddress> bind,
+    int port,
+    Duration idleExit,
+    Duration clientWait,
+    SessionOptions sessionOptions) {
+  public static final Duration DEFAULT_IDLE_EXIT = Duration.ofMinutes(10);
+  /** Generous: ssh must hand the answer back and the client dial the port before it opens channels. */
+  public static final Duration DEFAULT_CLIENT_WAIT = Duration.ofMinutes(2);
+  /** Ports tried upward from the configured one when it is taken. */
+  public static final int PORT_ATTEMPTS = 100;
+
+  public HostConfig {
+    Objects.requireNonNull(paths, "paths");
+    Objects.requireNonNull(bind, "bind");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 0..65535: " + port);
+    }
+    if (idleExit.isNegative() || clientWait.isNegative() || clientWait.isZero()) {
+      throw new IllegalArgumentException("idleExit and clientWait must be positive");
+    }
+    Objects.requireNonNull(sessionOptions, "sessionOptions");
+  }
+
+  /** The configuration a host started as a command gets: server.conf's port and bind, defaults otherwise. */
+  public static HostConfig of(HostPaths paths, ServerConf conf) {
+    return new HostConfig(
+        paths, conf.bind(), conf.port(), DEFAULT_IDLE_EXIT, DEFAULT_CLIENT_WAIT, SessionOptions.defaults());
+  }
+
+  public HostConfig withPort(int port) {
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions);
+  }
+
+  public HostConfig withIdleExit(Duration idleExit) {
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions);
+  }
+
+  public HostConfig withClientWait(Duration clientWait) {
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions);
+  }
+
+  public HostConfig withBind(InetAddress address) {
+    return new HostConfig(paths, Optional.of(address), port, idleExit, clientWait, sessionOptions);
+  }
+}

@@ -1,0 +1,92 @@
+package et.server.host;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The optional file {@code ~/.config/et/server.conf}: {@code key=value} lines, blank lines and
+ * {@code #} comments. Keys:
+ *
+ * <ul>
+ *   <li>{@code port}: the first TCP port the session host tries (1..65535, default {@value
+ *       #DEFAULT_PORT}); if it is taken, the next ones up.
+ *   <li>{@code bind}: the IP address to listen on (a literal such as {@code 127.0.0.1}); default
+ *       all addresses.
+ * </ul>
+ *
+ * Unknown keys and bad values are refused with the line number, so a typo does not pass silently.
+ */
+public record ServerConf(int port, Optional<InetAddress> bind) {
+  public static final int DEFAULT_PORT = 2022;
+  private static final int MAX_BYTES = 64 * 1024;
+  // Literals only: a host name would mean a DNS lookup at every start.
+  private static final Pattern ADDRESS = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  public static ServerConf defaults() {
+    return new ServerConf(DEFAULT_PORT, Optional.empty());
+  }
+
+  /** The configuration in {@code file}, or the defaults when it does not exist. */
+  public static ServerConf read(Path file) throws IOException {
+    List<String> lines;
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new IOException(file + " is larger than " + MAX_BYTES + " bytes");
+      }
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return defaults();
+    }
+    return parse(file.toString(), lines);
+  }
+
+  static ServerConf parse(String name, List<String> lines) throws IOException {
+    int port = DEFAULT_PORT;
+    Optional<InetAddress> bind = Optional.empty();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String where = name + " line " + (i + 1);
+      int equals = line.indexOf('=');
+      if (equals < 0) {
+        throw new IOException(where + ": expected key=value");
+      }
+      String key = line.substring(0, equals).strip();
+      String value = line.substring(equals + 1).strip();
+      switch (key) {
+        case "port" -> port = port(where, value);
+        case "bind" -> bind = Optional.of(address(where, value));
+        default -> throw new IOException(where + ": unknown key \"" + key + "\" (known: port, bind)");
+      }
+    }
+    return new ServerConf(port, bind);
+  }
+
+  private static int port(String where, String value) throws IOException {
+    if (!value.matches("[1-9][0-9]{0,4}") || Integer.parseInt(value) > 65535) {
+      throw new IOException(where + ": port must be a number in 1..65535");
+    }
+    return Integer.parseInt(value);
+  }
+
+  private static InetAddress address(String where, String value) throws IOException {
+    if (!ADDRESS.matcher(value).matches()) {
+      throw new IOException(where + ": bind must be an IP address literal");
+    }
+    try {
+      return InetAddress.getByName(value); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      throw new IOException(where + ": bind must be an IP address literal", e);
+    }
+  }
+}

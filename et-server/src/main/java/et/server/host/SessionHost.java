@@ -1,0 +1,356 @@
+package et.server.host;
+
+import et.core.EternalServer;
+import et.core.Session;
+import et.terminal.BootstrapException;
+import et.terminal.BootstrapNonce;
+import et.terminal.BootstrapReply;
+import et.terminal.BootstrapRequest;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.tinylog.Logger;
+
+/**
+ * The session host: one long-lived process per user (docs/TERMINAL.md, "Session host"). It owns the
+ * user's sessions and their programs, listens for clients on TCP with an {@link EternalServer}, and
+ * answers etterminal on a unix socket in the user's private runtime directory: one {@code ET1
+ * REQUEST} line in, one {@code ET1 SESSION} (or {@code ET1 ERROR}) line out, then it hangs up.
+ * Each session runs as a {@link TerminalSession} on a virtual thread of its own.
+ *
+ * <p>Only one host per runtime directory: the first to hold {@code host.lock} owns {@code
+ * host.sock}; {@link #start} throws {@link HostAlreadyRunningException} for the others. The
+ * socket accepts only connections from processes of the same user (SO_PEERCRED), on top of the
+ * directory's 0700 and the socket's 0600.
+ *
+ * <p>It exits by itself ({@link #awaitExit}) after having had no session and no request for
+ * {@link HostConfig#idleExit()}; {@link #close()} stops it at once, ending every session.
+ * Threads: one virtual thread accepts on the unix socket and one per request; one watches for
+ * idleness; one per session. Never logs a secret.
+ */
+public final class SessionHost implements AutoCloseable {
+  /** How long a connected etterminal has to send its request line. */
+  static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
+  /** Requests answered at once; more connections are dropped. */
+  private static final int MAX_REQUESTS = 64;
+  /** How long {@link #close()} waits for the sessions' programs to be ended. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  private final HostConfig config;
+  private final HostLock lock;
+  private final ServerSocketChannel unixListener;
+  private final UserPrincipal owner;
+  private final EternalServer server;
+  private final IdleTracker idle = new IdleTracker();
+  private final Semaphore requestSlots = new Semaphore(MAX_REQUESTS);
+  private final Set<Thread> sessionThreads = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch exited = new CountDownLatch(1);
+
+  private SessionHost(
+      HostConfig config, HostLock lock, ServerSocketChannel unixListener, UserPrincipal owner, EternalServer server) {
+    this.config = config;
+    this.lock = lock;
+    this.unixListener = unixListener;
+    this.owner = owner;
+    this.server = server;
+  }
+
+  /**
+   * Takes the runtime directory (creating it 0700, refusing one that is not private), binds the
+   * unix socket and the TCP port, and starts serving.
+   *
+   * @throws HostAlreadyRunningException when another host holds this runtime directory
+   */
+  public static SessionHost start(HostConfig config) throws IOException {
+    HostPaths paths = config.paths();
+    PrivateDirectory.ensure(paths.runtimeDir());
+    HostLock lock = HostLock.tryAcquire(paths.lockFile()).orElseThrow(() -> new HostAlreadyRunningException(paths.lockFile()));
+    ServerSocketChannel unixListener = null;
+    EternalServer server = null;
+    try {
+      unixListener = bindUnixSocket(paths.socket());
+      server = TcpListen.start(config.bind(), config.port(), HostConfig.PORT_ATTEMPTS, config.sessionOptions());
+      UserPrincipal owner = Files.getOwner(paths.runtimeDir()); // verified: our uid
+      SessionHost host = new SessionHost(config, lock, unixListener, owner, server);
+      host.startThreads();
+      Logger.info(
+          "session host pid {} serves {} and TCP port {}; exits after {} s without a session",
+          ProcessHandle.current().pid(),
+          paths.socket(),
+          server.port(),
+          config.idleExit().toSeconds());
+      return host;
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
+      if (unixListener != null) {
+        unixListener.close();
+        Files.deleteIfExists(paths.socket());
+      }
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static ServerSocketChannel bindUnixSocket(Path socket) throws IOException {
+    // We hold the lock, so a socket file left here is a dead host's.
+    Files.deleteIfExists(socket);
+    ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      listener.bind(UnixDomainSocketAddress.of(socket), 64);
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+      return listener;
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+  }
+
+  private void startThreads() {
+    Thread.ofVirtual().name("host unix-accept").start(this::acceptLoop);
+    Thread.ofVirtual().name("host idle-watch").start(this::exitWhenIdle);
+  }
+
+  /** The TCP port clients connect to. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The unix socket etterminal asks for sessions on. */
+  public Path socket() {
+    return config.paths().socket();
+  }
+
+  /** Sessions alive now. */
+  public int sessionCount() {
+    return server.sessionCount();
+  }
+
+  /** Waits until the host has exited (idle, or closed); true if it did within {@code timeout}. */
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
+    return exited.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void acceptLoop() {
+    while (true) {
+      SocketChannel connection;
+      try {
+        connection = unixListener.accept();
+      } catch (ClosedChannelException e) {
+        return; // closing
+      } catch (IOException e) {
+        if (!unixListener.isOpen()) {
+          return;
+        }
+        Logger.warn("unix socket accept failed: {}", e.getMessage());
+        pauseAfterFailedAccept();
+        continue;
+      }
+      if (!requestSlots.tryAcquire()) {
+        Logger.warn("{} requests in progress: dropping a connection", MAX_REQUESTS);
+        closeQuietly(connection);
+        continue;
+      }
+      Thread.ofVirtual()
+          .name("host request")
+          .start(
+              () -> {
+                try {
+                  serve(connection);
+                } finally {
+                  requestSlots.release();
+                }
+              });
+    }
+  }
+
+  // Out of file descriptors or the like: do not spin on it.
+  private static void pauseAfterFailedAccept() {
+    try {
+      Thread.sleep(Duration.ofMillis(50));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void serve(SocketChannel connection) {
+    try (connection;
+        Deadline deadline = Deadline.closeAfter(connection, REQUEST_DEADLINE)) {
+      UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
+      if (!peer.user().equals(owner)) {
+        Logger.warn("refused a request from user {}: this host serves {} only", peer.user().getName(), owner.getName());
+        return;
+      }
+      String line;
+      try {
+        InputStream in = new BufferedInputStream(Channels.newInputStream(connection));
+        line = BoundedLine.read(in, BoundedLine.MAX_BYTES);
+      } catch (EOFException e) {
+        Logger.debug("a client connected and left without a request");
+        return;
+      } catch (IOException e) {
+        Logger.info(
+            "no request read: {}",
+            deadline.passed() ? "none within " + REQUEST_DEADLINE.toSeconds() + " s" : e.getMessage());
+        return;
+      }
+      Optional<String> reply = answer(line);
+      if (reply.isPresent()) {
+        ByteBuffer bytes = ByteBuffer.wrap((reply.get() + "\n").getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining()) {
+          connection.write(bytes);
+        }
+      }
+    } catch (IOException e) {
+      Logger.info("answering a request failed: {}", e.getMessage());
+    }
+  }
+
+  /** The reply line to {@code line}; empty when it is so broken that not even its nonce is known. */
+  Optional<String> answer(String line) {
+    Optional<BootstrapNonce> nonce = RequestNonce.find(line);
+    BootstrapRequest request;
+    try {
+      request = BootstrapRequest.parse(line);
+    } catch (BootstrapException e) {
+      Logger.info("refused a request: {}", e.getMessage());
+      return nonce.map(n -> new BootstrapReply.Error(n, "bad request: " + e.getMessage()).toLine());
+    }
+    if (!idle.enter()) {
+      return Optional.of(new BootstrapReply.Error(request.nonce(), "the session host is exiting; try again").toLine());
+    }
+    Session session;
+    try {
+      session = server.newSession();
+    } catch (RuntimeException e) {
+      idle.leave();
+      Logger.error(e, "cannot make a session");
+      return Optional.of(new BootstrapReply.Error(request.nonce(), "the session host cannot make a session").toLine());
+    }
+    startSession(session, request);
+    return Optional.of(new BootstrapReply.Session(request.nonce(), session.credentials(), server.port()).toLine());
+  }
+
+  private void startSession(Session session, BootstrapRequest request) {
+    TerminalSession terminal = new TerminalSession(session, request, config.paths().home(), config.clientWait());
+    Logger.info(
+        "session {} made: {} {}x{}{}",
+        session.id().toString().substring(0, 8),
+        request.term(),
+        request.cols(),
+        request.rows(),
+        request.command().isPresent() ? ", with a command" : "");
+    Thread thread =
+        Thread.ofVirtual()
+            .name("session " + session.id().toString().substring(0, 8))
+            .unstarted(
+                () -> {
+                  try {
+                    terminal.run();
+                    // The host stays busy until the client has taken the close (or the limit passed).
+                    session.awaitEnd(config.sessionOptions().disconnectLimit().plus(Duration.ofMinutes(1)));
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } catch (RuntimeException | Error e) {
+                    Logger.error(e, "session {} failed", session.id().toString().substring(0, 8));
+                  } finally {
+                    idle.leave();
+                    sessionThreads.remove(Thread.currentThread());
+                  }
+                });
+    sessionThreads.add(thread);
+    thread.start();
+  }
+
+  private void exitWhenIdle() {
+    try {
+      if (idle.awaitIdle(config.idleExit())) {
+        Logger.info("no session for {} s: exiting", config.idleExit().toSeconds());
+        close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Stops serving: no more requests, the socket file removed, every session ended (its program
+   * hung up), the lock released. Idempotent; returns once done (bounded by waits of a few seconds).
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      try {
+        exited.await(CLOSE_WAIT.toSeconds() * 2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    idle.stop();
+    closeQuietly(unixListener);
+    try {
+      Files.deleteIfExists(config.paths().socket());
+    } catch (IOException e) {
+      Logger.warn("cannot delete {}: {}", config.paths().socket(), e.getMessage());
+    }
+    server.close(); // ends every session: their session-end tasks hang up the programs
+    awaitSessionThreads();
+    try {
+      lock.close();
+    } catch (IOException e) {
+      Logger.warn("releasing {}: {}", config.paths().lockFile(), e.getMessage());
+    }
+    Logger.info("session host stopped");
+    exited.countDown();
+  }
+
+  private void awaitSessionThreads() {
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    for (Thread thread : Set.copyOf(sessionThreads)) {
+      try {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+          Logger.warn("{} still running {} s after the host closed", thread.getName(), CLOSE_WAIT.toSeconds());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException ignored) {
+      // going away either way
+    }
+  }
+}

@@ -1,0 +1,300 @@
+package et.server.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import et.core.Channel;
+import et.core.Session;
+import et.core.SessionEnd;
+import et.terminal.BootstrapNonce;
+import et.terminal.BootstrapReply;
+import et.terminal.BootstrapRequest;
+import et.terminal.ResizeEvent;
+import et.terminal.TerminalChannels;
+import et.testkit.CommandResult;
+import et.testkit.Commands;
+import et.testkit.LocalAccounts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A session host in this JVM, asked over its real unix socket, with real et.core clients on
+ * 127.0.0.1 and real login shells (bash) in PTYs or with pipes.
+ */
+class SessionHostTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  /** Connects to the unix socket argv[1]; prints "connected", or fails with the OS error. */
+  private static final String CONNECT_PROBE =
+      "import socket, sys\ns = socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\nprint('connected')\n";
+
+  @TempDir Path base;
+
+  private static String request(Optional<String> command) {
+    return new BootstrapRequest(BootstrapNonce.random(), "xterm-256color", 80, 24, command, false, new LinkedHashMap<>())
+        .toLine();
+  }
+
+  @Test
+  void terminalSessionEchoesResizesAndEndsWithTheShellsExitStatus() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      BootstrapReply.Session reply = fixture.requestSession(request(Optional.empty()));
+      assertEquals(fixture.host.port(), reply.port());
+
+      Session client = fixture.connect(reply);
+      Channel resize = client.openChannel(TerminalChannels.RESIZE);
+      resize.output().write(new ResizeEvent(80, 24).encode());
+      Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
+      Output screen = Output.of(terminal.input(), "terminal");
+      int at = screen.await(HostFixture.PROMPT, 0, TIMEOUT);
+
+      type(terminal, "echo hi\n");
+      at = screen.await("echo hi\r\n", at, TIMEOUT); // the terminal echoes the command line
+      at = screen.await("hi\r\n", at, TIMEOUT); // then comes its output
+      at = screen.await(HostFixture.PROMPT, at, TIMEOUT);
+
+      resize.output().write(new ResizeEvent(100, 40).encode());
+      at = awaitSttySize(terminal, screen, at, "40 100");
+
+      type(terminal, "exit 7\n");
+      assertTrue(client.awaitEnd(TIMEOUT), "session did not end after exit");
+      assertEquals(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, 7, "exited"), client.end());
+      assertTrue(waitForNoSession(fixture), "host still counts the session");
+    }
+  }
+
+  /**
+   * The resize event and the keystrokes travel on separate channels served by separate threads,
+   * so stty may run a moment before the PTY has its new size: ask again until it tells (bounded).
+   */
+  private static int awaitSttySize(Channel terminal, Output screen, int from, String expected) throws Exception {
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      int start = screen.length();
+      type(terminal, "stty size\n");
+      int prompt = screen.await(HostFixture.PROMPT, start, TIMEOUT);
+      String answer = screen.text().substring(start, prompt);
+      if (answer.contains("\n" + expected + "\r\n") || answer.contains("\r" + expected + "\r\n")) {
+        return prompt;
+      }
+    }
+    throw new AssertionError("stty size never showed " + expected + "; screen: " + Output.printable(screen.text().substring(from)));
+  }
+
+  @Test
+  void pipeModeKeepsStdoutAndStderrApartAndReturnsTheExitStatus() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      BootstrapReply.Session reply =
+          fixture.requestSession(request(Optional.of("printf out; printf err >&2; exit 3")));
+      Session client = fixture.connect(reply);
+      Channel stdin = client.openChannel(TerminalChannels.STDIN);
+      Channel stdout = client.openChannel(TerminalChannels.STDOUT);
+      Channel stderr = client.openChannel(TerminalChannels.STDERR);
+      stdin.shutdownOutput();
+      Output out = Output.of(stdout.input(), "stdout");
+      Output err = Output.of(stderr.input(), "stderr");
+
+      assertEquals("out", out.awaitEnd(TIMEOUT));
+      assertEquals("err", err.awaitEnd(TIMEOUT));
+      assertTrue(client.awaitEnd(TIMEOUT));
+      assertEquals(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, 3, "exited"), client.end());
+    }
+  }
+
+  @Test
+  void pipeModeFeedsStdinToTheCommandUntilItsEnd() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      Session client = fixture.connect(fixture.requestSession(request(Optional.of("tr a-z A-Z"))));
+      // Another order than above: the first channel decides the mode, the rest may come in any order.
+      Channel stdout = client.openChannel(TerminalChannels.STDOUT);
+      Channel stderr = client.openChannel(TerminalChannels.STDERR);
+      Channel stdin = client.openChannel(TerminalChannels.STDIN);
+      Output out = Output.of(stdout.input(), "stdout");
+      Output err = Output.of(stderr.input(), "stderr");
+      stdin.output().write("hello\nworld\n".getBytes(StandardCharsets.US_ASCII));
+      stdin.shutdownOutput();
+
+      assertEquals("HELLO\nWORLD\n", out.awaitEnd(TIMEOUT));
+      assertEquals("", err.awaitEnd(TIMEOUT));
+      assertTrue(client.awaitEnd(TIMEOUT));
+      assertEquals(0, client.end().exitStatus());
+    }
+  }
+
+  @Test
+  void commandWithNoexitLeavesAnInteractiveShell() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      String line =
+          new BootstrapRequest(
+                  BootstrapNonce.random(), "xterm", 80, 24, Optional.of("echo ET_$((6*7))"), true, new LinkedHashMap<>())
+              .toLine();
+      Session client = fixture.connect(fixture.requestSession(line));
+      Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
+      Channel resize = client.openChannel(TerminalChannels.RESIZE);
+      resize.output().write(new ResizeEvent(80, 24).encode());
+      Output screen = Output.of(terminal.input(), "terminal");
+
+      int at = screen.await("ET_42", 0, TIMEOUT);
+      screen.await(HostFixture.PROMPT, at, TIMEOUT);
+      type(terminal, "exit 4\n");
+      assertTrue(client.awaitEnd(TIMEOUT));
+      assertEquals(4, client.end().exitStatus());
+    }
+  }
+
+  @Test
+  void theShellIsHungUpWhenTheClientEndsTheSession() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      Session client = fixture.connect(fixture.requestSession(request(Optional.empty())));
+      Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
+      client.openChannel(TerminalChannels.RESIZE).output().write(new ResizeEvent(80, 24).encode());
+      Output screen = Output.of(terminal.input(), "terminal");
+      int at = screen.await(HostFixture.PROMPT, 0, TIMEOUT);
+      type(terminal, "echo PID=$$.\n");
+      at = screen.await("echo PID=$$.\r\n", at, TIMEOUT);
+      at = screen.await("PID=", at, TIMEOUT);
+      int end = screen.await(".", at, TIMEOUT);
+      long pid = Long.parseLong(screen.text().substring(at, end - 1));
+      assertTrue(ProcessHandle.of(pid).isPresent(), "shell pid " + pid + " not running");
+
+      client.close();
+
+      assertTrue(
+          et.testkit.Poll.until(TIMEOUT, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)),
+          "shell " + pid + " still running after the session ended");
+      assertTrue(waitForNoSession(fixture), "host still counts the session");
+    }
+  }
+
+  @Test
+  void channelsOfTheWrongModeEndTheSessionWithTheReason() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      Session client = fixture.connect(fixture.requestSession(request(Optional.empty())));
+      client.openChannel(TerminalChannels.TERMINAL);
+      client.openChannel(TerminalChannels.STDOUT);
+
+      assertTrue(client.awaitEnd(TIMEOUT));
+      assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, client.end().cause());
+      assertEquals(TerminalSession.SERVER_FAILURE, client.end().exitStatus());
+      assertTrue(client.end().reason().contains("\"stdout\" does not belong to terminal mode"), client.end().reason());
+    }
+  }
+
+  @Test
+  void aSessionWhoseClientNeverComesIsEnded() throws Exception {
+    HostConfig config = HostFixture.config(HostFixture.paths(base)).withClientWait(Duration.ofMillis(500));
+    config =
+        new HostConfig(
+            config.paths(), config.bind(), config.port(), config.idleExit(), config.clientWait(),
+            HostFixture.OPTIONS.withHandshakeTimeout(Duration.ofMillis(500)));
+    try (HostFixture fixture = HostFixture.start(config)) {
+      fixture.requestSession(request(Optional.empty()));
+      assertEquals(1, fixture.host.sessionCount());
+      assertTrue(waitForNoSession(fixture), "the session outlived its client wait");
+    }
+  }
+
+  @Test
+  void aBadRequestGetsAnErrorWithItsNonceAndGarbageGetsNoAnswer() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      BootstrapNonce nonce = BootstrapNonce.random();
+      String reply = fixture.request("ET1 REQUEST nonce=" + nonce + " term=xterm cols=0 rows=24").orElseThrow();
+
+      BootstrapReply.Error error = assertInstanceOf(BootstrapReply.Error.class, BootstrapReply.parse(reply));
+      assertEquals(nonce, error.nonce());
+      assertTrue(error.reason().contains("cols must be in 1..10000"), error.reason());
+
+      assertEquals(Optional.empty(), fixture.request("hello, is anybody there?"));
+      assertEquals(0, fixture.host.sessionCount());
+    }
+  }
+
+  @Test
+  void runtimeDirectoryIsPrivateAndTheSocketOnlyOurs() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      Path runtime = fixture.paths.runtimeDir();
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runtime)));
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fixture.paths.socket())));
+      assertEquals(PrivateDirectory.currentUid(), ((Integer) Files.getAttribute(runtime, "unix:uid")).longValue());
+
+      // Another user: everything above the runtime directory open to all, so only its own 0700
+      // stands between them and the socket. The probe connects as we do (control), then as nobody.
+      assumeTrue(LocalAccounts.isRoot() && Files.isExecutable(SETPRIV) && Files.isExecutable(PYTHON), "needs root, setpriv and python3");
+      Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.setPosixFilePermissions(runtime.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+      List<String> probe = List.of(PYTHON.toString(), "-c", CONNECT_PROBE, fixture.paths.socket().toString());
+      CommandResult asUs = Commands.run(probe, TIMEOUT);
+      assertEquals("connected\n", asUs.stdout(), asUs::toString);
+
+      List<String> asNobody = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"));
+      asNobody.addAll(probe);
+      CommandResult refused = Commands.run(asNobody, TIMEOUT);
+      assertEquals(1, refused.status(), refused::toString);
+      assertTrue(refused.stderr().contains("PermissionError"), refused::toString);
+    }
+  }
+
+  @Test
+  void aRuntimeDirectoryOpenToOthersIsRefusedNotRepaired() throws Exception {
+    HostPaths paths = HostFixture.paths(base);
+    Files.createDirectories(paths.runtimeDir());
+    Files.setPosixFilePermissions(paths.runtimeDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    IOException refused = assertThrows(IOException.class, () -> HostFixture.start(HostFixture.config(paths)));
+
+    assertTrue(refused.getMessage().contains("open to others"), refused.getMessage());
+    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(paths.runtimeDir())));
+    assertFalse(Files.exists(paths.socket()));
+  }
+
+  @Test
+  void aSecondHostForTheSameRuntimeDirectoryIsRefused() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      assertThrows(HostAlreadyRunningException.class, () -> SessionHost.start(HostFixture.config(fixture.paths)));
+      assertTrue(HostSocket.answers(fixture.paths.socket()), "the first host stopped answering");
+    }
+  }
+
+  @Test
+  void hostExitsAfterItsIdleTimeButNotWhileASessionLives() throws Exception {
+    HostConfig config = HostFixture.config(HostFixture.paths(base)).withIdleExit(Duration.ofSeconds(1));
+    try (HostFixture fixture = HostFixture.start(config)) {
+      Session client = fixture.connect(fixture.requestSession(request(Optional.of("read line; exit 2"))));
+      Channel stdin = client.openChannel(TerminalChannels.STDIN);
+      client.openChannel(TerminalChannels.STDOUT);
+      client.openChannel(TerminalChannels.STDERR);
+
+      assertFalse(fixture.host.awaitExit(Duration.ofSeconds(2)), "exited with a session alive");
+
+      stdin.output().write("go\n".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(client.awaitEnd(TIMEOUT));
+      assertEquals(2, client.end().exitStatus());
+      assertTrue(fixture.host.awaitExit(TIMEOUT), "host did not exit when idle");
+      assertFalse(Files.exists(fixture.paths.socket()), "socket file left behind");
+      // The lock is free again: a new host may start.
+      SessionHost.start(config).close();
+    }
+  }
+
+  private static void type(Channel terminal, String text) throws IOException {
+    terminal.output().write(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean waitForNoSession(HostFixture fixture) throws InterruptedException {
+    return et.testkit.Poll.until(TIMEOUT, () -> fixture.host.sessionCount() == 0);
+  }
+}
