@@ -3,6 +3,7 @@ package et.client;
 import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
 import et.client.term.RawTerminal;
+import et.client.term.SavedTermios;
 import et.client.term.TerminalSize;
 import et.core.EternalClient;
 import et.core.Session;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -48,6 +50,17 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
 
   @Override
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    // Taken before jline touches the terminal, put back after jline's own restore (see SavedTermios).
+    Optional<SavedTermios> exact = local.terminal() ? SavedTermios.capture(0) : Optional.empty();
+    try {
+      return run(options, err, exact);
+    } finally {
+      exact.ifPresent(SavedTermios::restore);
+    }
+  }
+
+  private int run(ClientOptions options, PrintWriter err, Optional<SavedTermios> exact)
+      throws IOException, InterruptedException {
     Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
     try (Terminal terminal = local.terminal() ? openTerminal(note) : null) {
       RawTerminal raw = terminal == null ? null : new RawTerminal(terminal);
@@ -80,7 +93,7 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
         return ExitCodes.FAILURE;
       }
       Ending ending = raw != null
-          ? new TerminalClient(session, raw, local.stdin(), local.stdout(), options.host()).run()
+          ? new TerminalClient(session, raw, exact, local.stdin(), local.stdout(), options.host()).run()
           : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
       if (ending.message().isPresent()) {
         if (raw != null) {

@@ -2,6 +2,7 @@ package et.client;
 
 import et.client.term.EscapeFilter;
 import et.client.term.RawTerminal;
+import et.client.term.SavedTermios;
 import et.client.term.TerminalSize;
 import et.core.Channel;
 import et.core.Session;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -55,6 +57,7 @@ final class TerminalClient {
 
   private final Session session;
   private final RawTerminal raw;
+  private final Optional<SavedTermios> exact;
   private final InputStream keyboard;
   private final Screen screen;
   private final String host;
@@ -67,12 +70,15 @@ final class TerminalClient {
   /**
    * @param raw      the local terminal (not yet raw); its size and window changes are used, and it
    *                 is in raw mode for the length of {@link #run}
+   * @param exact    its settings from before, put back after {@code raw}'s own restore (see {@link SavedTermios})
    * @param keyboard the terminal's input, read as raw bytes
    * @param screen   the terminal's output, written as raw bytes
    */
-  TerminalClient(Session session, RawTerminal raw, InputStream keyboard, OutputStream screen, String host) {
+  TerminalClient(Session session, RawTerminal raw, Optional<SavedTermios> exact, InputStream keyboard,
+      OutputStream screen, String host) {
     this.session = Objects.requireNonNull(session, "session");
     this.raw = Objects.requireNonNull(raw, "raw");
+    this.exact = Objects.requireNonNull(exact, "exact");
     this.keyboard = Objects.requireNonNull(keyboard, "keyboard");
     this.screen = new Screen(screen, raw::size);
     this.host = Objects.requireNonNull(host, "host");
@@ -232,6 +238,7 @@ final class TerminalClient {
       Thread.currentThread().interrupt();
     }
     raw.close();
+    exact.ifPresent(SavedTermios::restore);
   }
 
   /** The JVM is ending while the session runs (a signal): restore the terminal, end the session. */
@@ -241,6 +248,15 @@ final class TerminalClient {
     } catch (RuntimeException e) {
       // The terminal may be gone (SIGHUP): nothing to restore then.
     }
+    // jline's own shutdown hook restores its copy of the settings, without the line speed, maybe
+    // after ours. Closing the terminal here takes jline's task out, or waits for it to finish (both
+    // hold jline's ShutdownHooks lock), so the exact restore below has the last word.
+    try {
+      raw.terminal().close();
+    } catch (IOException | RuntimeException e) {
+      // jline may refuse to unregister its hook during shutdown: its task then ran or never will
+    }
+    exact.ifPresent(SavedTermios::restore);
     try {
       closeSession("the client was terminated");
     } catch (IOException | InterruptedException | RuntimeException e) {
