@@ -89,16 +89,6 @@ final class Screen {
     }
   }
 
-  /** True while a status line is on the screen. */
-  boolean statusShown() {
-    lock.lock();
-    try {
-      return statusShown != null;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * Clears a shown status line and stops all further writes. Waits at most {@code patience} for a
    * write in progress (one blocked on a stopped terminal must not keep et from restoring it);

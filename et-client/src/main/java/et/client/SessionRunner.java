@@ -2,8 +2,6 @@ package et.client;
 
 import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
-import et.client.term.RawTerminal;
-import et.client.term.SavedTermios;
 import et.client.term.TerminalSize;
 import et.core.EternalClient;
 import et.core.Session;
@@ -15,10 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 
 /**
  * The {@code et} session itself, behind a valid command line: bootstrap over ssh ({@link Bootstrap}),
@@ -50,21 +45,9 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
 
   @Override
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-    // Taken before jline touches the terminal, put back after jline's own restore (see SavedTermios).
-    Optional<SavedTermios> exact = local.terminal() ? SavedTermios.capture(0) : Optional.empty();
-    try {
-      return run(options, err, exact);
-    } finally {
-      exact.ifPresent(SavedTermios::restore);
-    }
-  }
-
-  private int run(ClientOptions options, PrintWriter err, Optional<SavedTermios> exact)
-      throws IOException, InterruptedException {
     Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
-    try (Terminal terminal = local.terminal() ? openTerminal(note) : null) {
-      RawTerminal raw = terminal == null ? null : new RawTerminal(terminal);
-      TerminalSize size = raw == null ? new TerminalSize(0, 0) : raw.size();
+    try (LocalTerminal terminal = local.terminal() ? LocalTerminal.open(note).orElse(null) : null) {
+      TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
       BootstrapRequest request;
       try {
         request = Bootstrap.request(options, size, local.environment());
@@ -92,11 +75,11 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
         say(err, "cannot connect to " + options.host() + " port " + port + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       }
-      Ending ending = raw != null
-          ? new TerminalClient(session, raw, exact, local.stdin(), local.stdout(), options.host()).run()
+      Ending ending = terminal != null
+          ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host()).run()
           : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
       if (ending.message().isPresent()) {
-        if (raw != null) {
+        if (terminal != null) {
           err.println(); // the remote screen left the cursor anywhere
         }
         say(err, ending.message().get());
@@ -108,20 +91,6 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
   /** The keepalive of {@code --keepalive}; the rest as et.core's defaults. */
   static SessionOptions sessionOptions(ClientOptions options) {
     return SessionOptions.defaults().withKeepalive(options.keepalive(), options.deadAfter());
-  }
-
-  /**
-   * The local terminal through jline (FFM, else stty): null when jline can only offer a dumb
-   * terminal, in which case et runs in pipe mode.
-   */
-  private static Terminal openTerminal(Consumer<String> note) throws IOException {
-    Terminal terminal = TerminalBuilder.builder().system(true).providers("ffm,exec").build();
-    if (terminal.getType() == null || terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
-      note.accept("no usable terminal (" + terminal.getType() + "): running without one");
-      terminal.close();
-      return null;
-    }
-    return terminal;
   }
 
   private static void say(PrintWriter err, String message) {

@@ -2,7 +2,6 @@ package et.client;
 
 import et.client.term.EscapeFilter;
 import et.client.term.RawTerminal;
-import et.client.term.SavedTermios;
 import et.client.term.TerminalSize;
 import et.core.Channel;
 import et.core.Session;
@@ -14,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -27,9 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link ResizeEvent}s, and a status line shows while the connection is down (what the user types
  * meanwhile is kept: channel writes queue in et.core's backlog, or block when it is full).
  *
- * <p>The terminal leaves raw mode on every path: in a {@code finally}, and from a shutdown hook when
- * the JVM is ended by a signal (SIGTERM, SIGHUP) while the session runs; the hook also tells the
- * server the session is over, as nobody can come back to it.
+ * <p>The terminal leaves raw mode on every path ({@link LocalTerminal#restore()}): in a {@code
+ * finally}, and from a shutdown hook when the JVM is ended by a signal (SIGTERM, SIGHUP) while the
+ * session runs; that hook also tells the server the session is over, as nobody can come back to it.
  *
  * <p>Threads, each ending with the session or the process:
  * <ul>
@@ -56,8 +54,8 @@ final class TerminalClient {
   private static final int STATUS_DISCONNECTED = 255;
 
   private final Session session;
+  private final LocalTerminal local;
   private final RawTerminal raw;
-  private final Optional<SavedTermios> exact;
   private final InputStream keyboard;
   private final Screen screen;
   private final String host;
@@ -68,17 +66,15 @@ final class TerminalClient {
   private final Semaphore resized = new Semaphore(0);
 
   /**
-   * @param raw      the local terminal (not yet raw); its size and window changes are used, and it
-   *                 is in raw mode for the length of {@link #run}
-   * @param exact    its settings from before, put back after {@code raw}'s own restore (see {@link SavedTermios})
+   * @param local    the local terminal (not yet raw); its size and window changes are used, it is in
+   *                 raw mode for the length of {@link #run}, and restored (closed) when that returns
    * @param keyboard the terminal's input, read as raw bytes
    * @param screen   the terminal's output, written as raw bytes
    */
-  TerminalClient(Session session, RawTerminal raw, Optional<SavedTermios> exact, InputStream keyboard,
-      OutputStream screen, String host) {
+  TerminalClient(Session session, LocalTerminal local, InputStream keyboard, OutputStream screen, String host) {
     this.session = Objects.requireNonNull(session, "session");
-    this.raw = Objects.requireNonNull(raw, "raw");
-    this.exact = Objects.requireNonNull(exact, "exact");
+    this.local = Objects.requireNonNull(local, "local");
+    this.raw = local.raw();
     this.keyboard = Objects.requireNonNull(keyboard, "keyboard");
     this.screen = new Screen(screen, raw::size);
     this.host = Objects.requireNonNull(host, "host");
@@ -227,7 +223,7 @@ final class TerminalClient {
     }
   }
 
-  /** Leaves raw mode once, whoever comes first (the caller's finally or the shutdown hook). */
+  /** Stops screen writes and restores the terminal once, whoever comes first (the caller's finally or the hook). */
   private void restore() {
     if (!restored.compareAndSet(false, true)) {
       return;
@@ -237,26 +233,16 @@ final class TerminalClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    raw.close();
-    exact.ifPresent(SavedTermios::restore);
+    try {
+      local.restore();
+    } catch (IOException | RuntimeException e) {
+      // The terminal is gone (SIGHUP, a closed window): nothing left to restore.
+    }
   }
 
   /** The JVM is ending while the session runs (a signal): restore the terminal, end the session. */
   private void onShutdown() {
-    try {
-      restore();
-    } catch (RuntimeException e) {
-      // The terminal may be gone (SIGHUP): nothing to restore then.
-    }
-    // jline's own shutdown hook restores its copy of the settings, without the line speed, maybe
-    // after ours. Closing the terminal here takes jline's task out, or waits for it to finish (both
-    // hold jline's ShutdownHooks lock), so the exact restore below has the last word.
-    try {
-      raw.terminal().close();
-    } catch (IOException | RuntimeException e) {
-      // jline may refuse to unregister its hook during shutdown: its task then ran or never will
-    }
-    exact.ifPresent(SavedTermios::restore);
+    restore();
     try {
       closeSession("the client was terminated");
     } catch (IOException | InterruptedException | RuntimeException e) {

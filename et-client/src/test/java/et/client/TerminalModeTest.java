@@ -10,6 +10,7 @@ import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import et.client.term.StatusLine;
 import et.client.term.TerminalSize;
+import et.client.testing.Await;
 import et.client.testing.ClientJvm;
 import et.client.testing.DroppingProxy;
 import et.client.testing.FakeSsh;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -149,11 +151,27 @@ class TerminalModeTest {
     }
   }
 
+  /**
+   * Ctrl-C while ssh waits (for a password, say): the terminal is in its normal mode, so et gets
+   * SIGINT, exits 130 through its shutdown hooks, and leaves the terminal exactly as it was (jline's
+   * own hook alone would not: it drops the line speed).
+   */
+  @Test
+  void ctrlCDuringTheBootstrapLeavesTheTerminalAsItWas() throws Exception {
+    FakeSsh fake = FakeSsh.in(dir);
+    PtyScreen screen = startEt(fake.script("ssh-waits", "sleep 20"), 80, 24);
+    Await.until(DEADLINE, () -> Files.exists(dir.resolve("stdin-after")), () -> "the request at the fake ssh");
+    type("\u0003");
+    screen.awaitText("__STTY_AFTER__", DEADLINE);
+    assertRestored(screen.text(), 128 + 2);
+  }
+
   /** Starts bash in a PTY of {@code cols}x{@code rows}: stty -a, et with {@code ssh}, its status, stty -a. */
   private PtyScreen startEt(Path ssh, int cols, int rows) throws IOException {
     String et = ClientJvm.command("--ssh", ssh.toString(), "127.0.0.1").stream()
         .map(TerminalModeTest::quote).collect(Collectors.joining(" "));
-    String script = "echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
+    // trap: Ctrl-C ends et (and the fake ssh) but not this script, which goes on to the last stty.
+    String script = "trap true INT; echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
     pty = new PtyProcessBuilder(new String[] {"/bin/bash", "--noprofile", "--norc", "-c", script})
         .setEnvironment(Map.of(
             "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),

@@ -56,7 +56,8 @@ public final class SavedTermios {
     }
   }
 
-  /** The two libc functions, looked up on first use. */
+  /** The two libc functions, looked up on first use (restricted FFM calls: see the class comment). */
+  @SuppressWarnings("restricted")
   private static final class Libc {
     static final MethodHandle TCGETATTR;
     static final MethodHandle TCSETATTR;
