@@ -75,9 +75,17 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
         say(err, "cannot connect to " + options.host() + " port " + port + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       }
-      Ending ending = terminal != null
-          ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host()).run()
-          : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
+      Ending ending = null;
+      try {
+        ending = terminal != null
+            ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host()).run()
+            : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
+      } finally {
+        if (ending == null && session.end() == null) {
+          // et itself failed: tell the server nobody will come back, without waiting for it.
+          session.close(ExitCodes.DISCONNECTED, "the client failed");
+        }
+      }
       if (ending.message().isPresent()) {
         if (terminal != null) {
           err.println(); // the remote screen left the cursor anywhere

@@ -1,5 +1,6 @@
 package et.client;
 
+import et.client.cli.ExitCodes;
 import et.client.term.EscapeFilter;
 import et.client.term.RawTerminal;
 import et.client.term.TerminalSize;
@@ -50,8 +51,6 @@ final class TerminalClient {
 
   /** Why {@link #run} stops waiting. */
   private enum Outcome { SESSION_ENDED, USER_DISCONNECT, KEYBOARD_CLOSED }
-
-  private static final int STATUS_DISCONNECTED = 255;
 
   private final Session session;
   private final LocalTerminal local;
@@ -138,7 +137,7 @@ final class TerminalClient {
   /** Tells the server the session is over and waits a little for its acknowledgement. */
   private void closeSession(String reason) throws IOException, InterruptedException {
     if (closeRequested.compareAndSet(false, true) && session.end() == null) {
-      session.close(STATUS_DISCONNECTED, reason);
+      session.close(ExitCodes.DISCONNECTED, reason);
       session.awaitEnd(CLOSE_WAIT);
     }
   }
