@@ -13,9 +13,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * status described in {@link ExitCodes} (2 for a usage error, with a one-line message and a hint
  * instead of the whole help).
  *
- * <p>NOTE: the session itself is NOT implemented yet. {@link #main} runs {@link NotImplementedRunner},
- * which prints "not implemented yet" and exits 1, and only after the command line parsed and
- * validated. Wiring the real session (bootstrap over ssh, connection, raw terminal) is the next step.
+ * <p>{@link #main} runs the real session ({@link et.client.SessionRunner}: bootstrap over ssh,
+ * connection, raw terminal or pipes) on this process's own stdin, stdout and stderr, and only after
+ * the command line parsed and validated. {@link #run} takes any runner, so the command line can be
+ * tested without starting anything.
  */
 public final class Main {
 
@@ -25,7 +26,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(args, out, err, new NotImplementedRunner()));
+    System.exit(run(args, out, err, et.client.SessionRunner.forThisProcess()));
   }
 
   /** Parses {@code args}, runs {@code runner} if they are valid, and returns et's exit status. */

@@ -1,0 +1,103 @@
+package et.client;
+
+import et.client.term.RawTerminal;
+import et.client.term.SavedTermios;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.Terminal.Signal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The local terminal for a whole run of et: jline's system terminal (size, window changes, raw
+ * mode through {@link RawTerminal}) and the terminal's exact settings from before et touched it
+ * ({@link SavedTermios}), which {@link #restore()} puts back on every way out: called by the
+ * session's code, by {@link #close()}, and by a JVM shutdown hook (SIGTERM, SIGHUP, and SIGINT or
+ * SIGQUIT, which exit through {@link System#exit}: Ctrl-C during the bootstrap).
+ *
+ * <p>Why the exact settings: jline's own restores (leaving raw mode, and closing, which its own
+ * shutdown hook also does) drop the line speed. {@link #restore()} therefore leaves raw mode, then
+ * closes the jline terminal (which takes jline's shutdown task out, or waits until it ran: both
+ * hold jline's ShutdownHooks lock), and only then writes the saved bytes, so they have the last word.
+ *
+ * <p>Thread-safe: {@link #restore()} runs once, whoever calls it first.
+ */
+final class LocalTerminal implements AutoCloseable {
+
+  private final Terminal terminal;
+  private final RawTerminal raw;
+  private final Optional<SavedTermios> exact;
+  private final Thread hook = new Thread(this::restoreQuietly, "et restore terminal");
+  private boolean restored; // guarded by this
+
+  private LocalTerminal(Terminal terminal, Optional<SavedTermios> exact) {
+    this.terminal = terminal;
+    this.raw = new RawTerminal(terminal);
+    this.exact = exact;
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /**
+   * The terminal on this process's stdin and stdout (jline FFM, else stty), or empty when jline can
+   * only offer a dumb one (et then runs in pipe mode).
+   */
+  static Optional<LocalTerminal> open(Consumer<String> note) throws IOException {
+    Optional<SavedTermios> exact = SavedTermios.capture(0); // before jline touches anything
+    Terminal terminal = TerminalBuilder.builder().system(true).providers("ffm,exec").build();
+    if (terminal.getType() == null || terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
+      note.accept("no usable terminal (" + terminal.getType() + "): running without one");
+      terminal.close();
+      exact.ifPresent(SavedTermios::restore);
+      return Optional.empty();
+    }
+    // While its terminal is open jline sets SIGINT and SIGQUIT to the system default: death without
+    // shutdown hooks, so nothing would restore the terminal (Ctrl-C during the bootstrap, kill -INT
+    // later). Through System.exit the hooks run, as for SIGTERM and SIGHUP.
+    terminal.handle(Signal.INT, signal -> System.exit(128 + 2));
+    terminal.handle(Signal.QUIT, signal -> System.exit(128 + 3));
+    return Optional.of(new LocalTerminal(terminal, exact));
+  }
+
+  /** The terminal, for raw mode, its size and window changes. */
+  RawTerminal raw() {
+    return raw;
+  }
+
+  /** Leaves raw mode, closes jline's terminal and puts the exact settings back; once. */
+  synchronized void restore() throws IOException {
+    if (restored) {
+      return;
+    }
+    restored = true;
+    try {
+      raw.close();
+    } finally {
+      try {
+        terminal.close();
+      } catch (IllegalStateException shuttingDown) {
+        // jline cannot unregister its hook during shutdown; its task is out of the list already
+      } finally {
+        exact.ifPresent(SavedTermios::restore);
+      }
+    }
+  }
+
+  private void restoreQuietly() {
+    try {
+      restore();
+    } catch (IOException | RuntimeException e) {
+      // The terminal may be gone (SIGHUP): nothing left to restore.
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    restore();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs or ran: it restored nothing twice
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package et.client;
+
+import et.core.Channel;
+import et.core.Session;
+import et.terminal.TerminalChannels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A connected session without a local terminal (docs/TERMINAL.md, "pipe mode": {@code et host -c
+ * CMD} with stdin or stdout not a TTY): et's stdin goes to the {@code stdin} channel, shut at its
+ * end; the {@code stdout} and {@code stderr} channels come out on et's stdout and stderr byte for
+ * byte. No escapes (like ssh without a PTY) and no status line: stderr belongs to the command.
+ *
+ * <p>If et's own stdout or stderr fails (a reader that went away: {@code et host -c cmd | head}),
+ * that channel is closed, so the server learns nobody reads it any more.
+ *
+ * <p>Threads: the caller waits for the session's end; "et stdin" is a platform daemon thread (a
+ * blocking read of file descriptor 0, left behind at exit); "et stdout" and "et stderr" are virtual.
+ */
+final class PipeClient {
+
+  /** How long the last output may take to come out after the session closed. */
+  static final Duration DRAIN_WAIT = Duration.ofSeconds(5);
+
+  private final Session session;
+  private final InputStream stdin;
+  private final OutputStream stdout;
+  private final OutputStream stderr;
+  private final String host;
+
+  PipeClient(Session session, InputStream stdin, OutputStream stdout, OutputStream stderr, String host) {
+    this.session = Objects.requireNonNull(session, "session");
+    this.stdin = Objects.requireNonNull(stdin, "stdin");
+    this.stdout = Objects.requireNonNull(stdout, "stdout");
+    this.stderr = Objects.requireNonNull(stderr, "stderr");
+    this.host = Objects.requireNonNull(host, "host");
+  }
+
+  /** Runs the session until it ends; returns et's exit status and what to tell the user. */
+  Ending run() throws IOException, InterruptedException {
+    Channel in = session.openChannel(TerminalChannels.STDIN);
+    Channel out = session.openChannel(TerminalChannels.STDOUT);
+    Channel err = session.openChannel(TerminalChannels.STDERR);
+    Thread.ofPlatform().daemon().name("et stdin").start(() -> sendInput(in));
+    Thread outPump = Thread.ofVirtual().name("et stdout").start(() -> copyOutput(out, stdout));
+    Thread errPump = Thread.ofVirtual().name("et stderr").start(() -> copyOutput(err, stderr));
+    while (!session.awaitEnd(Duration.ofHours(1))) {
+      // a command may run for days
+    }
+    // After an orderly close the channels drain to their end: let the last bytes out first.
+    long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
+    outPump.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    errPump.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    return Ending.of(session.end(), host);
+  }
+
+  private void sendInput(Channel in) {
+    byte[] buffer = new byte[16 * 1024];
+    OutputStream remote = in.output();
+    try {
+      for (int n; (n = stdin.read(buffer)) >= 0; ) {
+        remote.write(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      // The session ended (run reports it) or our stdin failed: either way nothing more comes.
+    }
+    try {
+      in.shutdownOutput();
+    } catch (IOException e) {
+      // The session ended.
+    }
+  }
+
+  private static void copyOutput(Channel channel, OutputStream local) {
+    InputStream remote = channel.input();
+    byte[] buffer = new byte[16 * 1024];
+    try {
+      for (int n; (n = remote.read(buffer)) >= 0; ) {
+        try {
+          local.write(buffer, 0, n);
+          local.flush();
+        } catch (IOException localGone) {
+          channel.close();
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // The session ended abnormally: run reports it.
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package et.client;
+
+import et.client.term.StatusLine;
+import et.core.Session;
+import et.core.SessionState;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Shows the status line "et: connection lost, reconnecting… N s" while the session is disconnected,
+ * counting the seconds since the loss was first seen, and clears it once the session is connected
+ * again. Polls {@link Session#state()} every {@link #POLL} (the session offers no state callback);
+ * the pause is {@link Session#awaitEnd}, so the loop stops as soon as the session ends.
+ *
+ * <p>Runs on its own virtual thread ({@link #start}) until the session ends or the screen fails.
+ */
+final class ReconnectIndicator {
+
+  static final Duration POLL = Duration.ofMillis(200);
+
+  private final Session session;
+  private final Screen screen;
+
+  private ReconnectIndicator(Session session, Screen screen) {
+    this.session = Objects.requireNonNull(session, "session");
+    this.screen = Objects.requireNonNull(screen, "screen");
+  }
+
+  static Thread start(Session session, Screen screen) {
+    ReconnectIndicator indicator = new ReconnectIndicator(session, screen);
+    return Thread.ofVirtual().name("et status").start(indicator::run);
+  }
+
+  private void run() {
+    long lostAt = 0;
+    boolean lost = false;
+    try {
+      do {
+        SessionState state = session.state();
+        if (state == SessionState.DISCONNECTED) {
+          if (!lost) {
+            lost = true;
+            lostAt = System.nanoTime();
+          }
+          screen.status(StatusLine.reconnecting(Duration.ofNanos(System.nanoTime() - lostAt)));
+        } else if (state == SessionState.CONNECTED && lost) {
+          lost = false;
+          screen.clearStatus();
+        }
+      } while (!session.awaitEnd(POLL));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      // The local screen is gone: the session's end (or the terminal's) is handled elsewhere.
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package et.client;
+
+import et.client.cli.ClientOptions;
+import et.client.cli.ExitCodes;
+import et.client.term.TerminalSize;
+import et.core.EternalClient;
+import et.core.Session;
+import et.core.SessionOptions;
+import et.core.SessionRefusedException;
+import et.terminal.BootstrapReply;
+import et.terminal.BootstrapRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The {@code et} session itself, behind a valid command line: bootstrap over ssh ({@link Bootstrap}),
+ * connect to the session host with the credentials etterminal gave, then run the session on the
+ * local terminal in raw mode ({@link TerminalClient}) or, without one, in pipe mode
+ * ({@link PipeClient}); et exits with the status described in {@link Ending} and
+ * {@link ExitCodes}.
+ *
+ * <p>The local terminal stays in its normal mode until the session is connected, so ssh can ask
+ * for passwords and Ctrl-C still stops et during the bootstrap.
+ *
+ * <p>The et host is the ssh destination's host name, resolved again before every connection
+ * attempt (so a changed address is followed); the port is {@code --port}, else etterminal's.
+ */
+public final class SessionRunner implements et.client.cli.SessionRunner {
+
+  private static final int SHOWN_CHARS = 300;
+
+  private final LocalStreams local;
+
+  public SessionRunner(LocalStreams local) {
+    this.local = Objects.requireNonNull(local, "local");
+  }
+
+  /** The runner for this process's own stdin, stdout, stderr and environment. */
+  public static SessionRunner forThisProcess() {
+    return new SessionRunner(LocalStreams.ofThisProcess());
+  }
+
+  @Override
+  public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
+    try (LocalTerminal terminal = local.terminal() ? LocalTerminal.open(note).orElse(null) : null) {
+      TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
+      BootstrapRequest request;
+      try {
+        request = Bootstrap.request(options, size, local.environment());
+      } catch (IllegalArgumentException e) {
+        say(err, "cannot ask for a session: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      BootstrapReply.Session reply;
+      try {
+        reply = new Bootstrap(options, local.stderr(), note).run(request);
+      } catch (BootstrapFailure e) {
+        say(err, e.getMessage());
+        return e.exitStatus();
+      }
+      int port = options.port().orElse(reply.port());
+      note.accept("connecting to " + options.host() + " port " + port);
+      Session session;
+      try {
+        session = EternalClient.connect(
+            () -> new InetSocketAddress(options.host(), port), reply.credentials(), sessionOptions(options));
+      } catch (SessionRefusedException e) {
+        say(err, options.host() + " refused the session: " + Printable.escape(String.valueOf(e.getMessage()), SHOWN_CHARS));
+        return ExitCodes.FAILURE;
+      } catch (IOException e) {
+        say(err, "cannot connect to " + options.host() + " port " + port + ": " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      Ending ending = null;
+      try {
+        ending = terminal != null
+            ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host()).run()
+            : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
+      } finally {
+        if (ending == null && session.end() == null) {
+          // et itself failed: tell the server nobody will come back, without waiting for it.
+          session.close(ExitCodes.DISCONNECTED, "the client failed");
+        }
+      }
+      if (ending.message().isPresent()) {
+        if (terminal != null) {
+          err.println(); // the remote screen left the cursor anywhere
+        }
+        say(err, ending.message().get());
+      }
+      return ending.exitStatus();
+    }
+  }
+
+  /** The keepalive of {@code --keepalive}; the rest as et.core's defaults. */
+  static SessionOptions sessionOptions(ClientOptions options) {
+    return SessionOptions.defaults().withKeepalive(options.keepalive(), options.deadAfter());
+  }
+
+  private static void say(PrintWriter err, String message) {
+    err.println("et: " + message);
+    err.flush();
+  }
+}

@@ -1,0 +1,228 @@
+package et.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.WinSize;
+import et.client.term.StatusLine;
+import et.client.term.TerminalSize;
+import et.client.testing.Await;
+import et.client.testing.ClientJvm;
+import et.client.testing.DroppingProxy;
+import et.client.testing.FakeSsh;
+import et.client.testing.PtyScreen;
+import et.client.testing.SessionHost;
+import et.core.Channel;
+import et.core.SessionEnd;
+import et.terminal.BootstrapRequest;
+import et.terminal.ResizeEvent;
+import et.terminal.TerminalChannels;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The et client as a real process on a real terminal: bash runs in a PTY (pty4j) and starts et (a
+ * child JVM running et.client.Main), between two {@code stty -a}. The test types on the PTY's
+ * master side and reads what appears there, plays ssh with a fake script, and plays the session
+ * host with an in-process EternalServer.
+ */
+@EnabledOnOs(OS.LINUX)
+class TerminalModeTest {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final Pattern STTY = Pattern.compile("__STTY_BEFORE__(.*)__RUN__.*__EXIT=(\\d+)__(.*)__STTY_AFTER__", Pattern.DOTALL);
+
+  @TempDir
+  Path dir;
+
+  private PtyProcess pty;
+
+  @AfterEach
+  void closePty() {
+    if (pty != null) {
+      pty.destroyForcibly();
+    }
+  }
+
+  @Test
+  void keysScreenResizeAndTildeDotOnARawTerminalThatIsRestoredAfterwards() throws Exception {
+    try (SessionHost host = SessionHost.start()) {
+      FakeSsh fake = FakeSsh.in(dir);
+      PtyScreen screen = startEt(fake.answering(host.session().credentials(), host.port()), 100, 30);
+
+      Channel resize = host.channel(TerminalChannels.RESIZE, DEADLINE);
+      assertEquals(new ResizeEvent(100, 30), readResize(resize), "the first resize event is the PTY's size");
+      Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
+      BootstrapRequest request = BootstrapRequest.parse(fake.request());
+      assertEquals(List.of("xterm-256color", "100", "30"), List.of(request.term(), "" + request.cols(), "" + request.rows()));
+      assertEquals(Map.of("LANG", "C.UTF-8", "LC_TIME", "C.UTF-8"), request.env());
+
+      // Raw mode: Ctrl-C and CR are plain bytes (no signal, no CR->LF), and nothing is echoed locally.
+      type("hello\u0003\r");
+      assertEquals("hello\u0003\r", read(terminal.input(), 7));
+      terminal.output().write("remote says h\u00e9llo\r\n".getBytes(StandardCharsets.UTF_8));
+      screen.awaitText("remote says h\u00e9llo\r\n", DEADLINE);
+      assertFalse(screen.text().contains("hello\u0003"), "echoed locally: " + PtyScreen.escape(screen.text()));
+
+      pty.setWinSize(new WinSize(120, 40)); // the kernel sends SIGWINCH to the PTY's foreground group
+      assertEquals(new ResizeEvent(120, 40), readResize(resize));
+
+      type("~?");
+      screen.awaitText("~.  - disconnect\r\n", DEADLINE);
+      type("~.rm -rf /\r");
+      assertTrue(host.session().awaitEnd(DEADLINE), "~. must close the session");
+      assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, host.session().end().cause());
+      assertEquals(255, host.session().end().exitStatus());
+      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      assertTrue(screen.text().contains("et: session to 127.0.0.1 closed."), PtyScreen.escape(screen.text()));
+      assertRestored(screen.text(), 255);
+      assertTrue(pty.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void statusLineWhileDisconnectedKeepsWhatIsTypedAndEtExitsWithTheShellsStatus() throws Exception {
+    try (SessionHost host = SessionHost.start(); DroppingProxy proxy = DroppingProxy.start(host.port())) {
+      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), proxy.port()), 80, 24);
+      host.channel(TerminalChannels.RESIZE, DEADLINE);
+      Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
+      terminal.output().write("prompt$ ".getBytes(StandardCharsets.US_ASCII));
+      screen.awaitText("prompt$ ", DEADLINE);
+
+      proxy.drop();
+      screen.awaitText(new String(StatusLine.render(StatusLine.reconnecting(Duration.ofSeconds(1)), new TerminalSize(80, 24)),
+          StandardCharsets.UTF_8), DEADLINE); // drawn, and counting
+      type("typed during the outage\r");
+      proxy.resume();
+
+      assertEquals("typed during the outage\r", read(terminal.input(), 24), "kept and sent after the reconnect");
+      String clear = new String(StatusLine.clear(new TerminalSize(80, 24)), StandardCharsets.UTF_8);
+      screen.awaitText(clear, DEADLINE);
+      terminal.output().write("after\r\n".getBytes(StandardCharsets.US_ASCII));
+      screen.awaitText("after\r\n", DEADLINE);
+      String shown = screen.text();
+      assertTrue(shown.lastIndexOf(clear) > shown.lastIndexOf("reconnecting"), "the status line is cleared once connected");
+      assertTrue(shown.indexOf(clear) < shown.indexOf("after\r\n"), "before the remote output goes on");
+
+      host.session().close(3, "shell exited");
+      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      assertRestored(screen.text(), 3);
+      assertTrue(screen.text().contains("after\r\n__EXIT=3__"), "no message when the shell ended: " + PtyScreen.escape(screen.text()));
+    }
+  }
+
+  /** SIGTERM (or SIGHUP) ends the JVM: its shutdown hook restores the terminal and closes the session. */
+  @Test
+  void sigtermRestoresTheTerminalAndClosesTheSession() throws Exception {
+    try (SessionHost host = SessionHost.start()) {
+      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
+      host.channel(TerminalChannels.TERMINAL, DEADLINE);
+      ProcessHandle et = ProcessHandle.of(pty.pid()).orElseThrow().descendants()
+          .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+          .findFirst().orElseThrow(() -> new AssertionError("et's JVM not found under the PTY's bash"));
+
+      assertTrue(et.destroy(), "SIGTERM not sent");
+      assertTrue(host.session().awaitEnd(DEADLINE), "the hook must close the session");
+      assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, host.session().end().cause());
+      assertEquals(255, host.session().end().exitStatus());
+      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      assertRestored(screen.text(), 128 + 15);
+    }
+  }
+
+  /**
+   * Ctrl-C while ssh waits (for a password, say): the terminal is in its normal mode, so et gets
+   * SIGINT, exits 130 through its shutdown hooks, and leaves the terminal exactly as it was (jline's
+   * own hook alone would not: it drops the line speed).
+   */
+  @Test
+  void ctrlCDuringTheBootstrapLeavesTheTerminalAsItWas() throws Exception {
+    FakeSsh fake = FakeSsh.in(dir);
+    PtyScreen screen = startEt(fake.script("ssh-waits", "sleep 20"), 80, 24);
+    Await.until(DEADLINE, () -> Files.exists(dir.resolve("stdin-after")), () -> "the request at the fake ssh");
+    type("\u0003");
+    screen.awaitText("__STTY_AFTER__", DEADLINE);
+    assertRestored(screen.text(), 128 + 2);
+  }
+
+  /** Starts bash in a PTY of {@code cols}x{@code rows}: stty -a, et with {@code ssh}, its status, stty -a. */
+  private PtyScreen startEt(Path ssh, int cols, int rows) throws IOException {
+    String et = ClientJvm.command("--ssh", ssh.toString(), "127.0.0.1").stream()
+        .map(TerminalModeTest::quote).collect(Collectors.joining(" "));
+    // trap: Ctrl-C ends et (and the fake ssh) but not this script, which goes on to the last stty.
+    String script = "trap true INT; echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
+    pty = new PtyProcessBuilder(new String[] {"/bin/bash", "--noprofile", "--norc", "-c", script})
+        .setEnvironment(Map.of(
+            "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+            "HOME", dir.toString(),
+            "TERM", "xterm-256color",
+            "LANG", "C.UTF-8",
+            "LC_TIME", "C.UTF-8"))
+        .setDirectory(dir.toString())
+        .setInitialColumns(cols)
+        .setInitialRows(rows)
+        .setConsole(false)
+        .start();
+    return PtyScreen.reading(pty.getInputStream());
+  }
+
+  /** The terminal's settings after et are those before it (but the size, which the test changes). */
+  private static void assertRestored(String shown, int expectedStatus) {
+    Matcher m = STTY.matcher(shown);
+    assertTrue(m.find(), "stty output not found: " + PtyScreen.escape(shown));
+    assertEquals(expectedStatus, Integer.parseInt(m.group(2)), "et's exit status");
+    String before = withoutSize(m.group(1));
+    String after = withoutSize(m.group(3));
+    assertTrue(List.of(before.split("\\s+")).containsAll(List.of("icanon", "echo", "isig", "icrnl", "opost")),
+        "precondition: a cooked terminal before et: " + before);
+    assertEquals(before, after, "termios after et");
+  }
+
+  /** stty's settings without the size, and its line breaks (it fills lines to the terminal's width). */
+  private static String withoutSize(String stty) {
+    return stty.replaceAll("rows \\d+; columns \\d+;", "").replaceAll("\\s+", " ").strip();
+  }
+
+  private void type(String keys) throws IOException {
+    OutputStream master = pty.getOutputStream();
+    master.write(keys.getBytes(StandardCharsets.UTF_8));
+    master.flush();
+  }
+
+  private static ResizeEvent readResize(Channel resize) throws IOException {
+    DataInputStream in = new DataInputStream(resize.input());
+    return new ResizeEvent(in.readUnsignedShort(), in.readUnsignedShort());
+  }
+
+  /** Reads exactly {@code n} bytes (the channel blocks; the session's own deadlines bound it). */
+  private static String read(InputStream in, int n) throws IOException {
+    byte[] bytes = in.readNBytes(n);
+    assertEquals(n, bytes.length, "channel ended early");
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+}
