@@ -91,9 +91,14 @@ final class RemoteHost implements AutoCloseable {
 
   /** As {@link #etCommand} with another {@code --terminal-path}. */
   List<String> etCommandWith(String terminalPath, String... options) {
-    List<String> command = new ArrayList<>(List.of(ET.toString(), "--ssh", sshShell(), "--terminal-path", terminalPath));
+    return etCommandAs(sshd.user(), sshShell(), terminalPath, options);
+  }
+
+  /** {@code launcher/et --ssh SSH --terminal-path PATH OPTIONS LOGIN@127.0.0.1}. */
+  static List<String> etCommandAs(String login, String ssh, String terminalPath, String... options) {
+    List<String> command = new ArrayList<>(List.of(ET.toString(), "--ssh", ssh, "--terminal-path", terminalPath));
     command.addAll(List.of(options));
-    command.add(sshd.user() + "@127.0.0.1");
+    command.add(login + "@127.0.0.1");
     return command;
   }
 
@@ -133,7 +138,7 @@ final class RemoteHost implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return probe.getLocalPort();
     }
