@@ -19,7 +19,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -147,13 +151,21 @@ class PipeE2ETest {
     try (FaultRelay relay = relayToHost();
         EtProcess direct = EtProcess.start(host.etCommand("-c", "seq 1 " + lines + " | while read -r n; do echo \"A$n\"; done"));
         EtProcess flaky = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-c",
-            "seq 1 " + lines + " | while read -r n; do echo \"B$n\"; done"))) {
+            "seq 1 " + lines + " | while read -r n; do echo \"B$n\"; done"));
+        ExecutorService readers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
       direct.stdin().close();
       flaky.stdin().close();
-      CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> checkLines(direct.stdout(), "A", lines, null));
-      CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> checkLines(flaky.stdout(), "B", lines, relay));
-      assertEquals(lines, a.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-      assertEquals(lines, b.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+      AtomicInteger readA = new AtomicInteger();
+      AtomicInteger readB = new AtomicInteger();
+      Future<Integer> a = readers.submit(() -> checkLines(direct.stdout(), "A", lines, null, readA));
+      Future<Integer> b = readers.submit(() -> checkLines(flaky.stdout(), "B", lines, relay, readB));
+      try {
+        assertEquals(lines, a.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(lines, b.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+      } catch (TimeoutException e) {
+        throw new AssertionError("lines read: A " + readA + ", B " + readB + "; relay accepted " + relay.connectionsAccepted()
+            + ", open " + relay.openConnections() + "; stderr A: " + direct.stderr() + "; stderr B: " + flaky.stderr(), e);
+      }
       assertEquals(0, direct.awaitExit(DEADLINE), direct.stderr());
       assertEquals(0, flaky.awaitExit(DEADLINE), flaky.stderr());
       assertTrue(relay.connectionsAccepted() >= 4, "cuts: " + relay.connectionsAccepted() + " connections");
@@ -161,12 +173,13 @@ class PipeE2ETest {
   }
 
   /** Reads {@code prefix}1.. {@code prefix}N in order; with a relay, cuts it at every 10,000th line. */
-  private static int checkLines(InputStream stdout, String prefix, int lines, FaultRelay relay) {
+  private static int checkLines(InputStream stdout, String prefix, int lines, FaultRelay relay, AtomicInteger progress) {
     BufferedReader out = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.US_ASCII));
     int count = 0;
     try {
       for (String line; (line = out.readLine()) != null; ) {
         count++;
+        progress.set(count);
         assertEquals(prefix + count, line);
         if (relay != null && count % 10_000 == 0 && count < lines) {
           cutAndAwaitReconnect(relay);
