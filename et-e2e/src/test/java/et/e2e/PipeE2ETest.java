@@ -1,0 +1,212 @@
+package et.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import et.core.testing.FaultRelay;
+import et.core.testing.TestSeed;
+import et.testkit.Poll;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pipe mode ({@code et -c CMD} without a terminal) end to end, with the et connection going through
+ * a {@link FaultRelay} ({@code -p <relay port>}; the relay forwards to the host's fixed et port)
+ * that cuts and blackholes it while the data flows: every byte arrives, once, in order.
+ */
+@EnabledOnOs(OS.LINUX)
+class PipeE2ETest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir static Path base;
+  private static RemoteHost host;
+
+  @BeforeAll
+  static void startHost() throws Exception {
+    host = RemoteHost.start(base);
+  }
+
+  @AfterAll
+  static void stopHost() throws Exception {
+    if (host != null) {
+      host.close();
+    }
+  }
+
+  private static FaultRelay relayToHost() throws IOException {
+    return new FaultRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), host.etPort()));
+  }
+
+  @Test
+  void stdoutStdinAndTheExitStatus() throws Exception {
+    try (EtProcess et = EtProcess.start(host.etCommand("-c", "echo hi; cat; exit 3"))) {
+      et.stdin().write("from stdin\n".getBytes(StandardCharsets.UTF_8));
+      et.stdin().close();
+      String out = new String(et.stdout().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(3, et.awaitExit(DEADLINE), et.stderr());
+      assertEquals("hi\nfrom stdin\n", out);
+    }
+  }
+
+  @Test
+  void sixtyFourMebibytesOfRandomBytesArriveIntactThroughFiveCuts() throws Exception {
+    long size = 64L << 20;
+    Random random = new Random(TestSeed.forTest("64MiB through cuts"));
+    long[] cutsAt = LongStream.generate(() -> 1 + (long) (random.nextDouble() * (size - 1))).limit(5).sorted().toArray();
+    // tee copies to fd 3 (et's stdout); the remote digest goes to stderr once the pipe is done.
+    String command = "{ head -c " + size + " /dev/urandom | tee /dev/fd/3 | sha256sum >&2; } 3>&1";
+    try (FaultRelay relay = relayToHost();
+        EtProcess et = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-c", command))) {
+      et.stdin().close();
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      InputStream out = et.stdout();
+      byte[] buffer = new byte[65536];
+      long received = 0;
+      int nextCut = 0;
+      long start = System.nanoTime();
+      for (int n; (n = out.read(buffer)) >= 0; ) {
+        digest.update(buffer, 0, n);
+        received += n;
+        while (nextCut < cutsAt.length && received >= cutsAt[nextCut]) {
+          cutAndAwaitReconnect(relay);
+          nextCut++;
+        }
+      }
+      int status = et.awaitExit(DEADLINE);
+      System.err.println("64 MiB with " + nextCut + " cuts: " + Duration.ofNanos(System.nanoTime() - start).toMillis()
+          + " ms, " + relay.connectionsAccepted() + " connections");
+      assertEquals(0, status, et.stderr());
+      assertEquals(size, received);
+      assertEquals(cutsAt.length, nextCut);
+      Matcher remote = Pattern.compile("\\b([0-9a-f]{64})\\s+-").matcher(et.stderr());
+      assertTrue(remote.find(), "no remote sha256sum on stderr: " + et.stderr());
+      assertEquals(remote.group(1), HexFormat.of().formatHex(digest.digest()));
+    }
+  }
+
+  @Test
+  void everyLineOfSeqArrivesOnceAndInOrderThroughCutsAndBlackholes() throws Exception {
+    int lines = 200_000;
+    Random random = new Random(TestSeed.forTest("seq through cuts and blackholes"));
+    int[] faultsAt = random.ints(5, 1, lines).sorted().toArray();
+    // The shell writes line by line (one write each), so the output trickles over many frames.
+    String command = "seq 1 " + lines + " | while read -r n; do echo \"$n\"; done";
+    try (FaultRelay relay = relayToHost();
+        EtProcess et = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-c", command))) {
+      et.stdin().close();
+      BufferedReader out = new BufferedReader(new InputStreamReader(et.stdout(), StandardCharsets.US_ASCII));
+      int expected = 1;
+      int fault = 0;
+      long start = System.nanoTime();
+      for (String line; (line = out.readLine()) != null; expected++) {
+        assertEquals(Integer.toString(expected), line, "line " + expected);
+        while (fault < faultsAt.length && expected >= faultsAt[fault]) {
+          if (fault % 2 == 0) {
+            cutAndAwaitReconnect(relay);
+          } else {
+            // Longer than the client's dead-after (3 keepalives of 1 s) on the second one: redialed.
+            blackhole(relay, Duration.ofMillis(fault == 1 ? 1500 : 4000));
+          }
+          fault++;
+        }
+      }
+      int status = et.awaitExit(DEADLINE);
+      System.err.println("seq " + lines + " with " + fault + " faults: " + Duration.ofNanos(System.nanoTime() - start).toMillis()
+          + " ms, " + relay.connectionsAccepted() + " connections");
+      assertEquals(0, status, et.stderr());
+      assertEquals(lines + 1, expected, "lines received + 1");
+      assertEquals(faultsAt.length, fault);
+    }
+  }
+
+  @Test
+  void twoClientsAtOnceOneThroughAFlakyRelayDoNotMix() throws Exception {
+    int lines = 50_000;
+    try (FaultRelay relay = relayToHost();
+        EtProcess direct = EtProcess.start(host.etCommand("-c", "seq 1 " + lines + " | while read -r n; do echo \"A$n\"; done"));
+        EtProcess flaky = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-c",
+            "seq 1 " + lines + " | while read -r n; do echo \"B$n\"; done"));
+        ExecutorService readers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
+      direct.stdin().close();
+      flaky.stdin().close();
+      AtomicInteger readA = new AtomicInteger();
+      AtomicInteger readB = new AtomicInteger();
+      Future<Integer> a = readers.submit(() -> checkLines(direct.stdout(), "A", lines, null, readA));
+      Future<Integer> b = readers.submit(() -> checkLines(flaky.stdout(), "B", lines, relay, readB));
+      try {
+        assertEquals(lines, a.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(lines, b.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+      } catch (TimeoutException e) {
+        throw new AssertionError("lines read: A " + readA + ", B " + readB + "; relay accepted " + relay.connectionsAccepted()
+            + ", open " + relay.openConnections() + "; stderr A: " + direct.stderr() + "; stderr B: " + flaky.stderr(), e);
+      }
+      assertEquals(0, direct.awaitExit(DEADLINE), direct.stderr());
+      assertEquals(0, flaky.awaitExit(DEADLINE), flaky.stderr());
+      assertTrue(relay.connectionsAccepted() >= 4, "cuts: " + relay.connectionsAccepted() + " connections");
+    }
+  }
+
+  /** Reads {@code prefix}1.. {@code prefix}N in order; with a relay, cuts it at every 10,000th line. */
+  private static int checkLines(InputStream stdout, String prefix, int lines, FaultRelay relay, AtomicInteger progress) {
+    BufferedReader out = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.US_ASCII));
+    int count = 0;
+    try {
+      for (String line; (line = out.readLine()) != null; ) {
+        count++;
+        progress.set(count);
+        assertEquals(prefix + count, line);
+        if (relay != null && count % 10_000 == 0 && count < lines) {
+          cutAndAwaitReconnect(relay);
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    return count;
+  }
+
+  /** Resets the relayed connection and waits until the client has dialed a new one. */
+  private static void cutAndAwaitReconnect(FaultRelay relay) throws InterruptedException {
+    int before = relay.connectionsAccepted();
+    relay.cutAll();
+    assertTrue(Poll.until(DEADLINE, () -> relay.connectionsAccepted() > before && relay.openConnections() > 0),
+        "no reconnect after a cut");
+  }
+
+  /** Holds all traffic for {@code duration} (the fault itself lasts that long), then lets it flow. */
+  private static void blackhole(FaultRelay relay, Duration duration) throws InterruptedException {
+    relay.blackhole(true);
+    try {
+      Thread.sleep(duration); // the length of the outage, not a wait for something to happen
+    } finally {
+      relay.blackhole(false);
+    }
+  }
+
+}

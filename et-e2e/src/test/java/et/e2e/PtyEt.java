@@ -1,0 +1,93 @@
+package et.e2e;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import com.pty4j.WinSize;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * launcher/et run as a user would, on a real terminal: bash in a PTY (pty4j) runs {@code stty -a},
+ * et, prints et's exit status, and {@code stty -a} again. The test types on the master side.
+ */
+final class PtyEt implements AutoCloseable {
+  private static final Pattern ENDING =
+      Pattern.compile("__STTY_BEFORE__(.*)__RUN__.*__EXIT=(\\d+)__(.*)__STTY_AFTER__", Pattern.DOTALL);
+
+  private final PtyProcess pty;
+  private final Screen screen;
+
+  private PtyEt(PtyProcess pty) {
+    this.pty = pty;
+    this.screen = Screen.reading(pty.getInputStream());
+  }
+
+  /** What the run ended with: et's exit status and the terminal's settings before and after. */
+  record Ending(int status, String sttyBefore, String sttyAfter) {}
+
+  static PtyEt start(List<String> etCommand, Path dir, int cols, int rows) throws IOException {
+    String et = etCommand.stream().map(PtyEt::quote).collect(Collectors.joining(" "));
+    String script = "trap true INT; echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et
+        + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
+    PtyProcess pty = new PtyProcessBuilder(new String[] {"/bin/bash", "--noprofile", "--norc", "-c", script})
+        .setEnvironment(Map.of(
+            "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
+            "HOME", dir.toString(),
+            "TERM", "xterm-256color",
+            "LANG", "C.UTF-8"))
+        .setDirectory(dir.toString())
+        .setInitialColumns(cols)
+        .setInitialRows(rows)
+        .setConsole(false)
+        .start();
+    return new PtyEt(pty);
+  }
+
+  Screen screen() {
+    return screen;
+  }
+
+  /** Types {@code text} in one write. */
+  void type(String text) throws IOException {
+    type(text.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  void type(byte[] bytes) throws IOException {
+    OutputStream keyboard = pty.getOutputStream();
+    keyboard.write(bytes);
+    keyboard.flush();
+  }
+
+  void resize(int cols, int rows) {
+    pty.setWinSize(new WinSize(cols, rows));
+  }
+
+  /** Waits for the script's end and parses it. */
+  Ending awaitEnding(Duration timeout) throws InterruptedException {
+    screen.await("__STTY_AFTER__", 0, timeout);
+    Matcher m = ENDING.matcher(screen.since(0));
+    if (!m.find()) {
+      throw new AssertionError("no ending on the PTY: " + Screen.escape(screen.since(0)));
+    }
+    return new Ending(Integer.parseInt(m.group(2)), m.group(1).strip(), m.group(3).strip());
+  }
+
+  @Override
+  public void close() {
+    // pty4j's process has no ProcessHandle of its own: look it up by pid.
+    ProcessHandle.of(pty.pid()).ifPresent(bash -> bash.descendants().forEach(ProcessHandle::destroyForcibly));
+    pty.destroyForcibly();
+  }
+
+  private static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+}
