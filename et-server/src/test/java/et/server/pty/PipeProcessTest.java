@@ -80,7 +80,8 @@ class PipeProcessTest {
   @SuppressWarnings("try") // close() inside try-with-resources: closing is what is tested
   void closeEndsACommandOnHangup() throws Exception {
     try (var command = PipeProcess.start(CommandSpec.of(directory, "/bin/sh", "-c", "echo ready; exec sleep 1000"))) {
-      CompletableFuture<byte[]> stdout = readAll(command.stdout());
+      // Read before close(): close() closes the pipes, racing any reader still draining them.
+      assertEquals("ready\n", new String(command.stdout().readNBytes(6), StandardCharsets.US_ASCII));
       Poll.until(() -> childIsSleeping(command.pid()), TIMEOUT, "the command runs sleep");
       long started = System.nanoTime();
       command.close();
@@ -88,7 +89,6 @@ class PipeProcessTest {
       System.err.printf("PipeProcess.close() of a command ending on SIGHUP took %d ms%n", closeMillis);
       assertEquals(Optional.of(128 + 1), command.waitFor(Duration.ZERO), "ended by SIGHUP");
       assertTrue(closeMillis < PipeProcess.CLOSE_GRACE.toMillis(), "no need to wait out the grace");
-      assertEquals("ready\n", new String(stdout.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.US_ASCII));
     }
   }
 
