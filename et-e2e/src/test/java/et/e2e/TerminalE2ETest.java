@@ -159,4 +159,32 @@ class TerminalE2ETest {
     assertTrue(Poll.until(DEADLINE, () -> ProcessHandle.of(shellPid).map(p -> !p.isAlive()).orElse(true)),
         "remote shell " + shellPid + " still runs");
   }
+
+  /**
+   * tmux control mode (-CC, as iTerm2 uses it) through et: its DCS opening and %-notifications
+   * reach the local terminal unchanged, and commands typed into it get their %begin/%end answers.
+   */
+  @Test
+  void tmuxControlModePassesThroughUnchanged() throws Exception {
+    Screen screen = startEt(100, 30);
+    String socket = "et-e2e-cc-" + ProcessHandle.current().pid();
+    try {
+      int from = screen.length();
+      et.type("tmux -L " + socket + " -f /dev/null -CC new-session\r");
+      int opened = screen.await("\u001bP1000p", from, DEADLINE); // the DCS that starts control mode
+      screen.await("%session-changed", opened, DEADLINE);
+      int asked = screen.length();
+      // The answer, "<session name>-ET", cannot be an echo of the command typed.
+      et.type("display-message -p '#{session_name}-ET'\n");
+      int begin = screen.await("%begin ", asked, DEADLINE);
+      screen.await("\r\n0-ET\r\n%end ", begin, DEADLINE);
+      int killed = screen.length();
+      et.type("kill-server\n");
+      screen.await("%exit", killed, DEADLINE);
+      screen.await(PROMPT, killed, DEADLINE);
+    } finally {
+      // The tmux server runs on this machine as the login user: never leave it behind.
+      new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true).start().waitFor();
+    }
+  }
 }
