@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import et.core.channel.Multiplexer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import et.core.testing.Loopback;
 
 /**
  * The channel limit (docs/PROTOCOL.md section 7): a side must not have more than
@@ -24,11 +24,9 @@ class ChannelLimitTest {
   void oneChannelTooManyIsRefusedLocallyAndTheSessionLives() throws Exception {
     SessionOptions options = SessionOptions.defaults();
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (EternalServer server = EternalServer.start(new InetSocketAddress(loopback, 0), options)) {
+    try (EternalServer server = Loopback.server(options)) {
       Session serverSide = server.newSession();
-      Session client =
-          EternalClient.connect(
-              new InetSocketAddress(loopback, server.port()), serverSide.credentials(), options);
+      Session client = Loopback.connect(server, serverSide, options);
       Channel first = client.openChannel("0");
       for (int i = 1; i < Multiplexer.MAX_OPEN_CHANNELS; i++) {
         client.openChannel(Integer.toString(i));

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import et.core.testing.Loopback;
 
 /**
  * An orderly close by the client is not a failure and must not be logged as one. (tinylog's
@@ -29,14 +28,9 @@ class ClientCloseLogTest {
     System.setErr(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
     try {
       SessionOptions options = SessionOptions.defaults();
-      InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-      try (EternalServer server = EternalServer.start(loopback, options)) {
+      try (EternalServer server = Loopback.server(options)) {
         Session serverSide = server.newSession();
-        Session client =
-            EternalClient.connect(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()),
-                serverSide.credentials(),
-                options);
+        Session client = Loopback.connect(server, serverSide, options);
         client.close(0, "done");
         assertTrue(client.awaitEnd(Duration.ofSeconds(5)));
         assertEquals(SessionEnd.Cause.CLOSED_LOCALLY, client.end().cause());

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import et.core.testing.Loopback;
 
 /**
  * When the server closes a session with an exit status, the client learns that status, every
@@ -24,12 +24,10 @@ class PeerCloseStatusTest {
   void theClientAlwaysLearnsTheServersExitStatus() throws Exception {
     SessionOptions options = SessionOptions.defaults();
     InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (EternalServer server = EternalServer.start(new InetSocketAddress(loopback, 0), options)) {
+    try (EternalServer server = Loopback.server(options)) {
       for (int i = 0; i < SESSIONS; i++) {
         Session serverSide = server.newSession();
-        Session client =
-            EternalClient.connect(
-                new InetSocketAddress(loopback, server.port()), serverSide.credentials(), options);
+        Session client = Loopback.connect(server, serverSide, options);
         Channel out = client.openChannel("work");
         Channel in = serverSide.acceptChannel(DEADLINE);
         assertNotNull(in);

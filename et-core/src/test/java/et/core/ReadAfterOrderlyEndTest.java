@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import et.core.testing.Loopback;
 
 /**
  * After an orderly close, a reader drains what was sent before the close and then sees EOF, as
@@ -19,14 +18,9 @@ class ReadAfterOrderlyEndTest {
   @Test
   void bytesSentBeforeTheCloseAreReadAfterTheEnd() throws Exception {
     SessionOptions options = SessionOptions.defaults();
-    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    try (EternalServer server = EternalServer.start(loopback, options)) {
+    try (EternalServer server = Loopback.server(options)) {
       Session serverSide = server.newSession();
-      Session client =
-          EternalClient.connect(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()),
-              serverSide.credentials(),
-              options);
+      Session client = Loopback.connect(server, serverSide, options);
       Channel clientEnd = client.openChannel("tail");
       Channel serverEnd = serverSide.acceptChannel(Duration.ofSeconds(5));
       assertNotNull(serverEnd);

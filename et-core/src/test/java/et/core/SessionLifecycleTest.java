@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import et.core.testing.Loopback;
 
 /** How sessions end: expiry on either side, refusal of an ended session, orderly close. */
 @Timeout(60)
 class SessionLifecycleTest {
-  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final SessionOptions FAST =
       SessionOptions.defaults()
           .withKeepalive(Duration.ofMillis(100), Duration.ofMillis(300))
@@ -23,13 +21,12 @@ class SessionLifecycleTest {
           .withDisconnectLimit(Duration.ofSeconds(1));
 
   private static Session connect(EternalServer server, Session serverSide) throws IOException {
-    return EternalClient.connect(
-        new InetSocketAddress(LOOPBACK, server.port()), serverSide.credentials(), FAST);
+    return Loopback.connect(server, serverSide, FAST);
   }
 
   @Test
   void serverSessionExpiresWhenItsClientVanishes() throws Exception {
-    try (EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST)) {
+    try (EternalServer server = Loopback.server(FAST)) {
       Session serverSide = server.newSession();
       Session client = connect(server, serverSide);
       awaitState(serverSide, SessionState.CONNECTED);
@@ -44,7 +41,7 @@ class SessionLifecycleTest {
 
   @Test
   void clientSessionExpiresWhenTheServerIsGone() throws Exception {
-    EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST);
+    EternalServer server = Loopback.server(FAST);
     Session serverSide = server.newSession();
     Session client = connect(server, serverSide);
     awaitState(client, SessionState.CONNECTED);
@@ -58,7 +55,7 @@ class SessionLifecycleTest {
 
   @Test
   void clientStopsRetryingWhenTheServerSaysTheSessionEnded() throws Exception {
-    try (EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST)) {
+    try (EternalServer server = Loopback.server(FAST)) {
       Session serverSide = server.newSession();
       Session client = connect(server, serverSide);
       awaitState(client, SessionState.CONNECTED);
@@ -77,7 +74,7 @@ class SessionLifecycleTest {
 
   @Test
   void aSecondClientWithTheSameCredentialsIsRefusedAndTheFirstCarriesOn() throws Exception {
-    try (EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST)) {
+    try (EternalServer server = Loopback.server(FAST)) {
       Session serverSide = server.newSession();
       Session first = connect(server, serverSide);
       Channel fromFirst = first.openChannel("first");
@@ -99,7 +96,7 @@ class SessionLifecycleTest {
 
   @Test
   void orderlyCloseCarriesTheExitStatusAfterEveryByte() throws Exception {
-    try (EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST)) {
+    try (EternalServer server = Loopback.server(FAST)) {
       Session serverSide = server.newSession();
       Session client = connect(server, serverSide);
       Channel fromClient = client.openChannel("bytes");
@@ -120,7 +117,7 @@ class SessionLifecycleTest {
 
   @Test
   void keepalivesMeasureRoundTrip() throws Exception {
-    try (EternalServer server = EternalServer.start(new InetSocketAddress(LOOPBACK, 0), FAST)) {
+    try (EternalServer server = Loopback.server(FAST)) {
       Session serverSide = server.newSession();
       Session client = connect(server, serverSide);
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

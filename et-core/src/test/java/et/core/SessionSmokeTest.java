@@ -5,23 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import et.core.testing.Loopback;
 
 class SessionSmokeTest {
   @Test
   void echoesOverOneChannelAndClosesWithStatus() throws Exception {
     SessionOptions options = SessionOptions.defaults();
-    try (EternalServer server =
-        EternalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options)) {
+    try (EternalServer server = Loopback.server(options)) {
       Session serverSide = server.newSession();
-      Session client =
-          EternalClient.connect(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()),
-              serverSide.credentials(),
-              options);
+      Session client = Loopback.connect(server, serverSide, options);
       Channel out = client.openChannel("echo");
       Channel in = serverSide.acceptChannel(Duration.ofSeconds(5));
       assertNotNull(in);
