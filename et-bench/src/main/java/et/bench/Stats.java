@@ -17,6 +17,17 @@ final class Stats {
     return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
+  /** The nearest-rank percentile {@code p} (0 < p <= 100): the smallest value with p % at or below it. */
+  static double percentile(double[] values, double p) {
+    if (values.length == 0) {
+      throw new IllegalArgumentException("no values");
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int rank = (int) Math.ceil(p / 100 * sorted.length);
+    return sorted[Math.clamp(rank - 1, 0, sorted.length - 1)];
+  }
+
   static double min(double[] values) {
     return Arrays.stream(values).min().orElseThrow();
   }

@@ -1,0 +1,33 @@
+package et.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * Benchmark command for the et terminal (run through {@code bench/terminal.sh}); see
+ * docs/BENCHMARKS.md.
+ *
+ * <ul>
+ *   <li>{@code latency [--keys N]}: keystroke echo latency and time to prompt, ssh against et
+ * </ul>
+ *
+ * <p>System properties: {@code et.bench.repo} (the repository root, default the working
+ * directory), {@code et.bench.seed} (the seed of the pauses between keys, default random).
+ */
+public final class TerminalBenchmark {
+  private TerminalBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = System.out;
+    if (args.length == 0 || !args[0].equals("latency")) {
+      out.println("usage: TerminalBenchmark latency [--keys N]");
+      System.exit(2);
+    }
+    CommandLine line = CommandLine.parse(args, 1);
+    int keys = line.intOption("keys", 300);
+    line.rejectUnused();
+    Path repo = Path.of(System.getProperty("et.bench.repo", "")).toAbsolutePath();
+    long seed = Long.getLong("et.bench.seed", System.nanoTime());
+    System.exit(new LatencyBenchmark(repo, keys, seed).run(out));
+  }
+}
