@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.CommandResult;
+import et.testkit.EtHostSandbox;
 import et.testkit.LocalAccounts;
-import et.testkit.Poll;
+import et.testkit.SshServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +97,7 @@ class BootstrapE2ETest {
     Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
     Files.setOwner(wrapper, owner);
     Path conf = Files.createDirectories(home.resolve(".config/et")).resolve("server.conf");
-    Files.writeString(conf, "port=" + RemoteHost.freePort() + "\nbind=127.0.0.1\n");
+    Files.writeString(conf, "port=" + SshServer.freePort() + "\nbind=127.0.0.1\n");
     Path bashrc = home.resolve(".bashrc");
     String fakeMarker = "ET1 SESSION nonce=00000000000000000000000000000000 id=00000000000000000000000000000000"
         + " secret=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA port=1";
@@ -124,18 +124,7 @@ class BootstrapE2ETest {
   }
 
   private static void stopHostOf(Path home) throws IOException, InterruptedException {
-    Path lock = home.resolve("xdg/et/host.lock");
-    if (!Files.exists(lock)) {
-      return;
-    }
-    String pid = Files.readString(lock).strip();
-    Optional<ProcessHandle> running = pid.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
-    if (running.isPresent()) {
-      running.get().destroy();
-      if (!Poll.until(DEADLINE, () -> !running.get().isAlive())) {
-        running.get().destroyForcibly();
-      }
-      assertTrue(Poll.until(DEADLINE, () -> !running.get().isAlive()), "host of " + NOISY_USER + " survived");
-    }
+    EtHostSandbox.stopSessionHost(home.resolve("xdg"));
   }
+
 }

@@ -341,8 +341,8 @@ public final class SshServer implements AutoCloseable {
     Files.writeString(files.clientConfig(), files.clientConfigText(HOST_ALIAS, port, user));
   }
 
-  // A port the kernel just handed out and that nobody held a moment ago; sshd may still lose it.
-  static int freePort() throws IOException {
+  /** A loopback port the kernel just handed out and nobody held a moment ago; a server may still lose it. */
+  public static int freePort() throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(SshdFiles.LISTEN_ADDRESS))) {
       return probe.getLocalPort();
     }
