@@ -80,17 +80,16 @@ class PipeE2ETest {
     Random random = new Random(TestSeed.forTest("64MiB through cuts"));
     long[] cutsAt = LongStream.generate(() -> 1 + (long) (random.nextDouble() * (size - 1))).limit(5).sorted().toArray();
     // tee copies to fd 3 (et's stdout); the remote digest goes to stderr once the pipe is done.
-    String command = "{ head -c " + size + " /dev/urandom | tee /dev/fd/3 | sha256sum >&2; } 3>&1";
+    String command = "{ head -c " + size + " /dev/urandom | tee /dev/fd/3 | sha256sum >&2; } 3>&1" + HOLD;
     try (FaultRelay relay = relayToHost();
         EtProcess et = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-c", command))) {
-      et.stdin().close();
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       InputStream out = et.stdout();
       byte[] buffer = new byte[65536];
       long received = 0;
       int nextCut = 0;
       long start = System.nanoTime();
-      for (int n; (n = out.read(buffer)) >= 0; ) {
+      for (int n; received < size && (n = out.read(buffer, 0, (int) Math.min(buffer.length, size - received))) >= 0; ) {
         digest.update(buffer, 0, n);
         received += n;
         while (nextCut < cutsAt.length && received >= cutsAt[nextCut]) {
@@ -98,6 +97,8 @@ class PipeE2ETest {
           nextCut++;
         }
       }
+      release(et);
+      assertEquals(-1, out.read(), "nothing after the 64 MiB");
       int status = et.awaitExit(DEADLINE);
       System.err.println("64 MiB with " + nextCut + " cuts: " + Duration.ofNanos(System.nanoTime() - start).toMillis()
           + " ms, " + relay.connectionsAccepted() + " connections");
@@ -116,15 +117,14 @@ class PipeE2ETest {
     Random random = new Random(TestSeed.forTest("seq through cuts and blackholes"));
     int[] faultsAt = random.ints(5, 1, lines).sorted().toArray();
     // The shell writes line by line (one write each), so the output trickles over many frames.
-    String command = "seq 1 " + lines + " | while read -r n; do echo \"$n\"; done";
+    String command = "seq 1 " + lines + " | while read -r n; do echo \"$n\"; done" + HOLD;
     try (FaultRelay relay = relayToHost();
         EtProcess et = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-c", command))) {
-      et.stdin().close();
       BufferedReader out = new BufferedReader(new InputStreamReader(et.stdout(), StandardCharsets.US_ASCII));
       int expected = 1;
       int fault = 0;
       long start = System.nanoTime();
-      for (String line; (line = out.readLine()) != null; expected++) {
+      for (String line; expected <= lines && (line = out.readLine()) != null; expected++) {
         assertEquals(Integer.toString(expected), line, "line " + expected);
         while (fault < faultsAt.length && expected >= faultsAt[fault]) {
           if (fault % 2 == 0) {
@@ -136,6 +136,8 @@ class PipeE2ETest {
           fault++;
         }
       }
+      release(et);
+      assertEquals(null, out.readLine(), "nothing after line " + lines);
       int status = et.awaitExit(DEADLINE);
       System.err.println("seq " + lines + " with " + fault + " faults: " + Duration.ofNanos(System.nanoTime() - start).toMillis()
           + " ms, " + relay.connectionsAccepted() + " connections");
@@ -149,12 +151,10 @@ class PipeE2ETest {
   void twoClientsAtOnceOneThroughAFlakyRelayDoNotMix() throws Exception {
     int lines = 50_000;
     try (FaultRelay relay = relayToHost();
-        EtProcess direct = EtProcess.start(host.etCommand("-c", "seq 1 " + lines + " | while read -r n; do echo \"A$n\"; done"));
+        EtProcess direct = EtProcess.start(host.etCommand("-c", "seq 1 " + lines + " | while read -r n; do echo \"A$n\"; done" + HOLD));
         EtProcess flaky = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-c",
-            "seq 1 " + lines + " | while read -r n; do echo \"B$n\"; done"));
+            "seq 1 " + lines + " | while read -r n; do echo \"B$n\"; done" + HOLD));
         ExecutorService readers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory())) {
-      direct.stdin().close();
-      flaky.stdin().close();
       AtomicInteger readA = new AtomicInteger();
       AtomicInteger readB = new AtomicInteger();
       Future<Integer> a = readers.submit(() -> checkLines(direct.stdout(), "A", lines, null, readA));
@@ -166,6 +166,10 @@ class PipeE2ETest {
         throw new AssertionError("lines read: A " + readA + ", B " + readB + "; relay accepted " + relay.connectionsAccepted()
             + ", open " + relay.openConnections() + "; stderr A: " + direct.stderr() + "; stderr B: " + flaky.stderr(), e);
       }
+      release(direct);
+      release(flaky);
+      assertEquals(-1, direct.stdout().read(), "nothing after A" + lines);
+      assertEquals(-1, flaky.stdout().read(), "nothing after B" + lines);
       assertEquals(0, direct.awaitExit(DEADLINE), direct.stderr());
       assertEquals(0, flaky.awaitExit(DEADLINE), flaky.stderr());
       assertTrue(relay.connectionsAccepted() >= 4, "cuts: " + relay.connectionsAccepted() + " connections");
@@ -177,7 +181,7 @@ class PipeE2ETest {
     BufferedReader out = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.US_ASCII));
     int count = 0;
     try {
-      for (String line; (line = out.readLine()) != null; ) {
+      for (String line; count < lines && (line = out.readLine()) != null; ) {
         count++;
         progress.set(count);
         assertEquals(prefix + count, line);
@@ -189,6 +193,20 @@ class PipeE2ETest {
       throw new AssertionError(e);
     }
     return count;
+  }
+
+  /**
+   * Appended to a remote command: it then waits for a line on stdin before it exits. Faults are
+   * injected by how far the test has READ; without this the remote side could finish (and the
+   * session close) while the test still reads buffered output, and a cut would find no session to
+   * resume.
+   */
+  private static final String HOLD = "; read -r _";
+
+  /** Lets a command ended with {@link #HOLD} exit. */
+  private static void release(EtProcess et) throws IOException {
+    et.stdin().write('\n');
+    et.stdin().close();
   }
 
   /** Resets the relayed connection and waits until the client has dialed a new one. */
