@@ -1,6 +1,5 @@
 package et.server.pty;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ public record CommandSpec(List<String> command, Path directory, Map<String, Stri
     environment = Map.copyOf(environment);
   }
 
-  /** The user's login shell ({@code $SHELL}, else {@code /bin/sh}), run as a login shell. */
+  /** The user's login shell (see {@link LoginShell}), run as a login shell. */
   public static CommandSpec loginShell(Path directory) {
     return new CommandSpec(List.of(userShell(), "-l"), directory, Map.of());
   }
@@ -59,12 +58,8 @@ public record CommandSpec(List<String> command, Path directory, Map<String, Stri
     return full;
   }
 
-  /** {@code $SHELL} if it names an executable, else {@code /bin/sh}. */
+  /** The user's login shell, see {@link LoginShell}. */
   public static String userShell() {
-    String shell = System.getenv("SHELL");
-    if (shell != null && !shell.isBlank() && Files.isExecutable(Path.of(shell))) {
-      return shell;
-    }
-    return "/bin/sh";
+    return LoginShell.path();
   }
 }

@@ -60,8 +60,11 @@ final class HostFixture implements AutoCloseable {
   static HostFixture start(HostConfig config) throws IOException {
     Path home = config.paths().home();
     Files.createDirectories(home);
-    // bash -l reads ~/.bash_profile after /etc/profile: a known prompt, no user start-up files.
-    Files.writeString(home.resolve(".bash_profile"), "PS1='" + PROMPT + "'\nunset PROMPT_COMMAND\n");
+    // A login shell reads its profile after /etc/profile (which may set its own PS1): bash
+    // ~/.bash_profile, sh ~/.profile. Either way a known prompt and no user start-up files.
+    String profile = "PS1='" + PROMPT + "'\nunset PROMPT_COMMAND\n";
+    Files.writeString(home.resolve(".bash_profile"), profile);
+    Files.writeString(home.resolve(".profile"), profile);
     return new HostFixture(config.paths(), SessionHost.start(config));
   }
 
