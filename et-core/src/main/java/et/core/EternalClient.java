@@ -30,7 +30,11 @@ public final class EternalClient {
     try {
       stream =
           ResumableStream.connect(
-              credentials.id().bytes(), credentials.secret(), options.liveness(), new Dialer(server));
+              credentials.id().bytes(),
+              credentials.secret(),
+              options.liveness(),
+              options.connectionThreads().factory(),
+              new Dialer(server));
     } catch (RefusedException e) {
       throw new SessionRefusedException(e.getMessage());
     }

@@ -74,7 +74,11 @@ public final class EternalServer implements AutoCloseable {
   public Session newSession() {
     SessionCredentials credentials = SessionCredentials.generate();
     ResumableStream stream =
-        ResumableStream.server(credentials.id().bytes(), credentials.secret(), options.liveness());
+        ResumableStream.server(
+            credentials.id().bytes(),
+            credentials.secret(),
+            options.liveness(),
+            options.connectionThreads().factory());
     Session session =
         Session.start(
             credentials,

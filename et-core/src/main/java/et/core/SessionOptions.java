@@ -3,6 +3,7 @@ package et.core;
 import et.core.resume.Liveness;
 import et.core.wire.FrameType;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Tunables of a session, the same on both ends.
@@ -12,13 +13,15 @@ import java.time.Duration;
  * @param handshakeTimeout a connection must authenticate within this (default 5 s)
  * @param disconnectLimit the session ends after staying disconnected this long (default 24 h)
  * @param channelWindowBytes bytes one channel may have in flight unread (default 1 MiB)
+ * @param connectionThreads the threads that carry each connection (default virtual)
  */
 public record SessionOptions(
     Duration keepaliveInterval,
     Duration deadAfter,
     Duration handshakeTimeout,
     Duration disconnectLimit,
-    int channelWindowBytes) {
+    int channelWindowBytes,
+    ConnectionThreads connectionThreads) {
 
   public SessionOptions {
     new Liveness(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit); // validates
@@ -26,28 +29,35 @@ public record SessionOptions(
       throw new IllegalArgumentException(
           "channelWindowBytes must be within [64 KiB, 64 MiB]: " + channelWindowBytes);
     }
+    Objects.requireNonNull(connectionThreads, "connectionThreads");
   }
 
   /** The defaults listed above. */
   public static SessionOptions defaults() {
     return new SessionOptions(
-        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofHours(24), 1 << 20);
+        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofHours(24), 1 << 20,
+        ConnectionThreads.VIRTUAL);
   }
 
   public SessionOptions withKeepalive(Duration interval, Duration deadAfter) {
-    return new SessionOptions(interval, deadAfter, handshakeTimeout, disconnectLimit, channelWindowBytes);
+    return new SessionOptions(interval, deadAfter, handshakeTimeout, disconnectLimit, channelWindowBytes, connectionThreads);
   }
 
   public SessionOptions withHandshakeTimeout(Duration timeout) {
-    return new SessionOptions(keepaliveInterval, deadAfter, timeout, disconnectLimit, channelWindowBytes);
+    return new SessionOptions(keepaliveInterval, deadAfter, timeout, disconnectLimit, channelWindowBytes, connectionThreads);
   }
 
   public SessionOptions withDisconnectLimit(Duration limit) {
-    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, limit, channelWindowBytes);
+    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, limit, channelWindowBytes, connectionThreads);
   }
 
   public SessionOptions withChannelWindow(int bytes) {
-    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit, bytes);
+    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit, bytes, connectionThreads);
+  }
+
+  public SessionOptions withConnectionThreads(ConnectionThreads threads) {
+    return new SessionOptions(
+        keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit, channelWindowBytes, threads);
   }
 
   Liveness liveness() {

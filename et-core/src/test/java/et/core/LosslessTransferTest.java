@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.tinylog.Logger;
 
@@ -37,9 +38,12 @@ class LosslessTransferTest {
       SessionOptions.defaults().withKeepalive(Duration.ofMillis(200), DEAD_AFTER);
   private static final long RESULT_TIMEOUT_SECONDS = 200;
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(ConnectionThreads.class)
   @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void bothDirectionsArriveExactlyOnceThroughCutsAndBlackholes() throws Exception {
+  void bothDirectionsArriveExactlyOnceThroughCutsAndBlackholes(ConnectionThreads connectionThreads)
+      throws Exception {
+    SessionOptions options = OPTIONS.withConnectionThreads(connectionThreads);
     long seed = TestSeed.forTest("LosslessTransferTest");
     SeededStream up = new SeededStream(seed, BYTES_EACH_WAY);
     SeededStream down = new SeededStream(~seed, BYTES_EACH_WAY);
@@ -47,12 +51,12 @@ class LosslessTransferTest {
     AtomicLong downReceived = new AtomicLong();
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
-    try (EternalServer server = EternalServer.start(loopback, OPTIONS);
+    try (EternalServer server = EternalServer.start(loopback, options);
         FaultRelay relay =
             new FaultRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       Session serverSide = server.newSession();
-      Session client = EternalClient.connect(relay.address(), serverSide.credentials(), OPTIONS);
+      Session client = EternalClient.connect(relay.address(), serverSide.credentials(), options);
       Channel clientEnd = client.openChannel("bulk");
       Channel serverEnd = serverSide.acceptChannel(Duration.ofSeconds(5));
       assertNotNull(serverEnd, "server accepted the channel");

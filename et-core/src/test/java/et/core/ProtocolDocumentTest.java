@@ -311,7 +311,7 @@ class ProtocolDocumentTest {
     }
   }
 
-  /** "17" is a number, "50 ms", "1 s", "24 h" are durations. */
+  /** "17" is a number, "50 ms", "1 s", "24 h" are durations, "VIRTUAL" an enum constant. */
   private static Object parseValue(String cell) {
     Matcher duration = Pattern.compile("^(\\d+) (ms|s|min|h)$").matcher(cell);
     if (duration.matches()) {
@@ -327,11 +327,18 @@ class ProtocolDocumentTest {
     if (cell.matches("^\\d+$")) {
       return Long.parseLong(cell);
     }
-    return fail("not a number or a duration: " + cell);
+    if (cell.matches("^[A-Z_]+$")) {
+      return cell; // an enum constant
+    }
+    return fail("not a number, a duration or a constant: " + cell);
   }
 
   private static Object normalise(Object value) {
-    return value instanceof Integer i ? (Object) i.longValue() : value;
+    return switch (value) {
+      case Integer i -> i.longValue();
+      case Enum<?> e -> e.name();
+      default -> value;
+    };
   }
 
   /** RFC 5869 HKDF with HMAC-SHA256, independent of Tink. */

@@ -9,14 +9,16 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs one authenticated connection of a stream as an inner StructuredTaskScope of three virtual
- * threads: socket-read, socket-write and keepalive. It ends when any of them fails; the exception
+ * Runs one authenticated connection of a stream as an inner StructuredTaskScope of three threads
+ * (virtual unless the session asked for platform threads): socket-read, socket-write and keepalive. It ends when any of them fails; the exception
  * says how: {@link ConnectionLostException} (reconnect and replay), {@link FatalStreamException}
  * (end the session), {@link PeerFinishedException} (the peer closed the session, got our final
  * acknowledgement and hung up). Until the closer hangs up, its close is not known to have arrived:
@@ -38,6 +40,7 @@ final class LiveConnection {
   private final BackedReader reader;
   private final StreamListener listener;
   private final Liveness liveness;
+  private final ThreadFactory threads;
   private final ResumableStream stream;
   private final String name;
 
@@ -57,12 +60,14 @@ final class LiveConnection {
       BackedReader reader,
       StreamListener listener,
       Liveness liveness,
+      ThreadFactory threads,
       ResumableStream stream) {
     this.connection = connection;
     this.writer = writer;
     this.reader = reader;
     this.listener = listener;
     this.liveness = liveness;
+    this.threads = threads;
     this.stream = stream;
     this.name = stream.name();
     this.ackSent = reader.received();
@@ -70,11 +75,17 @@ final class LiveConnection {
 
   /** Runs until the connection ends; always throws, saying how it ended. */
   void run() throws IOException, InterruptedException {
-    try (var scope = StructuredTaskScope.open()) {
+    try (var scope = StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(), cf -> cf.withThreadFactory(threads))) {
       scope.fork(() -> named("socket-read", this::readLoop));
       scope.fork(() -> named("socket-write", this::writeLoop));
       scope.fork(() -> named("keepalive", this::keepaliveLoop));
-      scope.join();
+      try {
+        scope.join();
+      } finally {
+        // Before the scope waits for its threads: an interrupt does not end a platform thread's
+        // blocking socket read, closing the socket does.
+        connection.close();
+      }
       throw new IllegalStateException("connection tasks returned without failing");
     } catch (StructuredTaskScope.FailedException e) {
       throw classify(e.getCause());

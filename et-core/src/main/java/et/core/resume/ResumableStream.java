@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +45,8 @@ public final class ResumableStream {
   private final BackedWriter writer;
   private final BackedReader reader;
   private final Liveness liveness;
+  /** Makes the socket-read, socket-write and keepalive threads of each connection. */
+  private final ThreadFactory connectionThreads;
   private final ConnectionSource source;
   private final AtomicReference<StreamEnd> end = new AtomicReference<>();
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -62,9 +65,15 @@ public final class ResumableStream {
   private volatile long closeThrough = -1;
 
   private ResumableStream(
-      byte[] sessionId, byte[] secret, Direction sending, Liveness liveness, ConnectionSource source) {
+      byte[] sessionId,
+      byte[] secret,
+      Direction sending,
+      Liveness liveness,
+      ThreadFactory connectionThreads,
+      ConnectionSource source) {
     this.name = "session " + HexFormat.of().formatHex(sessionId, 0, 2);
     this.liveness = liveness;
+    this.connectionThreads = connectionThreads;
     this.source = source;
     this.writer =
         new BackedWriter(
@@ -81,20 +90,23 @@ public final class ResumableStream {
    * the caller at once, and redials through {@code dialer} whenever the connection dies.
    */
   public static ResumableStream connect(
-      byte[] sessionId, byte[] secret, Liveness liveness, Dialer dialer) throws IOException {
+      byte[] sessionId, byte[] secret, Liveness liveness, ThreadFactory connectionThreads, Dialer dialer)
+      throws IOException {
     Connection first = dialer.dialOnce(sessionId, secret, 0, liveness);
     return new ResumableStream(
         sessionId,
         secret,
         Direction.CLIENT_TO_SERVER,
         liveness,
+        connectionThreads,
         dialer.source(sessionId, secret, liveness, first));
   }
 
   /** A server-side stream fed by {@link #offer}. */
-  public static ResumableStream server(byte[] sessionId, byte[] secret, Liveness liveness) {
+  public static ResumableStream server(
+      byte[] sessionId, byte[] secret, Liveness liveness, ThreadFactory connectionThreads) {
     return new ResumableStream(
-        sessionId, secret, Direction.SERVER_TO_CLIENT, liveness, new ConnectionMailbox());
+        sessionId, secret, Direction.SERVER_TO_CLIENT, liveness, connectionThreads, new ConnectionMailbox());
   }
 
   /** Sets who hears delivered frames and the end; call once, before {@link #run()}. */
@@ -199,7 +211,7 @@ public final class ResumableStream {
     try {
       // Published before its writer starts: a producer then either sees it or the writer sees
       // the producer's frame, so no frame waits for the next keepalive.
-      live = new LiveConnection(connection, writer, reader, listener, liveness, this);
+      live = new LiveConnection(connection, writer, reader, listener, liveness, connectionThreads, this);
       live.run();
     } catch (ConnectionLostException e) {
       if (end.get() == null) {

@@ -48,7 +48,11 @@ class ResumableStreamCloseTest {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
     ResumableStream stream =
         ResumableStream.connect(
-            credentials.id().bytes(), credentials.secret(), LIVENESS, new Dialer(() -> address));
+            credentials.id().bytes(),
+            credentials.secret(),
+            LIVENESS,
+            Thread.ofVirtual().factory(),
+            new Dialer(() -> address));
     stream.setListener(
         new StreamListener() {
           @Override
