@@ -3,15 +3,18 @@ package et.client;
 import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
 import et.client.term.TerminalSize;
+import et.core.ConnectionThreads;
 import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.SessionRefusedException;
+import et.core.Warmup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -31,6 +34,9 @@ import java.util.function.Consumer;
 public final class SessionRunner implements et.client.cli.SessionRunner {
 
   private static final int SHOWN_CHARS = 300;
+  /** Enough for the JIT to compile the keystroke path (docs/BENCHMARKS.md), about 2 s of one core. */
+  private static final int WARMUP_ROUND_TRIPS = 10_000;
+  private static final Duration WARMUP_BUDGET = Duration.ofSeconds(3);
 
   private final LocalStreams local;
 
@@ -48,6 +54,10 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
     Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
     try (LocalTerminal terminal = local.terminal() ? LocalTerminal.open(note).orElse(null) : null) {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
+      if (terminal != null) {
+        // While ssh makes first contact: compile the keystroke path before the first key.
+        Warmup.startInBackground(sessionOptions(options), WARMUP_ROUND_TRIPS, WARMUP_BUDGET);
+      }
       BootstrapRequest request;
       try {
         request = Bootstrap.request(options, size, local.environment());
@@ -96,9 +106,14 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
     }
   }
 
-  /** The keepalive of {@code --keepalive}; the rest as et.core's defaults. */
+  /**
+   * The keepalive of {@code --keepalive}; platform threads for the one connection, which the
+   * kernel wakes directly when bytes arrive; the rest as et.core's defaults.
+   */
   static SessionOptions sessionOptions(ClientOptions options) {
-    return SessionOptions.defaults().withKeepalive(options.keepalive(), options.deadAfter());
+    return SessionOptions.defaults()
+        .withKeepalive(options.keepalive(), options.deadAfter())
+        .withConnectionThreads(ConnectionThreads.PLATFORM);
   }
 
   private static void say(PrintWriter err, String message) {

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>the caller: opens the channels, waits for the first {@link Outcome}, and tidies up;</li>
  *   <li>"et keyboard" (platform daemon: a blocking read of the local terminal): keys to the channel;</li>
- *   <li>"et screen" (virtual): channel to {@link Screen};</li>
+ *   <li>"et screen" (platform daemon: woken directly by the socket reader, no carrier to wait
+ *       for): channel to {@link Screen};</li>
  *   <li>"et resize" (virtual): sends the latest size after window changes, which jline reports on
  *       its signal thread (that thread only records the size: a send may block);</li>
  *   <li>"et status" ({@link ReconnectIndicator}) and "et session end" (virtual).</li>
@@ -93,7 +94,7 @@ final class TerminalClient {
         resized.release();
       });
       Thread.ofVirtual().name("et resize").start(() -> sendResizes(resize));
-      Thread screenPump = Thread.ofVirtual().name("et screen").start(() -> showRemote(terminal));
+      Thread screenPump = Thread.ofPlatform().daemon().name("et screen").start(() -> showRemote(terminal));
       Thread.ofPlatform().daemon().name("et keyboard").start(() -> readKeys(terminal));
       ReconnectIndicator.start(session, screen);
       Thread.ofVirtual().name("et session end").start(this::awaitSessionEnd);

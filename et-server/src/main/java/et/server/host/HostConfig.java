@@ -1,5 +1,6 @@
 package et.server.host;
 
+import et.core.ConnectionThreads;
 import et.core.SessionOptions;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -44,7 +45,13 @@ public record HostConfig(
   /** The configuration a host started as a command gets: server.conf's port and bind, defaults otherwise. */
   public static HostConfig of(HostPaths paths, ServerConf conf) {
     return new HostConfig(
-        paths, conf.bind(), conf.port(), DEFAULT_IDLE_EXIT, DEFAULT_CLIENT_WAIT, SessionOptions.defaults());
+        paths,
+        conf.bind(),
+        conf.port(),
+        DEFAULT_IDLE_EXIT,
+        DEFAULT_CLIENT_WAIT,
+        // A host holds one user's few terminals, where each keystroke's latency counts.
+        SessionOptions.defaults().withConnectionThreads(ConnectionThreads.PLATFORM));
   }
 
   public HostConfig withPort(int port) {

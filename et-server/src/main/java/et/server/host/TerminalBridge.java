@@ -7,7 +7,6 @@ import et.terminal.ResizeDecoder;
 import et.terminal.ResizeEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +19,7 @@ import org.tinylog.Logger;
  *
  * <p>Tasks (one {@link SessionScope}): the program's exit decides; the PTY output pump (its read
  * loop on the PTY's own platform thread) writes to the terminal channel; "keyboard" copies the
- * channel's input to the PTY; "resize" applies the client's resize events; "session-end" hangs up
+ * channel's input to the PTY (on the PTY's platform thread "pty-type", like the output pump); "resize" applies the client's resize events; "session-end" hangs up
  * the PTY when the session ends first (the client gone past the disconnect limit, or closed).
  *
  * <p>Exit: once the program has exited, the pump drains what it left in the PTY and sees end of
@@ -30,7 +29,6 @@ import org.tinylog.Logger;
  */
 final class TerminalBridge {
   static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
-  private static final int CHUNK = 8192;
 
   private TerminalBridge() {}
 
@@ -50,7 +48,7 @@ final class TerminalBridge {
         },
         List.of(
             new SessionScope.Helper("pty-output", () -> pumpOutput(name, pty, terminal, outputEnded)),
-            new SessionScope.Helper("keyboard", () -> copyKeyboard(name, terminal.input(), pty.input())),
+            new SessionScope.Helper("keyboard", () -> typeKeys(name, terminal, pty)),
             new SessionScope.Helper("resize", () -> applyResizes(name, resize.input(), pty)),
             new SessionScope.Helper("session-end", () -> hangUpWhenSessionEnds(name, session, pty::close))));
   }
@@ -69,13 +67,10 @@ final class TerminalBridge {
     }
   }
 
-  private static void copyKeyboard(String name, InputStream keys, OutputStream pty) {
-    byte[] chunk = new byte[CHUNK];
+  private static void typeKeys(String name, Channel terminal, TerminalProcess pty) throws InterruptedException {
     try {
-      for (int n; (n = keys.read(chunk)) >= 0; ) {
-        pty.write(chunk, 0, n);
-      }
-      Logger.debug("{}: the client ended its terminal input", name);
+      long bytes = pty.pumpInputFrom(terminal.input());
+      Logger.debug("{}: the client ended its terminal input after {} bytes", name, bytes);
     } catch (IOException e) {
       Logger.debug("{}: keyboard copy ended: {}", name, e.getMessage());
     }
