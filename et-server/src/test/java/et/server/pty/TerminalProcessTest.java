@@ -4,11 +4,15 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +25,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -65,6 +70,48 @@ class TerminalProcessTest {
       shell.output.awaitBytes(from, typed.length, TIMEOUT);
       assertEquals(new String(typed, US_ASCII), new String(shell.output.bytesFrom(from), US_ASCII));
     }
+  }
+
+  @Test
+  void pumpedInputReachesTheProgramAndThePumpEndsWithItsSource() throws Exception {
+    Random random = new Random(Poll.seed("pumpedInputReachesTheProgramAndThePumpEndsWithItsSource"));
+    byte[] typed = new byte[20_000]; // several times what the PTY buffers: the pump must wait for cat
+    for (int i = 0; i < typed.length; i++) {
+      typed[i] = (byte) (0x20 + random.nextInt(0x7f - 0x20));
+    }
+    try (var shell = RunningTerminal.plainBash(directory)) {
+      int from = startRawCat(shell);
+      assertEquals(typed.length, shell.terminal.pumpInputFrom(new ByteArrayInputStream(typed)));
+      shell.output.awaitBytes(from, typed.length, TIMEOUT);
+      assertEquals(new String(typed, US_ASCII), new String(shell.output.bytesFrom(from), US_ASCII));
+      assertThrows(
+          IllegalStateException.class,
+          () -> shell.terminal.pumpInputFrom(new ByteArrayInputStream(typed)),
+          "one input pump per terminal");
+    }
+  }
+
+  @Test
+  void anInterruptedInputPumpStopsReadingItsSource() throws Exception {
+    try (var shell = RunningTerminal.plainBash(directory);
+        var keys = new PipedOutputStream();
+        var source = new PipedInputStream(keys)) {
+      var pump = new FutureTask<>(() -> shell.terminal.pumpInputFrom(source));
+      Thread caller = Thread.ofVirtual().start(pump);
+      Poll.until(() -> threadNamed("pty-type " + shell.terminal.pid()) != null, TIMEOUT, "the pump thread to start");
+      caller.interrupt();
+      var thrown =
+          assertThrows(ExecutionException.class, () -> pump.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+      assertInstanceOf(InterruptedException.class, thrown.getCause());
+      Poll.until(() -> threadNamed("pty-type " + shell.terminal.pid()) == null, TIMEOUT, "the pump thread to end");
+    }
+  }
+
+  private static Thread threadNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(name) && t.isAlive())
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
