@@ -67,10 +67,20 @@ final class RemoteHost implements AutoCloseable {
 
   /** {@code launcher/et --ssh SSH --terminal-path PATH OPTIONS LOGIN@127.0.0.1}. */
   static List<String> etCommandAs(String login, String ssh, String terminalPath, String... options) {
+    return etCommandTo(login + "@127.0.0.1", ssh, terminalPath, options);
+  }
+
+  /** {@code launcher/et --ssh SSH --terminal-path PATH OPTIONS DESTINATION}. */
+  static List<String> etCommandTo(String destination, String ssh, String terminalPath, String... options) {
     List<String> command = new ArrayList<>(List.of(ET.toString(), "--ssh", ssh, "--terminal-path", terminalPath));
     command.addAll(List.of(options));
-    command.add(login + "@127.0.0.1");
+    command.add(destination);
     return command;
+  }
+
+  /** {@link #etCommand} to the ssh_config alias {@value SshServer#HOST_ALIAS} instead of 127.0.0.1. */
+  List<String> etCommandToAlias(String... options) {
+    return etCommandTo(sshd.user() + "@" + SshServer.HOST_ALIAS, sshShell(), sandbox.wrapper().toString(), options);
   }
 
   /** The --ssh value: {@code ssh -F <config>}. */
