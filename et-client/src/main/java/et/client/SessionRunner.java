@@ -28,8 +28,10 @@ import java.util.function.Consumer;
  * <p>The local terminal stays in its normal mode until the session is connected, so ssh can ask
  * for passwords and Ctrl-C still stops et during the bootstrap.
  *
- * <p>The et host is the ssh destination's host name, resolved again before every connection
- * attempt (so a changed address is followed); the port is {@code --port}, else etterminal's.
+ * <p>The et host is the host name the user's ssh connects to for the destination ({@link
+ * SshHostLookup}: an alias from ~/.ssh/config leads where ssh goes), resolved again before every
+ * connection attempt (so a changed address is followed); the port is {@code --port}, else
+ * etterminal's. Messages name the destination as the user gave it.
  */
 public final class SessionRunner implements et.client.cli.SessionRunner {
 
@@ -72,17 +74,19 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
         say(err, e.getMessage());
         return e.exitStatus();
       }
+      String address = new SshHostLookup(options, note).hostName();
       int port = options.port().orElse(reply.port());
-      note.accept("connecting to " + options.host() + " port " + port);
+      note.accept("connecting to " + address + " port " + port);
       Session session;
       try {
         session = EternalClient.connect(
-            () -> new InetSocketAddress(options.host(), port), reply.credentials(), sessionOptions(options));
+            () -> new InetSocketAddress(address, port), reply.credentials(), sessionOptions(options));
       } catch (SessionRefusedException e) {
         say(err, options.host() + " refused the session: " + Printable.escape(String.valueOf(e.getMessage()), SHOWN_CHARS));
         return ExitCodes.FAILURE;
       } catch (IOException e) {
-        say(err, "cannot connect to " + options.host() + " port " + port + ": " + e.getMessage());
+        String where = address.equals(options.host()) ? address : options.host() + " (" + address + ")";
+        say(err, "cannot connect to " + where + " port " + port + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       }
       Ending ending = null;

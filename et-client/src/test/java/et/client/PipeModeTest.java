@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +80,7 @@ class PipeModeTest {
         BootstrapRequest request = BootstrapRequest.parse(fake.request());
         assertEquals(Optional.of("cat; echo done"), request.command());
         assertEquals("eof", fake.stdinAfterRequest());
+        assertEquals(List.of("-G", "127.0.0.1"), fake.configQueryArgv(), "where ssh's configuration leads the host");
       } finally {
         client.destroyForcibly();
       }

@@ -74,6 +74,20 @@ class PipeE2ETest {
     }
   }
 
+  /**
+   * {@value et.testkit.SshServer#HOST_ALIAS} exists only in the ssh_config given with --ssh (HostName
+   * 127.0.0.1): et's own connection must go where ssh's does, not to the alias as a DNS name.
+   */
+  @Test
+  void anSshConfigAliasLeadsEtsOwnConnectionToo() throws Exception {
+    try (EtProcess et = EtProcess.start(host.etCommandToAlias("-c", "echo through-the-alias"))) {
+      et.stdin().close();
+      String out = new String(et.stdout().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
+      assertEquals("through-the-alias\n", out);
+    }
+  }
+
   @Test
   void sixtyFourMebibytesOfRandomBytesArriveIntactThroughFiveCuts() throws Exception {
     long size = 64L << 20;

@@ -1,6 +1,7 @@
 package et.e2e;
 
 import et.testkit.EtHostSandbox;
+import et.testkit.NetLab;
 import et.testkit.SshServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +13,9 @@ import java.util.List;
  * The remote side of the end-to-end tests, all real: a private sshd (et-testkit) that lets this user
  * in, and {@code launcher/etterminal} reached through {@link EtHostSandbox}'s wrapper (the {@code
  * --terminal-path}), which isolates the session host: its own HOME (with a fixed prompt and the et
- * port fixed on 127.0.0.1), its own XDG_RUNTIME_DIR and an idle exit. {@link #close()} ends that
- * host and sshd, so nothing is left running.
+ * port fixed on 127.0.0.1), its own XDG_RUNTIME_DIR and an idle exit. {@link #startIn} puts sshd,
+ * and so the session host, in the server namespace of a {@link NetLab} instead, on its address.
+ * {@link #close()} ends that host and sshd, so nothing is left running.
  */
 final class RemoteHost implements AutoCloseable {
   static final Path REPO = Path.of("").toAbsolutePath().getParent();
@@ -32,17 +34,27 @@ final class RemoteHost implements AutoCloseable {
 
   /** Starts sshd and prepares a host account environment under {@code base}. */
   static RemoteHost start(Path base) throws IOException, InterruptedException {
+    return start(base, SshServer.LOOPBACK, List.of());
+  }
+
+  /** As {@link #start(Path)}, with sshd and the session host in {@code lab}'s server namespace. */
+  static RemoteHost startIn(Path base, NetLab lab) throws IOException, InterruptedException {
+    return start(base, NetLab.SERVER_ADDRESS, lab.serverPrefix());
+  }
+
+  private static RemoteHost start(Path base, String address, List<String> commandPrefix)
+      throws IOException, InterruptedException {
     for (String module : List.of("et-client", "et-server")) {
       if (!Files.isDirectory(REPO.resolve(module).resolve("target/lib"))) {
         throw new IllegalStateException(module + " is not packaged: run mvn -B verify (or package) from " + REPO);
       }
     }
     EtHostSandbox sandbox =
-        EtHostSandbox.create(base, ETTERMINAL, "PS1='" + PROMPT + "'\nunset PROMPT_COMMAND\n", "et-e2e");
-    return new RemoteHost(SshServer.start(), sandbox);
+        EtHostSandbox.create(base, ETTERMINAL, "PS1='" + PROMPT + "'\nunset PROMPT_COMMAND\n", "et-e2e", address);
+    return new RemoteHost(SshServer.start(address, commandPrefix), sandbox);
   }
 
-  /** The et port the session host listens on (127.0.0.1). */
+  /** The et port the session host listens on (127.0.0.1, or the lab's server address). */
   int etPort() {
     return sandbox.etPort();
   }
@@ -67,10 +79,20 @@ final class RemoteHost implements AutoCloseable {
 
   /** {@code launcher/et --ssh SSH --terminal-path PATH OPTIONS LOGIN@127.0.0.1}. */
   static List<String> etCommandAs(String login, String ssh, String terminalPath, String... options) {
+    return etCommandTo(login + "@127.0.0.1", ssh, terminalPath, options);
+  }
+
+  /** {@code launcher/et --ssh SSH --terminal-path PATH OPTIONS DESTINATION}. */
+  static List<String> etCommandTo(String destination, String ssh, String terminalPath, String... options) {
     List<String> command = new ArrayList<>(List.of(ET.toString(), "--ssh", ssh, "--terminal-path", terminalPath));
     command.addAll(List.of(options));
-    command.add(login + "@127.0.0.1");
+    command.add(destination);
     return command;
+  }
+
+  /** {@link #etCommand} to the ssh_config alias {@value SshServer#HOST_ALIAS} instead of 127.0.0.1. */
+  List<String> etCommandToAlias(String... options) {
+    return etCommandTo(sshd.user() + "@" + SshServer.HOST_ALIAS, sshShell(), sandbox.wrapper().toString(), options);
   }
 
   /** The --ssh value: {@code ssh -F <config>}. */

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * An et session host kept apart from any real one, for tests and benchmarks on this machine: a HOME
- * whose server.conf fixes a free et port on 127.0.0.1, its own XDG_RUNTIME_DIR (so a host of its
+ * whose server.conf fixes a free et port on 127.0.0.1 (or another bind address), its own XDG_RUNTIME_DIR (so a host of its
  * own, none running at first), and a 0700 wrapper script around {@code launcher/etterminal} (et's
  * {@code --terminal-path}) that exports both and an idle exit. {@link #close()} stops the host
  * that etterminal started.
@@ -36,13 +36,23 @@ public final class EtHostSandbox implements AutoCloseable {
    */
   public static EtHostSandbox create(Path base, Path etterminal, String bashProfile, String writer)
       throws IOException {
+    return create(base, etterminal, bashProfile, writer, SshServer.LOOPBACK);
+  }
+
+  /**
+   * As {@link #create(Path, Path, String, String)}, with the session host bound to {@code
+   * bindAddress} (an IP literal, e.g. the server's address in a {@link NetLab}).
+   */
+  public static EtHostSandbox create(
+      Path base, Path etterminal, String bashProfile, String writer, String bindAddress)
+      throws IOException {
     Path home = Files.createDirectories(base.resolve("home"));
     Path runtime = base.resolve("xdg");
     Files.writeString(home.resolve(".bash_profile"), bashProfile);
     int etPort = SshServer.freePort();
     Files.writeString(
         Files.createDirectories(home.resolve(".config/et")).resolve("server.conf"),
-        "# written by " + writer + "\nport=" + etPort + "\nbind=127.0.0.1\n");
+        "# written by " + writer + "\nport=" + etPort + "\nbind=" + bindAddress + "\n");
     Path wrapper = base.resolve("etterminal");
     Files.writeString(
         wrapper,
@@ -67,7 +77,7 @@ public final class EtHostSandbox implements AutoCloseable {
     return wrapper;
   }
 
-  /** The et port the session host listens on (127.0.0.1). */
+  /** The et port the session host listens on. */
   public int etPort() {
     return etPort;
   }

@@ -21,11 +21,13 @@ import org.tinylog.Logger;
 /**
  * A real, private OpenSSH server on 127.0.0.1 for end-to-end tests: fresh host and client keys, its
  * own configuration, log and port, all in one temporary directory that {@link #close()} removes
- * after stopping the server and every session it spawned.
+ * after stopping the server and every session it spawned. {@link #start(String, List)} puts it on
+ * another address, run through a command prefix such as {@code ip netns exec NS} (see {@link
+ * NetLab}); everything it starts (sessions, their shells) then runs there too.
  *
  * <p>Clients use {@link #sshCommand()} ({@code ssh -F <dir>/ssh_config}) with the host alias
- * {@value #HOST_ALIAS} (or 127.0.0.1): the key, port, user and the known host key come from that
- * file, and it never prompts (BatchMode), so a refused login fails at once with status 255.
+ * {@value #HOST_ALIAS} (or the listen address): the key, port, user and the known host key come
+ * from that file, and it never prompts (BatchMode), so a refused login fails at once with status 255.
  *
  * <p>As root (tests here and in CI run as root) sshd needs the privilege-separation directory
  * /run/sshd, which {@link #start()} creates, and the login account must not be locked ('!' in
@@ -38,6 +40,8 @@ import org.tinylog.Logger;
 public final class SshServer implements AutoCloseable {
   /** The host alias that the client configuration defines for this server. */
   public static final String HOST_ALIAS = "et-test";
+  /** Where the server listens unless told otherwise. */
+  public static final String LOOPBACK = "127.0.0.1";
 
   private static final Path SSHD = Path.of(System.getProperty("et.testkit.sshd", "/usr/sbin/sshd"));
   private static final Path PRIVSEP_DIR = Path.of("/run/sshd");
@@ -65,7 +69,18 @@ public final class SshServer implements AutoCloseable {
    * key, and returns once it listens. Whatever it created is removed again if it fails.
    */
   public static SshServer start() throws IOException, InterruptedException {
-    return start(SshServer::freePort);
+    return start(SshServer::freePort, LOOPBACK, List.of());
+  }
+
+  /**
+   * Starts a private sshd as {@link #start()} does, but listening on {@code listenAddress} (an IP
+   * literal) and run as {@code commandPrefix} followed by the sshd command line, e.g. {@code ip
+   * netns exec NS}, which must end by executing sshd itself (so the process started is sshd). The
+   * port is one that was free on this machine's loopback: a fresh network namespace has all free.
+   */
+  public static SshServer start(String listenAddress, List<String> commandPrefix)
+      throws IOException, InterruptedException {
+    return start(SshServer::freePort, listenAddress, commandPrefix);
   }
 
   /** Where {@link #start(PortSource)} takes the port for each attempt from. */
@@ -76,6 +91,11 @@ public final class SshServer implements AutoCloseable {
 
   /** {@link #start()} with the ports to try coming from {@code ports} (tests of the retry). */
   static SshServer start(PortSource ports) throws IOException, InterruptedException {
+    return start(ports, LOOPBACK, List.of());
+  }
+
+  private static SshServer start(PortSource ports, String listenAddress, List<String> commandPrefix)
+      throws IOException, InterruptedException {
     if (!Files.isExecutable(SSHD)) {
       throw new IOException(SSHD + " not found: install openssh-server");
     }
@@ -92,7 +112,7 @@ public final class SshServer implements AutoCloseable {
     Path dir =
         Files.createTempDirectory(
             "et-sshd-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    SshdFiles files = new SshdFiles(dir);
+    SshdFiles files = new SshdFiles(dir, listenAddress);
     Process sshd = null;
     try {
       if (root) {
@@ -109,13 +129,14 @@ public final class SshServer implements AutoCloseable {
         Files.writeString(files.sshdConfig(), files.sshdConfigText(port, withoutPenalties));
         Files.deleteIfExists(files.log());
         long begin = System.nanoTime();
-        sshd = launch(files);
+        sshd = launch(files, commandPrefix);
         switch (awaitListening(sshd, files, port)) {
           case LISTENING -> {
             writeClientFiles(files, port, user);
             Logger.info(
-                "sshd pid {} listens on 127.0.0.1:{} after {} ms (dir {})",
+                "sshd pid {} listens on {}:{} after {} ms (dir {})",
                 sshd.pid(),
+                listenAddress,
                 port,
                 Duration.ofNanos(System.nanoTime() - begin).toMillis(),
                 dir);
@@ -165,9 +186,14 @@ public final class SshServer implements AutoCloseable {
     return created;
   }
 
-  /** The TCP port the server listens on at 127.0.0.1. */
+  /** The TCP port the server listens on. */
   public int port() {
     return port;
+  }
+
+  /** The IP address the server listens on. */
+  public String listenAddress() {
+    return files.listenAddress();
   }
 
   /** The ssh_config file clients use with {@code ssh -F}. */
@@ -282,16 +308,13 @@ public final class SshServer implements AutoCloseable {
     FAILED
   }
 
-  private static Process launch(SshdFiles files) throws IOException {
+  private static Process launch(SshdFiles files, List<String> commandPrefix) throws IOException {
     // -D: stay in the foreground as our child; -E: log to the file instead of syslog. sshd's own
     // stderr (errors before the log is open) goes to the same file; both append.
-    return new ProcessBuilder(
-            SSHD.toString(),
-            "-D",
-            "-f",
-            files.sshdConfig().toString(),
-            "-E",
-            files.log().toString())
+    List<String> command = new ArrayList<>(commandPrefix);
+    command.addAll(
+        List.of(SSHD.toString(), "-D", "-f", files.sshdConfig().toString(), "-E", files.log().toString()));
+    return new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(files.log().toFile()))
         .redirectErrorStream(true)
@@ -300,7 +323,7 @@ public final class SshServer implements AutoCloseable {
 
   private static Outcome awaitListening(Process sshd, SshdFiles files, int port)
       throws InterruptedException, IOException {
-    String listening = "Server listening on " + SshdFiles.LISTEN_ADDRESS + " port " + port + ".";
+    String listening = "Server listening on " + files.listenAddress() + " port " + port + ".";
     Poll.until(LISTEN_TIMEOUT, () -> !sshd.isAlive() || logContains(files, listening));
     String log = read(files.log());
     if (log.contains(listening) && sshd.isAlive()) {
@@ -343,7 +366,7 @@ public final class SshServer implements AutoCloseable {
 
   /** A loopback port the kernel just handed out and nobody held a moment ago; a server may still lose it. */
   public static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(SshdFiles.LISTEN_ADDRESS))) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
       return probe.getLocalPort();
     }
   }

@@ -5,9 +5,11 @@ import java.nio.file.Path;
 /**
  * The files of one private sshd, all inside its own directory, and the text of the configuration
  * files: the server's sshd_config and the clients' ssh_config and known_hosts. Pure: writes nothing.
+ *
+ * @param listenAddress the one IP address sshd listens on (127.0.0.1 unless the server runs in a
+ *     network namespace of a test)
  */
-record SshdFiles(Path dir) {
-  static final String LISTEN_ADDRESS = "127.0.0.1";
+record SshdFiles(Path dir, String listenAddress) {
 
   Path hostKey() {
     return dir.resolve("host_ed25519");
@@ -50,7 +52,7 @@ record SshdFiles(Path dir) {
   }
 
   /**
-   * The server's configuration: loopback only, one host key, keys from our authorized_keys only,
+   * The server's configuration: one listen address (loopback unless in a test's namespace), one host key, keys from our authorized_keys only,
    * no PAM (so no password prompts and no system login policy), verbose log.
    *
    * @param withoutPerSourcePenalties add "PerSourcePenalties no" (OpenSSH 9.8+ knows it): tests
@@ -83,7 +85,7 @@ record SshdFiles(Path dir) {
         LogLevel VERBOSE
         %s"""
         .formatted(
-            LISTEN_ADDRESS,
+            listenAddress,
             port,
             quoted(hostKey()),
             quoted(pidFile()),
@@ -92,7 +94,7 @@ record SshdFiles(Path dir) {
   }
 
   /**
-   * The clients' configuration: the aliases {@code hostAlias} and 127.0.0.1 both lead to this
+   * The clients' configuration: the alias {@code hostAlias} and the listen address both lead to this
    * server as {@code user} with our key, checking the host key strictly against our known_hosts,
    * never asking anything (BatchMode) and never sharing connections.
    */
@@ -115,8 +117,8 @@ record SshdFiles(Path dir) {
         """
         .formatted(
             hostAlias,
-            LISTEN_ADDRESS,
-            LISTEN_ADDRESS,
+            listenAddress,
+            listenAddress,
             port,
             user,
             quoted(clientKey()),
@@ -130,7 +132,7 @@ record SshdFiles(Path dir) {
    */
   String knownHostsText(int port, String hostPublicKey) {
     String[] parts = hostPublicKey.strip().split("\\s+");
-    return "[%s]:%d %s %s%n".formatted(LISTEN_ADDRESS, port, parts[0], parts[1]);
+    return "[%s]:%d %s %s%n".formatted(listenAddress, port, parts[0], parts[1]);
   }
 
   // Both config parsers accept double quotes; they keep a path with spaces in one argument.

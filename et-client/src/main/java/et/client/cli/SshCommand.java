@@ -12,6 +12,11 @@ import java.util.List;
  * terminal path is never read as an ssh option. Nothing secret is ever part of it: the command
  * ({@code -c}), the nonce, and the session's credentials travel over ssh's stdin and stdout only,
  * because any local user can read a process's argv.
+ *
+ * <p>{@link #configQuery} is the other command et runs with the user's ssh: {@code <ssh argv>
+ * [-o OPTION]... -G [-l USER] HOST}, which makes ssh print the configuration it would use for
+ * HOST (after ~/.ssh/config's {@code Host}/{@code Match} blocks and the {@code -o} options) and
+ * exit without connecting anywhere.
  */
 public final class SshCommand {
 
@@ -22,6 +27,21 @@ public final class SshCommand {
   public static List<String> build(ClientOptions options) {
     List<String> argv = new ArrayList<>(options.sshArgv());
     argv.add("-T");
+    addOptionsUserAndHost(argv, options);
+    argv.add("--");
+    argv.add(options.terminalPath());
+    return List.copyOf(argv);
+  }
+
+  /** Returns the argv of ssh's configuration dump for the host, built only from {@code options}. */
+  public static List<String> configQuery(ClientOptions options) {
+    List<String> argv = new ArrayList<>(options.sshArgv());
+    argv.add("-G");
+    addOptionsUserAndHost(argv, options);
+    return List.copyOf(argv);
+  }
+
+  private static void addOptionsUserAndHost(List<String> argv, ClientOptions options) {
     for (String option : options.sshOptions()) {
       argv.add("-o");
       argv.add(option);
@@ -31,8 +51,5 @@ public final class SshCommand {
       argv.add(user);
     });
     argv.add(options.host());
-    argv.add("--");
-    argv.add(options.terminalPath());
-    return List.copyOf(argv);
   }
 }

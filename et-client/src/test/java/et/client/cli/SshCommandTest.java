@@ -55,6 +55,15 @@ class SshCommandTest {
         SshCommand.build(run.options()));
   }
 
+  @Test
+  void theConfigQueryHasTheBootstrapsSshWordsOptionsUserAndHost() {
+    EtCommandTest.Outcome run = EtCommandTest.et(
+        "--ssh", "ssh -F cfg", "--ssh-option", "Compression=yes", "-c", "secret-command", "-p", "2022", "bob@myhost");
+    assertEquals(List.of("ssh", "-F", "cfg", "-G", "-o", "Compression=yes", "-l", "bob", "myhost"),
+        SshCommand.configQuery(run.options()));
+    assertEquals(List.of("ssh", "-G", "myhost"), SshCommand.configQuery(EtCommandTest.et("myhost").options()));
+  }
+
   /**
    * Any local user can read a process's argv (ps, /proc/PID/cmdline): the command, which may carry
    * a secret, travels in the bootstrap request over ssh's stdin. The argv holds only the ssh words,

@@ -14,10 +14,19 @@ import java.util.List;
  * arguments in {@code argv}, the request line it read in {@code request}, and whether its stdin
  * ended right after that line in {@code stdin-after} ("eof", "more" or "timeout").
  *
+ * <p>Asked for its configuration ({@code -G}, as et does to find where the host leads), a script
+ * answers as ssh does with no configuration: {@code hostname} is the host it was given (its last
+ * argument). It records those arguments in {@code argv-G} and leaves the other records alone.
+ *
  * <p>{@link #answering} writes a session's id and secret into the script: test-only credentials of a
  * session the test made itself, in a directory only this user can read.
  */
 public final class FakeSsh {
+
+  /** Answers a configuration query, as ssh without a config file would. */
+  private static final String ANSWER_CONFIG_QUERY = """
+      case " $* " in *" -G "*) printf '%s\\n' "$@" > "$dir/argv-G"; printf 'hostname %s\\n' "${@: -1}"; exit 0;; esac
+      """;
 
   /** Reads and records the request line; sets {@code $nonce}. */
   private static final String READ_REQUEST = """
@@ -45,7 +54,7 @@ public final class FakeSsh {
    */
   public Path script(String name, String body) throws IOException {
     Path script = dir.resolve(name);
-    String text = "#!/bin/bash\nset -u\ndir='" + dir + "'\n" + READ_REQUEST + body + "\n";
+    String text = "#!/bin/bash\nset -u\ndir='" + dir + "'\n" + ANSWER_CONFIG_QUERY + READ_REQUEST + body + "\n";
     Files.writeString(script, text, StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
@@ -67,6 +76,11 @@ public final class FakeSsh {
     Files.writeString(script, "#!/bin/bash\n" + body + "\n", StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
+  }
+
+  /** The arguments of the configuration query ({@code -G}), one per element. */
+  public List<String> configQueryArgv() throws IOException {
+    return Files.readAllLines(dir.resolve("argv-G"));
   }
 
   /** The request line the script read. */

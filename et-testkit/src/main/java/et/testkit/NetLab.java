@@ -1,0 +1,272 @@
+package et.testkit;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.tinylog.Logger;
+
+/**
+ * A private two-host network for end-to-end tests of real outages: a client and a server network
+ * namespace joined by a veth pair, the server at {@value #SERVER_ADDRESS}/24 and the client at
+ * {@value #CLIENT_ADDRESS}/24. Nothing is connected to the root namespace, so lab traffic never
+ * leaves the lab. The faults are real kernel state: the client's link set down, every packet on
+ * the server's link silently dropped (nftables), the client's address changed.
+ *
+ * <p>Programs are placed with {@link #clientPrefix} and {@link #serverPrefix} ({@code ip netns
+ * exec NS ...}); what they start stays in that namespace. Names are unique per JVM and lab ({@value
+ * #PREFIX}{@code <pid>-<n>-c} and {@code -s}); {@link #close()} kills whatever still runs inside
+ * and deletes both, and {@link #create()} first removes the labs of JVMs that no longer run (a
+ * test killed before its cleanup).
+ *
+ * <p>Needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) and iproute2's {@code ip}; {@link #blackhole()}
+ * also needs {@code nft} (nftables). Not thread-safe: one test drives one lab.
+ */
+public final class NetLab implements AutoCloseable {
+  /** The start of every namespace name a lab creates. */
+  public static final String PREFIX = "etlab-";
+  public static final String SERVER_ADDRESS = "10.77.0.1";
+  public static final String CLIENT_ADDRESS = "10.77.0.2";
+
+  private static final int PREFIX_LENGTH = 24;
+  private static final String CLIENT_LINK = "c0";
+  private static final String SERVER_LINK = "s0";
+  private static final String BLACKHOLE_TABLE = "etlab_blackhole";
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration KILL_GRACE = Duration.ofSeconds(3);
+  private static final AtomicInteger LABS = new AtomicInteger();
+  private static final List<Path> TOOL_DIRS =
+      Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin").map(Path::of).toList();
+
+  private final String ip;
+  private final String client;
+  private final String server;
+  private final List<String> created = new ArrayList<>();
+  private String clientAddress = CLIENT_ADDRESS;
+
+  /** Why no lab can be made here: no {@code ip}, or creating a namespace is not permitted. */
+  public static final class UnavailableException extends Exception {
+    UnavailableException(String message) {
+      super(message);
+    }
+  }
+
+  private NetLab(String ip, String name) {
+    this.ip = ip;
+    this.client = name + "-c";
+    this.server = name + "-s";
+  }
+
+  /**
+   * Creates both namespaces, the veth pair and the addresses, after removing stale labs. Whatever
+   * it created is deleted again if a later step fails.
+   *
+   * @throws UnavailableException when {@code ip} is missing or a namespace cannot be added (not
+   *     root, or no permission in this container): tests skip then
+   */
+  public static NetLab create() throws UnavailableException, InterruptedException {
+    String ip = tool("ip").orElseThrow(() -> new UnavailableException("no ip command (install iproute2)"));
+    removeStaleLabs(ip);
+    NetLab lab = new NetLab(ip, PREFIX + ProcessHandle.current().pid() + "-" + LABS.incrementAndGet());
+    CommandResult added = Commands.run(List.of(ip, "netns", "add", lab.client), COMMAND_TIMEOUT);
+    if (!added.succeeded()) {
+      throw new UnavailableException("ip netns add failed (needs root): " + added.stderr().strip());
+    }
+    lab.created.add(lab.client);
+    try {
+      lab.build();
+      return lab;
+    } catch (RuntimeException | Error e) {
+      lab.close();
+      throw e;
+    }
+  }
+
+  /** True when {@code nft} is installed, which {@link #blackhole()} needs. */
+  public static boolean canBlackhole() {
+    return tool("nft").isPresent();
+  }
+
+  private void build() {
+    run(ip, "netns", "add", server);
+    created.add(server);
+    for (String ns : List.of(client, server)) {
+      run(ip, "-n", ns, "link", "set", "lo", "up");
+    }
+    // Keep the new address when the old (primary) one is removed while roaming: without this
+    // setting the kernel removes the secondary addresses of a subnet along with its primary.
+    run(ip, "netns", "exec", client, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/conf/all/promote_secondaries");
+    // Created directly inside the namespaces, never in the root namespace.
+    run(ip, "link", "add", CLIENT_LINK, "netns", client, "type", "veth", "peer", "name", SERVER_LINK, "netns", server);
+    run(ip, "-n", server, "addr", "add", SERVER_ADDRESS + "/" + PREFIX_LENGTH, "dev", SERVER_LINK);
+    run(ip, "-n", client, "addr", "add", CLIENT_ADDRESS + "/" + PREFIX_LENGTH, "dev", CLIENT_LINK);
+    run(ip, "-n", server, "link", "set", SERVER_LINK, "up");
+    run(ip, "-n", client, "link", "set", CLIENT_LINK, "up");
+    Logger.info("network lab {} <-> {} up", client, server);
+  }
+
+  public String clientNamespace() {
+    return client;
+  }
+
+  public String serverNamespace() {
+    return server;
+  }
+
+  /** The client's address now (it changes with {@link #moveClientTo}). */
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  /** The words that run a command inside the client namespace: {@code ip netns exec <client>}. */
+  public List<String> clientPrefix() {
+    return List.of(ip, "netns", "exec", client);
+  }
+
+  /** The words that run a command inside the server namespace: {@code ip netns exec <server>}. */
+  public List<String> serverPrefix() {
+    return List.of(ip, "netns", "exec", server);
+  }
+
+  /** Sets the client's link down: its routes to the server go, the server's side loses its carrier. */
+  public void clientLinkDown() {
+    run(ip, "-n", client, "link", "set", CLIENT_LINK, "down");
+  }
+
+  /** Sets the client's link up again (its address and the subnet route come back with it). */
+  public void clientLinkUp() {
+    run(ip, "-n", client, "link", "set", CLIENT_LINK, "up");
+  }
+
+  /**
+   * Drops every IP packet in and out of the server's link, silently: no reset, no ICMP, links stay
+   * up (ARP still works), so both ends see only silence and new connections time out.
+   */
+  public void blackhole() {
+    String rules = """
+        table inet %1$s {
+          chain in { type filter hook input priority 0; policy accept; iifname "%2$s" drop; }
+          chain out { type filter hook output priority 0; policy accept; oifname "%2$s" drop; }
+        }
+        """.formatted(BLACKHOLE_TABLE, SERVER_LINK);
+    List<String> load = List.of(ip, "netns", "exec", server, nft(), "-f", "-");
+    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
+  }
+
+  /** Lets packets through again after {@link #blackhole()}. */
+  public void endBlackhole() {
+    run(ip, "netns", "exec", server, nft(), "delete", "table", "inet", BLACKHOLE_TABLE);
+  }
+
+  private static String nft() {
+    return tool("nft").orElseThrow(() -> new IllegalStateException("no nft command (install nftables)"));
+  }
+
+  /**
+   * Roams the client to {@code address} (same subnet): adds it, then removes the old one, so
+   * connections from the old address can no longer get a packet through.
+   */
+  public void moveClientTo(String address) {
+    run(ip, "-n", client, "addr", "add", address + "/" + PREFIX_LENGTH, "dev", CLIENT_LINK);
+    run(ip, "-n", client, "addr", "del", clientAddress + "/" + PREFIX_LENGTH, "dev", CLIENT_LINK);
+    clientAddress = address;
+  }
+
+  /**
+   * The peer addresses of the established TCP connections to {@code localPort} in the server
+   * namespace (IPv4 ones as plain dotted quads).
+   */
+  public List<String> serverConnectionPeers(int localPort) {
+    CommandResult ss = run(ip, "netns", "exec", server, "ss", "-Htn", "state", "established");
+    List<String> peers = new ArrayList<>();
+    for (String line : ss.stdout().lines().toList()) {
+      // Recv-Q Send-Q Local:Port Peer:Port (the state column is left out when filtering by state)
+      String[] fields = line.strip().split("\\s+");
+      if (fields.length >= 4 && fields[2].endsWith(":" + localPort)) {
+        peers.add(ipv4Host(fields[3]));
+      }
+    }
+    return peers;
+  }
+
+  /** "10.77.0.3:5000" or, from a Java dual-stack socket, "[::ffff:10.77.0.3]:5000": the host, 10.77.0.3. */
+  private static String ipv4Host(String addressAndPort) {
+    String host = addressAndPort.substring(0, addressAndPort.lastIndexOf(':'));
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return host.startsWith("::ffff:") ? host.substring("::ffff:".length()) : host;
+  }
+
+  /** Kills what still runs in the lab's namespaces and deletes them; logs what it could not. */
+  @Override
+  public void close() throws InterruptedException {
+    for (String ns : List.copyOf(created).reversed()) {
+      delete(ip, ns);
+      created.remove(ns);
+    }
+  }
+
+  /** Deletes the labs whose JVM no longer runs (left by a test that was killed before its cleanup). */
+  private static void removeStaleLabs(String ip) throws InterruptedException {
+    CommandResult list = Commands.run(List.of(ip, "netns", "list"), COMMAND_TIMEOUT);
+    for (String line : list.stdout().lines().toList()) {
+      String name = line.strip().split("\\s+")[0];
+      if (name.startsWith(PREFIX) && !ownerRuns(name)) {
+        Logger.info("removing the stale network namespace {}", name);
+        delete(ip, name);
+      }
+    }
+  }
+
+  private static boolean ownerRuns(String name) {
+    String[] parts = name.substring(PREFIX.length()).split("-");
+    try {
+      return ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return true; // not named by us: leave it alone
+    }
+  }
+
+  /** Ends every process in {@code namespace} (by its pid: SIGTERM, then SIGKILL), then deletes it. */
+  private static void delete(String ip, String namespace) throws InterruptedException {
+    CommandResult pids = Commands.run(List.of(ip, "netns", "pids", namespace), COMMAND_TIMEOUT);
+    List<ProcessHandle> inside = pids.stdout().lines()
+        .map(String::strip)
+        .filter(pid -> pid.matches("\\d+"))
+        .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)).stream())
+        .toList();
+    if (!inside.isEmpty()) {
+      Logger.info("ending {} processes left in {}", inside.size(), namespace);
+      inside.forEach(ProcessHandle::destroy);
+      if (!Poll.until(KILL_GRACE, () -> inside.stream().allMatch(Processes::isGone))) {
+        inside.forEach(ProcessHandle::destroyForcibly);
+        Poll.until(KILL_GRACE, () -> inside.stream().allMatch(Processes::isGone));
+      }
+    }
+    CommandResult deleted = Commands.run(List.of(ip, "netns", "del", namespace), COMMAND_TIMEOUT);
+    if (!deleted.succeeded()) {
+      Logger.warn("could not delete network namespace {}: {}", namespace, deleted.stderr().strip());
+    }
+  }
+
+  private static CommandResult run(String... command) {
+    return check(Commands.run(List.of(command), COMMAND_TIMEOUT), List.of(command));
+  }
+
+  private static CommandResult check(CommandResult result, List<String> command) {
+    if (!result.succeeded()) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + result);
+    }
+    return result;
+  }
+
+  private static Optional<String> tool(String name) {
+    return TOOL_DIRS.stream().map(dir -> dir.resolve(name)).filter(Files::isExecutable).map(Path::toString).findFirst();
+  }
+}
