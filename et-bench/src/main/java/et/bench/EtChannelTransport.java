@@ -1,6 +1,7 @@
 package et.bench;
 
 import et.core.Channel;
+import et.core.ConnectionThreads;
 import et.core.EternalClient;
 import et.core.EternalServer;
 import et.core.Session;
@@ -12,19 +13,26 @@ import java.time.Duration;
 
 /**
  * One et.core channel, client to server, through a fresh EternalServer and EternalClient session
- * on loopback with default options (1 MiB channel window, keepalives on).
+ * on loopback with default options (1 MiB channel window, keepalives on) but the connection threads.
  */
 final class EtChannelTransport implements Transport {
   private static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(10);
 
+  private final ConnectionThreads threads;
+
+  EtChannelTransport(ConnectionThreads threads) {
+    this.threads = threads;
+  }
+
+  /** "et" with the default (virtual) connection threads, "et-pt" with platform threads. */
   @Override
   public String name() {
-    return "et";
+    return threads == ConnectionThreads.VIRTUAL ? "et" : "et-pt";
   }
 
   @Override
   public TransferTime transfer(long bytes) throws Exception {
-    SessionOptions options = SessionOptions.defaults();
+    SessionOptions options = SessionOptions.defaults().withConnectionThreads(threads);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (EternalServer server = EternalServer.start(new InetSocketAddress(loopback, 0), options)) {
       Session serverSide = server.newSession();
