@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds et, then runs one et terminal benchmark. See docs/BENCHMARKS.md.
-#   bench/terminal.sh latency [--keys N]
+#   bench/terminal.sh latency [--keys N] [--rounds R]
 # ET_BENCH_SEED fixes the seed of the pauses between keys.
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: bench/terminal.sh latency [--keys N]" >&2
+  echo "usage: bench/terminal.sh latency [--keys N] [--rounds R]" >&2
   exit 2
 fi
 
@@ -17,7 +17,7 @@ bench_build
 seed_opt=()
 [[ -n "${ET_BENCH_SEED:-}" ]] && seed_opt=("-Det.bench.seed=$ET_BENCH_SEED")
 # pty4j's libpty.so and JNA's stub come from et-bench/target, so nothing is unpacked to /tmp.
-exec "$JAVA_HOME/bin/java" --enable-preview --enable-native-access=ALL-UNNAMED -Xmx512m \
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} --enable-preview --enable-native-access=ALL-UNNAMED -Xmx512m \
   -Dpty4j.preferred.native.folder="$root/et-bench/target/native" \
   -Djna.tmpdir="$root/et-bench/target/jna" \
   -Det.bench.repo="$root" "${seed_opt[@]}" \

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * Keystroke echo latency and time to prompt of a remote interactive bash, through plain {@code ssh
  * -tt} and through {@code launcher/et}, both against the same private sshd on 127.0.0.1.
  *
- * <p>One cold et run comes first (no session host yet: it is started on the way). Then {@value
- * #ROUNDS} rounds, each with one ssh and one et session, their order swapped every round so load
+ * <p>One cold et run comes first (no session host yet: it is started on the way). Then {@code
+ * --rounds} rounds (default 5), each with one ssh and one et session, their order swapped every round so load
  * from other processes hits both alike. Each session is timed from process start to {@code READY>}
  * and then types its share of the keys: one printable char at a time after a random 40-90 ms pause
  * (so the measurement does not lock onto a sender's timer), the line cleared with Ctrl-U every 25
@@ -27,7 +28,6 @@ final class LatencyBenchmark implements Benchmark {
   static final String REMOTE_SHELL = "env PS1='READY> ' bash --norc -i";
   private static final String PROMPT = "READY>";
   private static final String CHARS = "qwertyuiopasdfgzxcvbnjk"; // none of them ends an escape sequence
-  private static final int ROUNDS = 5;
   private static final int CLEAR_EVERY = 25;
   private static final double TARGET_MS = 0.2;
   private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(30);
@@ -35,11 +35,17 @@ final class LatencyBenchmark implements Benchmark {
 
   private final Path repo;
   private final int keys;
+  private final int rounds;
   private final long seed;
 
-  LatencyBenchmark(Path repo, int keys, long seed) {
+  LatencyBenchmark(Path repo, int keys, int rounds, long seed) {
+    if (rounds < 1 || keys < 2 * rounds) {
+      throw new IllegalArgumentException(
+          "need at least one round and two keys per round: " + keys + " keys, " + rounds + " rounds");
+    }
     this.repo = repo;
     this.keys = keys;
+    this.rounds = rounds;
     this.seed = seed;
   }
 
@@ -53,7 +59,7 @@ final class LatencyBenchmark implements Benchmark {
   @Override
   public int run(PrintStream out) throws Exception {
     out.printf("terminal latency: %d keys, %d rounds, seed %d, %d CPUs, load average %.2f, java %s, %s%n",
-        keys, ROUNDS, seed, Runtime.getRuntime().availableProcessors(),
+        keys, rounds, seed, Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version(), Instant.now());
     Random random = new Random(seed);
     Path base = Files.createDirectories(repo.resolve("et-bench/target/terminal-bench"));
@@ -67,8 +73,8 @@ final class LatencyBenchmark implements Benchmark {
       }
       etCold = session(remote.etCommand(REMOTE_SHELL), runDir, 0, random, new Figures("et cold"));
       out.printf("  et cold (no session host yet): prompt %.1f ms%n", etCold);
-      for (int round = 1; round <= ROUNDS; round++) {
-        int share = keys / ROUNDS + (round <= keys % ROUNDS ? 1 : 0);
+      for (int round = 1; round <= rounds; round++) {
+        int share = keys / rounds + (round <= keys % rounds ? 1 : 0);
         List<Figures> order = round % 2 == 1 ? List.of(ssh, et) : List.of(et, ssh);
         for (Figures f : order) {
           List<String> command = f == ssh ? remote.sshCommand(REMOTE_SHELL) : remote.etCommand(REMOTE_SHELL);
@@ -76,8 +82,17 @@ final class LatencyBenchmark implements Benchmark {
           double prompt = session(command, runDir, share, random, f);
           f.prompts().add(prompt);
           double[] these = toArray(f.echoes().subList(before, f.echoes().size()));
-          out.printf("  round %d %-3s: prompt %7.1f ms, echo median %.2f ms over %d keys%n",
-              round, f.name(), prompt, these.length == 0 ? Double.NaN : Stats.median(these), these.length);
+          // The halves show how much a fresh client JVM speeds up while it types.
+          int half = these.length / 2;
+          out.printf(
+              "  round %d %-3s: prompt %7.1f ms, echo median %.2f ms over %d keys (first half %.2f, second half %.2f)%n",
+              round,
+              f.name(),
+              prompt,
+              Stats.median(these),
+              these.length,
+              Stats.median(Arrays.copyOfRange(these, 0, half)),
+              Stats.median(Arrays.copyOfRange(these, half, these.length)));
         }
       }
     }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * docs/BENCHMARKS.md.
  *
  * <ul>
- *   <li>{@code latency [--keys N]}: keystroke echo latency and time to prompt, ssh against et
+ *   <li>{@code latency [--keys N] [--rounds R]}: keystroke echo latency and time to prompt, ssh against et
  * </ul>
  *
  * <p>System properties: {@code et.bench.repo} (the repository root, default the working
@@ -20,14 +20,15 @@ public final class TerminalBenchmark {
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     if (args.length == 0 || !args[0].equals("latency")) {
-      out.println("usage: TerminalBenchmark latency [--keys N]");
+      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R]");
       System.exit(2);
     }
     CommandLine line = CommandLine.parse(args, 1);
     int keys = line.intOption("keys", 300);
+    int rounds = line.intOption("rounds", 5);
     line.rejectUnused();
     Path repo = Path.of(System.getProperty("et.bench.repo", "")).toAbsolutePath();
     long seed = Long.getLong("et.bench.seed", System.nanoTime());
-    System.exit(new LatencyBenchmark(repo, keys, seed).run(out));
+    System.exit(new LatencyBenchmark(repo, keys, rounds, seed).run(out));
   }
 }
