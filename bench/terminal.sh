@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds et, then runs one et terminal benchmark. See docs/BENCHMARKS.md.
 #   bench/terminal.sh latency [--keys N] [--rounds R]
-# ET_BENCH_SEED fixes the seed of the pauses between keys.
+# ET_BENCH_SEED fixes the seed of the pauses between keys; BENCH_JAVA_OPTS replaces -Xmx512m.
 set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
@@ -17,7 +17,8 @@ bench_build
 seed_opt=()
 [[ -n "${ET_BENCH_SEED:-}" ]] && seed_opt=("-Det.bench.seed=$ET_BENCH_SEED")
 # pty4j's libpty.so and JNA's stub come from et-bench/target, so nothing is unpacked to /tmp.
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} --enable-preview --enable-native-access=ALL-UNNAMED -Xmx512m \
+read -r -a java_opts <<<"${BENCH_JAVA_OPTS:--Xmx512m}"
+exec "$JAVA_HOME/bin/java" --enable-preview --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
   -Dpty4j.preferred.native.folder="$root/et-bench/target/native" \
   -Djna.tmpdir="$root/et-bench/target/jna" \
   -Det.bench.repo="$root" "${seed_opt[@]}" \
