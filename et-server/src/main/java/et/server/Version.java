@@ -1,11 +1,16 @@
 package et.server;
 
-/** This build's version, from the jar's manifest (Implementation-Version). */
+import java.lang.module.ModuleDescriptor;
+
+/**
+ * This build's version: the version of module et.server, which the build records in its
+ * module-info.class. On the class path (tests) there is no module, so no version.
+ */
 final class Version {
   private Version() {}
 
   static String text() {
-    String version = Version.class.getPackage().getImplementationVersion();
-    return version != null ? version : "(development build)";
+    ModuleDescriptor descriptor = Version.class.getModule().getDescriptor();
+    return descriptor == null ? "(development build)" : descriptor.rawVersion().orElse("(development build)");
   }
 }

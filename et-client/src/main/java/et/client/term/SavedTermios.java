@@ -21,7 +21,8 @@ import java.util.Optional;
  *
  * <p>The struct is kept as opaque bytes in a buffer larger than any platform's {@code struct
  * termios} (60 bytes on Linux/glibc, 72 on macOS), so no layout is assumed. Calls libc through the
- * FFM API: the JVM needs {@code --enable-native-access=ALL-UNNAMED} (launcher/et passes it).
+ * FFM API: the JVM needs {@code --enable-native-access=et.client} (launcher/et passes it; tests on
+ * the class path pass {@code ALL-UNNAMED}).
  */
 public final class SavedTermios {
 

@@ -17,8 +17,9 @@ import java.lang.invoke.MethodHandle;
  * and {@link PipeProcess} (started under {@code setsid}) both run their command as the leader of its
  * own group, whose id is the leader's pid, so {@code kill(-pid, sig)} reaches the group.
  *
- * <p>Restricted methods: the JVM wants {@code --enable-native-access=ALL-UNNAMED} (it warns once
- * without it), as it does for JNA under pty4j anyway.
+ * <p>Restricted methods: the JVM wants {@code --enable-native-access=et.server} (it warns once
+ * without it), as it does for JNA under pty4j ({@code com.sun.jna}); the launchers pass both, tests
+ * on the class path {@code ALL-UNNAMED}.
  */
 @SuppressWarnings("restricted") // on purpose, see above
 final class Libc {
