@@ -1,4 +1,4 @@
-# Sourced by the et launchers: finds a JDK 25 and builds the class path of one module's build output.
+# Sourced by the et launchers: finds a JDK 25 and builds the module path of one module's build output.
 # An ssh session to a server carries no JAVA_HOME, so the search does not depend on it.
 
 et_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,13 +18,14 @@ et_find_java() {
   return 1
 }
 
-# Prints the class path of module directory $1 (e.g. et-client): its jar and the jars that
-# `mvn package` copied to its target/lib, or fails asking for a build. ET_CLASSPATH, when set,
-# is printed instead: tests run the launchers on the class path of the code under test (fresh
-# classes, no `mvn package` needed), and it serves development from an IDE the same way.
-et_class_path() {
-  if [ -n "${ET_CLASSPATH:-}" ]; then
-    printf '%s\n' "$ET_CLASSPATH"
+# Prints the module path of module directory $1 (e.g. et-client): its modular jar and the
+# directory of jars that `mvn package` copied to its target/lib, or fails asking for a build.
+# ET_MODULE_PATH, when set, is printed instead: tests run the launchers on the module path of the
+# code under test (target/classes directories are exploded modules: fresh classes, no `mvn
+# package` needed), and it serves development from an IDE the same way.
+et_module_path() {
+  if [ -n "${ET_MODULE_PATH:-}" ]; then
+    printf '%s\n' "$ET_MODULE_PATH"
     return 0
   fi
   local module="$et_root/$1" jar
@@ -33,5 +34,5 @@ et_class_path() {
     echo "et: $1 is not built; run: mvn -B -DskipTests package (in $et_root)" >&2
     return 1
   fi
-  printf '%s:%s/target/lib/*\n' "$jar" "$module"
+  printf '%s:%s/target/lib\n' "$jar" "$module"
 }

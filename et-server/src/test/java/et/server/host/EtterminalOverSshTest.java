@@ -16,7 +16,6 @@ import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
 import et.testkit.Poll;
 import et.testkit.SshServer;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -25,12 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The bootstrap end to end over real ssh (a private sshd from et-testkit): {@code ssh et-test --
  * launcher/etterminal} with the request on stdin starts the session host detached, answers with a
  * session line, and an et.core client reaches a login shell on the reported port. The launcher
- * runs on this JVM's class path (ET_CLASSPATH): the classes under test, not a possibly stale jar
- * of an earlier {@code mvn package}. Each test has its own HOME and XDG_RUNTIME_DIR, so its host is
+ * runs on the module path of the code under test (ET_MODULE_PATH: target/classes and the runtime
+ * dependencies), not a possibly stale jar of an earlier {@code mvn package}. Each test has its own HOME and XDG_RUNTIME_DIR, so its host is
  * its own; the host is killed afterwards (and would exit by itself: ET_HOST_IDLE_EXIT).
  */
 class EtterminalOverSshTest {
@@ -105,15 +102,17 @@ class EtterminalOverSshTest {
         "XDG_RUNTIME_DIR=" + SessionCommand.quoted(runtimeBase.toString()),
         "HOME=" + SessionCommand.quoted(home.toString()),
         HostLauncher.IDLE_EXIT_VARIABLE + "=60",
-        "ET_CLASSPATH=" + SessionCommand.quoted(testedClassPath()),
+        "ET_MODULE_PATH=" + SessionCommand.quoted(testedModulePath()),
         SessionCommand.quoted(LAUNCHER.toString()));
   }
 
-  /** This JVM's class path without the test classes (their tinylog.properties is the tests'). */
-  private static String testedClassPath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(entry -> !entry.endsWith("test-classes"))
-        .collect(Collectors.joining(File.pathSeparator));
+  /** et.server's classes and runtime dependencies, which the build passes in et.module.path. */
+  private static String testedModulePath() {
+    String modulePath = System.getProperty("et.module.path");
+    if (modulePath == null || modulePath.isBlank()) {
+      throw new IllegalStateException("no et.module.path: run the tests with Maven (et-server/pom.xml sets it)");
+    }
+    return modulePath;
   }
 
   /** One bootstrap over ssh: the reply and how long it took from starting ssh to reading it. */
