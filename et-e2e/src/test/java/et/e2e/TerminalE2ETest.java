@@ -2,6 +2,7 @@ package et.e2e;
 
 import static et.e2e.RemoteHost.PROMPT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.testing.TestSeed;
@@ -60,13 +61,17 @@ class TerminalE2ETest {
   }
 
   @Test
-  void promptThenExitSevenEndsEtWithSevenAndTheTerminalAsItWas() throws Exception {
+  void promptThenExitSevenEndsEtWithSevenTheTerminalAsItWasAndNoJvmWarning() throws Exception {
     startEt(80, 24);
     et.type("exit 7\r");
     PtyEt.Ending ending = et.awaitEnding(DEADLINE);
     assertEquals(7, ending.status());
     assertTrue(ending.sttyBefore().contains(" icanon") && ending.sttyBefore().contains(" echo "), ending.sttyBefore());
     assertEquals(ending.sttyBefore(), ending.sttyAfter(), "stty -a after et");
+    // launcher/et grants native access to each module that calls libc (jline's FFM terminal, et's
+    // termios restore): a module it missed would make the JVM print "WARNING: A restricted method...".
+    String seen = et.screen().since(0);
+    assertFalse(seen.contains("WARNING:"), Screen.escape(seen));
   }
 
   @Test
