@@ -3,6 +3,7 @@ package et.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pty4j.PtyProcess;
@@ -210,9 +211,12 @@ class TerminalModeTest {
     master.flush();
   }
 
-  private static ResizeEvent readResize(Channel resize) throws IOException {
-    DataInputStream in = new DataInputStream(resize.input());
-    return new ResizeEvent(in.readUnsignedShort(), in.readUnsignedShort());
+  /** The next resize event; bounded, since a client that misses SIGWINCH sends none. */
+  private static ResizeEvent readResize(Channel resize) {
+    return assertTimeoutPreemptively(DEADLINE, () -> {
+      DataInputStream in = new DataInputStream(resize.input());
+      return new ResizeEvent(in.readUnsignedShort(), in.readUnsignedShort());
+    }, "no resize event");
   }
 
   /** Reads exactly {@code n} bytes (the channel blocks; the session's own deadlines bound it). */
