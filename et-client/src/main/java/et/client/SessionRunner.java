@@ -8,13 +8,11 @@ import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.SessionRefusedException;
-import et.core.Warmup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -36,9 +34,6 @@ import java.util.function.Consumer;
 public final class SessionRunner implements et.client.cli.SessionRunner {
 
   private static final int SHOWN_CHARS = 300;
-  /** Enough for the JIT to compile the keystroke path (docs/BENCHMARKS.md), about 2 s of one core. */
-  private static final int WARMUP_ROUND_TRIPS = 10_000;
-  private static final Duration WARMUP_BUDGET = Duration.ofSeconds(3);
 
   private final LocalStreams local;
 
@@ -58,7 +53,7 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
       if (terminal != null) {
         // While ssh makes first contact: compile the keystroke path before the first key.
-        Warmup.startInBackground(sessionOptions(options), WARMUP_ROUND_TRIPS, WARMUP_BUDGET);
+        ClientWarmup.startInBackground(sessionOptions(options));
       }
       BootstrapRequest request;
       try {

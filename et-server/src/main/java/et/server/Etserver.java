@@ -1,6 +1,5 @@
 package et.server;
 
-import et.core.Warmup;
 import et.server.host.HostAlreadyRunningException;
 import et.server.host.HostConfig;
 import et.server.host.HostLogging;
@@ -25,9 +24,6 @@ import org.tinylog.Logger;
 public final class Etserver {
   /** How long a new host waits for one that holds the lock to answer or go away. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(5);
-  /** Enough for the JIT to compile the keystroke path (docs/BENCHMARKS.md), about 2 s of one core. */
-  private static final int WARMUP_ROUND_TRIPS = 10_000;
-  private static final Duration WARMUP_BUDGET = Duration.ofSeconds(3);
   private static final String USAGE =
       """
       usage: etserver [--idle-exit SECONDS] [--port PORT]
@@ -120,7 +116,7 @@ public final class Etserver {
       return 0; // another host serves this runtime directory
     }
     // The first client is on its way: compile the keystroke path before its first key arrives.
-    Warmup.startInBackground(config.sessionOptions(), WARMUP_ROUND_TRIPS, WARMUP_BUDGET);
+    HostWarmup.startInBackground(config.sessionOptions(), config.paths().home());
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("host shutdown").unstarted(host::close));
     while (!host.awaitExit(Duration.ofDays(1))) {
       // serving

@@ -1,0 +1,55 @@
+package et.client;
+
+import et.client.term.EscapeFilter;
+import et.client.term.TerminalSize;
+import et.core.SessionOptions;
+import et.core.Warmup;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import org.tinylog.Logger;
+
+/**
+ * What the client does while ssh makes first contact: echoes through a throwaway session ({@link
+ * Warmup}), then runs its own per-keystroke code (the escape filter, the screen) on scratch
+ * objects, so that the JIT has compiled the whole keystroke path before the first real key: a
+ * fresh client JVM otherwise runs it in the interpreter for the first hundreds of keys
+ * (docs/BENCHMARKS.md). Bounded: at most {@value #ROUND_TRIPS} round trips in {@link #BUDGET}.
+ */
+final class ClientWarmup {
+  private static final int ROUND_TRIPS = 10_000;
+  private static final Duration BUDGET = Duration.ofSeconds(3);
+  private static final int LOCAL_KEYS = 20_000;
+
+  private ClientWarmup() {}
+
+  /** Starts the warm-up on a daemon thread "et warmup". */
+  static void startInBackground(SessionOptions options) {
+    Thread.ofPlatform()
+        .name("et warmup")
+        .daemon()
+        .start(
+            () -> {
+              long start = System.nanoTime();
+              int roundTrips = Warmup.run(options, ROUND_TRIPS, BUDGET);
+              typeLocally(LOCAL_KEYS);
+              Logger.debug("warm-up: {} round trips in {} ms", roundTrips, (System.nanoTime() - start) / 1_000_000);
+            });
+  }
+
+  /** Single keys through a scratch escape filter onto a screen that discards them. */
+  static void typeLocally(int keys) {
+    EscapeFilter filter = new EscapeFilter();
+    Screen screen = new Screen(OutputStream.nullOutputStream(), () -> new TerminalSize(80, 24));
+    byte[] key = new byte[1];
+    try {
+      for (int i = 0; i < keys && !Thread.currentThread().isInterrupted(); i++) {
+        key[0] = (byte) (i % 40 == 39 ? '\r' : 'a' + i % 26); // line starts too, where ~ escapes
+        byte[] output = filter.filter(key, 0, 1).output();
+        screen.remote(output, output.length);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("a null stream failed", e);
+    }
+  }
+}

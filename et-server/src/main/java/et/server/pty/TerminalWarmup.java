@@ -1,0 +1,138 @@
+package et.server.pty;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.tinylog.Logger;
+
+/**
+ * Types single keys into {@code cat} in a throwaway PTY and waits for each echo, so that the JIT
+ * compiles a terminal session's keystroke path on the server (the input and output pumps, pty4j's
+ * native reads and writes) before the first real keystroke needs it. Like {@link et.core.Warmup}
+ * for the session's own path; a fresh session host otherwise runs the PTY path in the interpreter
+ * for its first few hundred keys (docs/BENCHMARKS.md).
+ *
+ * <p>The terminal's line discipline echoes each key, so the echo does not depend on {@code cat};
+ * a newline every {@value #LINE} keys keeps the line buffer from filling up.
+ */
+public final class TerminalWarmup {
+  private static final int LINE = 60;
+  private static final Duration ECHO_TIMEOUT = Duration.ofSeconds(2);
+
+  private TerminalWarmup() {}
+
+  /**
+   * Types up to {@code keys} keys, stopping at {@code budget}, at the first echo that does not
+   * come within 2 s, or when the calling thread is interrupted (the interrupt stays set).
+   *
+   * @return the keys echoed; 0 if no terminal could be started (logged)
+   */
+  public static int run(Path directory, int keys, Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    BlockingQueue<byte[]> typed = new ArrayBlockingQueue<>(1);
+    AtomicLong echoed = new AtomicLong();
+    Thread waiter = Thread.currentThread();
+    TerminalProcess pty;
+    try {
+      pty = TerminalProcess.start(CommandSpec.of(directory, "cat"), "dumb", 80, 24);
+    } catch (IOException e) {
+      Logger.debug("terminal warm-up skipped: {}", e.toString());
+      return 0;
+    }
+    Thread input = null;
+    try {
+      Thread.ofVirtual()
+          .name("et warmup pty-output")
+          .start(() -> pump(() -> pty.pumpOutputTo(countingSink(echoed, waiter))));
+      input = Thread.ofVirtual()
+          .name("et warmup pty-input")
+          .start(() -> pump(() -> pty.pumpInputFrom(new QueueInput(typed))));
+      int done = 0;
+      byte[] key = {'k'};
+      byte[] newline = {'\n'};
+      while (done < keys && System.nanoTime() < deadline && !waiter.isInterrupted()) {
+        long before = echoed.get();
+        typed.put(done % LINE == LINE - 1 ? newline : key);
+        long echoDeadline = System.nanoTime() + ECHO_TIMEOUT.toNanos();
+        while (echoed.get() == before && System.nanoTime() < echoDeadline && !waiter.isInterrupted()) {
+          LockSupport.parkNanos(ECHO_TIMEOUT.toNanos());
+        }
+        if (echoed.get() == before) {
+          break;
+        }
+        done++;
+      }
+      return done;
+    } catch (InterruptedException e) {
+      waiter.interrupt();
+      return 0;
+    } finally {
+      if (input != null) {
+        input.interrupt(); // ends the input pump, which waits for the next key
+      }
+      pty.close(Duration.ZERO);
+    }
+  }
+
+  private interface Pump {
+    long run() throws IOException, InterruptedException;
+  }
+
+  private static void pump(Pump pump) {
+    try {
+      pump.run();
+    } catch (IOException e) {
+      // the terminal closed: the warm-up is over
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static OutputStream countingSink(AtomicLong echoed, Thread waiter) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        echoed.addAndGet(length);
+        LockSupport.unpark(waiter);
+      }
+    };
+  }
+
+  /** The keys the warm-up types, one array per read, as a channel's input hands them over. */
+  private static final class QueueInput extends InputStream {
+    private final BlockingQueue<byte[]> keys;
+
+    QueueInput(BlockingQueue<byte[]> keys) {
+      this.keys = keys;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        byte[] key = keys.take();
+        System.arraycopy(key, 0, buffer, offset, key.length);
+        return key.length;
+      } catch (InterruptedException e) {
+        throw new InterruptedIOException("warm-up over");
+      }
+    }
+  }
+}
