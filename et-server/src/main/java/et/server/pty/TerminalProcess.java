@@ -60,6 +60,8 @@ public final class TerminalProcess implements AutoCloseable {
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private final AtomicBoolean pumping = new AtomicBoolean();
   private final AtomicBoolean typing = new AtomicBoolean();
+  /** While the input pump's thread is in a native write (which close may have to release). */
+  private volatile boolean typingWrite;
   private final ReentrantLock closeLock = new ReentrantLock();
   private volatile boolean closed;
 
@@ -179,7 +181,12 @@ public final class TerminalProcess implements AutoCloseable {
       if (closed) {
         throw new IOException("terminal closed");
       }
-      toTerminal.write(chunk, 0, n);
+      typingWrite = true;
+      try {
+        toTerminal.write(chunk, 0, n);
+      } finally {
+        typingWrite = false;
+      }
     }
     return copied;
   }
@@ -286,7 +293,7 @@ public final class TerminalProcess implements AutoCloseable {
    */
   private void releaseBlockedWrite() {
     CompletableFuture<Void> writerEnded = input.ended();
-    if (Exits.doneWithin(writerEnded, WRITE_BLOCKED_AFTER)) {
+    if (Exits.doneWithin(writerEnded, WRITE_BLOCKED_AFTER) && !typingWrite) {
       return; // idle, or its chunk went through
     }
     int fd;
@@ -300,11 +307,12 @@ public final class TerminalProcess implements AutoCloseable {
       long deadline = System.nanoTime() + RELEASE_WRITE.toNanos();
       do {
         Libc.discardUnreadInput(fd);
-      } while (!Exits.doneWithin(writerEnded, Duration.ofMillis(20)) && System.nanoTime() < deadline);
+      } while ((!Exits.doneWithin(writerEnded, Duration.ofMillis(20)) || typingWrite)
+          && System.nanoTime() < deadline);
     } finally {
       Libc.close(fd);
     }
-    if (writerEnded.isDone()) {
+    if (writerEnded.isDone() && !typingWrite) {
       Logger.debug("pty: released a blocked write to pid {} by discarding unread input", pid);
     } else {
       Logger.warn("pty: a write to pid {} stays blocked; its thread is lost", pid);

@@ -251,6 +251,29 @@ class TerminalProcessTest {
   }
 
   @Test
+  void closeReleasesAPumpedWriteBlockedOnAFullTerminal() throws Exception {
+    try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
+      program.output.await("NOT_READING", 0, TIMEOUT);
+      byte[] paste = new byte[1 << 20]; // far more than the PTY's input holds
+      FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(new ByteArrayInputStream(paste)));
+      Thread.ofVirtual().start(pump);
+      Thread typist = awaitThread("pty-type " + program.terminal.pid());
+      Poll.until(() -> blockedInNativeWrite(typist), TIMEOUT, typist.getName() + " blocks in pty4j's write");
+
+      long started = System.nanoTime();
+      program.terminal.close();
+      long closeMillis = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(
+          closeMillis < TerminalProcess.CLOSE_GRACE.toMillis(),
+          "closed without waiting for the typist: " + closeMillis + " ms");
+      assertThrows(
+          ExecutionException.class, () -> pump.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the pump failed");
+      typist.join(TIMEOUT);
+      assertFalse(typist.isAlive(), "the typing thread ended (its native write was released)");
+    }
+  }
+
+  @Test
   void closeReleasesAWriteStillBlockedAfterTheProgramExited() throws Exception {
     // The kernel does not fail a blocked write when the terminal's last program exits: it would
     // stay blocked, holding the PTY, until close() discards the unread input.
