@@ -4,13 +4,11 @@ import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import com.pty4j.unix.UnixPtyProcess;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,14 +20,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.tinylog.Logger;
 
 /**
- * A program (by default the user's login shell) running in a pseudo-terminal, through pty4j.
+ * A program (by default the user's login shell) running in a pseudo-terminal: pty4j starts it,
+ * reaps it and sizes the terminal; {@link PtyMaster} reads and writes the terminal.
  *
  * <p>Threads: pty4j reaps the child on its own platform thread; a virtual thread "pty-exit PID"
  * turns the exit into {@link #exited()}; {@link #pumpOutputTo} copies the terminal's output on a
- * platform thread "pty-read PID"; {@link #input()} writes on a platform thread "pty-write PID". The
- * reads and writes are blocking native (JNA) calls that would pin a virtual thread's carrier, and
- * interrupting them does nothing: the only way to end a blocked read is to close the PTY, which
- * {@link #close()} does.
+ * platform thread "pty-read PID"; {@link #pumpInputFrom} types on a platform thread "pty-type
+ * PID", {@link #input()} writes on a platform thread "pty-write PID". The reads and writes are
+ * blocking native calls that would pin a virtual thread's carrier, and interrupting them does
+ * nothing: {@link #close()} ends a blocked read and releases a blocked write.
  *
  * <p>The native library: pty4j extracts {@code libpty.so} into a fresh temporary directory at every
  * start unless the system property {@code pty4j.preferred.native.folder} names a directory holding
@@ -54,7 +53,7 @@ public final class TerminalProcess implements AutoCloseable {
   private final long pid;
   /** The terminal's device (/dev/pts/N), the programs' side of the PTY. */
   private final String device;
-  private final InputStream fromTerminal;
+  private final PtyMaster master;
   private final OutputStream toTerminal;
   private final PlatformThreadOutputStream input;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -65,12 +64,22 @@ public final class TerminalProcess implements AutoCloseable {
   private final ReentrantLock closeLock = new ReentrantLock();
   private volatile boolean closed;
 
-  private TerminalProcess(PtyProcess process) {
+  private TerminalProcess(PtyProcess process, PtyMaster master) {
     this.process = process;
     this.pid = process.pid();
     this.device = ((UnixPtyProcess) process).getPty().getSlaveName();
-    this.fromTerminal = process.getInputStream();
-    this.toTerminal = new ZeroOffsetWrites(process.getOutputStream());
+    this.master = master;
+    this.toTerminal = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        master.write(bytes, offset, length);
+      }
+    };
     this.input = new PlatformThreadOutputStream(toTerminal, "pty-write " + pid);
     Thread.ofVirtual().name("pty-exit " + pid).start(this::awaitExit);
   }
@@ -92,7 +101,14 @@ public final class TerminalProcess implements AutoCloseable {
             .setInitialColumns(columns)
             .setInitialRows(rows)
             .start();
-    TerminalProcess terminal = new TerminalProcess(process);
+    PtyMaster master;
+    try {
+      master = new PtyMaster(((UnixPtyProcess) process).getPty().getMasterFD());
+    } catch (IOException | RuntimeException e) {
+      process.destroyForcibly();
+      throw e;
+    }
+    TerminalProcess terminal = new TerminalProcess(process, master);
     Logger.debug("pty: started {} as pid {} in {}", command.command(), terminal.pid, command.directory());
     return terminal;
   }
@@ -197,7 +213,7 @@ public final class TerminalProcess implements AutoCloseable {
     while (true) {
       int n;
       try {
-        n = fromTerminal.read(chunk, 0, chunk.length);
+        n = master.read(chunk, 0, chunk.length);
       } catch (IOException e) {
         if (closed) {
           break; // closed under the read
@@ -271,8 +287,8 @@ public final class TerminalProcess implements AutoCloseable {
       if (!exit.isDone()) {
         Libc.killGroup(pid, Libc.SIGHUP);
       }
-      closeQuietly(fromTerminal); // closes the PTY master: unblocks the read loop
-      closeQuietly(toTerminal);
+      closeMaster(); // the kernel hangs up the terminal
+
       if (!Exits.doneWithin(exit, grace)) {
         Logger.warn("pty: pid {} still running {} ms after SIGHUP, sending SIGKILL", pid, grace.toMillis());
         Libc.killGroup(pid, Libc.SIGKILL);
@@ -329,6 +345,22 @@ public final class TerminalProcess implements AutoCloseable {
     }
   }
 
+  /** Ends the read loop and closes the PTY master once no read or write is in a system call. */
+  private void closeMaster() {
+    try {
+      if (!master.shutDown(RELEASE_WRITE)) {
+        Logger.warn("pty: a write to pid {} stays blocked: its terminal stays open", pid);
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Logger.warn("pty: interrupted while closing the terminal of pid {}: it stays open", pid);
+      return;
+    }
+    closeQuietly(process.getInputStream()); // pty4j closes the master with its streams
+    closeQuietly(process.getOutputStream());
+  }
+
   private void closeQuietly(AutoCloseable stream) {
     try {
       stream.close();
@@ -342,18 +374,6 @@ public final class TerminalProcess implements AutoCloseable {
    * to index {@code off} of a {@code len}-byte array, so that any {@code off > 0} throws
    * ArrayIndexOutOfBoundsException: hands it bytes at offset 0 only.
    */
-  private static final class ZeroOffsetWrites extends FilterOutputStream {
-    ZeroOffsetWrites(OutputStream pty) {
-      super(pty);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      Objects.checkFromIndexSize(offset, length, bytes.length);
-      out.write(offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
-    }
-  }
-
   private static void checkSize(int columns, int rows) {
     if (columns < 1 || columns > 0xFFFF || rows < 1 || rows > 0xFFFF) {
       throw new IllegalArgumentException("terminal size " + columns + "x" + rows);

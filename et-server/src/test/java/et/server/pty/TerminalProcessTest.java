@@ -183,7 +183,7 @@ class TerminalProcessTest {
     try (var shell = RunningTerminal.plainBash(directory)) {
       shell.awaitPrompt(0, TIMEOUT);
       Thread reader = thread("pty-read " + shell.terminal.pid()).orElseThrow();
-      Poll.until(() -> blockedInPtyRead(reader), TIMEOUT, reader.getName() + " waits in pty4j's read");
+      Poll.until(() -> blockedInPtyRead(reader), TIMEOUT, reader.getName() + " waits in its native read");
       assertFalse(reader.isVirtual(), "the PTY read loop runs on a platform thread");
 
       long started = System.nanoTime();
@@ -216,7 +216,7 @@ class TerminalProcessTest {
       });
       output.await(RunningTerminal.PROMPT, 0, TIMEOUT);
       Thread reader = awaitThread("pty-read " + terminal.pid());
-      Poll.until(() -> blockedInPtyRead(reader), TIMEOUT, reader.getName() + " waits in pty4j's read");
+      Poll.until(() -> blockedInPtyRead(reader), TIMEOUT, reader.getName() + " waits in its native read");
 
       caller.interrupt();
       ExecutionException failed = assertThrows(ExecutionException.class, () -> pumped.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
@@ -234,7 +234,7 @@ class TerminalProcessTest {
       program.output.await("NOT_READING", 0, TIMEOUT);
       CompletableFuture<Void> write = writeInVirtualThread(program.terminal, new byte[1 << 20]);
       Thread writer = awaitThread("pty-write " + program.terminal.pid());
-      Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in pty4j's write");
+      Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
 
       long started = System.nanoTime();
       program.terminal.close();
@@ -258,7 +258,7 @@ class TerminalProcessTest {
       FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(new ByteArrayInputStream(paste)));
       Thread.ofVirtual().start(pump);
       Thread typist = awaitThread("pty-type " + program.terminal.pid());
-      Poll.until(() -> blockedInNativeWrite(typist), TIMEOUT, typist.getName() + " blocks in pty4j's write");
+      Poll.until(() -> blockedInNativeWrite(typist), TIMEOUT, typist.getName() + " blocks in its native write");
 
       long started = System.nanoTime();
       program.terminal.close();
@@ -281,7 +281,7 @@ class TerminalProcessTest {
       program.output.await("NOT_READING", 0, TIMEOUT);
       CompletableFuture<Void> write = writeInVirtualThread(program.terminal, new byte[1 << 20]);
       Thread writer = awaitThread("pty-write " + program.terminal.pid());
-      Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in pty4j's write");
+      Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
       ProcessHandle.of(program.terminal.pid()).orElseThrow().destroy(); // SIGTERM: sleep exits
       assertEquals(Optional.of(128 + 15), program.terminal.waitFor(TIMEOUT));
       assertFalse(write.isDone(), "the write is still blocked after the program exited");
@@ -309,7 +309,7 @@ class TerminalProcessTest {
       }
       for (RunningTerminal program : programs) {
         Thread writer = awaitThread("pty-write " + program.terminal.pid());
-        Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in pty4j's write");
+        Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
       }
       Thread other = Thread.ofVirtual().start(() -> {});
       assertTrue(other.join(Duration.ofSeconds(5)), "another virtual thread still gets a carrier");
@@ -405,10 +405,10 @@ class TerminalProcessTest {
     return done;
   }
 
-  /** The writer is in pty4j's native write and sleeps in the kernel: the PTY has no room. */
+  /** The writer is in PtyMaster's native write and sleeps in the kernel: the PTY has no room. */
   private static boolean blockedInNativeWrite(Thread writer) {
     return Stream.of(writer.getStackTrace())
-            .anyMatch(frame -> frame.getClassName().equals("com.pty4j.unix.PTYOutputStream") && frame.getMethodName().equals("write"))
+            .anyMatch(frame -> frame.getClassName().equals(PtyMaster.class.getName()) && frame.getMethodName().equals("write"))
         && KernelThreadState.sleeping(writer.getName());
   }
 
@@ -428,10 +428,10 @@ class TerminalProcessTest {
     return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst();
   }
 
-  /** The reader is in pty4j's native read and sleeps in the kernel: nothing to read. */
+  /** The reader is in PtyMaster's native read and sleeps in the kernel: nothing to read. */
   private static boolean blockedInPtyRead(Thread reader) {
     return Stream.of(reader.getStackTrace())
-            .anyMatch(frame -> frame.getClassName().equals("com.pty4j.unix.Pty") && frame.getMethodName().equals("read"))
+            .anyMatch(frame -> frame.getClassName().equals(PtyMaster.class.getName()) && frame.getMethodName().equals("read"))
         && KernelThreadState.sleeping(reader.getName());
   }
 
