@@ -24,13 +24,18 @@ public final class HostLogging {
       return;
     }
     Map<String, String> settings = new HashMap<>();
-    settings.put("writer", "file");
+    // Shared: etterminal and the host append to the same file, from different processes; a plain
+    // file writer keeps its own position and overwrites the other's lines.
+    settings.put("writer", "shared file");
     settings.put("writer.file", logFile.toString());
     settings.put("writer.append", "true");
     settings.put("writer.buffered", "false");
     settings.put("writer.charset", "UTF-8");
     settings.put("writer.level", level);
     settings.put("writer.format", "{date: yyyy-MM-dd HH:mm:ss.SSS} " + command + "[{pid}] {level} [{thread}] {message}");
+    // Unbuffered, so nothing to flush at exit; tinylog's own shutdown hook would close the file
+    // before the host's hook logs its last line.
+    settings.put("autoshutdown", "false");
     Configuration.replace(settings);
   }
 
