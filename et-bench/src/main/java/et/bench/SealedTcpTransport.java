@@ -6,9 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -34,17 +31,17 @@ final class SealedTcpTransport implements Transport {
   public TransferTime transfer(long bytes) throws Exception {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (ServerSocket listener = new ServerSocket(0, 1, loopback);
-        Socket sender = new Socket(loopback, listener.getLocalPort());
-        Socket receiver = listener.accept()) {
-      sender.setTcpNoDelay(true);
-      receiver.setTcpNoDelay(true);
-      return OneWayTransfer.time(
-          new Sealing(sender.getOutputStream(), new InsecureNonceAesGcmJce(key)),
-          sender::shutdownOutput,
-          new Opening(receiver.getInputStream(), new InsecureNonceAesGcmJce(key)),
-          bytes);
+    return RawTcpTransport.transfer(
+        bytes,
+        out -> new Sealing(out, aead(key)),
+        in -> new Opening(in, aead(key)));
+  }
+
+  private static InsecureNonceAesGcmJce aead(byte[] key) {
+    try {
+      return new InsecureNonceAesGcmJce(key);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-256-GCM is not available", e);
     }
   }
 

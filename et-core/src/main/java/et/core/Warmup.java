@@ -59,22 +59,6 @@ public final class Warmup {
     }
   }
 
-  /**
-   * {@link #run} on a new daemon thread "et warmup", which logs the round trips done at debug
-   * level; interrupt the thread to stop early.
-   */
-  public static Thread startInBackground(SessionOptions options, int roundTrips, Duration budget) {
-    return Thread.ofPlatform()
-        .name("et warmup")
-        .daemon()
-        .start(
-            () -> {
-              long start = System.nanoTime();
-              int done = run(options, roundTrips, budget);
-              Logger.debug("warm-up: {} round trips in {} ms", done, (System.nanoTime() - start) / 1_000_000);
-            });
-  }
-
   private static int pingPong(Channel channel, int roundTrips, long deadline) throws IOException {
     OutputStream out = channel.output();
     InputStream in = channel.input();
