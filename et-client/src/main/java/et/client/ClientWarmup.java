@@ -33,7 +33,8 @@ final class ClientWarmup {
               long start = System.nanoTime();
               int roundTrips = Warmup.run(options, ROUND_TRIPS, BUDGET);
               typeLocally(LOCAL_KEYS);
-              Logger.debug("warm-up: {} round trips in {} ms", roundTrips, (System.nanoTime() - start) / 1_000_000);
+              long millis = (System.nanoTime() - start) / 1_000_000;
+              Logger.debug("warm-up: {} round trips in {} ms", roundTrips, millis);
             });
   }
 

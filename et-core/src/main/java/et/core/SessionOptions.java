@@ -35,24 +35,32 @@ public record SessionOptions(
   /** The defaults listed above. */
   public static SessionOptions defaults() {
     return new SessionOptions(
-        Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofHours(24), 1 << 20,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(3),
+        Duration.ofSeconds(5),
+        Duration.ofHours(24),
+        1 << 20,
         ConnectionThreads.VIRTUAL);
   }
 
   public SessionOptions withKeepalive(Duration interval, Duration deadAfter) {
-    return new SessionOptions(interval, deadAfter, handshakeTimeout, disconnectLimit, channelWindowBytes, connectionThreads);
+    return new SessionOptions(
+        interval, deadAfter, handshakeTimeout, disconnectLimit, channelWindowBytes, connectionThreads);
   }
 
   public SessionOptions withHandshakeTimeout(Duration timeout) {
-    return new SessionOptions(keepaliveInterval, deadAfter, timeout, disconnectLimit, channelWindowBytes, connectionThreads);
+    return new SessionOptions(
+        keepaliveInterval, deadAfter, timeout, disconnectLimit, channelWindowBytes, connectionThreads);
   }
 
   public SessionOptions withDisconnectLimit(Duration limit) {
-    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, limit, channelWindowBytes, connectionThreads);
+    return new SessionOptions(
+        keepaliveInterval, deadAfter, handshakeTimeout, limit, channelWindowBytes, connectionThreads);
   }
 
   public SessionOptions withChannelWindow(int bytes) {
-    return new SessionOptions(keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit, bytes, connectionThreads);
+    return new SessionOptions(
+        keepaliveInterval, deadAfter, handshakeTimeout, disconnectLimit, bytes, connectionThreads);
   }
 
   public SessionOptions withConnectionThreads(ConnectionThreads threads) {

@@ -18,10 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one authenticated connection of a stream as an inner StructuredTaskScope of three threads
- * (virtual unless the session asked for platform threads): socket-read, socket-write and keepalive. It ends when any of them fails; the exception
- * says how: {@link ConnectionLostException} (reconnect and replay), {@link FatalStreamException}
- * (end the session), {@link PeerFinishedException} (the peer closed the session, got our final
- * acknowledgement and hung up). Until the closer hangs up, its close is not known to have arrived:
+ * (virtual unless the session asked for platform threads): socket-read, socket-write and
+ * keepalive. It ends when any of them fails; the exception says how: {@link
+ * ConnectionLostException} (reconnect and replay), {@link FatalStreamException} (end the session),
+ * {@link PeerFinishedException} (the peer closed the session, got our final acknowledgement and
+ * hung up). Until the closer hangs up, its close is not known to have arrived:
  * if the connection dies first, the next handshake carries the acknowledgement instead.
  *
  * <p>Writes to the socket happen under {@code sendLock}: the socket-writer's, or a producer's
@@ -75,7 +76,8 @@ final class LiveConnection {
 
   /** Runs until the connection ends; always throws, saying how it ended. */
   void run() throws IOException, InterruptedException {
-    try (var scope = StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(), cf -> cf.withThreadFactory(threads))) {
+    try (var scope =
+        StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(), config -> config.withThreadFactory(threads))) {
       scope.fork(() -> named("socket-read", this::readLoop));
       scope.fork(() -> named("socket-write", this::writeLoop));
       scope.fork(() -> named("keepalive", this::keepaliveLoop));

@@ -288,7 +288,6 @@ public final class TerminalProcess implements AutoCloseable {
         Libc.killGroup(pid, Libc.SIGHUP);
       }
       closeMaster(); // the kernel hangs up the terminal
-
       if (!Exits.doneWithin(exit, grace)) {
         Logger.warn("pty: pid {} still running {} ms after SIGHUP, sending SIGKILL", pid, grace.toMillis());
         Libc.killGroup(pid, Libc.SIGKILL);
