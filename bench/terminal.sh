@@ -13,6 +13,9 @@ fi
 
 # The whole build: launcher/et and launcher/etterminal run on et-client's and et-server's target/lib.
 bench_build
+# As launcher/build does: the launchers start from AOT caches made for these very jars.
+source "$root/launcher/lib.sh"
+et_record_aot_caches
 
 seed_opt=()
 [[ -n "${ET_BENCH_SEED:-}" ]] && seed_opt=("-Det.bench.seed=$ET_BENCH_SEED")

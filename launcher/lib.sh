@@ -36,3 +36,27 @@ et_module_path() {
   fi
   printf '%s:%s/target/lib\n' "$jar" "$module"
 }
+
+# Prints, one per line, the JVM options that start a launcher from its AOT cache $1 (JDK 25: the
+# module graph resolved and the start-up classes loaded and linked ahead of time; about 0.15 s less
+# per start here), made by et_record_aot_caches. Prints nothing when the cache is missing or the
+# launcher runs other code (ET_MODULE_PATH); a cache older than the jars is ignored by the JVM,
+# silently (its aot/cds log lines would go to stdout, which carries etterminal's answer).
+# With ET_AOT_RECORD set, prints the option that writes the cache instead (a training run).
+et_aot_options() {
+  local cache="$1"
+  if [ -n "${ET_AOT_RECORD:-}" ]; then
+    printf '%s\n' "-XX:AOTCacheOutput=$cache"
+  elif [ -z "${ET_MODULE_PATH:-}" ] && [ -f "$cache" ]; then
+    printf '%s\n' "-XX:AOTCache=$cache" "-Xlog:aot*=off" "-Xlog:cds*=off"
+  fi
+}
+
+# Records the launchers' AOT caches from short training runs (after a build: a cache belongs to
+# the exact jars it was made from).
+et_record_aot_caches() {
+  ET_AOT_RECORD=1 "$et_root/launcher/et" --help >/dev/null 2>&1 &&
+    ET_AOT_RECORD=1 "$et_root/launcher/etterminal" --version >/dev/null 2>&1 &&
+    ET_AOT_RECORD=1 "$et_root/launcher/etserver" --help >/dev/null 2>&1 ||
+    echo "et: recording the launchers' AOT caches failed; they start without (about 0.15 s slower)" >&2
+}
