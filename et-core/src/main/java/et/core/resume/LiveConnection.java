@@ -5,6 +5,8 @@ import et.core.wire.FrameType;
 import et.core.wire.ProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -42,6 +44,8 @@ final class LiveConnection {
   private final StreamListener listener;
   private final Liveness liveness;
   private final ThreadFactory threads;
+  /** The client side watches its own address (see {@link #stillAssigned}). */
+  private final boolean watchLocalAddress;
   private final ResumableStream stream;
   private final String name;
 
@@ -62,6 +66,7 @@ final class LiveConnection {
       StreamListener listener,
       Liveness liveness,
       ThreadFactory threads,
+      boolean watchLocalAddress,
       ResumableStream stream) {
     this.connection = connection;
     this.writer = writer;
@@ -69,6 +74,7 @@ final class LiveConnection {
     this.listener = listener;
     this.liveness = liveness;
     this.threads = threads;
+    this.watchLocalAddress = watchLocalAddress;
     this.stream = stream;
     this.name = stream.name();
     this.ackSent = reader.received();
@@ -269,10 +275,30 @@ final class LiveConnection {
     }
   }
 
-  private void keepaliveLoop() throws InterruptedException {
+  private void keepaliveLoop() throws InterruptedException, ConnectionLostException {
+    InetAddress local = connection.socket().getLocalAddress();
     while (true) {
       Thread.sleep(liveness.keepaliveInterval());
+      if (watchLocalAddress && !stillAssigned(local)) {
+        throw new ConnectionLostException("this end's address " + local.getHostAddress() + " is gone");
+      }
       raise(pingDue);
+    }
+  }
+
+  /**
+   * Whether {@code local} still belongs to one of this machine's interfaces. A client whose
+   * address went away (it roamed to another network) learns so here within a keepalive interval
+   * and dials again from its new address, instead of waiting out {@link Liveness#deadAfter()}.
+   */
+  static boolean stillAssigned(InetAddress local) {
+    if (local.isLoopbackAddress() || local.isAnyLocalAddress()) {
+      return true;
+    }
+    try {
+      return NetworkInterface.getByInetAddress(local) != null;
+    } catch (SocketException e) {
+      return true; // cannot tell: the keepalives decide
     }
   }
 

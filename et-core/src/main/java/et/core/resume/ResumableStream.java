@@ -47,6 +47,7 @@ public final class ResumableStream {
   private final Liveness liveness;
   /** Makes the socket-read, socket-write and keepalive threads of each connection. */
   private final ThreadFactory connectionThreads;
+  private final boolean clientSide;
   private final ConnectionSource source;
   private final AtomicReference<StreamEnd> end = new AtomicReference<>();
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -74,6 +75,7 @@ public final class ResumableStream {
     this.name = "session " + HexFormat.of().formatHex(sessionId, 0, 2);
     this.liveness = liveness;
     this.connectionThreads = connectionThreads;
+    this.clientSide = sending == Direction.CLIENT_TO_SERVER;
     this.source = source;
     this.writer =
         new BackedWriter(
@@ -211,7 +213,8 @@ public final class ResumableStream {
     try {
       // Published before its writer starts: a producer then either sees it or the writer sees
       // the producer's frame, so no frame waits for the next keepalive.
-      live = new LiveConnection(connection, writer, reader, listener, liveness, connectionThreads, this);
+      live = new LiveConnection(
+          connection, writer, reader, listener, liveness, connectionThreads, clientSide, this);
       live.run();
     } catch (ConnectionLostException e) {
       if (end.get() == null) {
