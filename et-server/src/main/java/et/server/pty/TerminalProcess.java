@@ -12,11 +12,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.tinylog.Logger;
 
 /**
@@ -149,16 +151,7 @@ public final class TerminalProcess implements AutoCloseable {
     if (!pumping.compareAndSet(false, true)) {
       throw new IllegalStateException("the output is already being pumped");
     }
-    FutureTask<Long> copy = new FutureTask<>(() -> copyOutput(sink));
-    Thread.ofPlatform().name("pty-read " + pid).daemon(true).start(copy);
-    try {
-      return copy.get();
-    } catch (InterruptedException e) {
-      close();
-      throw e;
-    } catch (ExecutionException e) {
-      throw Exits.rethrow(e);
-    }
+    return onPlatformThread("pty-read " + pid, () -> copyOutput(sink), reader -> close());
   }
 
   /**
@@ -178,12 +171,23 @@ public final class TerminalProcess implements AutoCloseable {
     if (!typing.compareAndSet(false, true)) {
       throw new IllegalStateException("input is already being pumped");
     }
-    FutureTask<Long> copy = new FutureTask<>(() -> copyInput(source));
-    Thread thread = Thread.ofPlatform().name("pty-type " + pid).daemon(true).start(copy);
+    return onPlatformThread("pty-type " + pid, () -> copyInput(source), Thread::interrupt);
+  }
+
+  /**
+   * Runs {@code copy} on a new platform daemon thread {@code threadName} (its native calls would
+   * pin a virtual caller's carrier) and waits for it. If the caller is interrupted meanwhile,
+   * {@code onInterrupt} gets that thread, and the interrupt is thrown.
+   */
+  private static long onPlatformThread(
+      String threadName, Callable<Long> copy, Consumer<Thread> onInterrupt)
+      throws IOException, InterruptedException {
+    FutureTask<Long> task = new FutureTask<>(copy);
+    Thread thread = Thread.ofPlatform().name(threadName).daemon(true).start(task);
     try {
-      return copy.get();
+      return task.get();
     } catch (InterruptedException e) {
-      thread.interrupt();
+      onInterrupt.accept(thread);
       throw e;
     } catch (ExecutionException e) {
       throw Exits.rethrow(e);
