@@ -1,5 +1,6 @@
 package et.server.host;
 
+import static et.server.ShownText.printable;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -100,22 +101,5 @@ final class Output {
 
   private String tail() {
     return text.substring(Math.max(0, text.length() - 400));
-  }
-
-  static String printable(String text) {
-    StringBuilder shown = new StringBuilder();
-    for (char c : text.toCharArray()) {
-      if (c >= 0x20 && c < 0x7f) {
-        shown.append(c);
-      } else {
-        shown.append(switch (c) {
-          case '\n' -> "\\n";
-          case '\r' -> "\\r";
-          case 0x1b -> "\\e";
-          default -> String.format("\\x%02x", (int) c);
-        });
-      }
-    }
-    return shown.toString();
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import et.core.Channel;
+import et.server.ShownText;
 import et.core.Session;
 import et.core.SessionEnd;
 import et.terminal.BootstrapNonce;
@@ -92,7 +93,7 @@ class SessionHostTest {
         return prompt;
       }
     }
-    throw new AssertionError("stty size never showed " + expected + "; screen: " + Output.printable(screen.text().substring(from)));
+    throw new AssertionError("stty size never showed " + expected + "; screen: " + ShownText.printable(screen.text().substring(from)));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package et.server.pty;
 
+import static et.server.ShownText.printable;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
@@ -87,23 +88,5 @@ final class Transcript extends OutputStream {
   private String tail(int chars) {
     String text = text();
     return text.substring(Math.max(0, text.length() - chars));
-  }
-
-  /** Control characters shown as escapes, so a failure message is readable. */
-  static String printable(String text) {
-    StringBuilder shown = new StringBuilder();
-    for (char c : text.toCharArray()) {
-      if (c >= 0x20 && c < 0x7f) {
-        shown.append(c);
-      } else {
-        shown.append(switch (c) {
-          case '\n' -> "\\n";
-          case '\r' -> "\\r";
-          case 0x1b -> "\\e";
-          default -> String.format("\\x%02x", (int) c);
-        });
-      }
-    }
-    return shown.toString();
   }
 }
