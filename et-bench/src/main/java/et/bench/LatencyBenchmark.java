@@ -66,33 +66,40 @@ final class LatencyBenchmark implements Benchmark {
     Path runDir = Files.createTempDirectory(base, "run-");
     Figures ssh = new Figures("ssh");
     Figures et = new Figures("et");
+    List<Double> roundDifferences = new ArrayList<>();
     double etCold;
     try (BenchRemote remote = BenchRemote.start(repo, runDir)) {
       if (remote.sessionHost().isPresent()) {
         throw new IllegalStateException("a session host already runs in " + runDir);
       }
-      etCold = session(remote.etCommand(REMOTE_SHELL), runDir, 0, random, new Figures("et cold"));
+      try (PtySession cold = PtySession.start(remote.etCommand(REMOTE_SHELL), runDir)) {
+        etCold = awaitPrompt(cold);
+      }
       out.printf("  et cold (no session host yet): prompt %.1f ms%n", etCold);
       for (int round = 1; round <= rounds; round++) {
         int share = keys / rounds + (round <= keys % rounds ? 1 : 0);
         List<Figures> order = round % 2 == 1 ? List.of(ssh, et) : List.of(et, ssh);
-        for (Figures f : order) {
-          List<String> command = f == ssh ? remote.sshCommand(REMOTE_SHELL) : remote.etCommand(REMOTE_SHELL);
-          int before = f.echoes().size();
-          double prompt = session(command, runDir, share, random, f);
-          f.prompts().add(prompt);
-          double[] these = toArray(f.echoes().subList(before, f.echoes().size()));
-          // The halves show how much a fresh client JVM speeds up while it types.
-          int half = these.length / 2;
-          out.printf(
-              "  round %d %-3s: prompt %7.1f ms, echo median %.2f ms over %d keys (first half %.2f, second half %.2f)%n",
-              round,
-              f.name(),
-              prompt,
-              Stats.median(these),
-              these.length,
-              Stats.median(Arrays.copyOfRange(these, 0, half)),
-              Stats.median(Arrays.copyOfRange(these, half, these.length)));
+        List<PtySession> sessions = new ArrayList<>();
+        try {
+          for (Figures f : order) {
+            PtySession pty = PtySession.start(f == ssh ? remote.sshCommand(REMOTE_SHELL) : remote.etCommand(REMOTE_SHELL), runDir);
+            sessions.add(pty);
+            f.prompts().add(awaitPrompt(pty));
+          }
+          double[][] these = typeInTurns(sessions, share, random);
+          for (int i = 0; i < order.size(); i++) {
+            Arrays.stream(these[i]).forEach(order.get(i).echoes()::add);
+          }
+          double[] sshThese = these[order.indexOf(ssh)];
+          double[] etThese = these[order.indexOf(et)];
+          double difference = Stats.median(etThese) - Stats.median(sshThese);
+          roundDifferences.add(difference);
+          out.printf("  round %d: prompt ssh %6.1f ms, et %6.1f ms; echo median over %d keys each: ssh %.2f, et %.2f ms (%+.2f)%n",
+              round, last(ssh.prompts()), last(et.prompts()), share, Stats.median(sshThese), Stats.median(etThese), difference);
+        } finally {
+          for (PtySession pty : sessions) {
+            pty.close();
+          }
         }
       }
     }
@@ -106,31 +113,49 @@ final class LatencyBenchmark implements Benchmark {
     double etMedian = echoLine(out, et);
     double difference = etMedian - sshMedian;
     boolean pass = difference <= TARGET_MS && ssh.echoes().size() == keys && et.echoes().size() == keys;
+    out.printf("  et - ssh per round: %s%n", roundDifferences.stream().map(d -> String.format("%+.2f", d)).toList());
     out.printf("  et - ssh: median %+.2f ms; target: et median <= ssh median + %.1f ms: %s%n",
         difference, TARGET_MS, pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
   }
 
-  /** Starts {@code command}, waits for the prompt, types {@code keys} keys; returns the time to prompt in ms. */
-  private double session(List<String> command, Path dir, int keys, Random random, Figures into) throws Exception {
-    try (PtySession pty = PtySession.start(command, dir)) {
-      long prompt = pty.await(pty.expect(PROMPT, 0), PROMPT_TIMEOUT);
-      // Let the shell finish its start (bracketed paste mode and the like) before typing.
-      pty.awaitQuiet(Duration.ofMillis(200), Duration.ofSeconds(2));
-      for (int i = 0; i < keys; i++) {
-        if (i > 0 && i % CLEAR_EVERY == 0) {
-          pty.type(new byte[] {0x15});
-          pty.awaitQuiet(Duration.ofMillis(100), Duration.ofSeconds(1));
+  /** Waits for the prompt and for the shell to finish its start; returns the time to prompt in ms. */
+  private static double awaitPrompt(PtySession pty) throws Exception {
+    long prompt = pty.await(pty.expect(PROMPT, 0), PROMPT_TIMEOUT);
+    // Let the shell finish its start (bracketed paste mode and the like) before typing.
+    pty.awaitQuiet(Duration.ofMillis(200), Duration.ofSeconds(2));
+    return (prompt - pty.startNanos()) / 1e6;
+  }
+
+  /**
+   * Types {@code keys} keys into each session, taking turns key by key (who goes first alternates),
+   * so that both meet the same machine; returns each session's echo latencies in ms.
+   */
+  private static double[][] typeInTurns(List<PtySession> sessions, int keys, Random random) throws Exception {
+    double[][] echoes = new double[sessions.size()][keys];
+    for (int i = 0; i < keys; i++) {
+      for (int turn = 0; turn < sessions.size(); turn++) {
+        int s = (i + turn) % sessions.size();
+        PtySession pty = sessions.get(s);
+        if (i > 0 && i % CLEAR_EVERY == 0 && turn == 0) {
+          for (PtySession each : sessions) {
+            each.type(new byte[] {0x15});
+            each.awaitQuiet(Duration.ofMillis(100), Duration.ofSeconds(1));
+          }
         }
         Thread.sleep(Duration.ofMillis(40 + random.nextInt(51)));
         String key = String.valueOf(CHARS.charAt(i % CHARS.length()));
         CompletableFuture<Long> echo = pty.expectNext(key);
         long written = System.nanoTime();
         pty.type(key.getBytes(StandardCharsets.US_ASCII));
-        into.echoes().add((pty.await(echo, ECHO_TIMEOUT) - written) / 1e6);
+        echoes[s][i] = (pty.await(echo, ECHO_TIMEOUT) - written) / 1e6;
       }
-      return (prompt - pty.startNanos()) / 1e6;
     }
+    return echoes;
+  }
+
+  private static double last(List<Double> values) {
+    return values.getLast();
   }
 
   private static double echoLine(PrintStream out, Figures f) {
