@@ -35,6 +35,18 @@ public final class Channel implements Closeable {
     return end.input();
   }
 
+  /**
+   * Copies everything that arrives on this channel into {@code sink}, in order, until the peer shuts
+   * its output; returns the byte count. Use it instead of {@link #input()}, not beside it, from one
+   * thread. A chunk that arrives while this thread has nothing left to write goes straight from the
+   * session's socket reader to {@link ChannelSink#offer}; everything else this thread writes with
+   * {@link ChannelSink#write}. Throws what {@code sink.write} threw, or, like {@link #input()}, when
+   * the session ended otherwise than in order.
+   */
+  public long drainTo(ChannelSink sink) throws IOException {
+    return end.drainTo(sink);
+  }
+
   public OutputStream output() {
     return end.output();
   }

@@ -6,6 +6,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.tinylog.Logger;
 
 /**
@@ -83,17 +86,40 @@ public final class Warmup {
       if (channel == null) {
         return;
       }
-      InputStream in = channel.input();
+      // Drained, as a server drains a terminal's keys: the socket reader offers each byte itself.
+      BlockingQueue<byte[]> echoes = new LinkedBlockingQueue<>();
+      Thread.ofVirtual().name("et warmup drain").start(() -> drain(channel, echoes));
       OutputStream out = channel.output();
-      byte[] buffer = new byte[64];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        out.write(buffer, 0, n);
+      for (byte[] bytes; (bytes = echoes.take()).length > 0; ) {
+        out.write(bytes);
         out.flush();
       }
     } catch (IOException e) {
       // the client closed the session: the warm-up is over
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Queues what arrives on {@code channel}, then an empty array at its end. */
+  private static void drain(Channel channel, BlockingQueue<byte[]> into) {
+    try {
+      channel.drainTo(new ChannelSink() {
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+          into.add(Arrays.copyOfRange(bytes, offset, offset + length));
+        }
+
+        @Override
+        public int offer(byte[] bytes, int offset, int length) {
+          write(bytes, offset, length);
+          return length;
+        }
+      });
+    } catch (IOException e) {
+      // the client closed the session: the warm-up is over
+    } finally {
+      into.add(new byte[0]);
     }
   }
 }

@@ -1,5 +1,6 @@
 package et.core.channel;
 
+import et.core.ChannelSink;
 import et.core.resume.FatalStreamException;
 import et.core.wire.FrameType;
 import java.io.IOException;
@@ -25,6 +26,8 @@ public final class ChannelEnd {
   private final RemoteWindow remoteWindow;
   private final Input input = new Input();
   private final Output output = new Output();
+  /** The credit a read hands back; readers synchronize on it. */
+  private final int[] credit = new int[1];
   private final Object writeLock = new Object();
   private boolean outputShut; // guarded by writeLock
   private volatile boolean closedLocally;
@@ -52,6 +55,47 @@ public final class ChannelEnd {
 
   public OutputStream output() {
     return output;
+  }
+
+  /** See {@link et.core.Channel#drainTo}. */
+  public long drainTo(ChannelSink sink) throws IOException {
+    inbound.attach(sink);
+    long written = 0;
+    try {
+      byte[] buffer = new byte[FrameType.MAX_DATA_BYTES];
+      for (int n; (n = readAndCredit(buffer, 0, buffer.length)) >= 0; ) {
+        if (n > 0) { // 0: only credit was due, for bytes the sink took from the socket-reader
+          sink.write(buffer, 0, n);
+          written += n;
+          inbound.caughtUp();
+        }
+      }
+    } finally {
+      written += inbound.detach();
+    }
+    return written;
+  }
+
+  /**
+   * Reads from the inbound buffer and hands credit back to the peer when a batch is due. Returns 0
+   * only in drain mode, when the wake-up was for credit alone.
+   */
+  private int readAndCredit(byte[] b, int off, int len) throws IOException {
+    int n;
+    int grant;
+    synchronized (credit) {
+      n = inbound.read(b, off, len, credit);
+      grant = credit[0];
+    }
+    // Credit goes out after the buffer's lock is released: sending may block on the backlog.
+    if (grant > 0 && !closedLocally && !closedByPeer) {
+      try {
+        send(FrameType.CHANNEL_WINDOW, ByteBuffer.allocate(4).putInt(grant).array());
+      } catch (IOException sessionGone) {
+        // Only a dead session refuses a frame; the bytes read are still good, so return them.
+      }
+    }
+    return n;
   }
 
   /** Half-close: the peer reads EOF after everything written so far. Idempotent. */
@@ -125,7 +169,6 @@ public final class ChannelEnd {
   }
 
   private final class Input extends InputStream {
-    private final int[] credit = new int[1];
 
     @Override
     public int read() throws IOException {
@@ -140,21 +183,7 @@ public final class ChannelEnd {
       if (len == 0) {
         return 0;
       }
-      int n;
-      int grant;
-      synchronized (credit) {
-        n = inbound.read(b, off, len, credit);
-        grant = credit[0];
-      }
-      // Credit goes out after the buffer's lock is released: sending may block on the backlog.
-      if (grant > 0 && !closedLocally && !closedByPeer) {
-        try {
-          send(FrameType.CHANNEL_WINDOW, ByteBuffer.allocate(4).putInt(grant).array());
-        } catch (IOException sessionGone) {
-          // Only a dead session refuses a frame; the bytes read are still good, so return them.
-        }
-      }
-      return n;
+      return readAndCredit(b, off, len);
     }
 
     @Override

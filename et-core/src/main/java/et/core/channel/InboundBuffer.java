@@ -1,9 +1,11 @@
 package et.core.channel;
 
+import et.core.ChannelSink;
 import et.core.resume.FatalStreamException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,6 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threads: the socket-reader offers (never blocks); one application thread reads at a time.
  * Close semantics: after {@link #finish} reads drain what is buffered and then see the end (EOF,
  * or the failure given).
+ *
+ * <p>Drain mode ({@link #attach}): while the draining thread has written everything it read and
+ * nothing is buffered, the socket-reader hands arriving bytes to the sink's {@link
+ * ChannelSink#offer} itself; what the sink does not take is buffered behind, in order. Such bytes
+ * count as read at once, so the draining thread is woken only to hand their credit back.
  */
 final class InboundBuffer {
   private final int window;
@@ -29,6 +36,12 @@ final class InboundBuffer {
   private int uncredited;
   private boolean finished;
   private IOException failure;
+  /** The sink of a drain in progress; null otherwise. */
+  private ChannelSink direct;
+  /** The draining thread is writing bytes it read: arrivals queue behind them. */
+  private boolean draining;
+  /** Bytes the sink took straight from the socket-reader. */
+  private long offered;
 
   InboundBuffer(int window) {
     this.window = window;
@@ -45,18 +58,35 @@ final class InboundBuffer {
         throw new FatalStreamException(
             "peer sent " + bytes.length + " bytes with only " + (window - uncredited) + " of window");
       }
-      chunks.add(bytes);
-      buffered += bytes.length;
       uncredited += bytes.length;
-      readable.signalAll();
+      int taken = buffered == 0 && direct != null && !draining ? offerDirectly(bytes) : 0;
+      if (taken < bytes.length) {
+        chunks.add(taken == 0 ? bytes : Arrays.copyOfRange(bytes, taken, bytes.length));
+        buffered += bytes.length - taken;
+        readable.signalAll();
+      } else if (creditDue()) {
+        readable.signalAll(); // the draining thread hands the credit back
+      }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Bytes the sink took; 0 when it failed (the draining thread's write reports that). */
+  private int offerDirectly(byte[] bytes) {
+    try {
+      int taken = direct.offer(bytes, 0, bytes.length);
+      offered += taken;
+      return taken;
+    } catch (IOException e) {
+      return 0;
     }
   }
 
   /**
    * Reads up to {@code length} bytes, blocking until some arrive; -1 at the end. Returns through
    * {@code credit} how many bytes the caller should now hand back to the peer (0 to wait longer).
+   * In drain mode it may return 0: no bytes, only credit for those the sink took directly.
    */
   int read(byte[] target, int offset, int length, int[] credit) throws IOException {
     credit[0] = 0;
@@ -68,6 +98,9 @@ final class InboundBuffer {
             throw failure;
           }
           return -1;
+        }
+        if (direct != null && creditDue()) {
+          break;
         }
         try {
           readable.await();
@@ -89,12 +122,55 @@ final class InboundBuffer {
         }
       }
       buffered -= done;
-      // Credit in batches of a quarter window: fewer WINDOW frames. No stall: while less than a
-      // quarter is uncredited, the sender still holds three quarters of the window.
-      int consumed = uncredited - buffered;
-      credit[0] = consumed >= window / 4 ? consumed : 0;
-      uncredited -= credit[0];
+      draining = direct != null && done > 0;
+      if (creditDue()) {
+        credit[0] = uncredited - buffered;
+        uncredited = buffered;
+      }
       return done;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Credit goes back in batches of a quarter window: fewer WINDOW frames. No stall: while less than
+   * a quarter is uncredited, the sender still holds three quarters of the window.
+   */
+  private boolean creditDue() {
+    return uncredited - buffered >= window / 4;
+  }
+
+  /** Starts drain mode: {@code sink} may get arriving bytes from the socket-reader. */
+  void attach(ChannelSink sink) {
+    lock.lock();
+    try {
+      if (direct != null) {
+        throw new IllegalStateException("the channel is already being drained");
+      }
+      direct = sink;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The draining thread has written what it read: arrivals may go to the sink directly again. */
+  void caughtUp() {
+    lock.lock();
+    try {
+      draining = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends drain mode; returns the bytes the sink took straight from the socket-reader. */
+  long detach() {
+    lock.lock();
+    try {
+      direct = null;
+      draining = false;
+      return offered;
     } finally {
       lock.unlock();
     }
