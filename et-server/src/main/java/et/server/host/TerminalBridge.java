@@ -18,8 +18,9 @@ import org.tinylog.Logger;
  * channels until the program exits or the session ends.
  *
  * <p>Tasks (one {@link SessionScope}): the program's exit decides; the PTY output pump (its read
- * loop on the PTY's own platform thread) writes to the terminal channel; "keyboard" copies the
- * channel's input to the PTY (on the PTY's platform thread "pty-type", like the output pump); "resize" applies the client's resize events; "session-end" hangs up
+ * loop on the PTY's own platform thread) writes to the terminal channel; "keyboard" drains the
+ * channel into the PTY (on the PTY's platform thread "pty-type", and keys that find nothing
+ * queued straight from the session's socket reader); "resize" applies the client's resize events; "session-end" hangs up
  * the PTY when the session ends first (the client gone past the disconnect limit, or closed).
  *
  * <p>Exit: once the program has exited, the pump drains what it left in the PTY and sees end of
@@ -69,7 +70,7 @@ final class TerminalBridge {
 
   private static void typeKeys(String name, Channel terminal, TerminalProcess pty) throws InterruptedException {
     try {
-      long bytes = pty.pumpInputFrom(terminal.input());
+      long bytes = pty.pumpInputFrom(terminal::drainTo);
       Logger.debug("{}: the client ended its terminal input after {} bytes", name, bytes);
     } catch (IOException e) {
       Logger.debug("{}: keyboard copy ended: {}", name, e.getMessage());

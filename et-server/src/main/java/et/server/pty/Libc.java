@@ -1,7 +1,5 @@
 package et.server.pty;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
@@ -9,7 +7,7 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The few libc calls that neither the JDK nor pty4j offer, through the FFM API: signalling a
- * process group, and discarding a terminal's unread input.
+ * process group, and closing a descriptor.
  *
  * <p>Process groups: Java's {@link ProcessHandle} only sends SIGTERM and SIGKILL, to one process;
  * closing a command the way a terminal hangs up needs SIGHUP, sent to the whole group so the
@@ -26,21 +24,10 @@ final class Libc {
   static final int SIGHUP = 1;
   static final int SIGKILL = 9;
 
-  private static final int O_RDWR = 02;
-  private static final int O_NOCTTY = 0400;
-  private static final int O_NONBLOCK = 04000;
-  private static final int TCIFLUSH = 0;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final MethodHandle KILL =
       function("kill", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-  private static final MethodHandle OPEN =
-      LINKER.downcallHandle(
-          LINKER.defaultLookup().find("open").orElseThrow(),
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-          Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle TCFLUSH =
-      function("tcflush", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
   private static final MethodHandle CLOSE =
       function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
@@ -60,33 +47,6 @@ final class Libc {
       return (int) KILL.invokeExact(-(int) leaderPid, signal) == 0;
     } catch (Throwable e) {
       throw new IllegalStateException("kill(2) failed to run", e);
-    }
-  }
-
-  /**
-   * Opens a terminal device without making it our controlling terminal and without blocking.
-   *
-   * @return the file descriptor; give it back with {@link #close(int)}
-   */
-  static int openTerminal(String device) throws IOException {
-    int fd;
-    try (Arena arena = Arena.ofConfined()) {
-      fd = (int) OPEN.invokeExact(arena.allocateFrom(device), O_RDWR | O_NOCTTY | O_NONBLOCK);
-    } catch (Throwable e) {
-      throw new IllegalStateException("open(2) failed to run", e);
-    }
-    if (fd < 0) {
-      throw new IOException("cannot open " + device);
-    }
-    return fd;
-  }
-
-  /** Discards the input queued on terminal {@code fd} that no program has read yet. */
-  static boolean discardUnreadInput(int fd) {
-    try {
-      return (int) TCFLUSH.invokeExact(fd, TCIFLUSH) == 0;
-    } catch (Throwable e) {
-      throw new IllegalStateException("tcflush(3) failed to run", e);
     }
   }
 

@@ -21,8 +21,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * a poll before every read: a key's write and its echo's read took 50-80 µs through pty4j here, 12-16
  * µs this way (docs/BENCHMARKS.md).
  *
- * <p>A read waits in {@code poll(2)} on the master and on a wake pipe, so {@link #shutDown} ends
- * it. The master's descriptor belongs to pty4j, which closes it with the process: {@link
+ * <p>The master is non-blocking, so {@link #offer} can type without waiting; {@link #read} and
+ * {@link #write} wait in {@code poll(2)} on the master and on a wake pipe, so {@link #shutDown}
+ * ends them. The master's descriptor belongs to pty4j, which closes it with the process: {@link
  * #shutDown} returns only once no read or write is inside a system call and none can start, so a
  * closed and reused descriptor number never gets bytes meant for the terminal. Threads: any number
  * of readers and writers; each call blocks its (platform) thread.
@@ -33,7 +34,11 @@ final class PtyMaster {
   private static final int EIO = 5;
   private static final int EAGAIN = 11;
   private static final short POLLIN = 0x1;
+  private static final short POLLOUT = 0x4;
   private static final int O_CLOEXEC = 02000000;
+  private static final int O_NONBLOCK = 04000;
+  private static final int F_GETFL = 3;
+  private static final int F_SETFL = 4;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout ERRNO_STATE = Linker.Option.captureStateLayout();
@@ -48,6 +53,14 @@ final class PtyMaster {
       "poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
   private static final MethodHandle PIPE2 = function(
       "pipe2", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+  private static final MethodHandle FCNTL_GET = LINKER.downcallHandle(
+      LINKER.defaultLookup().find("fcntl").orElseThrow(),
+      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+      Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle FCNTL_SET = LINKER.downcallHandle(
+      LINKER.defaultLookup().find("fcntl").orElseThrow(),
+      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+      Linker.Option.firstVariadicArg(2));
   /** struct pollfd: int fd; short events; short revents. */
   private static final long POLLFD_BYTES = 8;
 
@@ -68,6 +81,12 @@ final class PtyMaster {
       }
       this.wakeRead = fds.getAtIndex(ValueLayout.JAVA_INT, 0);
       this.wakeWrite = fds.getAtIndex(ValueLayout.JAVA_INT, 1);
+      int flags = (int) FCNTL_GET.invokeExact(master, F_GETFL);
+      if (flags < 0 || (int) FCNTL_SET.invokeExact(master, F_SETFL, flags | O_NONBLOCK) < 0) {
+        Libc.close(wakeRead);
+        Libc.close(wakeWrite);
+        throw new IOException("cannot make the terminal non-blocking");
+      }
     } catch (IOException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
@@ -90,7 +109,7 @@ final class PtyMaster {
       MemorySegment polled = arena.allocate(POLLFD_BYTES * 2);
       MemorySegment bytes = arena.allocate(length);
       while (true) {
-        if (!awaitReadable(polled, state)) {
+        if (!await(POLLIN, polled, state)) {
           return -1;
         }
         long n = (long) READ.invokeExact(state, master, bytes, (long) length);
@@ -115,11 +134,14 @@ final class PtyMaster {
     }
   }
 
-  /** Waits in poll(2) until the master has something (true) or the wake pipe says stop (false). */
-  private boolean awaitReadable(MemorySegment polled, MemorySegment state) throws Throwable {
+  /**
+   * Waits in poll(2) until the master is ready for {@code events} (true) or the wake pipe says stop
+   * (false).
+   */
+  private boolean await(short events, MemorySegment polled, MemorySegment state) throws Throwable {
     while (true) {
       polled.set(ValueLayout.JAVA_INT, 0, master);
-      polled.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+      polled.set(ValueLayout.JAVA_SHORT, 4, events);
       polled.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
       polled.set(ValueLayout.JAVA_INT, 8, wakeRead);
       polled.set(ValueLayout.JAVA_SHORT, 12, POLLIN);
@@ -136,12 +158,15 @@ final class PtyMaster {
         return false;
       }
       if (polled.get(ValueLayout.JAVA_SHORT, 6) != 0) {
-        return true; // readable, hung up or in error: read(2) says which
+        return true; // ready, hung up or in error: read(2) or write(2) says which
       }
     }
   }
 
-  /** Writes all of the bytes, as if typed; blocks while the terminal's input is full. */
+  /**
+   * Writes all of the bytes, as if typed; blocks while the terminal's input is full, until {@link
+   * #shutDown} (then it throws).
+   */
   void write(byte[] bytes, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, bytes.length);
     if (!inCall.readLock().tryLock() || shutDown) {
@@ -150,14 +175,14 @@ final class PtyMaster {
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(ERRNO_STATE);
+      MemorySegment polled = arena.allocate(POLLFD_BYTES * 2);
       MemorySegment outgoing = arena.allocate(Math.max(1, length));
       MemorySegment.copy(bytes, offset, outgoing, ValueLayout.JAVA_BYTE, 0, length);
       for (long done = 0; done < length; ) {
-        long n = (long) WRITE.invokeExact(state, master, outgoing.asSlice(done), length - done);
-        if (n >= 0) {
-          done += n;
-        } else if (errno(state) != EINTR) {
-          throw new IOException("write to the terminal failed: errno " + errno(state));
+        long n = writeOnce(state, outgoing.asSlice(done), length - done);
+        done += n;
+        if (n == 0 && !await(POLLOUT, polled, state)) {
+          throw new IOException("terminal closed");
         }
       }
     } catch (IOException | RuntimeException | Error e) {
@@ -170,10 +195,34 @@ final class PtyMaster {
   }
 
   /**
-   * Ends reads (they return -1) and refuses new reads and writes, then waits up to {@code patience}
-   * for writes in progress to leave their system call (the caller releases a blocked one, see
-   * TerminalProcess). Returns true once none is in a call: the master may then be closed. False
-   * if one still is: the caller must then leave the descriptor open.
+   * Writes as many of the bytes as the terminal takes now, without waiting; returns how many (0
+   * while its input is full).
+   */
+  int offer(byte[] bytes, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    if (!inCall.readLock().tryLock() || shutDown) {
+      unlockIfHeld();
+      throw new IOException("terminal closed");
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(ERRNO_STATE);
+      MemorySegment outgoing = arena.allocate(Math.max(1, length));
+      MemorySegment.copy(bytes, offset, outgoing, ValueLayout.JAVA_BYTE, 0, length);
+      return (int) writeOnce(state, outgoing, length);
+    } catch (IOException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("write(2) failed to run", e);
+    } finally {
+      inCall.readLock().unlock();
+    }
+  }
+
+  /**
+   * Ends reads (they return -1) and blocked writes (they throw), refuses new reads and writes, then
+   * waits up to {@code patience} for calls in progress to leave their system call. Returns true
+   * once none is in a call: the master may then be closed. False if one still is: the caller must
+   * then leave the descriptor open.
    */
   boolean shutDown(Duration patience) throws InterruptedException {
     shutDown = true;
@@ -184,6 +233,19 @@ final class PtyMaster {
     Libc.close(wakeRead);
     Libc.close(wakeWrite);
     return true; // the write lock stays held: no call ever starts again
+  }
+
+  /** One write(2): the bytes written, 0 if the terminal takes none now (or a signal came first). */
+  private long writeOnce(MemorySegment state, MemorySegment outgoing, long length) throws Throwable {
+    long n = (long) WRITE.invokeExact(state, master, outgoing, length);
+    if (n >= 0) {
+      return n;
+    }
+    int errno = errno(state);
+    if (errno == EAGAIN || errno == EINTR) {
+      return 0;
+    }
+    throw new IOException("write to the terminal failed: errno " + errno);
   }
 
   private void wake() {

@@ -4,8 +4,8 @@ import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import com.pty4j.unix.UnixPtyProcess;
+import et.core.ChannelSink;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +28,10 @@ import org.tinylog.Logger;
  * <p>Threads: pty4j reaps the child on its own platform thread; a virtual thread "pty-exit PID"
  * turns the exit into {@link #exited()}; {@link #pumpOutputTo} copies the terminal's output on a
  * platform thread "pty-read PID"; {@link #pumpInputFrom} types on a platform thread "pty-type
- * PID", {@link #input()} writes on a platform thread "pty-write PID". The reads and writes are
- * blocking native calls that would pin a virtual thread's carrier, and interrupting them does
- * nothing: {@link #close()} ends a blocked read and releases a blocked write.
+ * PID" (and, through {@link ChannelSink#offer}, on the session's socket reader), {@link #input()}
+ * writes on a platform thread "pty-write PID". The blocking reads and writes wait in native calls
+ * that would pin a virtual thread's carrier, and interrupting them does nothing: {@link #close()}
+ * ends them.
  *
  * <p>The native library: pty4j extracts {@code libpty.so} into a fresh temporary directory at every
  * start unless the system property {@code pty4j.preferred.native.folder} names a directory holding
@@ -43,33 +44,25 @@ public final class TerminalProcess implements AutoCloseable {
   /** How long {@link #close()} waits for the reaper after SIGKILL, which cannot be ignored. */
   private static final Duration AFTER_KILL = Duration.ofSeconds(2);
 
-  /** A write of one chunk that has not completed after this long at close is taken as blocked. */
-  private static final Duration WRITE_BLOCKED_AFTER = Duration.ofMillis(50);
-
-  /** How long {@link #close()} keeps discarding unread input to release a blocked write. */
-  private static final Duration RELEASE_WRITE = Duration.ofSeconds(1);
+  /** How long {@link #close()} waits for reads and writes to leave their system calls. */
+  private static final Duration LEAVE_CALLS = Duration.ofSeconds(1);
 
   private static final int READ_CHUNK = 8192;
 
   private final PtyProcess process;
   private final long pid;
-  /** The terminal's device (/dev/pts/N), the programs' side of the PTY. */
-  private final String device;
   private final PtyMaster master;
   private final OutputStream toTerminal;
   private final PlatformThreadOutputStream input;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private final AtomicBoolean pumping = new AtomicBoolean();
   private final AtomicBoolean typing = new AtomicBoolean();
-  /** While the input pump's thread is in a native write (which close may have to release). */
-  private volatile boolean typingWrite;
   private final ReentrantLock closeLock = new ReentrantLock();
   private volatile boolean closed;
 
   private TerminalProcess(PtyProcess process, PtyMaster master) {
     this.process = process;
     this.pid = process.pid();
-    this.device = ((UnixPtyProcess) process).getPty().getSlaveName();
     this.master = master;
     this.toTerminal = new OutputStream() {
       @Override
@@ -154,24 +147,32 @@ public final class TerminalProcess implements AutoCloseable {
     return onPlatformThread("pty-read " + pid, () -> copyOutput(sink), reader -> close());
   }
 
+  /** Where typed bytes come from: a channel's {@link et.core.Channel#drainTo}, or a test's keys. */
+  @FunctionalInterface
+  public interface Keys {
+    /** Gives every key to {@code keyboard} until the keys end; returns how many bytes. */
+    long typeInto(ChannelSink keyboard) throws IOException;
+  }
+
   /**
-   * Copies {@code source} into the terminal, as if typed, until {@code source} ends or the
-   * terminal refuses bytes (closed). The copy runs on a platform thread "pty-type PID" that writes
-   * to the PTY itself: unlike {@link #input()}, no hand-off to another thread per keystroke (each
-   * costs about 0.05-0.15 ms here). The caller waits for it. Callable once.
+   * Types {@code keys} into the terminal until they end or the terminal refuses bytes (closed).
+   * The keys are taken on a platform thread "pty-type PID" that writes to the PTY itself, and
+   * {@link ChannelSink#offer offered} ones go in without waiting on whichever thread offers them:
+   * unlike {@link #input()}, no hand-off to another thread per keystroke (each costs about
+   * 0.05-0.15 ms here). The caller waits for it. Callable once.
    *
-   * <p>If the caller is interrupted while waiting, the copy thread is interrupted too (which ends
-   * a read of an interruptible source; a native write in progress still completes) and {@link
+   * <p>If the caller is interrupted while waiting, the typing thread is interrupted too (which ends
+   * an interruptible wait for keys; a native write in progress still completes) and {@link
    * InterruptedException} is thrown.
    *
-   * @return the number of bytes copied
-   * @throws IOException if {@code source} failed or the terminal refused bytes
+   * @return the number of bytes typed
+   * @throws IOException if {@code keys} failed or the terminal refused bytes
    */
-  public long pumpInputFrom(InputStream source) throws IOException, InterruptedException {
+  public long pumpInputFrom(Keys keys) throws IOException, InterruptedException {
     if (!typing.compareAndSet(false, true)) {
       throw new IllegalStateException("input is already being pumped");
     }
-    return onPlatformThread("pty-type " + pid, () -> copyInput(source), Thread::interrupt);
+    return onPlatformThread("pty-type " + pid, () -> keys.typeInto(keyboard), Thread::interrupt);
   }
 
   /**
@@ -194,21 +195,25 @@ public final class TerminalProcess implements AutoCloseable {
     }
   }
 
-  private long copyInput(InputStream source) throws IOException {
-    byte[] chunk = new byte[PlatformThreadOutputStream.CHUNK];
-    long copied = 0;
-    for (int n; (n = source.read(chunk)) >= 0; copied += n) {
-      if (closed) {
-        throw new IOException("terminal closed");
-      }
-      typingWrite = true;
-      try {
-        toTerminal.write(chunk, 0, n);
-      } finally {
-        typingWrite = false;
-      }
+  /** The terminal as a {@link ChannelSink}: what {@link #pumpInputFrom} types into. */
+  private final ChannelSink keyboard = new ChannelSink() {
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      ensureOpen();
+      master.write(bytes, offset, length);
     }
-    return copied;
+
+    @Override
+    public int offer(byte[] bytes, int offset, int length) throws IOException {
+      ensureOpen();
+      return master.offer(bytes, offset, length);
+    }
+  };
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException("terminal closed");
+    }
   }
 
   private long copyOutput(OutputStream sink) throws IOException {
@@ -268,8 +273,8 @@ public final class TerminalProcess implements AutoCloseable {
   }
 
   /**
-   * Ends the terminal like a hang-up: refuses further input (failing writes in progress, and
-   * releasing one blocked on a full terminal by discarding the unread input), sends SIGHUP to the
+   * Ends the terminal like a hang-up: refuses further input (failing writes in progress, also
+   * those blocked on a full terminal), sends SIGHUP to the
    * program's process group, closes the PTY (the kernel hangs up the terminal, the output pump
    * sees end of file), and sends SIGKILL if the program has not exited after {@code grace}.
    * Returns once the program has exited (or after a bounded wait if even SIGKILL did not get it
@@ -286,7 +291,6 @@ public final class TerminalProcess implements AutoCloseable {
       }
       closed = true;
       input.close();
-      releaseBlockedWrite();
       // Signal only while the leader is unreaped: its pid (= group id) cannot be reused before.
       if (!exit.isDone()) {
         Libc.killGroup(pid, Libc.SIGHUP);
@@ -304,40 +308,6 @@ public final class TerminalProcess implements AutoCloseable {
     }
   }
 
-  /**
-   * A write blocked on a full terminal (the program reads no input, e.g. in raw mode) would block
-   * forever, even after the program is gone and the PTY closed: it holds the PTY open and its
-   * thread never ends. Discarding the input nobody read makes room, so the chunk in progress
-   * completes and the writer ends. Done while the program still runs: the input goes nowhere now.
-   */
-  private void releaseBlockedWrite() {
-    CompletableFuture<Void> writerEnded = input.ended();
-    if (Exits.doneWithin(writerEnded, WRITE_BLOCKED_AFTER) && !typingWrite) {
-      return; // idle, or its chunk went through
-    }
-    int fd;
-    try {
-      fd = Libc.openTerminal(device);
-    } catch (IOException e) {
-      Logger.warn("pty: a write to pid {} is blocked and {} cannot be opened to release it", pid, device);
-      return;
-    }
-    try {
-      long deadline = System.nanoTime() + RELEASE_WRITE.toNanos();
-      do {
-        Libc.discardUnreadInput(fd);
-      } while ((!Exits.doneWithin(writerEnded, Duration.ofMillis(20)) || typingWrite)
-          && System.nanoTime() < deadline);
-    } finally {
-      Libc.close(fd);
-    }
-    if (writerEnded.isDone() && !typingWrite) {
-      Logger.debug("pty: released a blocked write to pid {} by discarding unread input", pid);
-    } else {
-      Logger.warn("pty: a write to pid {} stays blocked; its thread is lost", pid);
-    }
-  }
-
   private void awaitExit() {
     try {
       int status = process.waitFor();
@@ -348,10 +318,10 @@ public final class TerminalProcess implements AutoCloseable {
     }
   }
 
-  /** Ends the read loop and closes the PTY master once no read or write is in a system call. */
+  /** Ends reads and writes, and closes the PTY master once none is in a system call. */
   private void closeMaster() {
     try {
-      if (!master.shutDown(RELEASE_WRITE)) {
+      if (!master.shutDown(LEAVE_CALLS)) {
         Logger.warn("pty: a write to pid {} stays blocked: its terminal stays open", pid);
         return;
       }
@@ -372,11 +342,6 @@ public final class TerminalProcess implements AutoCloseable {
     }
   }
 
-  /**
-   * Works around pty4j 0.13.11's {@code PTYOutputStream.write(b, off, len)}, which copies the bytes
-   * to index {@code off} of a {@code len}-byte array, so that any {@code off > 0} throws
-   * ArrayIndexOutOfBoundsException: hands it bytes at offset 0 only.
-   */
   private static void checkSize(int columns, int rows) {
     if (columns < 1 || columns > 0xFFFF || rows < 1 || rows > 0xFFFF) {
       throw new IllegalArgumentException("terminal size " + columns + "x" + rows);

@@ -1,7 +1,7 @@
 package et.server.pty;
 
+import et.core.ChannelSink;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import org.tinylog.Logger;
 
 /**
  * Types single keys into {@code cat} in a throwaway PTY and waits for each echo, so that the JIT
- * compiles a terminal session's keystroke path on the server (the input and output pumps, pty4j's
+ * compiles a terminal session's keystroke path on the server (the input and output pumps, the
  * native reads and writes) before the first real keystroke needs it. Like {@link et.core.Warmup}
  * for the session's own path; a fresh session host otherwise runs the PTY path in the interpreter
  * for its first few hundred keys (docs/BENCHMARKS.md).
@@ -53,7 +53,7 @@ public final class TerminalWarmup {
           .start(() -> pump(() -> pty.pumpOutputTo(countingSink(echoed, waiter))));
       input = Thread.ofVirtual()
           .name("et warmup pty-input")
-          .start(() -> pump(() -> pty.pumpInputFrom(new QueueInput(typed))));
+          .start(() -> pump(() -> pty.pumpInputFrom(keyboard -> type(typed, keyboard))));
       int done = 0;
       byte[] key = {'k'};
       byte[] newline = {'\n'};
@@ -110,29 +110,23 @@ public final class TerminalWarmup {
     };
   }
 
-  /** The keys the warm-up types, one array per read, as a channel's input hands them over. */
-  private static final class QueueInput extends InputStream {
-    private final BlockingQueue<byte[]> keys;
-
-    QueueInput(BlockingQueue<byte[]> keys) {
-      this.keys = keys;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      try {
+  /**
+   * Types each queued key as a session does: offered first, as the socket reader does, and
+   * written by the typing thread if the terminal did not take it. Ends when interrupted.
+   */
+  private static long type(BlockingQueue<byte[]> keys, ChannelSink keyboard) throws IOException {
+    long typed = 0;
+    try {
+      while (true) {
         byte[] key = keys.take();
-        System.arraycopy(key, 0, buffer, offset, key.length);
-        return key.length;
-      } catch (InterruptedException e) {
-        throw new InterruptedIOException("warm-up over");
+        int taken = keyboard.offer(key, 0, key.length);
+        if (taken < key.length) {
+          keyboard.write(key, taken, key.length - taken);
+        }
+        typed += key.length;
       }
+    } catch (InterruptedException e) {
+      throw new InterruptedIOException("warm-up over");
     }
   }
 }

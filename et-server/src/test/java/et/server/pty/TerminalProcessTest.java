@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,12 +83,12 @@ class TerminalProcessTest {
     }
     try (var shell = RunningTerminal.plainBash(directory)) {
       int from = startRawCat(shell);
-      assertEquals(typed.length, shell.terminal.pumpInputFrom(new ByteArrayInputStream(typed)));
+      assertEquals(typed.length, shell.terminal.pumpInputFrom(keysFrom(new ByteArrayInputStream(typed))));
       shell.output.awaitBytes(from, typed.length, TIMEOUT);
       assertEquals(new String(typed, US_ASCII), new String(shell.output.bytesFrom(from), US_ASCII));
       assertThrows(
           IllegalStateException.class,
-          () -> shell.terminal.pumpInputFrom(new ByteArrayInputStream(typed)),
+          () -> shell.terminal.pumpInputFrom(keysFrom(new ByteArrayInputStream(typed))),
           "one input pump per terminal");
     }
   }
@@ -96,7 +98,7 @@ class TerminalProcessTest {
     try (var shell = RunningTerminal.plainBash(directory);
         var keys = new PipedOutputStream();
         var source = new PipedInputStream(keys)) {
-      var pump = new FutureTask<>(() -> shell.terminal.pumpInputFrom(source));
+      var pump = new FutureTask<>(() -> shell.terminal.pumpInputFrom(keysFrom(source)));
       Thread caller = Thread.ofVirtual().start(pump);
       Poll.until(() -> threadNamed("pty-type " + shell.terminal.pid()) != null, TIMEOUT, "the pump thread to start");
       caller.interrupt();
@@ -105,6 +107,37 @@ class TerminalProcessTest {
       assertInstanceOf(InterruptedException.class, thrown.getCause());
       Poll.until(() -> threadNamed("pty-type " + shell.terminal.pid()) == null, TIMEOUT, "the pump thread to end");
     }
+  }
+
+  @Test
+  void offeredKeysGoInWithoutWaitingAndAFullTerminalTakesNone() throws Exception {
+    try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
+      program.output.await("NOT_READING", 0, TIMEOUT);
+      byte[] paste = new byte[1 << 20]; // far more than the PTY's input holds
+      AtomicInteger first = new AtomicInteger(-1);
+      AtomicInteger second = new AtomicInteger(-1);
+      FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(keyboard -> {
+        first.set(keyboard.offer(paste, 0, paste.length));
+        second.set(keyboard.offer(paste, first.get(), paste.length - first.get()));
+        return first.get() + second.get();
+      }));
+      Thread.ofVirtual().start(pump);
+      pump.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS); // it would block, not return, if an offer waited
+      assertTrue(first.get() > 0 && first.get() < paste.length, "the terminal took what it holds: " + first.get());
+      assertEquals(0, second.get(), "a full terminal takes nothing more");
+    }
+  }
+
+  /** Types what {@code source} gives, as a channel's draining thread would (no offers). */
+  private static TerminalProcess.Keys keysFrom(InputStream source) {
+    return keyboard -> {
+      byte[] chunk = new byte[4096];
+      long typed = 0;
+      for (int n; (n = source.read(chunk)) >= 0; typed += n) {
+        keyboard.write(chunk, 0, n);
+      }
+      return typed;
+    };
   }
 
   private static Thread threadNamed(String name) {
@@ -255,7 +288,7 @@ class TerminalProcessTest {
     try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
       program.output.await("NOT_READING", 0, TIMEOUT);
       byte[] paste = new byte[1 << 20]; // far more than the PTY's input holds
-      FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(new ByteArrayInputStream(paste)));
+      FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(keysFrom(new ByteArrayInputStream(paste))));
       Thread.ofVirtual().start(pump);
       Thread typist = awaitThread("pty-type " + program.terminal.pid());
       Poll.until(() -> blockedInNativeWrite(typist), TIMEOUT, typist.getName() + " blocks in its native write");
@@ -276,7 +309,7 @@ class TerminalProcessTest {
   @Test
   void closeReleasesAWriteStillBlockedAfterTheProgramExited() throws Exception {
     // The kernel does not fail a blocked write when the terminal's last program exits: it would
-    // stay blocked, holding the PTY, until close() discards the unread input.
+    // stay blocked, holding the PTY, until close() ends it.
     try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
       program.output.await("NOT_READING", 0, TIMEOUT);
       CompletableFuture<Void> write = writeInVirtualThread(program.terminal, new byte[1 << 20]);
