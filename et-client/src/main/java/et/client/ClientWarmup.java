@@ -1,6 +1,7 @@
 package et.client;
 
 import et.client.term.EscapeFilter;
+import et.client.term.TerminalOutput;
 import et.client.term.TerminalSize;
 import et.core.SessionOptions;
 import et.core.Warmup;
@@ -23,8 +24,8 @@ final class ClientWarmup {
 
   private ClientWarmup() {}
 
-  /** Starts the warm-up on a daemon thread "et warmup". */
-  static void startInBackground(SessionOptions options) {
+  /** Starts the warm-up on a daemon thread "et warmup"; {@code screen} is the session's screen. */
+  static void startInBackground(SessionOptions options, OutputStream screen) {
     Thread.ofPlatform()
         .name("et warmup")
         .daemon()
@@ -32,14 +33,18 @@ final class ClientWarmup {
             () -> {
               long start = System.nanoTime();
               int roundTrips = Warmup.run(options, ROUND_TRIPS, BUDGET);
-              typeLocally(LOCAL_KEYS);
+              typeLocally(LOCAL_KEYS, screen instanceof TerminalOutput terminal ? terminal : null);
               long millis = (System.nanoTime() - start) / 1_000_000;
               Logger.debug("warm-up: {} round trips in {} ms", roundTrips, millis);
             });
   }
 
-  /** Single keys through a scratch escape filter onto a screen that discards them. */
-  static void typeLocally(int keys) {
+  /**
+   * Single keys through a scratch escape filter onto a screen that discards them; and offered to
+   * {@code terminal} (if not null) as writes of no bytes, which show nothing but run its native
+   * write.
+   */
+  static void typeLocally(int keys, TerminalOutput terminal) {
     EscapeFilter filter = new EscapeFilter();
     Screen screen = new Screen(OutputStream.nullOutputStream(), () -> new TerminalSize(80, 24));
     byte[] key = new byte[1];
@@ -47,7 +52,10 @@ final class ClientWarmup {
       for (int i = 0; i < keys && !Thread.currentThread().isInterrupted(); i++) {
         key[0] = (byte) (i % 40 == 39 ? '\r' : 'a' + i % 26); // line starts too, where ~ escapes
         byte[] output = filter.filter(key, 0, 1).output();
-        screen.remote(output, output.length);
+        screen.remote(output, 0, output.length);
+        if (terminal != null) {
+          terminal.offer(output, 0, 0);
+        }
       }
     } catch (IOException e) {
       throw new IllegalStateException("a null stream failed", e);

@@ -1,5 +1,6 @@
 package et.client;
 
+import et.client.term.TerminalOutput;
 import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -32,11 +33,12 @@ public record LocalStreams(
    */
   public static LocalStreams ofThisProcess() {
     Console console = System.console();
+    boolean terminal = console != null && console.isTerminal();
     return new LocalStreams(
         new FileInputStream(FileDescriptor.in),
-        new FileOutputStream(FileDescriptor.out),
+        terminal ? TerminalOutput.ofStdout() : new FileOutputStream(FileDescriptor.out),
         new FileOutputStream(FileDescriptor.err),
         System.getenv(),
-        console != null && console.isTerminal());
+        terminal);
   }
 }

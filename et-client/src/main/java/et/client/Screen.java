@@ -1,6 +1,7 @@
 package et.client;
 
 import et.client.term.StatusLine;
+import et.client.term.TerminalOutput;
 import et.client.term.TerminalSize;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,16 +34,36 @@ final class Screen {
     this.size = Objects.requireNonNull(size, "size");
   }
 
-  /** Shows {@code n} bytes of the remote side. */
-  void remote(byte[] bytes, int n) throws IOException {
+  /** Shows bytes of the remote side. */
+  void remote(byte[] bytes, int offset, int length) throws IOException {
     lock.lock();
     try {
       if (closed) {
         return;
       }
       clearStatusLocked();
-      out.write(bytes, 0, n);
+      out.write(bytes, offset, length);
       out.flush();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Shows as many of the remote side's bytes as the terminal takes without blocking and returns how
+   * many; 0 when the screen is busy, a status line is up, or the output is no {@link
+   * TerminalOutput}: then {@link #remote} shows them. Never blocks (the session's socket reader
+   * calls it).
+   */
+  int offer(byte[] bytes, int offset, int length) throws IOException {
+    if (!(out instanceof TerminalOutput terminal) || !lock.tryLock()) {
+      return 0;
+    }
+    try {
+      if (closed) {
+        return length; // nothing more is shown, as in remote()
+      }
+      return statusShown == null ? terminal.offer(bytes, offset, length) : 0;
     } finally {
       lock.unlock();
     }

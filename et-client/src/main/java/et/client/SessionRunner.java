@@ -53,7 +53,7 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
       if (terminal != null) {
         // While ssh makes first contact: compile the keystroke path before the first key.
-        ClientWarmup.startInBackground(sessionOptions(options));
+        ClientWarmup.startInBackground(sessionOptions(options), local.stdout());
       }
       BootstrapRequest request;
       try {

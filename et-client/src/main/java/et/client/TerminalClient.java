@@ -5,6 +5,7 @@ import et.client.term.EscapeFilter;
 import et.client.term.RawTerminal;
 import et.client.term.TerminalSize;
 import et.core.Channel;
+import et.core.ChannelSink;
 import et.core.Session;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
@@ -34,8 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>the caller: opens the channels, waits for the first {@link Outcome}, and tidies up;</li>
  *   <li>"et keyboard" (platform daemon: a blocking read of the local terminal): keys to the channel;</li>
- *   <li>"et screen" (platform daemon: woken directly by the socket reader, no carrier to wait
- *       for): channel to {@link Screen};</li>
+ *   <li>"et screen" (platform daemon): drains the channel to {@link Screen}; output that finds
+ *       the screen idle is shown by the session's socket reader itself, without waking it;</li>
  *   <li>"et resize" (virtual): sends the latest size after window changes, which jline reports on
  *       its signal thread (that thread only records the size: a send may block);</li>
  *   <li>"et status" ({@link ReconnectIndicator}) and "et session end" (virtual).</li>
@@ -175,12 +176,18 @@ final class TerminalClient {
   }
 
   private void showRemote(Channel terminal) {
-    InputStream in = terminal.input();
-    byte[] buffer = new byte[16 * 1024];
     try {
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        screen.remote(buffer, n);
-      }
+      terminal.drainTo(new ChannelSink() {
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+          screen.remote(bytes, offset, length);
+        }
+
+        @Override
+        public int offer(byte[] bytes, int offset, int length) throws IOException {
+          return screen.offer(bytes, offset, length);
+        }
+      });
     } catch (IOException e) {
       // The session ended abnormally (its watcher reports it) or the local screen is gone.
     }

@@ -24,8 +24,8 @@ class ScreenTest {
   void aShownStatusLineIsClearedBeforeTheNextRemoteBytes() throws Exception {
     screen.status("et: lost");
     screen.status("et: lost"); // the same text is not drawn twice
-    screen.remote("abc".getBytes(StandardCharsets.US_ASCII), 2);
-    screen.remote("x".getBytes(StandardCharsets.US_ASCII), 1); // no status shown: nothing to clear
+    screen.remote("abc".getBytes(StandardCharsets.US_ASCII), 0, 2);
+    screen.remote("x".getBytes(StandardCharsets.US_ASCII), 0, 1); // no status shown: nothing to clear
     assertEquals(text(StatusLine.render("et: lost", SIZE)) + text(StatusLine.clear(SIZE)) + "abx", text(out.toByteArray()));
   }
 
@@ -47,11 +47,18 @@ class ScreenTest {
   }
 
   @Test
+  void offersAreLeftToRemoteWhenTheOutputCannotWriteWithoutBlocking() throws Exception {
+    byte[] bytes = "abc".getBytes(StandardCharsets.US_ASCII);
+    assertEquals(0, screen.offer(bytes, 0, bytes.length), "a plain stream takes no offer");
+    assertEquals("", text(out.toByteArray()));
+  }
+
+  @Test
   void closeClearsTheStatusLineAndStopsEveryWrite() throws Exception {
     screen.status("et: lost");
     assertTrue(screen.close(Duration.ofSeconds(1)));
     int afterClose = out.size();
-    screen.remote("late".getBytes(StandardCharsets.US_ASCII), 4);
+    screen.remote("late".getBytes(StandardCharsets.US_ASCII), 0, 4);
     screen.local("help".getBytes(StandardCharsets.US_ASCII));
     screen.status("et: again");
     assertEquals(text(StatusLine.render("et: lost", SIZE)) + text(StatusLine.clear(SIZE)), text(out.toByteArray()));
