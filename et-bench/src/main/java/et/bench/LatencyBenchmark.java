@@ -18,11 +18,12 @@ import java.util.concurrent.CompletableFuture;
  * -tt} and through {@code launcher/et}, both against the same private sshd on 127.0.0.1.
  *
  * <p>One cold et run comes first (no session host yet: it is started on the way). Then {@code
- * --rounds} rounds (default 5), each with one ssh and one et session, their order swapped every round so load
- * from other processes hits both alike. Each session is timed from process start to {@code READY>}
- * and then types its share of the keys: one printable char at a time after a random 40-90 ms pause
- * (so the measurement does not lock onto a sender's timer), the line cleared with Ctrl-U every 25
- * chars; the latency is from the write on the PTY master to the arrival of the echo.
+ * --rounds} rounds (default 5). Each round starts one ssh and one et session (which first swaps
+ * every round), each timed from process start to {@code READY>}; then the two take turns key by
+ * key, so that load from other processes hits both alike: one printable char at a time after a
+ * random 40-90 ms pause (so the measurement does not lock onto a sender's timer), the lines
+ * cleared with Ctrl-U every 25 keys; the latency is from the write on the PTY master to the
+ * arrival of the echo.
  */
 final class LatencyBenchmark implements Benchmark {
   static final String REMOTE_SHELL = "env PS1='READY> ' bash --norc -i";
