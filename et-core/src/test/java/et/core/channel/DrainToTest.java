@@ -9,18 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.Channel;
 import et.core.ChannelSink;
-import et.core.EternalClient;
 import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.testing.Await;
+import et.core.testing.Loopback;
 import et.core.testing.TestSeed;
 import et.core.wire.FrameType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -53,10 +51,9 @@ class DrainToTest {
   @BeforeEach
   void connect() throws IOException {
     SessionOptions options = SessionOptions.defaults().withChannelWindow(WINDOW);
-    server = EternalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options);
+    server = Loopback.server(options);
     serverSide = server.newSession();
-    client = EternalClient.connect(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), serverSide.credentials(), options);
+    client = Loopback.connect(server, serverSide, options);
   }
 
   @AfterEach

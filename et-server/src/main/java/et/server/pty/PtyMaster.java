@@ -168,6 +168,19 @@ final class PtyMaster {
    * #shutDown} (then it throws).
    */
   void write(byte[] bytes, int offset, int length) throws IOException {
+    type(bytes, offset, length, true);
+  }
+
+  /**
+   * Writes as many of the bytes as the terminal takes now, without waiting; returns how many (0
+   * while its input is full).
+   */
+  int offer(byte[] bytes, int offset, int length) throws IOException {
+    return type(bytes, offset, length, false);
+  }
+
+  /** Writes the bytes until they are all in, or, unless {@code wait}, the terminal is full. */
+  private int type(byte[] bytes, int offset, int length, boolean wait) throws IOException {
     Objects.checkFromIndexSize(offset, length, bytes.length);
     if (!inCall.readLock().tryLock() || shutDown) {
       unlockIfHeld();
@@ -178,37 +191,20 @@ final class PtyMaster {
       MemorySegment polled = arena.allocate(POLLFD_BYTES * 2);
       MemorySegment outgoing = arena.allocate(Math.max(1, length));
       MemorySegment.copy(bytes, offset, outgoing, ValueLayout.JAVA_BYTE, 0, length);
-      for (long done = 0; done < length; ) {
-        long n = writeOnce(state, outgoing.asSlice(done), length - done);
+      int done = 0;
+      while (done < length) {
+        int n = (int) writeOnce(state, outgoing.asSlice(done), length - done);
         done += n;
-        if (n == 0 && !await(POLLOUT, polled, state)) {
-          throw new IOException("terminal closed");
+        if (n == 0) {
+          if (!wait) {
+            break; // full: the rest is the caller's
+          }
+          if (!await(POLLOUT, polled, state)) {
+            throw new IOException("terminal closed");
+          }
         }
       }
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("write(2) failed to run", e);
-    } finally {
-      inCall.readLock().unlock();
-    }
-  }
-
-  /**
-   * Writes as many of the bytes as the terminal takes now, without waiting; returns how many (0
-   * while its input is full).
-   */
-  int offer(byte[] bytes, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, bytes.length);
-    if (!inCall.readLock().tryLock() || shutDown) {
-      unlockIfHeld();
-      throw new IOException("terminal closed");
-    }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(ERRNO_STATE);
-      MemorySegment outgoing = arena.allocate(Math.max(1, length));
-      MemorySegment.copy(bytes, offset, outgoing, ValueLayout.JAVA_BYTE, 0, length);
-      return (int) writeOnce(state, outgoing, length);
+      return done;
     } catch (IOException | RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
