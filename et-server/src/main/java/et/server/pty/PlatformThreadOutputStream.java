@@ -39,8 +39,6 @@ final class PlatformThreadOutputStream extends OutputStream {
   private final ExecutorService writer;
   /** Writes whose callers wait: close() fails them, whatever the native write is doing. */
   private final Set<CompletableFuture<Void>> waiting = ConcurrentHashMap.newKeySet();
-  /** Completes when the writer thread has nothing left to do after close. */
-  private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private volatile boolean closed;
 
   PlatformThreadOutputStream(OutputStream target, String threadName) {
@@ -108,21 +106,8 @@ final class PlatformThreadOutputStream extends OutputStream {
       return;
     }
     closed = true;
-    try {
-      writer.execute(() -> ended.complete(null)); // runs after the write in progress
-    } catch (RejectedExecutionException e) {
-      ended.complete(null); // a concurrent close() got there first
-    }
     writer.shutdown();
     waiting.forEach(write -> write.completeExceptionally(new IOException("stream closed")));
-  }
-
-  /**
-   * Completes once closed and the writer is done: no native write in progress any more. A write
-   * blocked on a full terminal keeps it pending.
-   */
-  CompletableFuture<Void> ended() {
-    return ended.copy();
   }
 
   private void ensureOpen() throws IOException {

@@ -59,6 +59,20 @@ public final class TerminalProcess implements AutoCloseable {
   private final AtomicBoolean typing = new AtomicBoolean();
   private final ReentrantLock closeLock = new ReentrantLock();
   private volatile boolean closed;
+  /** The terminal as a {@link ChannelSink}: what {@link #pumpInputFrom} types into. */
+  private final ChannelSink keyboard = new ChannelSink() {
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      ensureOpen();
+      master.write(bytes, offset, length);
+    }
+
+    @Override
+    public int offer(byte[] bytes, int offset, int length) throws IOException {
+      ensureOpen();
+      return master.offer(bytes, offset, length);
+    }
+  };
 
   private TerminalProcess(PtyProcess process, PtyMaster master) {
     this.process = process;
@@ -194,21 +208,6 @@ public final class TerminalProcess implements AutoCloseable {
       throw Exits.rethrow(e);
     }
   }
-
-  /** The terminal as a {@link ChannelSink}: what {@link #pumpInputFrom} types into. */
-  private final ChannelSink keyboard = new ChannelSink() {
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      ensureOpen();
-      master.write(bytes, offset, length);
-    }
-
-    @Override
-    public int offer(byte[] bytes, int offset, int length) throws IOException {
-      ensureOpen();
-      return master.offer(bytes, offset, length);
-    }
-  };
 
   private void ensureOpen() throws IOException {
     if (closed) {
