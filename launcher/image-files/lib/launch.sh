@@ -1,0 +1,20 @@
+# Sourced by the install image's bin scripts (launcher/image made the image): where the image is,
+# its own Java runtime, and the options of an AOT cache. Nothing here looks outside the image:
+# no JAVA_HOME, no java on PATH, no source tree.
+
+# The image's root, from this file's real location (bin/* may be symlinks, e.g. in /usr/local/bin).
+et_image="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+et_java="$et_image/runtime/bin/java"
+
+# Prints, one per line, the JVM options that start from the image's AOT cache $1 (aot/<name>.aot),
+# nothing when it is missing; with ET_AOT_RECORD set (launcher/image's training runs), the option
+# that writes it. A cache that does not match the runtime and jars is ignored by the JVM; its
+# aot/cds log lines are turned off, as they would go to stdout (etterminal's answer).
+et_aot_options() {
+  local cache="$et_image/aot/$1.aot"
+  if [ -n "${ET_AOT_RECORD:-}" ]; then
+    printf '%s\n' "-XX:AOTCacheOutput=$cache"
+  elif [ -f "$cache" ]; then
+    printf '%s\n' "-XX:AOTCache=$cache" "-Xlog:aot*=off" "-Xlog:cds*=off"
+  fi
+}
