@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The remote side of the end-to-end tests, all real: a private sshd (et-testkit) that lets this user
@@ -34,15 +35,20 @@ final class RemoteHost implements AutoCloseable {
 
   /** Starts sshd and prepares a host account environment under {@code base}. */
   static RemoteHost start(Path base) throws IOException, InterruptedException {
-    return start(base, SshServer.LOOPBACK, List.of());
+    return start(base, ETTERMINAL, SshServer.LOOPBACK, List.of());
+  }
+
+  /** As {@link #start(Path)}, with another etterminal behind the wrapper (an install image's). */
+  static RemoteHost start(Path base, Path etterminal) throws IOException, InterruptedException {
+    return start(base, etterminal, SshServer.LOOPBACK, List.of());
   }
 
   /** As {@link #start(Path)}, with sshd and the session host in {@code lab}'s server namespace. */
   static RemoteHost startIn(Path base, NetLab lab) throws IOException, InterruptedException {
-    return start(base, NetLab.SERVER_ADDRESS, lab.serverPrefix());
+    return start(base, ETTERMINAL, NetLab.SERVER_ADDRESS, lab.serverPrefix());
   }
 
-  private static RemoteHost start(Path base, String address, List<String> commandPrefix)
+  private static RemoteHost start(Path base, Path etterminal, String address, List<String> commandPrefix)
       throws IOException, InterruptedException {
     for (String module : List.of("et-client", "et-server")) {
       if (!Files.isDirectory(REPO.resolve(module).resolve("target/lib"))) {
@@ -50,7 +56,7 @@ final class RemoteHost implements AutoCloseable {
       }
     }
     EtHostSandbox sandbox =
-        EtHostSandbox.create(base, ETTERMINAL, "PS1='" + PROMPT + "'\nunset PROMPT_COMMAND\n", "et-e2e", address);
+        EtHostSandbox.create(base, etterminal, "PS1='" + PROMPT + "'\nunset PROMPT_COMMAND\n", "et-e2e", address);
     return new RemoteHost(SshServer.start(address, commandPrefix), sandbox);
   }
 
@@ -61,6 +67,16 @@ final class RemoteHost implements AutoCloseable {
 
   Path home() {
     return sandbox.home();
+  }
+
+  /** The 0700 script around etterminal that sets the sandbox's HOME and XDG_RUNTIME_DIR. */
+  Path wrapper() {
+    return sandbox.wrapper();
+  }
+
+  /** The session host that etterminal started, if one runs. */
+  Optional<ProcessHandle> sessionHost() throws IOException {
+    return sandbox.sessionHost();
   }
 
   SshServer sshd() {
@@ -84,7 +100,18 @@ final class RemoteHost implements AutoCloseable {
 
   /** {@code launcher/et --ssh SSH --terminal-path PATH OPTIONS DESTINATION}. */
   static List<String> etCommandTo(String destination, String ssh, String terminalPath, String... options) {
-    List<String> command = new ArrayList<>(List.of(ET.toString(), "--ssh", ssh, "--terminal-path", terminalPath));
+    return etCommandBy(List.of(ET.toString()), destination, ssh, terminalPath, options);
+  }
+
+  /** As {@link #etCommandWith}, with {@code et} (a command's words) running et instead of launcher/et. */
+  List<String> etCommandBy(List<String> et, String terminalPath, String... options) {
+    return etCommandBy(et, sshd.user() + "@127.0.0.1", sshShell(), terminalPath, options);
+  }
+
+  private static List<String> etCommandBy(
+      List<String> et, String destination, String ssh, String terminalPath, String... options) {
+    List<String> command = new ArrayList<>(et);
+    command.addAll(List.of("--ssh", ssh, "--terminal-path", terminalPath));
     command.addAll(List.of(options));
     command.add(destination);
     return command;
