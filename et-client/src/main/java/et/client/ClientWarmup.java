@@ -8,7 +8,6 @@ import et.core.Warmup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
-import org.tinylog.Logger;
 
 /**
  * What the client does while ssh makes first contact: echoes through a throwaway session ({@link
@@ -26,17 +25,8 @@ final class ClientWarmup {
 
   /** Starts the warm-up on a daemon thread "et warmup"; {@code screen} is the session's screen. */
   static void startInBackground(SessionOptions options, OutputStream screen) {
-    Thread.ofPlatform()
-        .name("et warmup")
-        .daemon()
-        .start(
-            () -> {
-              long start = System.nanoTime();
-              int roundTrips = Warmup.run(options, ROUND_TRIPS, BUDGET);
-              typeLocally(LOCAL_KEYS, screen instanceof TerminalOutput terminal ? terminal : null);
-              long millis = (System.nanoTime() - start) / 1_000_000;
-              Logger.debug("warm-up: {} round trips in {} ms", roundTrips, millis);
-            });
+    TerminalOutput terminal = screen instanceof TerminalOutput output ? output : null;
+    Warmup.startInBackground(options, ROUND_TRIPS, BUDGET, () -> typeLocally(LOCAL_KEYS, terminal));
   }
 
   /**

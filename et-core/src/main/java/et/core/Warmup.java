@@ -62,6 +62,20 @@ public final class Warmup {
     }
   }
 
+  /**
+   * Starts, on a daemon platform thread "et warmup", {@link #run} and then {@code then} (the
+   * caller's own per-keystroke code), and logs how long both took. For a program that warms up
+   * while it waits for something else.
+   */
+  public static void startInBackground(SessionOptions options, int roundTrips, Duration budget, Runnable then) {
+    Thread.ofPlatform().name("et warmup").daemon().start(() -> {
+      long start = System.nanoTime();
+      int done = run(options, roundTrips, budget);
+      then.run();
+      Logger.debug("warm-up: {} round trips, then the caller's own, in {} ms", done, (System.nanoTime() - start) / 1_000_000);
+    });
+  }
+
   private static int pingPong(Channel channel, int roundTrips, long deadline) throws IOException {
     OutputStream out = channel.output();
     InputStream in = channel.input();

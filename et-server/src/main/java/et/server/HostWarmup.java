@@ -22,19 +22,7 @@ final class HostWarmup {
 
   /** Starts the warm-up on a daemon thread "et warmup". */
   static void startInBackground(SessionOptions options, Path directory) {
-    Thread.ofPlatform()
-        .name("et warmup")
-        .daemon()
-        .start(
-            () -> {
-              long start = System.nanoTime();
-              int roundTrips = Warmup.run(options, ROUND_TRIPS, BUDGET);
-              int keys = TerminalWarmup.run(directory, KEYS, BUDGET);
-              Logger.debug(
-                  "warm-up: {} round trips, {} keys in {} ms",
-                  roundTrips,
-                  keys,
-                  (System.nanoTime() - start) / 1_000_000);
-            });
+    Warmup.startInBackground(options, ROUND_TRIPS, BUDGET,
+        () -> Logger.debug("terminal warm-up: {} keys", TerminalWarmup.run(directory, KEYS, BUDGET)));
   }
 }
