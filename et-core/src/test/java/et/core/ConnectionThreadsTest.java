@@ -29,6 +29,11 @@ class ConnectionThreadsTest {
 
       String prefix = "session " + client.id().toString().substring(0, 4);
       // Thread.getAllStackTraces lists platform threads only: virtual ones would not show up.
+      // Each thread names itself when its task starts, which may come after the echo above.
+      Await.until("both ends' connection threads to start", TIMEOUT,
+          () -> threadsNamed(prefix + " socket-read").size() >= 2
+              && threadsNamed(prefix + " socket-write").size() >= 2
+              && threadsNamed(prefix + " keepalive").size() >= 2);
       List<Thread> socketReaders = threadsNamed(prefix + " socket-read");
       assertEquals(2, socketReaders.size(), "one socket-read per end: " + socketReaders);
       assertTrue(socketReaders.stream().allMatch(Thread::isDaemon), "daemons: they never keep a JVM alive");
