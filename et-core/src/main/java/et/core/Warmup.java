@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.tinylog.Logger;
@@ -26,6 +28,16 @@ import org.tinylog.Logger;
  * open only meanwhile and, like every et session, admits no one without the secret.
  */
 public final class Warmup {
+  /**
+   * The round trips are spread over this many sessions, one after the other: the JIT then sees
+   * sessions end while it profiles, so the first real one to end (or lose its connection) does not
+   * hit a branch the optimised code left out, which would send the whole path back to the
+   * interpreter (the throwaway session's own end did, when there was only one).
+   */
+  private static final int SESSIONS = 3;
+  /** Channels per session, each drained into a sink of its own class (see {@link #newSink}). */
+  private static final int SINK_KINDS = 3;
+
   private Warmup() {}
 
   /**
@@ -39,26 +51,47 @@ public final class Warmup {
     long deadline = System.nanoTime() + budget.toNanos();
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     try (EternalServer server = EternalServer.start(loopback, options)) {
-      Session serverSide = server.newSession();
-      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
-      try (Session client = EternalClient.connect(address, serverSide.credentials(), options)) {
-        Channel channel = client.openChannel("warmup");
-        Thread echo = Thread.ofVirtual().name("et warmup echo").start(() -> echo(serverSide, options));
-        try {
-          return pingPong(channel, roundTrips, deadline);
-        } finally {
-          client.close(0, "warmup done");
-          echo.join(options.handshakeTimeout().toMillis());
-        }
-      } finally {
-        serverSide.close();
+      int done = 0;
+      for (int session = 0; session < SESSIONS && done < roundTrips && !over(deadline); session++) {
+        int left = SESSIONS - session;
+        done += echoThroughNewSession(server, options, (roundTrips - done + left - 1) / left, deadline);
       }
+      return done;
     } catch (IOException e) {
       Logger.debug("warm-up skipped: {}", e.toString());
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;
+    }
+  }
+
+  private static boolean over(long deadline) {
+    return System.nanoTime() >= deadline || Thread.currentThread().isInterrupted();
+  }
+
+  private static int echoThroughNewSession(EternalServer server, SessionOptions options, int roundTrips, long deadline)
+      throws IOException, InterruptedException {
+    Session serverSide = server.newSession();
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+    try (Session client = EternalClient.connect(address, serverSide.credentials(), options)) {
+      List<Thread> echoes = new ArrayList<>();
+      List<Channel> channels = new ArrayList<>();
+      for (int kind = 0; kind < SINK_KINDS; kind++) {
+        QueueSink sink = newSink(kind);
+        echoes.add(Thread.ofVirtual().name("et warmup echo").start(() -> echo(serverSide, options, sink)));
+        channels.add(client.openChannel("warmup"));
+      }
+      try {
+        return pingPong(channels, roundTrips, deadline);
+      } finally {
+        client.close(0, "warmup done");
+        for (Thread echo : echoes) {
+          echo.join(options.handshakeTimeout().toMillis());
+        }
+      }
+    } finally {
+      serverSide.close();
     }
   }
 
@@ -69,21 +102,25 @@ public final class Warmup {
    */
   public static void startInBackground(SessionOptions options, int roundTrips, Duration budget, Runnable then) {
     Thread.ofPlatform().name("et warmup").daemon().start(() -> {
+      // Said at info, as the throwaway sessions' own lines are: a reader of the log knows them.
+      Logger.info("warm-up: echoing through {} throwaway sessions on 127.0.0.1", SESSIONS);
       long start = System.nanoTime();
       int done = run(options, roundTrips, budget);
       then.run();
-      Logger.debug("warm-up: {} round trips, then the caller's own, in {} ms", done, (System.nanoTime() - start) / 1_000_000);
+      Logger.info("warm-up: {} round trips, then the caller's own, in {} ms", done, (System.nanoTime() - start) / 1_000_000);
     });
   }
 
-  private static int pingPong(Channel channel, int roundTrips, long deadline) throws IOException {
-    OutputStream out = channel.output();
-    InputStream in = channel.input();
+  /** Echoes single bytes through each channel in turn. */
+  private static int pingPong(List<Channel> channels, int roundTrips, long deadline) throws IOException {
     byte[] key = {'.'};
     byte[] buffer = new byte[64];
     int done = 0;
     // Arrays, not single bytes: the same calls a terminal's keyboard and screen copies make.
-    while (done < roundTrips && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+    while (done < roundTrips && !over(deadline)) {
+      Channel channel = channels.get(done % channels.size());
+      OutputStream out = channel.output();
+      InputStream in = channel.input();
       out.write(key, 0, 1);
       out.flush();
       if (in.read(buffer) < 0) {
@@ -94,17 +131,16 @@ public final class Warmup {
     return done;
   }
 
-  private static void echo(Session serverSide, SessionOptions options) {
+  private static void echo(Session serverSide, SessionOptions options, QueueSink sink) {
     try {
       Channel channel = serverSide.acceptChannel(options.handshakeTimeout());
       if (channel == null) {
         return;
       }
       // Drained, as a server drains a terminal's keys: the socket reader offers each byte itself.
-      BlockingQueue<byte[]> echoes = new LinkedBlockingQueue<>();
-      Thread.ofVirtual().name("et warmup drain").start(() -> drain(channel, echoes));
+      Thread.ofVirtual().name("et warmup drain").start(() -> drain(channel, sink));
       OutputStream out = channel.output();
-      for (byte[] bytes; (bytes = echoes.take()).length > 0; ) {
+      for (byte[] bytes; (bytes = sink.into.take()).length > 0; ) {
         out.write(bytes);
         out.flush();
       }
@@ -116,24 +152,43 @@ public final class Warmup {
   }
 
   /** Queues what arrives on {@code channel}, then an empty array at its end. */
-  private static void drain(Channel channel, BlockingQueue<byte[]> into) {
+  private static void drain(Channel channel, QueueSink sink) {
     try {
-      channel.drainTo(new ChannelSink() {
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-          into.add(Arrays.copyOfRange(bytes, offset, offset + length));
-        }
-
-        @Override
-        public int offer(byte[] bytes, int offset, int length) {
-          write(bytes, offset, length);
-          return length;
-        }
-      });
+      channel.drainTo(sink);
     } catch (IOException e) {
       // the client closed the session: the warm-up is over
     } finally {
-      into.add(new byte[0]);
+      sink.into.add(new byte[0]);
     }
+  }
+
+  /** Queues the bytes it is given; never refuses an offer. */
+  private static class QueueSink implements ChannelSink {
+    final BlockingQueue<byte[]> into = new LinkedBlockingQueue<>();
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      into.add(Arrays.copyOfRange(bytes, offset, offset + length));
+    }
+
+    @Override
+    public int offer(byte[] bytes, int offset, int length) {
+      write(bytes, offset, length);
+      return length;
+    }
+  }
+
+  /**
+   * A sink of one of {@link #SINK_KINDS} classes. Had the JIT seen one class only (or two), it
+   * would compile the socket reader's calls to the sink for those alone, and the first byte for a
+   * real sink (the screen, a terminal) would throw the compiled path away; three make it a plain
+   * virtual call, which serves any sink.
+   */
+  private static QueueSink newSink(int kind) {
+    return switch (kind) {
+      case 0 -> new QueueSink() {};
+      case 1 -> new QueueSink() {};
+      default -> new QueueSink() {};
+    };
   }
 }

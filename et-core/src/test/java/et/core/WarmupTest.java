@@ -22,6 +22,14 @@ class WarmupTest {
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void echoesExactlyTheAskedRoundTripsWhenTheyAreFewerThanItsSessionsAndChannels() {
+    for (int asked = 0; asked <= 4; asked++) {
+      assertEquals(asked, Warmup.run(OPTIONS, asked, Duration.ofSeconds(20)), asked + " round trips asked");
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void stopsAtItsBudget() {
     int done = Warmup.run(OPTIONS, Integer.MAX_VALUE, Duration.ofMillis(200));
     assertTrue(done > 0 && done < Integer.MAX_VALUE, "round trips within the budget: " + done);
