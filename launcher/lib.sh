@@ -38,11 +38,13 @@ et_module_path() {
 }
 
 # Prints, one per line, the JVM options that start a launcher from its AOT cache $1 (JDK 25: the
-# module graph resolved and the start-up classes loaded and linked ahead of time; about 0.15 s less
-# per start here), made by et_record_aot_caches. Prints nothing when the cache is missing or the
-# launcher runs other code (ET_MODULE_PATH); a cache older than the jars is ignored by the JVM,
-# silently (its aot/cds log lines would go to stdout, which carries etterminal's answer).
-# With ET_AOT_RECORD set, prints the option that writes the cache instead (a training run).
+# module graph resolved and the start-up classes loaded and linked ahead of time, about 0.15 s less
+# per start here; and the method profiles of a training run, so the JIT optimises et's and the
+# session host's keystroke path within their warm-up), made by et_record_aot_caches. Prints
+# nothing when the cache is missing or the launcher runs other code (ET_MODULE_PATH); a cache older
+# than the jars is ignored by the JVM, silently (its aot/cds log lines would go to stdout, which
+# carries etterminal's answer). With ET_AOT_RECORD set, prints the option that writes the cache
+# instead (a training run: launcher/et and launcher/etserver then run their AotTraining class).
 et_aot_options() {
   local cache="$1"
   if [ -n "${ET_AOT_RECORD:-}" ]; then
@@ -52,11 +54,11 @@ et_aot_options() {
   fi
 }
 
-# Records the launchers' AOT caches from short training runs (after a build: a cache belongs to
-# the exact jars it was made from).
+# Records the launchers' AOT caches from their training runs, about 25 s in all here (after a
+# build: a cache belongs to the exact jars it was made from).
 et_record_aot_caches() {
-  ET_AOT_RECORD=1 "$et_root/launcher/et" --help >/dev/null 2>&1 &&
+  ET_AOT_RECORD=1 "$et_root/launcher/et" >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/etterminal" --version >/dev/null 2>&1 &&
-    ET_AOT_RECORD=1 "$et_root/launcher/etserver" --help >/dev/null 2>&1 ||
+    ET_AOT_RECORD=1 "$et_root/launcher/etserver" >/dev/null 2>&1 ||
     echo "et: recording the launchers' AOT caches failed; they start without (about 0.15 s slower)" >&2
 }

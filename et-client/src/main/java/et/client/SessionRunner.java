@@ -34,6 +34,12 @@ import java.util.function.Consumer;
 public final class SessionRunner implements et.client.cli.SessionRunner {
 
   private static final int SHOWN_CHARS = 300;
+  /**
+   * Platform threads for the one connection, which the kernel wakes directly when bytes arrive;
+   * the rest as et.core's defaults.
+   */
+  static final SessionOptions TERMINAL_SESSIONS =
+      SessionOptions.defaults().withConnectionThreads(ConnectionThreads.PLATFORM);
 
   private final LocalStreams local;
 
@@ -105,14 +111,9 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
     }
   }
 
-  /**
-   * The keepalive of {@code --keepalive}; platform threads for the one connection, which the
-   * kernel wakes directly when bytes arrive; the rest as et.core's defaults.
-   */
+  /** {@link #TERMINAL_SESSIONS} with the keepalive of {@code --keepalive}. */
   static SessionOptions sessionOptions(ClientOptions options) {
-    return SessionOptions.defaults()
-        .withKeepalive(options.keepalive(), options.deadAfter())
-        .withConnectionThreads(ConnectionThreads.PLATFORM);
+    return TERMINAL_SESSIONS.withKeepalive(options.keepalive(), options.deadAfter());
   }
 
   private static void say(PrintWriter err, String message) {

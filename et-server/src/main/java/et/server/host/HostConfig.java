@@ -29,6 +29,9 @@ public record HostConfig(
   public static final Duration DEFAULT_CLIENT_WAIT = Duration.ofMinutes(2);
   /** Ports tried upward from the configured one when it is taken. */
   public static final int PORT_ATTEMPTS = 100;
+  /** A host holds one user's few terminals, where each keystroke's latency counts. */
+  public static final SessionOptions SESSION_OPTIONS =
+      SessionOptions.defaults().withConnectionThreads(ConnectionThreads.PLATFORM);
 
   public HostConfig {
     Objects.requireNonNull(paths, "paths");
@@ -50,8 +53,7 @@ public record HostConfig(
         conf.port(),
         DEFAULT_IDLE_EXIT,
         DEFAULT_CLIENT_WAIT,
-        // A host holds one user's few terminals, where each keystroke's latency counts.
-        SessionOptions.defaults().withConnectionThreads(ConnectionThreads.PLATFORM));
+        SESSION_OPTIONS);
   }
 
   public HostConfig withPort(int port) {
