@@ -67,7 +67,8 @@ public final class TerminalWarmup {
     try {
       // cat ignores the hang-up, as a shell takes its time over one: close() then finds the
       // output pump still waiting for output, as at a real session's end.
-      pty = TerminalProcess.start(CommandSpec.of(directory, "/bin/sh", "-c", "trap '' HUP; exec cat"), "dumb", 80, 24);
+      CommandSpec cat = CommandSpec.of(directory, "/bin/sh", "-c", "trap '' HUP; exec cat");
+      pty = TerminalProcess.start(cat, "dumb", 80, 24);
     } catch (IOException e) {
       Logger.debug("terminal warm-up skipped: {}", e.toString());
       return 0;
