@@ -12,11 +12,13 @@ import org.tinylog.Logger;
  * What a new session host does while its first client is on the way: echoes through a throwaway
  * session ({@link Warmup}), then types into a throwaway terminal ({@link TerminalWarmup}), so that
  * the JIT has compiled both halves of the keystroke path before the first real key. Both bounded:
- * at most {@value #ROUND_TRIPS} round trips and {@value #KEYS} keys, about 2 s of one core here.
+ * at most {@value #ROUND_TRIPS} round trips and {@value #KEYS} keys, about 1 s of one core here.
+ * With the profiles of the AOT cache's training ({@link AotTraining}) these do what 10,000 and
+ * 3,000 did (docs/BENCHMARKS.md), and leave the first session's start more of the CPU.
  */
 final class HostWarmup {
-  private static final int ROUND_TRIPS = 10_000;
-  private static final int KEYS = 3_000;
+  private static final int ROUND_TRIPS = 3_000;
+  private static final int KEYS = 1_000;
   private static final Duration BUDGET = Duration.ofSeconds(3);
   /**
    * The AOT training run's share: enough (in one go, with nothing else starting) that the JIT
