@@ -70,7 +70,8 @@ public final class Warmup {
     return System.nanoTime() >= deadline || Thread.currentThread().isInterrupted();
   }
 
-  private static int echoThroughNewSession(EternalServer server, SessionOptions options, int roundTrips, long deadline)
+  private static int echoThroughNewSession(
+      EternalServer server, SessionOptions options, int roundTrips, long deadline)
       throws IOException, InterruptedException {
     Session serverSide = server.newSession();
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
