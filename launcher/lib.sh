@@ -3,13 +3,25 @@
 
 et_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# Whether java binary $1 is of release 25: from its JDK's release file where there is one (no JVM
+# start: 30-60 ms less per launch here), else from what `java -version` prints.
+et_is_java_25() {
+  local release
+  release="$(dirname "$(readlink -f "$1")")/../release"
+  if [ -f "$release" ]; then
+    grep -q '^JAVA_VERSION="25[".]' "$release"
+  else
+    "$1" -version 2>&1 | head -n 1 | grep -q '"25[".]'
+  fi
+}
+
 # Prints the path of a java binary of release 25, or fails with a message saying where it looked.
 et_find_java() {
   local candidate
   for candidate in "${ET_JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" \
       /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/*25*/bin/java "$(command -v java || true)"; do
     [ -n "$candidate" ] && [ -x "$candidate" ] || continue
-    if "$candidate" -version 2>&1 | head -n 1 | grep -q '"25[".]'; then
+    if et_is_java_25 "$candidate"; then
       printf '%s\n' "$candidate"
       return 0
     fi
