@@ -4,7 +4,8 @@ import et.client.term.EscapeFilter;
 import et.client.term.TerminalOutput;
 import et.client.term.TerminalSize;
 import et.core.SessionOptions;
-import et.core.Warmup;
+import et.core.task.TaskGroup;
+import et.core.warmup.Warmup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -19,26 +20,24 @@ import java.time.Duration;
 final class ClientWarmup {
   /**
    * With the profiles of the AOT cache's training ({@link AotTraining}) this many get the path to
-   * C2 as quickly as 10,000 did (echo latency the same), and leave ssh and etterminal more of the
-   * CPU meanwhile: time to prompt 1.5-1.6 s instead of 1.8-2.0 s here (1,000: 1.4 s, but the
-   * echo +0.15 and +0.11 ms over ssh in two runs, against +0.08 to +0.12 in five).
+   * C2, and leave ssh and etterminal most of the CPU meanwhile (docs/BENCHMARKS.md).
    */
   private static final int ROUND_TRIPS = 3_000;
   private static final Duration BUDGET = Duration.ofSeconds(3);
   private static final int LOCAL_KEYS = 20_000;
   /**
    * The AOT training run's share: enough round trips (in one go, with nothing else starting) that
-   * the JIT compiles the whole path at its top tier, which 10,000 did not reach here.
+   * the JIT compiles the whole path at its top tier.
    */
   private static final int TRAINING_ROUND_TRIPS = 40_000;
   private static final Duration TRAINING_BUDGET = Duration.ofSeconds(60);
 
   private ClientWarmup() {}
 
-  /** Starts the warm-up on a daemon thread "et warmup"; {@code screen} is the session's screen. */
-  static void startInBackground(SessionOptions options, OutputStream screen) {
+  /** Forks the warm-up into {@code tasks} as "warmup"; {@code screen} is the session's screen. */
+  static void startInBackground(TaskGroup tasks, SessionOptions options, OutputStream screen) {
     TerminalOutput terminal = screen instanceof TerminalOutput output ? output : null;
-    Warmup.startInBackground(options, ROUND_TRIPS, BUDGET, () -> typeLocally(LOCAL_KEYS, terminal));
+    Warmup.startInBackground(tasks, options, ROUND_TRIPS, BUDGET, () -> typeLocally(LOCAL_KEYS, terminal));
   }
 
   /** The same work in the foreground and many times over, for {@link AotTraining}. */

@@ -1,9 +1,9 @@
 package et.client;
 
 import et.client.term.TerminalOutput;
+import et.client.term.WakeableStdin;
 import java.io.Console;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +27,8 @@ public record LocalStreams(
   }
 
   /**
-   * This process's file descriptors 0, 1 and 2 and environment. A terminal when the JDK's console
+   * This process's file descriptors 0 (wakeable: closing the stream ends a read in progress), 1 and
+   * 2 and environment. A terminal when the JDK's console
    * is one: on JDK 25 {@link System#console()} is null unless both stdin and stdout are a TTY, so
    * {@code et host > file} and {@code cmd | et host} run in pipe mode, like ssh without a PTY.
    */
@@ -35,7 +36,7 @@ public record LocalStreams(
     Console console = System.console();
     boolean terminal = console != null && console.isTerminal();
     return new LocalStreams(
-        new FileInputStream(FileDescriptor.in),
+        WakeableStdin.open(),
         terminal ? TerminalOutput.ofStdout() : new FileOutputStream(FileDescriptor.out),
         new FileOutputStream(FileDescriptor.err),
         System.getenv(),

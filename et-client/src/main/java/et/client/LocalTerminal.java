@@ -4,6 +4,7 @@ import et.client.term.RawTerminal;
 import et.client.term.SavedTermios;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.Terminal.Signal;
@@ -13,8 +14,9 @@ import org.jline.terminal.TerminalBuilder;
  * The local terminal for a whole run of et: jline's system terminal (size, window changes, raw
  * mode through {@link RawTerminal}) and the terminal's exact settings from before et touched it
  * ({@link SavedTermios}), which {@link #restore()} puts back on every way out: called by the
- * session's code, by {@link #close()}, and by a JVM shutdown hook (SIGTERM, SIGHUP, and SIGINT or
- * SIGQUIT, which exit through {@link System#exit}: Ctrl-C during the bootstrap).
+ * session's code, by {@link #close()}, and by the one JVM shutdown hook of et's terminal (SIGTERM,
+ * SIGHUP, and SIGINT or SIGQUIT, which exit through {@link System#exit}: Ctrl-C during the
+ * bootstrap), which first runs the action a running session set ({@link #onShutdown}).
  *
  * <p>Why the exact settings: jline's own restores (leaving raw mode, and closing, which its own
  * shutdown hook also does) drop the line speed. {@link #restore()} therefore leaves raw mode, then
@@ -28,7 +30,8 @@ final class LocalTerminal implements AutoCloseable {
   private final Terminal terminal;
   private final RawTerminal raw;
   private final Optional<SavedTermios> exact;
-  private final Thread hook = new Thread(this::restoreQuietly, "et restore terminal");
+  private final Thread hook = new Thread(this::onJvmShutdown, "et restore terminal");
+  private final AtomicReference<Runnable> shutdownAction = new AtomicReference<>();
   private boolean restored; // guarded by this
 
   private LocalTerminal(Terminal terminal, Optional<SavedTermios> exact) {
@@ -81,6 +84,22 @@ final class LocalTerminal implements AutoCloseable {
         exact.ifPresent(SavedTermios::restore);
       }
     }
+  }
+
+  /**
+   * What the shutdown hook runs before it restores the terminal, while a session runs (it ends the
+   * session: nobody can come back to it); null takes it away.
+   */
+  void onShutdown(Runnable action) {
+    shutdownAction.set(action);
+  }
+
+  private void onJvmShutdown() {
+    Runnable action = shutdownAction.get();
+    if (action != null) {
+      action.run();
+    }
+    restoreQuietly();
   }
 
   private void restoreQuietly() {

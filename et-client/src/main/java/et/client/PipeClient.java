@@ -2,12 +2,17 @@ package et.client;
 
 import et.core.Channel;
 import et.core.Session;
+import et.core.task.TaskGroup;
 import et.terminal.TerminalChannels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A connected session without a local terminal (docs/TERMINAL.md, "pipe mode": {@code et host -c
@@ -18,8 +23,9 @@ import java.util.Objects;
  * <p>If et's own stdout or stderr fails (a reader that went away: {@code et host -c cmd | head}),
  * that channel is closed, so the server learns nobody reads it any more.
  *
- * <p>Threads: the caller waits for the session's end; "et stdin" is a platform daemon thread (a
- * blocking read of file descriptor 0, left behind at exit); "et stdout" and "et stderr" are virtual.
+ * <p>The caller waits for the session's end; "stdin" (a platform thread: a blocking read of file
+ * descriptor 0, which closing the stream ends), "stdout" and "stderr" are tasks of the session's
+ * group. {@link #run} closes {@code stdin} when it returns.
  */
 final class PipeClient {
 
@@ -45,17 +51,24 @@ final class PipeClient {
     Channel in = session.openChannel(TerminalChannels.STDIN);
     Channel out = session.openChannel(TerminalChannels.STDOUT);
     Channel err = session.openChannel(TerminalChannels.STDERR);
-    Thread.ofPlatform().daemon().name("et stdin").start(() -> sendInput(in));
-    Thread outPump = Thread.ofVirtual().name("et stdout").start(() -> copyOutput(out, stdout));
-    Thread errPump = Thread.ofVirtual().name("et stderr").start(() -> copyOutput(err, stderr));
-    while (!session.awaitEnd(Duration.ofHours(1))) {
-      // a command may run for days
+    TaskGroup tasks = session.tasks();
+    try {
+      tasks.fork("stdin", TaskGroup.Threads.PLATFORM, () -> sendInput(in));
+      CompletableFuture<Void> outDone = tasks.fork("stdout", () -> copyOutput(out, stdout));
+      CompletableFuture<Void> errDone = tasks.fork("stderr", () -> copyOutput(err, stderr));
+      while (!session.awaitEnd(Duration.ofHours(1))) {
+        // a command may run for days
+      }
+      // After an orderly close the channels drain to their end: let the last bytes out first.
+      try {
+        CompletableFuture.allOf(outDone, errDone).get(DRAIN_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // a local output is stuck: the end is reported regardless
+      }
+      return Ending.of(session.end(), host);
+    } finally {
+      stdin.close();
     }
-    // After an orderly close the channels drain to their end: let the last bytes out first.
-    long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
-    outPump.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    errPump.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    return Ending.of(session.end(), host);
   }
 
   private void sendInput(Channel in) {

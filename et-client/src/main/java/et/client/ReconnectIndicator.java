@@ -13,7 +13,7 @@ import java.util.Objects;
  * again. Polls {@link Session#state()} every {@link #POLL} (the session offers no state callback);
  * the pause is {@link Session#awaitEnd}, so the loop stops as soon as the session ends.
  *
- * <p>Runs on its own virtual thread ({@link #start}) until the session ends or the screen fails.
+ * <p>{@link #run} runs until the session ends or the screen fails (a task of the session's group).
  */
 final class ReconnectIndicator {
 
@@ -27,12 +27,12 @@ final class ReconnectIndicator {
     this.screen = Objects.requireNonNull(screen, "screen");
   }
 
-  static Thread start(Session session, Screen screen) {
-    ReconnectIndicator indicator = new ReconnectIndicator(session, screen);
-    return Thread.ofVirtual().name("et status").start(indicator::run);
+  /** Shows the status line while {@code session} is disconnected, until it ends. */
+  static void run(Session session, Screen screen) {
+    new ReconnectIndicator(session, screen).show();
   }
 
-  private void run() {
+  private void show() {
     long lostAt = 0;
     boolean lost = false;
     try {

@@ -8,11 +8,13 @@ import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.SessionRefusedException;
+import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -25,6 +27,10 @@ import java.util.function.Consumer;
  *
  * <p>The local terminal stays in its normal mode until the session is connected, so ssh can ask
  * for passwords and Ctrl-C still stops et during the bootstrap.
+ *
+ * <p>Tasks: one {@link TaskGroup} "et" for the run, holding the warm-up and the session's group
+ * (whose tasks are the terminal's or the pipes'); it is cancelled when the run is over, so
+ * nothing of it outlives {@link #run}.
  *
  * <p>The et host is the host name the user's ssh connects to for the destination ({@link
  * SshHostLookup}: an alias from ~/.ssh/config leads where ssh goes), resolved again before every
@@ -52,14 +58,27 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
     return new SessionRunner(LocalStreams.ofThisProcess());
   }
 
+  /** How long the end of a run waits for its tasks to return once cancelled. */
+  private static final Duration TASKS_END_WAIT = Duration.ofSeconds(5);
+
   @Override
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    TaskGroup tasks = TaskGroup.startRoot("et");
+    try {
+      return run(options, err, tasks);
+    } finally {
+      tasks.cancel();
+      tasks.awaitEnd(TASKS_END_WAIT);
+    }
+  }
+
+  private int run(ClientOptions options, PrintWriter err, TaskGroup tasks) throws IOException, InterruptedException {
     Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
     try (LocalTerminal terminal = local.terminal() ? LocalTerminal.open(note).orElse(null) : null) {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
       if (terminal != null) {
         // While ssh makes first contact: compile the keystroke path before the first key.
-        ClientWarmup.startInBackground(sessionOptions(options), local.stdout());
+        ClientWarmup.startInBackground(tasks, sessionOptions(options), local.stdout());
       }
       BootstrapRequest request;
       try {
@@ -81,7 +100,7 @@ public final class SessionRunner implements et.client.cli.SessionRunner {
       Session session;
       try {
         session = EternalClient.connect(
-            () -> new InetSocketAddress(address, port), reply.credentials(), sessionOptions(options));
+            () -> new InetSocketAddress(address, port), reply.credentials(), sessionOptions(options), tasks);
       } catch (SessionRefusedException e) {
         say(err, options.host() + " refused the session: " + Printable.escape(String.valueOf(e.getMessage()), SHOWN_CHARS));
         return ExitCodes.FAILURE;

@@ -7,6 +7,7 @@ import et.client.term.TerminalSize;
 import et.core.Channel;
 import et.core.ChannelSink;
 import et.core.Session;
+import et.core.task.TaskGroup;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,18 +31,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * meanwhile is kept: channel writes queue in et.core's backlog, or block when it is full).
  *
  * <p>The terminal leaves raw mode on every path ({@link LocalTerminal#restore()}): in a {@code
- * finally}, and from a shutdown hook when the JVM is ended by a signal (SIGTERM, SIGHUP) while the
- * session runs; that hook also tells the server the session is over, as nobody can come back to it.
+ * finally}, and from the local terminal's shutdown hook when the JVM is ended by a signal
+ * (SIGTERM, SIGHUP) while the session runs; the hook first tells the server the session is over,
+ * as nobody can come back to it.
  *
- * <p>Threads, each ending with the session or the process:
+ * <p>The caller opens the channels, waits for the first {@link Outcome}, and tidies up. The rest
+ * are tasks of the session's group, each ending with the session or when {@link #run} returns:
  * <ul>
- *   <li>the caller: opens the channels, waits for the first {@link Outcome}, and tidies up;</li>
- *   <li>"et keyboard" (platform daemon: a blocking read of the local terminal): keys to the channel;</li>
- *   <li>"et screen" (platform daemon): drains the channel to {@link Screen}; output that finds
- *       the screen idle is shown by the session's socket reader itself, without waking it;</li>
- *   <li>"et resize" (virtual): sends the latest size after window changes, which jline reports on
- *       its signal thread (that thread only records the size: a send may block);</li>
- *   <li>"et status" ({@link ReconnectIndicator}) and "et session end" (virtual).</li>
+ *   <li>"keyboard" (a platform thread: a blocking read of the local terminal, which closing the
+ *       keyboard stream ends): keys to the channel;</li>
+ *   <li>"screen" (a platform thread): drains the channel to {@link Screen}; output that finds the
+ *       screen idle is shown by the session's socket reader itself, without waking it;</li>
+ *   <li>"resize": sends the latest size after window changes, which jline reports on its signal
+ *       thread (that thread only records the size: a send may block);</li>
+ *   <li>"status" ({@link ReconnectIndicator}) and "session-end".</li>
  * </ul>
  */
 final class TerminalClient {
@@ -65,6 +70,7 @@ final class TerminalClient {
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   private final AtomicReference<TerminalSize> latestSize = new AtomicReference<>();
   private final Semaphore resized = new Semaphore(0);
+  private volatile boolean stopping;
 
   /**
    * @param local    the local terminal (not yet raw); its size and window changes are used, it is in
@@ -81,10 +87,12 @@ final class TerminalClient {
     this.host = Objects.requireNonNull(host, "host");
   }
 
-  /** Runs the session until it ends or the user leaves; the terminal is restored when this returns. */
+  /**
+   * Runs the session until it ends or the user leaves; the terminal is restored and the session's
+   * tasks told to end when this returns.
+   */
   Ending run() throws IOException, InterruptedException {
-    Thread hook = new Thread(this::onShutdown, "et restore terminal");
-    Runtime.getRuntime().addShutdownHook(hook);
+    local.onShutdown(this::onShutdown);
     try {
       raw.enterRaw();
       Channel resize = session.openChannel(TerminalChannels.RESIZE);
@@ -94,19 +102,19 @@ final class TerminalClient {
         latestSize.set(size);
         resized.release();
       });
-      Thread.ofVirtual().name("et resize").start(() -> sendResizes(resize));
-      Thread screenPump = Thread.ofPlatform().daemon().name("et screen").start(() -> showRemote(terminal));
-      Thread.ofPlatform().daemon().name("et keyboard").start(() -> readKeys(terminal));
-      ReconnectIndicator.start(session, screen);
-      Thread.ofVirtual().name("et session end").start(this::awaitSessionEnd);
-      return finish(awaitOutcome(), screenPump);
+      TaskGroup tasks = session.tasks();
+      tasks.fork("resize", () -> sendResizes(resize));
+      CompletableFuture<Void> screenDone = tasks.fork("screen", TaskGroup.Threads.PLATFORM, () -> showRemote(terminal));
+      tasks.fork("keyboard", TaskGroup.Threads.PLATFORM, () -> readKeys(terminal));
+      tasks.fork("status", () -> ReconnectIndicator.run(session, screen));
+      tasks.fork("session-end", this::awaitSessionEnd);
+      return finish(awaitOutcome(), screenDone);
     } finally {
+      stopping = true;
+      resized.release();
+      keyboard.close();
       restore();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running or ran: it restored the terminal too, harmlessly
-      }
+      local.onShutdown(null);
     }
   }
 
@@ -118,11 +126,15 @@ final class TerminalClient {
     }
   }
 
-  private Ending finish(Outcome why, Thread screenPump) throws IOException, InterruptedException {
+  private Ending finish(Outcome why, CompletableFuture<Void> screenDone) throws IOException, InterruptedException {
     return switch (why) {
       case SESSION_ENDED -> {
         // The channel drains to its end after an orderly close: show the last output first.
-        screenPump.join(DRAIN_WAIT);
+        try {
+          screenDone.get(DRAIN_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // the screen is stuck (flow control) or gone: the end is reported regardless
+        }
         yield Ending.of(session.end(), host);
       }
       case USER_DISCONNECT -> {
@@ -199,6 +211,9 @@ final class TerminalClient {
       while (true) {
         resized.acquire();
         resized.drainPermits(); // several changes in a row: only the latest size matters
+        if (stopping) {
+          return;
+        }
         TerminalSize size = latestSize.get();
         if (size.columns() > 0 && size.rows() > 0 && !size.equals(sent)) {
           send(resize, size);
@@ -219,15 +234,11 @@ final class TerminalClient {
     return size.columns() > 0 && size.rows() > 0 ? size : Bootstrap.FALLBACK_SIZE;
   }
 
-  private void awaitSessionEnd() {
-    try {
-      while (!session.awaitEnd(Duration.ofHours(1))) {
-        // a session may run for days
-      }
-      outcome.complete(Outcome.SESSION_ENDED);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  private void awaitSessionEnd() throws InterruptedException {
+    while (!session.awaitEnd(Duration.ofHours(1))) {
+      // a session may run for days
     }
+    outcome.complete(Outcome.SESSION_ENDED);
   }
 
   /** Stops screen writes and restores the terminal once, whoever comes first (the caller's finally or the hook). */

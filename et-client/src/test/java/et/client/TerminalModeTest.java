@@ -22,16 +22,20 @@ import et.core.SessionEnd;
 import et.terminal.BootstrapRequest;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
+import et.testkit.ThreadDump;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -139,9 +143,7 @@ class TerminalModeTest {
     try (SessionHost host = SessionHost.start()) {
       PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
       host.channel(TerminalChannels.TERMINAL, DEADLINE);
-      ProcessHandle et = ProcessHandle.of(pty.pid()).orElseThrow().descendants()
-          .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-          .findFirst().orElseThrow(() -> new AssertionError("et's JVM not found under the PTY's bash"));
+      ProcessHandle et = etJvm();
 
       assertTrue(et.destroy(), "SIGTERM not sent");
       assertTrue(host.session().awaitEnd(DEADLINE), "the hook must close the session");
@@ -165,6 +167,66 @@ class TerminalModeTest {
     type("\u0003");
     screen.awaitText("__STTY_AFTER__", DEADLINE);
     assertRestored(screen.text(), 128 + 2);
+  }
+
+  @Test
+  void theClientsSessionRunsAsOneTreeOfTasks() throws Exception {
+    try (SessionHost host = SessionHost.start()) {
+      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
+      host.channel(TerminalChannels.RESIZE, DEADLINE);
+      Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
+      terminal.output().write("prompt$ ".getBytes(StandardCharsets.US_ASCII));
+      screen.awaitText("prompt$ ", DEADLINE);
+      ProcessHandle et = etJvm();
+      Path javaHome = Path.of(System.getProperty("java.home"));
+      String session = host.session().toString(); // the client names its session alike: "session 3f2a"
+      Set<String> roles = Set.of("reconnect", "socket-read", "socket-write", "keepalive", "keyboard", "screen", "resize",
+          "status", "session-end");
+      AtomicReference<ThreadDump> last = new AtomicReference<>();
+      Await.until(DEADLINE, () -> {
+        ThreadDump dump = threadsOf(javaHome, et);
+        last.set(dump);
+        return rolesIn(dump, session).containsAll(roles);
+      }, () -> "the client's session runs " + roles + " in its tree:\n" + last.get());
+
+      ThreadDump dump = last.get();
+      ThreadDump.Container root = dump.only("et").orElseThrow(() -> new AssertionError(dump.toString()));
+      ThreadDump.Container tree = dump.only(session).orElseThrow(() -> new AssertionError(dump.toString()));
+      assertTrue(dump.isWithin(tree, root), "the session's group inside the client's:\n" + dump);
+      List<String> outside = dump.threadsOutside(tree, name -> name.startsWith(session + " "));
+      assertEquals(List.of(), outside, "the session's threads outside its tree:\n" + dump);
+      List<String> loose = dump.threadsOutside(root, name -> name.startsWith("session ") || name.startsWith("et ")).stream()
+          .filter(name -> !name.equals(dump.ownerName(root)))
+          .toList();
+      assertEquals(List.of(), loose, "the client's threads outside its tree:\n" + dump);
+
+      type("~.");
+      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      assertRestored(screen.text(), 255);
+    }
+  }
+
+  private static ThreadDump threadsOf(Path javaHome, ProcessHandle process) {
+    try {
+      return ThreadDump.ofProcess(javaHome, process.pid());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** et's JVM: the java process under the PTY's bash. */
+  private ProcessHandle etJvm() {
+    return ProcessHandle.of(pty.pid()).orElseThrow().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .findFirst().orElseThrow(() -> new AssertionError("et's JVM not found under the PTY's bash"));
+  }
+
+  /** The roles of the threads in {@code session}'s group and below ("session 3f2a screen": "screen"). */
+  private static Set<String> rolesIn(ThreadDump dump, String session) {
+    return dump.only(session).map(dump::threadsWithin).orElse(List.of()).stream()
+        .filter(name -> name.startsWith(session + " "))
+        .map(name -> name.substring(session.length() + 1))
+        .collect(Collectors.toSet());
   }
 
   /** Starts bash in a PTY of {@code cols}x{@code rows}: stty -a, et with {@code ssh}, its status, stty -a. */

@@ -3,6 +3,7 @@ package et.core;
 import et.core.resume.Dialer;
 import et.core.resume.RefusedException;
 import et.core.resume.ResumableStream;
+import et.core.task.TaskGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
@@ -19,12 +20,22 @@ public final class EternalClient {
   public static Session connect(
       InetSocketAddress server, SessionCredentials credentials, SessionOptions options)
       throws IOException {
-    return connect(() -> server, credentials, options);
+    return connect(() -> server, credentials, options, null);
   }
 
   /** As above, asking {@code server} for the address before every connection attempt. */
   public static Session connect(
       Supplier<InetSocketAddress> server, SessionCredentials credentials, SessionOptions options)
+      throws IOException {
+    return connect(server, credentials, options, null);
+  }
+
+  /**
+   * As above; the session's
+   * task group is a child of {@code parent}, or the root of a tree of its own when it is null.
+   */
+  public static Session connect(
+      Supplier<InetSocketAddress> server, SessionCredentials credentials, SessionOptions options, TaskGroup parent)
       throws IOException {
     ResumableStream stream;
     try {
@@ -38,6 +49,6 @@ public final class EternalClient {
     } catch (RefusedException e) {
       throw new SessionRefusedException(e.getMessage());
     }
-    return Session.start(credentials, stream, true, options, end -> {});
+    return Session.start(credentials, stream, true, options, end -> {}, parent);
   }
 }

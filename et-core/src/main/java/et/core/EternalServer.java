@@ -1,9 +1,11 @@
 package et.core;
 
 import et.core.resume.Handshake;
+import et.core.resume.LifecycleLog;
 import et.core.resume.Refusal;
 import et.core.resume.ResumableStream;
 import et.core.resume.Watchdog;
+import et.core.task.TaskGroup;
 import et.core.wire.FrameReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,8 +27,8 @@ import org.tinylog.Logger;
  * authenticate against its session's secret before it may touch that session; failures end only
  * that connection and are logged with their reason.
  *
- * <p>Threads: one virtual thread accepts; each connection handshakes on its own virtual thread and
- * is then handed to its session.
+ * <p>Tasks (one {@link TaskGroup}, "et-server :PORT"): "accept"; a "handshake" per connection,
+ * which then hands it to its session; and each session's own group as a child.
  */
 public final class EternalServer implements AutoCloseable {
   /** Handshakes in progress at once; more are turned away at accept time. */
@@ -47,22 +49,35 @@ public final class EternalServer implements AutoCloseable {
                 }
               }));
   private final Semaphore handshakeSlots = new Semaphore(MAX_PENDING_HANDSHAKES);
-  private final Thread acceptor;
+  private final TaskGroup tasks;
+  private final LifecycleLog lifecycle = LifecycleLog.here();
 
-  private EternalServer(ServerSocket listener, SessionOptions options) {
+  private EternalServer(ServerSocket listener, SessionOptions options, TaskGroup parent) {
     this.listener = listener;
     this.options = options;
-    this.acceptor =
-        Thread.ofVirtual().name("et-server accept :" + listener.getLocalPort()).start(this::acceptLoop);
+    String name = "et-server :" + listener.getLocalPort();
+    this.tasks = parent == null ? TaskGroup.startRoot(name) : parent.forkGroup(name);
+    tasks.fork("accept", this::acceptLoop);
   }
 
-  /** Listens on {@code address} (port 0 picks a free one). */
+  /** Listens on {@code address} (port 0 picks a free one); its tasks form a tree of their own. */
   public static EternalServer start(InetSocketAddress address, SessionOptions options)
       throws IOException {
+    return start(address, options, null);
+  }
+
+  /** As above, with the server's task group a child of {@code parent}. */
+  public static EternalServer start(InetSocketAddress address, SessionOptions options, TaskGroup parent)
+      throws IOException {
     ServerSocket listener = new ServerSocket();
-    listener.setReuseAddress(true);
-    listener.bind(address, 1024);
-    return new EternalServer(listener, options);
+    try {
+      listener.setReuseAddress(true);
+      listener.bind(address, 1024);
+      return new EternalServer(listener, options, parent);
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
   }
 
   /** The port it listens on. */
@@ -88,7 +103,8 @@ public final class EternalServer implements AutoCloseable {
             end -> {
               endedIds.add(credentials.id());
               sessions.remove(credentials.id());
-            });
+            },
+            tasks);
     sessions.put(credentials.id(), session);
     return session;
   }
@@ -114,16 +130,19 @@ public final class EternalServer implements AutoCloseable {
         closeQuietly(socket);
         continue;
       }
-      Thread.ofVirtual()
-          .name("handshake " + socket.getRemoteSocketAddress())
-          .start(
-              () -> {
-                try {
-                  handshake(socket);
-                } finally {
-                  handshakeSlots.release();
-                }
-              });
+      boolean forked = tasks.tryFork(
+          "handshake " + socket.getRemoteSocketAddress(),
+          () -> {
+            try {
+              handshake(socket);
+            } finally {
+              handshakeSlots.release();
+            }
+          });
+      if (!forked) { // closing
+        handshakeSlots.release();
+        closeQuietly(socket);
+      }
     }
   }
 
@@ -147,7 +166,7 @@ public final class EternalServer implements AutoCloseable {
       Session session = sessions.get(id);
       if (session == null) {
         Refusal refusal = endedIds.contains(id) ? Refusal.SESSION_ENDED : Refusal.UNKNOWN_SESSION;
-        Logger.info("refused {} for session {}: {}", peer, shortId(id), refusal.text);
+        lifecycle.log("refused {} for session {}: {}", peer, shortId(id), refusal.text);
         Handshake.refuse(socket, refusal);
         closeQuietly(socket);
         return;
@@ -172,7 +191,7 @@ public final class EternalServer implements AutoCloseable {
           deadlinePassed.get()
               ? "handshake took longer than " + options.handshakeTimeout().toMillis() + " ms"
               : e.getMessage();
-      Logger.info("handshake from {} failed: {}", peer, reason);
+      lifecycle.log("handshake from {} failed: {}", peer, reason);
       closeQuietly(socket);
     } finally {
       watchdog.cancel(false);
@@ -191,7 +210,15 @@ public final class EternalServer implements AutoCloseable {
     }
   }
 
-  /** Stops listening and ends every session. */
+  /** The server's task group: its tasks and its sessions' groups. */
+  public TaskGroup tasks() {
+    return tasks;
+  }
+
+  /**
+   * Stops listening and ends every session; the server's group ends once the sessions' tasks have
+   * returned ({@link TaskGroup#awaitEnd}).
+   */
   @Override
   public void close() {
     try {
@@ -199,7 +226,7 @@ public final class EternalServer implements AutoCloseable {
     } catch (IOException ignored) {
       // already closed
     }
-    acceptor.interrupt();
+    tasks.close();
     for (Session session : List.copyOf(sessions.values())) {
       session.terminate("server shut down");
     }

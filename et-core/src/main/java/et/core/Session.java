@@ -7,14 +7,11 @@ import et.core.resume.Handshake;
 import et.core.resume.ResumableStream;
 import et.core.resume.StreamEnd;
 import et.core.resume.StreamListener;
+import et.core.task.TaskGroup;
 import et.core.wire.FrameType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.StructuredTaskScope;
 import java.util.function.Consumer;
 import org.tinylog.Logger;
 
@@ -23,9 +20,11 @@ import org.tinylog.Logger;
  * channels. It lives across dropped connections until either side closes it or it stays
  * disconnected past {@link SessionOptions#disconnectLimit()}.
  *
- * <p>The session runs as a StructuredTaskScope on its own virtual thread; its one long-lived
- * subtask takes connection after connection (the server's reconnect-listen, the client's
- * reconnect), each running as an inner scope of socket-read, socket-write and keepalive.
+ * <p>The session is a {@link TaskGroup} ({@link #tasks()}): its one task of et.core's own takes
+ * connection after connection (the server's reconnect-listen, the client's reconnect), each
+ * running as an inner scope of socket-read, socket-write and keepalive; the application forks its
+ * channel handlers into the same group. Once the session has ended the group takes no new task,
+ * and it ends when its tasks have returned (their channels end with the session).
  *
  * <p>States: {@code CONNECTING → CONNECTED ⇄ DISCONNECTED → ENDED}. All methods are thread-safe.
  */
@@ -35,18 +34,18 @@ public final class Session implements AutoCloseable {
   private final Multiplexer mux;
   private final SessionOptions options;
   private final Consumer<SessionEnd> onEnd;
+  private final TaskGroup tasks;
   private volatile SessionEnd end;
-  private volatile int localExitStatus;
-  private volatile int peerExitStatus;
-  private volatile String peerReason;
 
   private Session(
       SessionCredentials credentials,
       ResumableStream stream,
       boolean clientSide,
       SessionOptions options,
-      Consumer<SessionEnd> onEnd) {
+      Consumer<SessionEnd> onEnd,
+      TaskGroup tasks) {
     this.credentials = credentials;
+    this.tasks = tasks;
     this.stream = stream;
     this.options = options;
     this.onEnd = onEnd;
@@ -54,36 +53,44 @@ public final class Session implements AutoCloseable {
     stream.setListener(new Listener());
   }
 
+  /**
+   * Starts a session whose task group is a child of {@code parent}, or the root of a tree of its
+   * own when {@code parent} is null.
+   */
   static Session start(
       SessionCredentials credentials,
       ResumableStream stream,
       boolean clientSide,
       SessionOptions options,
-      Consumer<SessionEnd> onEnd) {
-    Session session = new Session(credentials, stream, clientSide, options, onEnd);
-    String role = clientSide ? "reconnect" : "reconnect-listen";
-    Thread.ofVirtual().name(stream.name()).start(() -> session.runScope(role));
+      Consumer<SessionEnd> onEnd,
+      TaskGroup parent) {
+    TaskGroup tasks = parent == null ? TaskGroup.startRoot(stream.name()) : parent.forkGroup(stream.name());
+    Session session = new Session(credentials, stream, clientSide, options, onEnd, tasks);
+    tasks.fork(clientSide ? "reconnect" : "reconnect-listen", session::runStream);
     return session;
   }
 
-  private void runScope(String role) {
-    try (var scope = StructuredTaskScope.open()) {
-      scope.fork(
-          () -> {
-            Thread.currentThread().setName(stream.name() + " " + role);
-            return stream.run();
-          });
-      scope.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (StructuredTaskScope.FailedException e) {
-      Logger.error(e.getCause(), "{}: failed", stream.name());
-      stream.finish(new StreamEnd(StreamEnd.Cause.FAILED, "internal error: " + e.getCause()));
+  private void runStream() throws InterruptedException {
+    try {
+      stream.run();
+    } catch (RuntimeException | Error e) {
+      Logger.error(e, "{}: failed", stream.name());
+      stream.finish(StreamEnd.of(StreamEnd.Cause.FAILED, "internal error: " + e));
+    } finally {
+      tasks.close();
     }
   }
 
   public SessionId id() {
     return credentials.id();
+  }
+
+  /**
+   * The session's task group: fork channel handlers here. It takes tasks until the session has
+   * ended, and ends once they have returned.
+   */
+  public TaskGroup tasks() {
+    return tasks;
   }
 
   /** The id and secret; the server hands them to its client over the bootstrap channel. */
@@ -115,19 +122,12 @@ public final class Session implements AutoCloseable {
     if (end != null) {
       return;
     }
-    byte[] reasonBytes = reason.getBytes(StandardCharsets.UTF_8);
-    if (reasonBytes.length > FrameType.MAX_REASON_BYTES) {
-      reasonBytes = Arrays.copyOf(reasonBytes, FrameType.MAX_REASON_BYTES);
-    }
-    localExitStatus = exitStatus;
-    ByteBuffer payload = ByteBuffer.allocate(4 + reasonBytes.length).putInt(exitStatus).put(reasonBytes);
     try {
-      stream.send(FrameType.SESSION_CLOSE, 0, payload.array());
+      stream.close(exitStatus, reason);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while closing the session");
     }
-    stream.endWhenAcknowledged();
   }
 
   /**
@@ -139,13 +139,13 @@ public final class Session implements AutoCloseable {
     try {
       close(0, "closed");
       if (!awaitEnd(options.handshakeTimeout())) {
-        stream.finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed without acknowledgement"));
+        stream.finishClosed("closed without acknowledgement");
       }
     } catch (IOException e) {
-      stream.finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed: " + e.getMessage()));
+      stream.finishClosed("closed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      stream.finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed (interrupted)"));
+      stream.finishClosed("closed (interrupted)");
     }
   }
 
@@ -200,33 +200,26 @@ public final class Session implements AutoCloseable {
 
   /** Ends the session now, without waiting for the peer. */
   void terminate(String reason) {
-    stream.finish(new StreamEnd(StreamEnd.Cause.CLOSED, reason));
+    stream.finishClosed(reason);
   }
 
   private final class Listener implements StreamListener {
     @Override
     public void deliver(FrameType type, int channel, byte[] payload) throws FatalStreamException {
-      if (type == FrameType.SESSION_CLOSE) {
-        ByteBuffer buffer = ByteBuffer.wrap(payload);
-        peerExitStatus = buffer.getInt();
-        peerReason = StandardCharsets.UTF_8.decode(buffer).toString();
-        stream.finishAfterAck();
-        return;
-      }
       mux.deliver(type, channel, payload);
     }
 
     @Override
     public void ended(StreamEnd streamEnd) {
-      SessionEnd sessionEnd =
+      SessionEnd.Cause cause =
           switch (streamEnd.cause()) {
-            case CLOSED -> new SessionEnd(SessionEnd.Cause.CLOSED_LOCALLY, localExitStatus, streamEnd.reason());
-            case CLOSED_BY_PEER ->
-                new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, peerExitStatus, peerReason);
-            case EXPIRED -> new SessionEnd(SessionEnd.Cause.EXPIRED, 0, streamEnd.reason());
-            case REFUSED -> new SessionEnd(SessionEnd.Cause.REFUSED, 0, streamEnd.reason());
-            case FAILED -> new SessionEnd(SessionEnd.Cause.FAILED, 0, streamEnd.reason());
+            case CLOSED -> SessionEnd.Cause.CLOSED_LOCALLY;
+            case CLOSED_BY_PEER -> SessionEnd.Cause.CLOSED_BY_PEER;
+            case EXPIRED -> SessionEnd.Cause.EXPIRED;
+            case REFUSED -> SessionEnd.Cause.REFUSED;
+            case FAILED -> SessionEnd.Cause.FAILED;
           };
+      SessionEnd sessionEnd = new SessionEnd(cause, streamEnd.exitStatus(), streamEnd.reason());
       end = sessionEnd;
       mux.endAll(sessionEnd.orderly() ? null : new IOException("session ended: " + sessionEnd.reason()));
       onEnd.accept(sessionEnd);

@@ -116,7 +116,7 @@ public final class Etserver {
       return 0; // another host serves this runtime directory
     }
     // The first client is on its way: compile the keystroke path before its first key arrives.
-    HostWarmup.startInBackground(config.sessionOptions(), config.paths().home());
+    HostWarmup.startInBackground(host.tasks(), config.sessionOptions(), config.paths().home());
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("host shutdown").unstarted(host::close));
     while (!host.awaitExit(Duration.ofDays(1))) {
       // serving

@@ -1,7 +1,8 @@
 package et.server;
 
 import et.core.SessionOptions;
-import et.core.Warmup;
+import et.core.task.TaskGroup;
+import et.core.warmup.Warmup;
 import et.server.host.HostConfig;
 import et.server.pty.TerminalWarmup;
 import java.nio.file.Path;
@@ -12,9 +13,9 @@ import org.tinylog.Logger;
  * What a new session host does while its first client is on the way: echoes through a throwaway
  * session ({@link Warmup}), then types into a throwaway terminal ({@link TerminalWarmup}), so that
  * the JIT has compiled both halves of the keystroke path before the first real key. Both bounded:
- * at most {@value #ROUND_TRIPS} round trips and {@value #KEYS} keys, about 1 s of one core here.
- * With the profiles of the AOT cache's training ({@link AotTraining}) these do what 10,000 and
- * 3,000 did (docs/BENCHMARKS.md), and leave the first session's start more of the CPU.
+ * at most {@value #ROUND_TRIPS} round trips and {@value #KEYS} keys within {@link #BUDGET}; with
+ * the profiles of the AOT cache's training ({@link AotTraining}) that suffices
+ * (docs/BENCHMARKS.md), and leaves the first session's start more of the CPU.
  */
 final class HostWarmup {
   private static final int ROUND_TRIPS = 3_000;
@@ -22,7 +23,7 @@ final class HostWarmup {
   private static final Duration BUDGET = Duration.ofSeconds(3);
   /**
    * The AOT training run's share: enough (in one go, with nothing else starting) that the JIT
-   * compiles both halves at its top tier, which the figures above did not reach here.
+   * compiles both halves at its top tier.
    */
   private static final int TRAINING_ROUND_TRIPS = 40_000;
   private static final int TRAINING_KEYS = 20_000;
@@ -30,9 +31,9 @@ final class HostWarmup {
 
   private HostWarmup() {}
 
-  /** Starts the warm-up on a daemon thread "et warmup". */
-  static void startInBackground(SessionOptions options, Path directory) {
-    Warmup.startInBackground(options, ROUND_TRIPS, BUDGET,
+  /** Forks the warm-up into {@code tasks} (the host's) as "warmup". */
+  static void startInBackground(TaskGroup tasks, SessionOptions options, Path directory) {
+    Warmup.startInBackground(tasks, options, ROUND_TRIPS, BUDGET,
         () -> Logger.debug("terminal warm-up: {} keys", TerminalWarmup.run(directory, KEYS, BUDGET)));
   }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * (virtual unless the session asked for platform threads): socket-read, socket-write and
  * keepalive. It ends when any of them fails; the exception says how: {@link
  * ConnectionLostException} (reconnect and replay), {@link FatalStreamException} (end the session),
- * {@link PeerFinishedException} (the peer closed the session, got our final acknowledgement and
+ * {@link PeerFinishedException} (the peer closed the session, {@link CloseProtocol}, got our final acknowledgement and
  * hung up). Until the closer hangs up, its close is not known to have arrived:
  * if the connection dies first, the next handshake carries the acknowledgement instead.
  *
@@ -41,7 +41,7 @@ final class LiveConnection {
   private final Connection connection;
   private final BackedWriter writer;
   private final BackedReader reader;
-  private final StreamListener listener;
+  private final CloseProtocol close;
   private final Liveness liveness;
   private final ThreadFactory threads;
   /** The client side watches its own address (see {@link #stillAssigned}). */
@@ -63,7 +63,6 @@ final class LiveConnection {
       Connection connection,
       BackedWriter writer,
       BackedReader reader,
-      StreamListener listener,
       Liveness liveness,
       ThreadFactory threads,
       boolean watchLocalAddress,
@@ -71,7 +70,7 @@ final class LiveConnection {
     this.connection = connection;
     this.writer = writer;
     this.reader = reader;
-    this.listener = listener;
+    this.close = stream.closeProtocol();
     this.liveness = liveness;
     this.threads = threads;
     this.watchLocalAddress = watchLocalAddress;
@@ -140,10 +139,10 @@ final class LiveConnection {
         case STREAM -> {
           var payload = reader.accept(frame);
           if (payload.isPresent()) {
-            listener.deliver(frame.type(), frame.header().channel(), payload.get());
+            stream.deliver(frame.type(), frame.header().channel(), payload.get());
           }
           // Acknowledge as we go: at once every few frames; a trickle, after ACK_DELAY (writeLoop).
-          if (reader.received() - ackSent >= ACK_EVERY_FRAMES || stream.finishedThrough() >= 0) {
+          if (reader.received() - ackSent >= ACK_EVERY_FRAMES || close.state() == CloseProtocol.State.PEER_CLOSING) {
             raise(ackDue);
           }
         }
@@ -208,8 +207,7 @@ final class LiveConnection {
 
   /** The peer sent SESSION_CLOSE and we have acknowledged it on this connection. */
   private boolean peerClosedAndAcknowledged() {
-    long through = stream.finishedThrough();
-    return through >= 0 && ackSent >= through;
+    return close.peerCloseAcknowledged(ackSent);
   }
 
   private boolean peerSilentSinceAck() {

@@ -49,6 +49,7 @@ public final class ResumableStream {
   private final ThreadFactory connectionThreads;
   private final boolean clientSide;
   private final ConnectionSource source;
+  private final LifecycleLog lifecycle = LifecycleLog.here();
   private final AtomicReference<StreamEnd> end = new AtomicReference<>();
   private final CountDownLatch ended = new CountDownLatch(1);
   private StreamListener listener;
@@ -58,12 +59,9 @@ public final class ResumableStream {
   private volatile LiveConnection live;
   /** Server side: the client instance that first proved the secret; only it may resume. */
   private final AtomicReference<byte[]> boundClient = new AtomicReference<>();
-  /** Frames received when the peer asked to close; -1 while it has not. */
-  private volatile long finishedThrough = -1;
   private volatile long roundTripNanos = -1;
   private final AtomicLong connections = new AtomicLong();
-  /** Frames the peer must acknowledge before a local close completes; -1 while none asked. */
-  private volatile long closeThrough = -1;
+  private final CloseProtocol close = new CloseProtocol();
 
   private ResumableStream(
       byte[] sessionId,
@@ -111,7 +109,10 @@ public final class ResumableStream {
         sessionId, secret, Direction.SERVER_TO_CLIENT, liveness, connectionThreads, new ConnectionMailbox());
   }
 
-  /** Sets who hears delivered frames and the end; call once, before {@link #run()}. */
+  /**
+   * Sets who hears delivered frames (all but SESSION_CLOSE, which the stream keeps) and the end;
+   * call once, before {@link #run()}.
+   */
   public void setListener(StreamListener listener) {
     if (this.listener != null) {
       throw new IllegalStateException("listener already set");
@@ -122,6 +123,13 @@ public final class ResumableStream {
   /** Queues one stream frame; blocks while the backlog is full. Returns its sequence number. */
   public long send(FrameType type, int channel, byte[] payload)
       throws IOException, InterruptedException {
+    if (type == FrameType.SESSION_CLOSE) {
+      throw new IllegalArgumentException("a close is sent by close()");
+    }
+    return append(type, channel, payload);
+  }
+
+  private long append(FrameType type, int channel, byte[] payload) throws IOException, InterruptedException {
     long seq = writer.append(type, channel, payload);
     LiveConnection connection = live;
     if (connection != null) {
@@ -150,7 +158,7 @@ public final class ResumableStream {
         throw e; // interrupted from outside; ending the stream interrupts us on purpose
       }
     } finally {
-      finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed"));
+      finish(close.closed("closed"));
     }
     return end.get();
   }
@@ -161,13 +169,13 @@ public final class ResumableStream {
     try {
       connection = source.next(reader.received(), giveUpAt);
     } catch (RefusedException e) {
-      finish(endAfterRefusal(e));
+      finish(close.afterRefusal(e));
       return null;
     } catch (StreamExpiredException e) {
-      finish(new StreamEnd(StreamEnd.Cause.EXPIRED, e.getMessage()));
+      finish(StreamEnd.of(StreamEnd.Cause.EXPIRED, e.getMessage()));
       return null;
     } catch (IOException e) {
-      finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+      finish(StreamEnd.of(StreamEnd.Cause.FAILED, e.getMessage()));
       return null;
     }
     try {
@@ -176,7 +184,7 @@ public final class ResumableStream {
       // The peer authenticated but cannot resume where we stand (it lost acknowledged data).
       connection.close();
       Logger.warn("{}: cannot resume: {}", name, e.getMessage());
-      finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+      finish(StreamEnd.of(StreamEnd.Cause.FAILED, e.getMessage()));
       return null;
     }
     current = connection;
@@ -188,43 +196,26 @@ public final class ResumableStream {
     return connection;
   }
 
-  /**
-   * An "ended" refusal after a close was under way only means the peer finished first: our close
-   * was acknowledged (the peer ends only then), or the peer's close reached us and the connection
-   * died before our acknowledgement ended it.
-   */
-  private StreamEnd endAfterRefusal(RefusedException refusal) {
-    if (refusal.refusal() == Refusal.SESSION_ENDED) {
-      if (finishedThrough >= 0) {
-        return new StreamEnd(StreamEnd.Cause.CLOSED_BY_PEER, "closed by peer");
-      }
-      if (closeThrough >= 0) {
-        return new StreamEnd(StreamEnd.Cause.CLOSED, "closed");
-      }
-    }
-    return new StreamEnd(StreamEnd.Cause.REFUSED, refusal.getMessage());
-  }
-
   /** Runs one connection until it dies; ends the stream if the way it died says so. */
   private void runConnection(Connection connection) throws InterruptedException {
     connections.incrementAndGet();
     state = State.CONNECTED;
-    Logger.info("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
+    lifecycle.log("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
     try {
       // Published before its writer starts: a producer then either sees it or the writer sees
       // the producer's frame, so no frame waits for the next keepalive.
       live = new LiveConnection(
-          connection, writer, reader, listener, liveness, connectionThreads, clientSide, this);
+          connection, writer, reader, liveness, connectionThreads, clientSide, this);
       live.run();
     } catch (ConnectionLostException e) {
       if (end.get() == null) {
-        Logger.info("{}: {} lost: {}", name, connection, e.getMessage());
+        lifecycle.log("{}: {} lost: {}", name, connection, e.getMessage());
       }
     } catch (LiveConnection.PeerFinishedException e) {
-      finish(new StreamEnd(StreamEnd.Cause.CLOSED_BY_PEER, "closed by peer"));
+      finish(close.closedByPeer());
     } catch (FatalStreamException e) {
       Logger.warn("{}: ending session, peer broke the protocol: {}", name, e.getMessage());
-      finish(new StreamEnd(StreamEnd.Cause.FAILED, e.getMessage()));
+      finish(StreamEnd.of(StreamEnd.Cause.FAILED, e.getMessage()));
     } catch (IOException e) {
       throw new IllegalStateException("unclassified connection end", e);
     } finally {
@@ -234,29 +225,39 @@ public final class ResumableStream {
   }
 
   /**
-   * Ends the stream once the peer has acknowledged every frame sent so far (typically a final
-   * SESSION_CLOSE), however many reconnects that takes, or when the disconnect limit passes.
+   * Closes the stream in order ({@link CloseProtocol}): sends SESSION_CLOSE with {@code exitStatus}
+   * and {@code reason} after every frame sent before, and ends once the peer has acknowledged it,
+   * however many reconnects that takes, or when the disconnect limit passes. Returns at once.
    */
-  public void endWhenAcknowledged() {
-    closeThrough = writer.written();
+  public void close(int exitStatus, String reason) throws IOException, InterruptedException {
+    append(FrameType.SESSION_CLOSE, 0, CloseProtocol.payload(exitStatus, reason));
+    close.closing(exitStatus, writer.written());
     checkCloseAcknowledged();
   }
 
-  /** Ends the stream if a requested close has been acknowledged. Any thread. */
+  /** Ends the stream now as closed by this side, with {@code reason}. */
+  public void finishClosed(String reason) {
+    finish(close.closed(reason));
+  }
+
+  /** Ends the stream if our close has been acknowledged. Any thread. */
   void checkCloseAcknowledged() {
-    long target = closeThrough;
-    if (target >= 0 && writer.acked() >= target) {
-      finish(new StreamEnd(StreamEnd.Cause.CLOSED, "closed"));
+    if (close.closeAcknowledged(writer.acked())) {
+      finish(close.closed("closed"));
     }
   }
 
-  /** The peer asked to close: acknowledge everything received, then end. Socket-reader thread. */
-  public void finishAfterAck() {
-    finishedThrough = reader.received();
+  /** A frame the reader accepted: the peer's close is the stream's; the rest go to the listener. */
+  void deliver(FrameType type, int channel, byte[] payload) throws FatalStreamException {
+    if (type == FrameType.SESSION_CLOSE) {
+      close.peerClosing(payload, reader.received());
+    } else {
+      listener.deliver(type, channel, payload);
+    }
   }
 
-  long finishedThrough() {
-    return finishedThrough;
+  CloseProtocol closeProtocol() {
+    return close;
   }
 
   /** Ends the stream now with {@code end} (the first end wins) and releases its connection. */
@@ -271,7 +272,7 @@ public final class ResumableStream {
     if (connection != null) {
       connection.close();
     }
-    Logger.info("{}: ended ({}: {})", name, streamEnd.cause(), streamEnd.reason());
+    lifecycle.log("{}: ended ({}: {})", name, streamEnd.cause(), streamEnd.reason());
     if (listener != null) {
       listener.ended(streamEnd);
     }

@@ -9,7 +9,6 @@ import et.core.SessionOptions;
 import et.core.wire.FrameType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -65,8 +64,7 @@ class ResumableStreamCloseTest {
     Await.until(
         "client connects", DEADLINE, () -> stream.state() == ResumableStream.State.CONNECTED);
 
-    stream.send(FrameType.SESSION_CLOSE, 0, ByteBuffer.allocate(4).putInt(0).array());
-    stream.endWhenAcknowledged();
+    stream.close(0, "closed");
 
     StreamEnd end;
     try {

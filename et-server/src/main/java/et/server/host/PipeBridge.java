@@ -36,6 +36,7 @@ final class PipeBridge {
     CompletableFuture<Void> outputEnded = CompletableFuture.allOf(stdoutEnded, stderrEnded);
     return SessionScope.run(
         name,
+        "pipes",
         () -> {
           int status = program.exited().get();
           if (!Waits.doneWithin(outputEnded, OUTPUT_GRACE)) {

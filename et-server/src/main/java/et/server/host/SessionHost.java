@@ -2,6 +2,7 @@ package et.server.host;
 
 import et.core.EternalServer;
 import et.core.Session;
+import et.core.task.TaskGroup;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
@@ -25,9 +26,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +40,7 @@ import org.tinylog.Logger;
  * user's sessions and their programs, listens for clients on TCP with an {@link EternalServer}, and
  * answers etterminal on a unix socket in the user's private runtime directory: one {@code ET1
  * REQUEST} line in, one {@code ET1 SESSION} (or {@code ET1 ERROR}) line out, then it hangs up.
- * Each session runs as a {@link TerminalSession} on a virtual thread of its own.
+ * Each session runs its {@link TerminalSession} as a task of the session's own group.
  *
  * <p>Only one host per runtime directory: the first to hold {@code host.lock} owns {@code
  * host.sock}; {@link #start} throws {@link HostAlreadyRunningException} for the others. The
@@ -49,8 +49,9 @@ import org.tinylog.Logger;
  *
  * <p>It exits by itself ({@link #awaitExit}) after having had no session and no request for
  * {@link HostConfig#idleExit()}; {@link #close()} stops it at once, ending every session.
- * Threads: one virtual thread accepts on the unix socket and one per request; one watches for
- * idleness; one per session. Never logs a secret.
+ * Tasks: one {@link TaskGroup} "host" with "unix-accept", a "request" per etterminal connection,
+ * "idle-watch", and the {@link EternalServer}'s group as a child, whose children are the
+ * sessions' groups. Never logs a secret.
  */
 public final class SessionHost implements AutoCloseable {
   /** How long a connected etterminal has to send its request line. */
@@ -65,14 +66,20 @@ public final class SessionHost implements AutoCloseable {
   private final ServerSocketChannel unixListener;
   private final UserPrincipal owner;
   private final EternalServer server;
+  private final TaskGroup tasks;
   private final IdleTracker idle = new IdleTracker();
   private final Semaphore requestSlots = new Semaphore(MAX_REQUESTS);
-  private final Set<Thread> sessionThreads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch exited = new CountDownLatch(1);
 
   private SessionHost(
-      HostConfig config, HostLock lock, ServerSocketChannel unixListener, UserPrincipal owner, EternalServer server) {
+      HostConfig config,
+      HostLock lock,
+      ServerSocketChannel unixListener,
+      UserPrincipal owner,
+      EternalServer server,
+      TaskGroup tasks) {
+    this.tasks = tasks;
     this.config = config;
     this.lock = lock;
     this.unixListener = unixListener;
@@ -92,12 +99,14 @@ public final class SessionHost implements AutoCloseable {
     HostLock lock = HostLock.tryAcquire(paths.lockFile()).orElseThrow(() -> new HostAlreadyRunningException(paths.lockFile()));
     ServerSocketChannel unixListener = null;
     EternalServer server = null;
+    TaskGroup tasks = TaskGroup.startRoot("host");
     try {
       unixListener = bindUnixSocket(paths.socket());
-      server = TcpListen.start(config.bind(), config.port(), HostConfig.PORT_ATTEMPTS, config.sessionOptions());
+      server = TcpListen.start(config.bind(), config.port(), HostConfig.PORT_ATTEMPTS, config.sessionOptions(), tasks);
       UserPrincipal owner = Files.getOwner(paths.runtimeDir()); // verified: our uid
-      SessionHost host = new SessionHost(config, lock, unixListener, owner, server);
-      host.startThreads();
+      SessionHost host = new SessionHost(config, lock, unixListener, owner, server, tasks);
+      tasks.fork("unix-accept", host::acceptLoop);
+      tasks.fork("idle-watch", host::exitWhenIdle);
       Logger.info(
           "session host pid {} serves {} and TCP port {}; exits after {} s without a session",
           ProcessHandle.current().pid(),
@@ -113,6 +122,7 @@ public final class SessionHost implements AutoCloseable {
         unixListener.close();
         Files.deleteIfExists(paths.socket());
       }
+      tasks.close();
       lock.close();
       throw e;
     }
@@ -132,9 +142,9 @@ public final class SessionHost implements AutoCloseable {
     }
   }
 
-  private void startThreads() {
-    Thread.ofVirtual().name("host unix-accept").start(this::acceptLoop);
-    Thread.ofVirtual().name("host idle-watch").start(this::exitWhenIdle);
+  /** The host's task group: everything it runs. */
+  public TaskGroup tasks() {
+    return tasks;
   }
 
   /** The TCP port clients connect to. */
@@ -177,16 +187,20 @@ public final class SessionHost implements AutoCloseable {
         closeQuietly(connection);
         continue;
       }
-      Thread.ofVirtual()
-          .name("host request")
-          .start(
-              () -> {
-                try {
-                  serve(connection);
-                } finally {
-                  requestSlots.release();
-                }
-              });
+      boolean forked = tasks.tryFork(
+          "request",
+          () -> {
+            try {
+              serve(connection);
+            } finally {
+              requestSlots.release();
+            }
+          });
+      if (!forked) { // closing
+        requestSlots.release();
+        closeQuietly(connection);
+        return;
+      }
     }
   }
 
@@ -260,32 +274,25 @@ public final class SessionHost implements AutoCloseable {
   private void startSession(Session session, BootstrapRequest request) {
     TerminalSession terminal = new TerminalSession(session, request, config.paths().home(), config.clientWait());
     Logger.info(
-        "session {} made: {} {}x{}{}",
-        session.id().toString().substring(0, 8),
+        "{} made: {} {}x{}{}",
+        session,
         request.term(),
         request.cols(),
         request.rows(),
         request.command().isPresent() ? ", with a command" : "");
-    Thread thread =
-        Thread.ofVirtual()
-            .name("session " + session.id().toString().substring(0, 8))
-            .unstarted(
-                () -> {
-                  try {
-                    terminal.run();
-                    // The host stays busy until the client has taken the close (or the limit passed).
-                    session.awaitEnd(config.sessionOptions().disconnectLimit().plus(Duration.ofMinutes(1)));
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  } catch (RuntimeException | Error e) {
-                    Logger.error(e, "session {} failed", session.id().toString().substring(0, 8));
-                  } finally {
-                    idle.leave();
-                    sessionThreads.remove(Thread.currentThread());
-                  }
-                });
-    sessionThreads.add(thread);
-    thread.start();
+    try {
+      session.tasks().fork("bridge", () -> {
+        try {
+          terminal.run();
+          // The host stays busy until the client has taken the close (or the limit passed).
+          session.awaitEnd(config.sessionOptions().disconnectLimit().plus(Duration.ofMinutes(1)));
+        } finally {
+          idle.leave();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      idle.leave(); // the session ended already: the host is closing
+    }
   }
 
   private void exitWhenIdle() {
@@ -321,7 +328,8 @@ public final class SessionHost implements AutoCloseable {
       Logger.warn("cannot delete {}: {}", config.paths().socket(), e.getMessage());
     }
     server.close(); // ends every session: their session-end tasks hang up the programs
-    awaitSessionThreads();
+    tasks.close();
+    awaitSessions();
     try {
       lock.close();
     } catch (IOException e) {
@@ -331,18 +339,14 @@ public final class SessionHost implements AutoCloseable {
     exited.countDown();
   }
 
-  private void awaitSessionThreads() {
-    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-    for (Thread thread : Set.copyOf(sessionThreads)) {
-      try {
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
-          Logger.warn("{} still running {} s after the host closed", thread.getName(), CLOSE_WAIT.toSeconds());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+  private void awaitSessions() {
+    try {
+      if (!server.tasks().awaitEnd(CLOSE_WAIT)) {
+        Logger.warn("sessions still running {} s after the host closed: interrupting them", CLOSE_WAIT.toSeconds());
+        server.tasks().cancel();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

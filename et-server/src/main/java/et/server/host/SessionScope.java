@@ -12,8 +12,8 @@ import java.util.concurrent.StructuredTaskScope.Subtask;
  * preview API): one deciding task, the program's life, which returns its exit status, and helpers
  * that copy bytes or watch the session. When the deciding task returns, helpers still running are
  * cancelled (interrupted); a helper that finishes normally (its stream ended) changes nothing; a
- * task that fails cancels everything and its failure is rethrown. All tasks run on virtual threads
- * named after the session.
+ * task that fails cancels everything and its failure is rethrown. The scope is named "{@code name
+ * mode}" and its tasks, on virtual threads, "{@code name task}".
  */
 final class SessionScope {
   /** A helper's body; it should handle the I/O failures it expects and throw only on bugs. */
@@ -44,10 +44,11 @@ final class SessionScope {
    * Forks the helpers, then the deciding {@code program} task; returns the status it returned once
    * every task has finished (helpers cancelled).
    */
-  static int run(String name, Callable<Integer> program, List<Helper> helpers)
+  static int run(String name, String mode, Callable<Integer> program, List<Helper> helpers)
       throws InterruptedException, TaskFailedException {
     try (var scope =
-        StructuredTaskScope.open(Joiner.<Outcome>allUntil(SessionScope::decides), config -> config.withName(name))) {
+        StructuredTaskScope.open(
+            Joiner.<Outcome>allUntil(SessionScope::decides), config -> config.withName(name + " " + mode))) {
       // Helpers first: the program task may wait for one of them (the output pump), and once it
       // returns the scope is cancelled, so nothing forked after it would run.
       List<Subtask<Outcome>> forked = new ArrayList<>();

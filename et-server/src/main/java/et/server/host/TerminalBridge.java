@@ -38,6 +38,7 @@ final class TerminalBridge {
     CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     return SessionScope.run(
         name,
+        "terminal",
         () -> {
           int status = pty.exited().get();
           if (!Waits.doneWithin(outputEnded, OUTPUT_GRACE)) {

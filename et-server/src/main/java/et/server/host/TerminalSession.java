@@ -21,8 +21,8 @@ import org.tinylog.Logger;
  * reason (the channels did not come or did not fit, the program could not start). If no client
  * ever connects, the session is ended after {@link HostConfig#clientWait()}.
  *
- * <p>{@link #run} runs on the caller's thread (the host gives each session a virtual thread); the
- * per-session tasks run in a {@link SessionScope}.
+ * <p>{@link #run} runs on the caller's thread, a task of the session's group; the program's tasks
+ * run in a {@link SessionScope} below it, the terminal's own in the session's group.
  */
 public final class TerminalSession {
   /** The exit status of a session the server could not run, as ssh uses 255 for its own failures. */
@@ -39,7 +39,7 @@ public final class TerminalSession {
     this.request = Objects.requireNonNull(request, "request");
     this.home = Objects.requireNonNull(home, "home");
     this.clientWait = Objects.requireNonNull(clientWait, "clientWait");
-    this.name = "session " + session.id().toString().substring(0, 8);
+    this.name = session.toString();
   }
 
   /**
@@ -86,7 +86,8 @@ public final class TerminalSession {
   private int runTerminal(ClientChannels channels)
       throws IOException, InterruptedException, SessionScope.TaskFailedException {
     try (TerminalProcess pty =
-        TerminalProcess.start(SessionCommand.forTerminal(request, home), request.term(), request.cols(), request.rows())) {
+        TerminalProcess.start(
+            SessionCommand.forTerminal(request, home), request.term(), request.cols(), request.rows(), session.tasks())) {
       Logger.info("{}: pid {} in a {}x{} terminal", name, pty.pid(), request.cols(), request.rows());
       return TerminalBridge.run(
           name,

@@ -5,9 +5,9 @@ import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import com.pty4j.unix.UnixPtyProcess;
 import et.core.ChannelSink;
+import et.core.task.TaskGroup;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -25,13 +26,12 @@ import org.tinylog.Logger;
  * A program (by default the user's login shell) running in a pseudo-terminal: pty4j starts it,
  * reaps it and sizes the terminal; {@link PtyMaster} reads and writes the terminal.
  *
- * <p>Threads: pty4j reaps the child on its own platform thread; a virtual thread "pty-exit PID"
- * turns the exit into {@link #exited()}; {@link #pumpOutputTo} copies the terminal's output on a
- * platform thread "pty-read PID"; {@link #pumpInputFrom} types on a platform thread "pty-type
- * PID" (and, through {@link ChannelSink#offer}, on the session's socket reader), {@link #input()}
- * writes on a platform thread "pty-write PID". The blocking reads and writes wait in native calls
- * that would pin a virtual thread's carrier, and interrupting them does nothing: {@link #close()}
- * ends them.
+ * <p>Threads, each a task of the {@link TaskGroup} given to {@link #start} (the session's): pty4j
+ * reaps the child on its own platform thread; "pty-exit PID" turns the exit into {@link #exited()};
+ * {@link #pumpOutputTo} copies the terminal's output on a platform thread "pty-read PID"; {@link
+ * #pumpInputFrom} types on a platform thread "pty-type PID" (and, through {@link ChannelSink#offer},
+ * on the session's socket reader). The blocking reads and writes wait in native calls that would
+ * pin a virtual thread's carrier, and interrupting them does nothing: {@link #close()} ends them.
  *
  * <p>The native library: pty4j extracts {@code libpty.so} into a fresh temporary directory at every
  * start unless the system property {@code pty4j.preferred.native.folder} names a directory holding
@@ -52,14 +52,13 @@ public final class TerminalProcess implements AutoCloseable {
   private final PtyProcess process;
   private final long pid;
   private final PtyMaster master;
-  private final OutputStream toTerminal;
-  private final PlatformThreadOutputStream input;
+  private final TaskGroup tasks;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
   private final AtomicBoolean pumping = new AtomicBoolean();
   private final AtomicBoolean typing = new AtomicBoolean();
   private final ReentrantLock closeLock = new ReentrantLock();
   private volatile boolean closed;
-  /** The terminal as a {@link ChannelSink}: what {@link #pumpInputFrom} types into. */
+  /** The terminal as a {@link ChannelSink}: what {@link #pumpInputFrom} types into; see {@link #keyboard()}. */
   private final ChannelSink keyboard = new ChannelSink() {
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
@@ -74,31 +73,21 @@ public final class TerminalProcess implements AutoCloseable {
     }
   };
 
-  private TerminalProcess(PtyProcess process, PtyMaster master) {
+  private TerminalProcess(PtyProcess process, PtyMaster master, TaskGroup tasks) {
     this.process = process;
     this.pid = process.pid();
     this.master = master;
-    this.toTerminal = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] bytes, int offset, int length) throws IOException {
-        master.write(bytes, offset, length);
-      }
-    };
-    this.input = new PlatformThreadOutputStream(toTerminal, "pty-write " + pid);
-    Thread.ofVirtual().name("pty-exit " + pid).start(this::awaitExit);
+    this.tasks = tasks;
   }
 
   /**
    * Starts {@code command} in a new PTY of {@code columns} x {@code rows}, with {@code TERM=term}
    * added to the command's environment. The program is a session leader with the PTY as its
-   * controlling terminal.
+   * controlling terminal. The terminal's threads are tasks of {@code tasks}.
+   *
+   * @throws IOException if the program cannot start, or {@code tasks} takes no more tasks
    */
-  public static TerminalProcess start(CommandSpec command, String term, int columns, int rows)
+  public static TerminalProcess start(CommandSpec command, String term, int columns, int rows, TaskGroup tasks)
       throws IOException {
     checkSize(columns, rows);
     Map<String, String> environment = command.fullEnvironment();
@@ -110,23 +99,19 @@ public final class TerminalProcess implements AutoCloseable {
             .setInitialColumns(columns)
             .setInitialRows(rows)
             .start();
-    PtyMaster master;
+    TerminalProcess terminal;
     try {
-      master = new PtyMaster(((UnixPtyProcess) process).getPty().getMasterFD());
+      terminal = new TerminalProcess(process, new PtyMaster(((UnixPtyProcess) process).getPty().getMasterFD()), tasks);
+      tasks.fork("pty-exit " + terminal.pid, terminal::awaitExit);
+    } catch (RejectedExecutionException e) {
+      process.destroyForcibly();
+      throw new IOException("cannot watch the program: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       process.destroyForcibly();
       throw e;
     }
-    TerminalProcess terminal = new TerminalProcess(process, master);
     Logger.debug("pty: started {} as pid {} in {}", command.command(), terminal.pid, command.directory());
     return terminal;
-  }
-
-  /** The user's login shell in {@code directory}, see {@link CommandSpec#loginShell}. */
-  public static TerminalProcess startLoginShell(
-      Path directory, Map<String, String> environment, String term, int columns, int rows)
-      throws IOException {
-    return start(CommandSpec.loginShell(directory).withEnvironment(environment), term, columns, rows);
   }
 
   public long pid() {
@@ -134,12 +119,12 @@ public final class TerminalProcess implements AutoCloseable {
   }
 
   /**
-   * Bytes to the terminal, as if typed. Each write returns once the bytes are in the PTY; it blocks
-   * while the PTY's input buffer is full (the program does not read). Safe from virtual threads.
-   * Throws once the terminal is closed.
+   * What {@link #pumpInputFrom} types into, for typing on the caller's own thread (a platform
+   * thread: the write waits in a native call): writes block while the PTY's input is full and throw
+   * once the terminal is closed.
    */
-  public OutputStream input() {
-    return input;
+  ChannelSink keyboard() {
+    return keyboard;
   }
 
   /**
@@ -152,7 +137,8 @@ public final class TerminalProcess implements AutoCloseable {
    * only way to stop the native read), and {@link InterruptedException} is thrown.
    *
    * @return the number of bytes copied
-   * @throws IOException if {@code sink} failed (reading stops; the terminal stays open)
+   * @throws IOException if {@code sink} failed (reading stops; the terminal stays open), or the
+   *     task group takes no more tasks
    */
   public long pumpOutputTo(OutputStream sink) throws IOException, InterruptedException {
     if (!pumping.compareAndSet(false, true)) {
@@ -172,8 +158,7 @@ public final class TerminalProcess implements AutoCloseable {
    * Types {@code keys} into the terminal until they end or the terminal refuses bytes (closed).
    * The keys are taken on a platform thread "pty-type PID" that writes to the PTY itself, and
    * {@link ChannelSink#offer offered} ones go in without waiting on whichever thread offers them:
-   * unlike {@link #input()}, no hand-off to another thread per keystroke (each costs about
-   * 0.05-0.15 ms here). The caller waits for it. Callable once.
+   * no hand-off to another thread per keystroke. The caller waits for it. Callable once.
    *
    * <p>If the caller is interrupted while waiting, the typing thread is interrupted too (which ends
    * an interruptible wait for keys; a native write in progress still completes) and {@link
@@ -190,19 +175,27 @@ public final class TerminalProcess implements AutoCloseable {
   }
 
   /**
-   * Runs {@code copy} on a new platform daemon thread {@code threadName} (its native calls would
-   * pin a virtual caller's carrier) and waits for it. If the caller is interrupted meanwhile,
-   * {@code onInterrupt} gets that thread, and the interrupt is thrown.
+   * Runs {@code copy} as a task {@code role} on a platform thread (its native calls would pin a
+   * virtual caller's carrier) and waits for it. If the caller is interrupted meanwhile, {@code
+   * onInterrupt} gets that thread (once it has started), and the interrupt is thrown.
    */
-  private static long onPlatformThread(
-      String threadName, Callable<Long> copy, Consumer<Thread> onInterrupt)
+  private long onPlatformThread(String role, Callable<Long> copy, Consumer<Thread> onInterrupt)
       throws IOException, InterruptedException {
     FutureTask<Long> task = new FutureTask<>(copy);
-    Thread thread = Thread.ofPlatform().name(threadName).daemon(true).start(task);
+    CompletableFuture<Thread> runner = new CompletableFuture<>();
+    try {
+      tasks.fork(role, TaskGroup.Threads.PLATFORM, () -> {
+        runner.complete(Thread.currentThread());
+        task.run();
+      });
+    } catch (RejectedExecutionException e) {
+      throw new IOException("no " + role + " for pid " + pid + ": " + e.getMessage(), e);
+    }
     try {
       return task.get();
     } catch (InterruptedException e) {
-      onInterrupt.accept(thread);
+      task.cancel(false); // a task not started yet never runs
+      runner.thenAccept(onInterrupt);
       throw e;
     } catch (ExecutionException e) {
       throw Exits.rethrow(e);
@@ -289,7 +282,6 @@ public final class TerminalProcess implements AutoCloseable {
         return;
       }
       closed = true;
-      input.close();
       // Signal only while the leader is unreaped: its pid (= group id) cannot be reused before.
       if (!exit.isDone()) {
         Libc.killGroup(pid, Libc.SIGHUP);

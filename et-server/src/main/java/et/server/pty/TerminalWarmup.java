@@ -1,6 +1,7 @@
 package et.server.pty;
 
 import et.core.ChannelSink;
+import et.core.task.TaskGroup;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -15,9 +16,12 @@ import org.tinylog.Logger;
 /**
  * Types single keys into {@code cat} in a throwaway PTY and waits for each echo, so that the JIT
  * compiles a terminal session's keystroke path on the server (the input and output pumps, the
- * native reads and writes) before the first real keystroke needs it. Like {@link et.core.Warmup}
- * for the session's own path; a fresh session host otherwise runs the PTY path in the interpreter
- * for its first few hundred keys (docs/BENCHMARKS.md).
+ * native reads and writes) before the first real keystroke needs it. Like {@link
+ * et.core.warmup.Warmup} for the session's own path; a fresh session host otherwise runs the PTY
+ * path in the interpreter for its first few hundred keys (docs/BENCHMARKS.md).
+ *
+ * <p>Everything runs in a task group "warmup terminal" owned by the caller, so it nests in the
+ * caller's task tree.
  *
  * <p>The terminal's line discipline echoes each key, so the echo does not depend on {@code cat};
  * a newline every {@value #LINE} keys keeps the line buffer from filling up.
@@ -27,11 +31,13 @@ public final class TerminalWarmup {
   private static final Duration ECHO_TIMEOUT = Duration.ofSeconds(2);
   /**
    * The keys are spread over this many terminals, one after the other, so the JIT sees terminals
-   * close while it profiles (as {@link et.core.Warmup} does with sessions): the end of the first
+   * close while it profiles (as {@link et.core.warmup.Warmup} does with sessions): the end of the first
    * real one then finds its branch compiled, rather than sending the typing path back to the
    * interpreter.
    */
   private static final int TERMINALS = 3;
+  /** Queued after the last key: the typing ends. */
+  private static final byte[] END = new byte[0];
 
   private TerminalWarmup() {}
 
@@ -42,7 +48,20 @@ public final class TerminalWarmup {
    * @return the keys echoed; 0 if no terminal could be started (logged)
    */
   public static int run(Path directory, int keys, Duration budget) {
+    if (Thread.currentThread().isInterrupted()) {
+      return 0;
+    }
     long deadline = System.nanoTime() + budget.toNanos();
+    try {
+      Integer done = TaskGroup.callAsOwner("warmup terminal", group -> typeIntoTerminals(group, directory, keys, deadline));
+      return done == null ? 0 : done;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  private static int typeIntoTerminals(TaskGroup group, Path directory, int keys, long deadline) {
     int done = 0;
     for (int terminal = 0; terminal < TERMINALS && done < keys; terminal++) {
       if (Thread.currentThread().isInterrupted()) {
@@ -50,7 +69,7 @@ public final class TerminalWarmup {
       }
       int left = TERMINALS - terminal;
       int share = (keys - done + left - 1) / left;
-      int typed = typeIntoNewTerminal(directory, share, deadline);
+      int typed = typeIntoNewTerminal(group, directory, share, deadline);
       done += typed;
       if (typed < share) {
         break; // no terminal, an echo that did not come, the budget or an interrupt
@@ -59,7 +78,7 @@ public final class TerminalWarmup {
     return done;
   }
 
-  private static int typeIntoNewTerminal(Path directory, int keys, long deadline) {
+  private static int typeIntoNewTerminal(TaskGroup group, Path directory, int keys, long deadline) {
     BlockingQueue<byte[]> typed = new ArrayBlockingQueue<>(1);
     AtomicLong echoed = new AtomicLong();
     Thread waiter = Thread.currentThread();
@@ -68,19 +87,14 @@ public final class TerminalWarmup {
       // cat ignores the hang-up, as a shell takes its time over one: close() then finds the
       // output pump still waiting for output, as at a real session's end.
       CommandSpec cat = CommandSpec.of(directory, "/bin/sh", "-c", "trap '' HUP; exec cat");
-      pty = TerminalProcess.start(cat, "dumb", 80, 24);
+      pty = TerminalProcess.start(cat, "dumb", 80, 24, group);
     } catch (IOException e) {
       Logger.debug("terminal warm-up skipped: {}", e.toString());
       return 0;
     }
-    Thread input = null;
     try {
-      Thread.ofVirtual()
-          .name("et warmup pty-output")
-          .start(() -> pump(() -> pty.pumpOutputTo(countingSink(echoed, waiter))));
-      input = Thread.ofVirtual()
-          .name("et warmup pty-input")
-          .start(() -> pump(() -> pty.pumpInputFrom(keyboard -> type(typed, keyboard))));
+      group.fork("output", () -> pump(() -> pty.pumpOutputTo(countingSink(echoed, waiter))));
+      group.fork("input", () -> pump(() -> pty.pumpInputFrom(keyboard -> type(typed, keyboard))));
       int done = 0;
       byte[] key = {'k'};
       byte[] newline = {'\n'};
@@ -101,9 +115,8 @@ public final class TerminalWarmup {
       waiter.interrupt();
       return 0;
     } finally {
-      if (input != null) {
-        input.interrupt(); // ends the input pump, which waits for the next key
-      }
+      typed.clear();
+      typed.offer(END); // ends the input pump, which waits for the next key
       // cat exits at the hang-up of its terminal; an interrupt would leave the terminal open.
       boolean interrupted = Thread.interrupted();
       pty.close();
@@ -144,13 +157,17 @@ public final class TerminalWarmup {
 
   /**
    * Types each queued key as a session does: offered first, as the socket reader does, and
-   * written by the typing thread if the terminal did not take it. Ends when interrupted.
+   * written by the typing thread if the terminal did not take it. Ends at {@link #END}, or when
+   * interrupted.
    */
   private static long type(BlockingQueue<byte[]> keys, ChannelSink keyboard) throws IOException {
     long typed = 0;
     try {
       while (true) {
         byte[] key = keys.take();
+        if (key == END) {
+          return typed;
+        }
         int taken = keyboard.offer(key, 0, key.length);
         if (taken < key.length) {
           keyboard.write(key, taken, key.length - taken);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.core.task.TaskGroup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +65,7 @@ class TerminalProcessTest {
     }
     try (var shell = RunningTerminal.plainBash(directory)) {
       int from = startRawCat(shell);
-      OutputStream keyboard = shell.terminal.input();
+      OutputStream keyboard = shell.keyboard();
       for (byte key : typed) {
         keyboard.write(key);
       }
@@ -142,7 +143,7 @@ class TerminalProcessTest {
 
   private static Thread threadNamed(String name) {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals(name) && t.isAlive())
+        .filter(t -> t.getName().endsWith(" " + name) && t.isAlive())
         .findFirst()
         .orElse(null);
   }
@@ -159,7 +160,7 @@ class TerminalProcessTest {
       // One write of 32 KiB, more than the PTY buffers hold (a few KiB each way): it completes only
       // because the pump's platform thread drains cat's output meanwhile.
       long started = System.nanoTime();
-      shell.terminal.input().write(paste);
+      shell.keyboard().write(paste);
       shell.output.awaitBytes(from, paste.length, TIMEOUT);
       System.err.printf("32 KiB paste echoed in %d ms%n", (System.nanoTime() - started) / 1_000_000);
       assertArrayEquals(paste, shell.output.bytesFrom(from));
@@ -203,7 +204,7 @@ class TerminalProcessTest {
 
       int from = shell.output.size();
       long started = System.nanoTime();
-      shell.terminal.input().write(0x03);
+      shell.keyboard().write(0x03);
       shell.awaitPrompt(from, Duration.ofSeconds(1));
       long promptMillis = (System.nanoTime() - started) / 1_000_000;
       Poll.until(() -> runningChildren(bash).isEmpty(), Duration.ofSeconds(1), "the pipeline ends");
@@ -229,7 +230,7 @@ class TerminalProcessTest {
       reader.join(TIMEOUT);
       assertFalse(reader.isAlive(), "the read thread ended");
       assertEquals(Optional.of(128 + 1), shell.terminal.waitFor(Duration.ZERO), "bash ended by SIGHUP");
-      assertThrows(IOException.class, () -> shell.terminal.input().write('x'), "input refused after close");
+      assertThrows(IOException.class, () -> shell.keyboard().write('x'), "input refused after close");
       shell.terminal.close(); // idempotent
     }
   }
@@ -237,7 +238,8 @@ class TerminalProcessTest {
   @Test
   void interruptingThePumpsCallerClosesTheTerminal() throws Exception {
     // The native read cannot be interrupted: the pump gives up by closing the terminal.
-    try (var terminal = TerminalProcess.start(RunningTerminal.plainBash(directory, Map.of()), "xterm-256color", 80, 24)) {
+    TaskGroup tasks = TaskGroup.startRoot("t");
+    try (var terminal = TerminalProcess.start(RunningTerminal.plainBash(directory, Map.of()), "xterm-256color", 80, 24, tasks)) {
       Transcript output = new Transcript();
       CompletableFuture<Long> pumped = new CompletableFuture<>();
       Thread caller = Thread.ofVirtual().start(() -> {
@@ -265,7 +267,7 @@ class TerminalProcessTest {
     // Raw mode and nobody reading: the PTY's input fills after a few KiB and the native write blocks.
     try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
       program.output.await("NOT_READING", 0, TIMEOUT);
-      CompletableFuture<Void> write = writeInVirtualThread(program.terminal, new byte[1 << 20]);
+      CompletableFuture<Void> write = writeInPlatformThread(program, new byte[1 << 20]);
       Thread writer = awaitThread("pty-write " + program.terminal.pid());
       Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
 
@@ -312,7 +314,7 @@ class TerminalProcessTest {
     // stay blocked, holding the PTY, until close() ends it.
     try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
       program.output.await("NOT_READING", 0, TIMEOUT);
-      CompletableFuture<Void> write = writeInVirtualThread(program.terminal, new byte[1 << 20]);
+      CompletableFuture<Void> write = writeInPlatformThread(program, new byte[1 << 20]);
       Thread writer = awaitThread("pty-write " + program.terminal.pid());
       Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
       ProcessHandle.of(program.terminal.pid()).orElseThrow().destroy(); // SIGTERM: sleep exits
@@ -327,26 +329,28 @@ class TerminalProcessTest {
   }
 
   @Test
-  void writesBlockedOnFullTerminalsHoldNoCarrierThread() throws Exception {
-    // More blocked writers than carrier threads: had the virtual threads made the native calls
-    // themselves, every carrier would be pinned and no other virtual thread could run.
-    int writers = Runtime.getRuntime().availableProcessors() + 1;
+  void inputPumpsBlockedOnFullTerminalsHoldNoCarrierThread() throws Exception {
+    // More blocked pumps than carrier threads, each called from a virtual thread: had those made
+    // the native calls themselves, every carrier would be pinned and no other virtual thread could run.
+    int pumps = Runtime.getRuntime().availableProcessors() + 1;
     List<RunningTerminal> programs = new ArrayList<>();
     try {
-      List<CompletableFuture<Void>> writes = new ArrayList<>();
-      for (int i = 0; i < writers; i++) {
+      List<FutureTask<Long>> typing = new ArrayList<>();
+      for (int i = 0; i < pumps; i++) {
         var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24);
         programs.add(program);
         program.output.await("NOT_READING", 0, TIMEOUT);
-        writes.add(writeInVirtualThread(program.terminal, new byte[1 << 20]));
+        FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(keysFrom(new ByteArrayInputStream(new byte[1 << 20]))));
+        Thread.ofVirtual().start(pump);
+        typing.add(pump);
       }
       for (RunningTerminal program : programs) {
-        Thread writer = awaitThread("pty-write " + program.terminal.pid());
-        Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
+        Thread typist = awaitThread("pty-type " + program.terminal.pid());
+        Poll.until(() -> blockedInNativeWrite(typist), TIMEOUT, typist.getName() + " blocks in its native write");
       }
       Thread other = Thread.ofVirtual().start(() -> {});
       assertTrue(other.join(Duration.ofSeconds(5)), "another virtual thread still gets a carrier");
-      assertTrue(writes.stream().noneMatch(CompletableFuture::isDone), "the writes are still blocked");
+      assertTrue(typing.stream().noneMatch(FutureTask::isDone), "the pumps are still blocked");
     } finally {
       programs.forEach(RunningTerminal::close);
     }
@@ -425,11 +429,12 @@ class TerminalProcessTest {
     return CommandSpec.of(directory, "/bin/sh", "-c", "stty raw -echo; echo NOT_READING; exec sleep 1000");
   }
 
-  private static CompletableFuture<Void> writeInVirtualThread(TerminalProcess terminal, byte[] bytes) {
+  /** Writes on a platform thread "t pty-write PID" (a native write would pin a virtual one). */
+  private static CompletableFuture<Void> writeInPlatformThread(RunningTerminal terminal, byte[] bytes) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
+    Thread.ofPlatform().daemon().name("t pty-write " + terminal.terminal.pid()).start(() -> {
       try {
-        terminal.input().write(bytes);
+        terminal.keyboard().write(bytes);
         done.complete(null);
       } catch (Throwable e) {
         done.completeExceptionally(e);
@@ -458,7 +463,7 @@ class TerminalProcessTest {
   }
 
   private static Optional<Thread> thread(String name) {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst();
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().endsWith(" " + name)).findFirst();
   }
 
   /** The reader is in PtyMaster's native read and sleeps in the kernel: nothing to read. */

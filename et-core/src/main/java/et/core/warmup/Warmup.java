@@ -1,5 +1,13 @@
-package et.core;
+package et.core.warmup;
 
+import et.core.Channel;
+import et.core.ChannelSink;
+import et.core.EternalClient;
+import et.core.EternalServer;
+import et.core.Session;
+import et.core.SessionOptions;
+import et.core.resume.LifecycleLog;
+import et.core.task.TaskGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,20 +27,21 @@ import org.tinylog.Logger;
  * real traffic needs it.
  *
  * <p>Why: a fresh JVM runs that path in the interpreter and then in profiling code for its first
- * few thousand frames. Each keystroke of a new terminal session paid for it: the echo through et
- * took 3.6 ms over the first 50 keys of a fresh client and 1.6 ms after 400 (docs/BENCHMARKS.md).
- * A program that knows it is about to carry interactive traffic runs this while it waits for
- * something else (the et client: while ssh makes first contact).
+ * few thousand frames, which each keystroke of a new terminal session would pay for
+ * (docs/BENCHMARKS.md). A program that knows it is about to carry interactive traffic runs this
+ * while it waits for something else (the et client: while ssh makes first contact).
  *
- * <p>The session uses a fresh random secret and ends before {@link #run} returns; its port is
- * open only meanwhile and, like every et session, admits no one without the secret.
+ * <p>The sessions use fresh random secrets and end before {@link #run} returns; the port is open
+ * only meanwhile and, like every et session, admits no one without the secret. Everything runs in
+ * a task group "warmup" owned by the caller, so it nests in the caller's task tree; the sessions
+ * log their comings and goings at debug ({@link LifecycleLog#QUIET}).
  */
 public final class Warmup {
   /**
    * The round trips are spread over this many sessions, one after the other: the JIT then sees
    * sessions end while it profiles, so the first real one to end (or lose its connection) does not
    * hit a branch the optimised code left out, which would send the whole path back to the
-   * interpreter (the throwaway session's own end did, when there was only one).
+   * interpreter.
    */
   private static final int SESSIONS = 3;
   /** Channels per session, each drained into a sink of its own class (see {@link #newSink}). */
@@ -48,13 +57,27 @@ public final class Warmup {
    * @return the round trips done; 0 if the throwaway session could not be made (logged)
    */
   public static int run(SessionOptions options, int roundTrips, Duration budget) {
+    if (Thread.currentThread().isInterrupted()) {
+      return 0;
+    }
     long deadline = System.nanoTime() + budget.toNanos();
+    try {
+      Integer done = ScopedValue.where(LifecycleLog.QUIET, true)
+          .call(() -> TaskGroup.callAsOwner("warmup", group -> echoThroughSessions(group, options, roundTrips, deadline)));
+      return done == null ? 0 : done;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  private static int echoThroughSessions(TaskGroup group, SessionOptions options, int roundTrips, long deadline) {
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    try (EternalServer server = EternalServer.start(loopback, options)) {
+    try (EternalServer server = EternalServer.start(loopback, options, group)) {
       int done = 0;
       for (int session = 0; session < SESSIONS && done < roundTrips && !over(deadline); session++) {
         int left = SESSIONS - session;
-        done += echoThroughNewSession(server, options, (roundTrips - done + left - 1) / left, deadline);
+        done += echoThroughNewSession(group, server, options, (roundTrips - done + left - 1) / left, deadline);
       }
       return done;
     } catch (IOException e) {
@@ -71,25 +94,22 @@ public final class Warmup {
   }
 
   private static int echoThroughNewSession(
-      EternalServer server, SessionOptions options, int roundTrips, long deadline)
+      TaskGroup group, EternalServer server, SessionOptions options, int roundTrips, long deadline)
       throws IOException, InterruptedException {
     Session serverSide = server.newSession();
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
-    try (Session client = EternalClient.connect(address, serverSide.credentials(), options)) {
-      List<Thread> echoes = new ArrayList<>();
+    try (Session client = EternalClient.connect(() -> address, serverSide.credentials(), options, group)) {
       List<Channel> channels = new ArrayList<>();
       for (int kind = 0; kind < SINK_KINDS; kind++) {
         QueueSink sink = newSink(kind);
-        echoes.add(Thread.ofVirtual().name("et warmup echo").start(() -> echo(serverSide, options, sink)));
+        serverSide.tasks().fork("echo", () -> echo(serverSide, options, sink));
         channels.add(client.openChannel("warmup"));
       }
       try {
         return pingPong(channels, roundTrips, deadline);
       } finally {
         client.close(0, "warmup done");
-        for (Thread echo : echoes) {
-          echo.join(options.handshakeTimeout().toMillis());
-        }
+        serverSide.tasks().awaitEnd(options.handshakeTimeout());
       }
     } finally {
       serverSide.close();
@@ -97,18 +117,18 @@ public final class Warmup {
   }
 
   /**
-   * Starts, on a daemon platform thread "et warmup", {@link #run} and then {@code then} (the
+   * Forks a task "warmup" into {@code parent} that runs {@link #run} and then {@code then} (the
    * caller's own per-keystroke code), and logs how long both took. For a program that warms up
-   * while it waits for something else.
+   * while it waits for something else; the task is on a platform thread, as the keystroke path's
+   * own busiest threads are.
    */
-  public static void startInBackground(SessionOptions options, int roundTrips, Duration budget, Runnable then) {
-    Thread.ofPlatform().name("et warmup").daemon().start(() -> {
-      // Said at info, as the throwaway sessions' own lines are: a reader of the log knows them.
-      Logger.info("warm-up: echoing through {} throwaway sessions on 127.0.0.1", SESSIONS);
+  public static void startInBackground(
+      TaskGroup parent, SessionOptions options, int roundTrips, Duration budget, Runnable then) {
+    parent.fork("warmup", TaskGroup.Threads.PLATFORM, () -> {
       long start = System.nanoTime();
       int done = run(options, roundTrips, budget);
       then.run();
-      Logger.info("warm-up: {} round trips, then the caller's own, in {} ms", done, (System.nanoTime() - start) / 1_000_000);
+      Logger.debug("warm-up: {} round trips, then the caller's own, in {} ms", done, (System.nanoTime() - start) / 1_000_000);
     });
   }
 
@@ -139,7 +159,7 @@ public final class Warmup {
         return;
       }
       // Drained, as a server drains a terminal's keys: the socket reader offers each byte itself.
-      Thread.ofVirtual().name("et warmup drain").start(() -> drain(channel, sink));
+      serverSide.tasks().fork("drain", () -> drain(channel, sink));
       OutputStream out = channel.output();
       for (byte[] bytes; (bytes = sink.into.take()).length > 0; ) {
         out.write(bytes);

@@ -1,8 +1,10 @@
-package et.core;
+package et.core.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.core.ConnectionThreads;
+import et.core.SessionOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,206 @@
+package et.client.term;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * This process's standard input (a terminal, a pipe or a file) as a stream whose blocking read
+ * {@link #close()} ends: the read waits in poll(2) on descriptor 0 and on a pipe of its own, which
+ * close writes to. A plain read of descriptor 0 ignores interrupts and closes, so the thread that
+ * reads the keyboard would outlive its session. Descriptor 0 itself stays open and untouched.
+ *
+ * <p>Where the pipe cannot be made (no native access), it reads descriptor 0 plainly and close
+ * cannot end a read in progress. One reader at a time; close from any thread.
+ */
+public final class WakeableStdin extends InputStream {
+  private static final int CHUNK = 16 * 1024;
+
+  private final FileInputStream plain = new FileInputStream(FileDescriptor.in);
+  /** The wake pipe's read and write ends, or -1 each where there is none. */
+  private final int wakeRead;
+  private final int wakeWrite;
+  private final MemorySegment pollFds;
+  private final MemorySegment incoming;
+  private final MemorySegment errno;
+  private volatile boolean closed;
+
+  private WakeableStdin(int[] wakePipe) {
+    this.wakeRead = wakePipe[0];
+    this.wakeWrite = wakePipe[1];
+    Arena arena = Arena.ofAuto();
+    this.pollFds = wakeRead < 0 ? MemorySegment.NULL : arena.allocate(Native.POLLFD, 2);
+    this.incoming = wakeRead < 0 ? MemorySegment.NULL : arena.allocate(CHUNK);
+    this.errno = wakeRead < 0 ? MemorySegment.NULL : arena.allocate(Native.ERRNO_STATE);
+  }
+
+  /** Standard input, wakeable where the platform allows. */
+  public static WakeableStdin open() {
+    return new WakeableStdin(Native.wakePipe());
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  /** Waits until input is there (or end of file), then reads what is; -1 at end or once closed. */
+  @Override
+  public int read(byte[] bytes, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    if (length == 0) {
+      return 0;
+    }
+    if (closed) {
+      return -1;
+    }
+    if (wakeRead < 0) {
+      return plain.read(bytes, offset, length);
+    }
+    while (true) {
+      int ready = Native.awaitReadable(pollFds, wakeRead, errno);
+      if (closed || ready == Native.WOKEN) {
+        return -1;
+      }
+      if (ready == Native.STDIN_READY) {
+        int n = Native.read(incoming, Math.min(length, CHUNK), errno);
+        if (n == Native.RETRY) {
+          continue;
+        }
+        if (n <= 0) {
+          return -1;
+        }
+        MemorySegment.copy(incoming, ValueLayout.JAVA_BYTE, 0, bytes, offset, n);
+        return n;
+      }
+    }
+  }
+
+  /** Ends a read in progress and every later one (they return -1). Descriptor 0 stays open. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (wakeWrite >= 0) {
+      Native.wake(wakeWrite);
+    }
+  }
+
+  /** pipe2, poll, read and write from libc (restricted FFM calls, like {@link TerminalOutput}). */
+  @SuppressWarnings("restricted")
+  private static final class Native {
+    static final int STDIN_READY = 1;
+    static final int WOKEN = 2;
+    static final int RETRY = -2;
+    private static final int O_CLOEXEC = 02000000;
+    private static final short POLLIN = 0x1;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    static final StructLayout ERRNO_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+        ERRNO_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /** struct pollfd { int fd; short events; short revents; } */
+    static final StructLayout POLLFD = MemoryLayout.structLayout(
+        ValueLayout.JAVA_INT.withName("fd"), ValueLayout.JAVA_SHORT.withName("events"), ValueLayout.JAVA_SHORT.withName("revents"));
+    private static final MethodHandle PIPE2 = downcall("pipe2",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle POLL = downcall("poll",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+        Linker.Option.captureCallState("errno"));
+    private static final MethodHandle READ = downcall("read",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+        Linker.Option.captureCallState("errno"));
+    private static final MethodHandle WRITE = downcall("write",
+        FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+      return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, options);
+    }
+
+    /** A new close-on-exec pipe's two ends, or {-1, -1}. */
+    static int[] wakePipe() {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+        if ((int) PIPE2.invokeExact(fds, O_CLOEXEC) != 0) {
+          return new int[] {-1, -1};
+        }
+        return new int[] {fds.getAtIndex(ValueLayout.JAVA_INT, 0), fds.getAtIndex(ValueLayout.JAVA_INT, 1)};
+      } catch (Throwable e) {
+        return new int[] {-1, -1}; // no native access: plain reads
+      }
+    }
+
+    /** Waits until descriptor 0 or the wake pipe is readable (or hung up): which one, or RETRY. */
+    static int awaitReadable(MemorySegment fds, int wakeRead, MemorySegment state) throws IOException {
+      fds.set(ValueLayout.JAVA_INT, 0, 0);
+      fds.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+      fds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+      fds.set(ValueLayout.JAVA_INT, 8, wakeRead);
+      fds.set(ValueLayout.JAVA_SHORT, 12, POLLIN);
+      fds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
+      try {
+        int n = (int) POLL.invokeExact(state, fds, 2L, -1);
+        if (n < 0) {
+          int errno = (int) ERRNO.get(state, 0L);
+          if (errno == EINTR) {
+            return RETRY;
+          }
+          throw new IOException("poll on standard input failed: errno " + errno);
+        }
+        if (fds.get(ValueLayout.JAVA_SHORT, 14) != 0) {
+          return WOKEN;
+        }
+        return fds.get(ValueLayout.JAVA_SHORT, 6) != 0 ? STDIN_READY : RETRY;
+      } catch (IOException | RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException("poll(2) failed to run", e);
+      }
+    }
+
+    /** One read(2) of descriptor 0 into {@code into}: bytes, 0 at end of file, or RETRY. */
+    static int read(MemorySegment into, int length, MemorySegment state) throws IOException {
+      try {
+        long n = (long) READ.invokeExact(state, 0, into, (long) length);
+        if (n >= 0) {
+          return (int) n;
+        }
+        int errno = (int) ERRNO.get(state, 0L);
+        if (errno == EINTR || errno == EAGAIN) {
+          return RETRY;
+        }
+        throw new IOException("read of standard input failed: errno " + errno);
+      } catch (IOException | RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException("read(2) failed to run", e);
+      }
+    }
+
+    /** Makes the wake pipe readable. */
+    static void wake(int wakeWrite) {
+      try (Arena arena = Arena.ofConfined()) {
+        long ignored = (long) WRITE.invokeExact(wakeWrite, arena.allocate(1), 1L);
+      } catch (Throwable e) {
+        // a pipe with room for 64 KiB takes its first byte; nothing else can go wrong here
+      }
+    }
+  }
+}
