@@ -3,17 +3,24 @@ package et.server.host;
 import et.core.Channel;
 import et.core.Session;
 import et.terminal.TerminalChannels;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.tinylog.Logger;
 
 /**
- * The channels the client opened for its terminal session (docs/TERMINAL.md), and the mode they
+ * The channels the client opened for its session's program (docs/TERMINAL.md), and the mode they
  * choose. The first channel decides: {@code terminal} or {@code resize} means terminal mode (the
  * program runs in a PTY) and the other of the two must follow; {@code stdin}, {@code stdout} or
  * {@code stderr} means pipe mode (no PTY) and the other two must follow. The rest may come in any
- * order; a channel of the other mode, a repeated or an unknown label is refused.
+ * order; a channel of the other mode or a repeated label ends the setup.
  */
 record ClientChannels(Mode mode, Map<String, Channel> byLabel) {
 
@@ -27,6 +34,10 @@ record ClientChannels(Mode mode, Map<String, Channel> byLabel) {
       this.labels = labels;
     }
   }
+
+  /** Every label of either mode: what {@link Setup#offer} serves. */
+  static final Set<String> LABELS = Set.of(
+      TerminalChannels.TERMINAL, TerminalChannels.RESIZE, TerminalChannels.STDIN, TerminalChannels.STDOUT, TerminalChannels.STDERR);
 
   /** The client did not open a valid set of channels in time; the message says what went wrong. */
   static final class SetupException extends Exception {
@@ -44,54 +55,86 @@ record ClientChannels(Mode mode, Map<String, Channel> byLabel) {
   }
 
   /**
-   * Accepts channels of {@code session} until one mode's set is complete, all within {@code wait}.
-   *
-   * @throws SetupException when the time is up, the session ended, or a channel does not fit
+   * Collects the channels as they open: {@link #offer} is the {@link ChannelHandler} of {@link
+   * #LABELS}; {@link #await} gives the complete set. Once the set is complete (or the setup
+   * failed), a further channel of these labels is refused: closed, and the refusal logged.
    */
-  static ClientChannels await(Session session, Duration wait) throws SetupException, InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    Mode mode = null;
-    Map<String, Channel> opened = new HashMap<>();
-    while (mode == null || opened.size() < mode.labels.size()) {
-      long left = deadline - System.nanoTime();
-      Channel channel = left > 0 ? session.acceptChannel(Duration.ofNanos(left)) : null;
-      if (channel == null) {
-        String state = session.end() != null ? "the session ended (" + session.end().reason() + ")" : "timed out";
-        throw new SetupException(
-            opened.isEmpty()
-                ? "the client opened no channel within " + wait.toSeconds() + " s: " + state
-                : "the client opened only " + opened.keySet() + " within " + wait.toSeconds() + " s: " + state);
-      }
-      String label = channel.label();
-      if (mode == null) {
-        mode = modeOf(label);
-        if (mode == null) {
-          throw new SetupException("unexpected first channel \"" + printable(label) + "\" (expected terminal, resize, stdin, stdout or stderr)");
+  static final class Setup {
+    private final Session session;
+    private final Duration wait;
+    private final Map<String, Channel> opened = new HashMap<>(); // guarded by this
+    private Mode mode; // guarded by this
+    private final CompletableFuture<ClientChannels> done = new CompletableFuture<>();
+
+    /** A setup the client has {@code wait} to complete, from {@link #await}. */
+    Setup(Session session, Duration wait) {
+      this.session = session;
+      this.wait = wait;
+    }
+
+    /** Takes {@code channel} into the set, or ends the setup if it does not fit. */
+    void offer(Channel channel) throws IOException {
+      synchronized (this) {
+        if (!done.isDone()) {
+          take(channel);
+          return;
         }
       }
+      Logger.info("{}: refused a late \"{}\" channel: the program's channels are set up", session, channel.label());
+      channel.close();
+    }
+
+    private void take(Channel channel) {
+      String label = channel.label();
+      if (mode == null) {
+        mode = label.equals(TerminalChannels.TERMINAL) || label.equals(TerminalChannels.RESIZE) ? Mode.TERMINAL : Mode.PIPES;
+      }
       if (!mode.labels.contains(label)) {
-        throw new SetupException("channel \"" + printable(label) + "\" does not belong to " + mode.name().toLowerCase() + " mode");
-      }
-      if (opened.putIfAbsent(label, channel) != null) {
-        throw new SetupException("channel \"" + label + "\" opened twice");
-      }
-    }
-    return new ClientChannels(mode, opened);
-  }
-
-  private static Mode modeOf(String label) {
-    for (Mode mode : Mode.values()) {
-      if (mode.labels.contains(label)) {
-        return mode;
+        done.completeExceptionally(
+            new SetupException("channel \"" + label + "\" does not belong to " + mode.name().toLowerCase() + " mode"));
+      } else if (opened.putIfAbsent(label, channel) != null) {
+        done.completeExceptionally(new SetupException("channel \"" + label + "\" opened twice"));
+      } else if (opened.size() == mode.labels.size()) {
+        done.complete(new ClientChannels(mode, opened));
       }
     }
-    return null;
-  }
 
-  // A label is remote text: cut and without control characters before it reaches a log or reason.
-  private static String printable(String label) {
-    StringBuilder shown = new StringBuilder();
-    label.codePoints().limit(40).forEach(c -> shown.append(Character.isISOControl(c) ? "?" : Character.toString(c)));
-    return shown.toString();
+    /** The session has ended: an unfinished setup fails. */
+    void sessionEnded() {
+      synchronized (this) {
+        if (!done.isDone()) {
+          done.completeExceptionally(failure(session.end() == null ? "ended" : "the session ended (" + session.end().reason() + ")"));
+        }
+      }
+    }
+
+    /**
+     * The complete set, once the client has opened it, waiting up to the setup's wait.
+     *
+     * @throws SetupException when the time is up, the session ended, or a channel did not fit
+     */
+    ClientChannels await() throws SetupException, InterruptedException {
+      try {
+        done.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        synchronized (this) {
+          done.completeExceptionally(failure("timed out"));
+        }
+      } catch (ExecutionException e) {
+        // thrown below
+      }
+      if (done.state() == Future.State.SUCCESS) {
+        return done.resultNow();
+      }
+      throw (SetupException) done.exceptionNow();
+    }
+
+    private SetupException failure(String state) {
+      assert Thread.holdsLock(this);
+      return new SetupException(
+          opened.isEmpty()
+              ? "the client opened no channel within " + wait.toSeconds() + " s: " + state
+              : "the client opened only " + opened.keySet() + " within " + wait.toSeconds() + " s: " + state);
+    }
   }
 }

@@ -280,7 +280,15 @@ public final class SessionHost implements AutoCloseable {
         request.cols(),
         request.rows(),
         request.command().isPresent() ? ", with a command" : "");
+    ChannelDispatcher channels = new ChannelDispatcher(session, terminal.channelHandlers());
     try {
+      session.tasks().fork("channels", () -> {
+        try {
+          channels.run();
+        } finally {
+          terminal.sessionEnded();
+        }
+      });
       session.tasks().fork("bridge", () -> {
         try {
           terminal.run();

@@ -8,12 +8,15 @@ import et.terminal.TerminalChannels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.tinylog.Logger;
 
 /**
  * Binds one et.core {@link Session} to the program its bootstrap request asked for
- * (docs/TERMINAL.md): waits for the client's channels, which choose terminal mode (a PTY, {@link
+ * (docs/TERMINAL.md): waits for the client's channels ({@link #channelHandlers}, which the
+ * session's {@link ChannelDispatcher} serves), which choose terminal mode (a PTY, {@link
  * TerminalBridge}) or pipe mode ({@link PipeBridge}), runs the program ({@link SessionCommand}),
  * and closes the session with its exit status once every output byte is in the session.
  *
@@ -31,15 +34,29 @@ public final class TerminalSession {
   private final Session session;
   private final BootstrapRequest request;
   private final Path home;
-  private final Duration clientWait;
+  private final ClientChannels.Setup setup;
   private final String name;
 
   public TerminalSession(Session session, BootstrapRequest request, Path home, Duration clientWait) {
     this.session = Objects.requireNonNull(session, "session");
     this.request = Objects.requireNonNull(request, "request");
     this.home = Objects.requireNonNull(home, "home");
-    this.clientWait = Objects.requireNonNull(clientWait, "clientWait");
+    this.setup = new ClientChannels.Setup(session, Objects.requireNonNull(clientWait, "clientWait"));
     this.name = session.toString();
+  }
+
+  /** The handlers of the program's channels: each labelled channel goes to the program's setup. */
+  Map<String, ChannelHandler> channelHandlers() {
+    Map<String, ChannelHandler> handlers = new HashMap<>();
+    for (String label : ClientChannels.LABELS) {
+      handlers.put(label, setup::offer);
+    }
+    return handlers;
+  }
+
+  /** The session has ended: a setup still waiting for channels fails now. */
+  void sessionEnded() {
+    setup.sessionEnded();
   }
 
   /**
@@ -50,7 +67,7 @@ public final class TerminalSession {
   public void run() throws InterruptedException {
     ClientChannels channels;
     try {
-      channels = ClientChannels.await(session, clientWait);
+      channels = setup.await();
     } catch (ClientChannels.SetupException e) {
       Logger.info("{}: {}", name, e.getMessage());
       if (session.end() == null && session.connections() == 0) {

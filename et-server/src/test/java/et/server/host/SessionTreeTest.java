@@ -41,10 +41,10 @@ class SessionTreeTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   /** What every terminal session of the host runs, each a thread of its tree. */
   private static final Set<String> TERMINAL_ROLES =
-      Set.of("reconnect-listen", "socket-read", "socket-write", "keepalive", "bridge", "program", "pty-output",
+      Set.of("reconnect-listen", "socket-read", "socket-write", "keepalive", "channels", "bridge", "program", "pty-output",
           "keyboard", "resize", "session-end", "pty-read", "pty-type", "pty-exit");
   private static final Set<String> PIPE_ROLES =
-      Set.of("reconnect-listen", "socket-read", "socket-write", "keepalive", "bridge", "program", "stdin", "stdout",
+      Set.of("reconnect-listen", "socket-read", "socket-write", "keepalive", "channels", "bridge", "program", "stdin", "stdout",
           "stderr", "session-end");
 
   @TempDir Path base;
