@@ -4,7 +4,7 @@
 et_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Whether java binary $1 is of release 25: from its JDK's release file where there is one (no JVM
-# start: 30-60 ms less per launch here), else from what `java -version` prints.
+# start, which every launch would pay for), else from what `java -version` prints.
 et_is_java_25() {
   local release
   release="$(dirname "$(readlink -f "$1")")/../release"
@@ -50,8 +50,8 @@ et_module_path() {
 }
 
 # Prints, one per line, the JVM options that start a launcher from its AOT cache $1 (JDK 25: the
-# module graph resolved and the start-up classes loaded and linked ahead of time, about 0.15 s less
-# per start here; and the method profiles of a training run, so the JIT optimises et's and the
+# module graph resolved and the start-up classes loaded and linked ahead of time, so it starts
+# sooner; and the method profiles of a training run, so the JIT optimises et's and the
 # session host's keystroke path within their warm-up), made by et_record_aot_caches. Prints
 # nothing when the cache is missing or the launcher runs other code (ET_MODULE_PATH); a cache older
 # than the jars is ignored by the JVM, silently (its aot/cds log lines would go to stdout, which
@@ -66,11 +66,11 @@ et_aot_options() {
   fi
 }
 
-# Records the launchers' AOT caches from their training runs, about 25 s in all here (after a
-# build: a cache belongs to the exact jars it was made from).
+# Records the launchers' AOT caches from their training runs (after a build: a cache belongs to the
+# exact jars it was made from).
 et_record_aot_caches() {
   ET_AOT_RECORD=1 "$et_root/launcher/et" >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/etterminal" --version >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/etserver" >/dev/null 2>&1 ||
-    echo "et: recording the launchers' AOT caches failed; they start without (about 0.15 s slower)" >&2
+    echo "et: recording the launchers' AOT caches failed; they start without (slower)" >&2
 }

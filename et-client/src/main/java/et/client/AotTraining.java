@@ -7,8 +7,7 @@ import java.io.Writer;
  * The training run of the client's AOT cache (launcher/lib.sh, {@code et_record_aot_caches}): what
  * {@code et --help} loads, then {@link ClientWarmup#train}. The cache then holds the classes of a
  * start and, as JDK 25 records them (JEP 515), the profiles of a keystroke path the JIT had fully
- * compiled; a real client's short warm-up then gets that path optimised within 1-3 s, where
- * without the profiles it stayed in profiling code for its first ten thousand keys or so
+ * compiled, so a real client's short warm-up gets that path optimised quickly
  * (docs/BENCHMARKS.md). Prints nothing.
  */
 public final class AotTraining {

@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * Where {@link Channel#drainTo} puts a channel's bytes. {@link #offer} lets the session's socket
  * reader hand bytes over itself instead of waking the draining thread: a thread hand-off less per
- * keystroke, about 0.04 ms per side on a terminal's echo (docs/BENCHMARKS.md).
+ * keystroke on each side of a terminal's echo (docs/BENCHMARKS.md).
  */
 public interface ChannelSink {
   /** Writes all of the bytes, blocking as long as it must. Called on the draining thread. */

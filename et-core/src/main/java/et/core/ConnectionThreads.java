@@ -11,8 +11,8 @@ public enum ConnectionThreads {
   VIRTUAL,
   /**
    * Platform threads, which the kernel wakes directly when bytes arrive, where a virtual thread
-   * waits for the JDK's poller thread and then for a carrier: about 0.1 ms less per one-way trip
-   * on a 2-vCPU VM (docs/BENCHMARKS.md). For a few sessions where each keystroke counts, such as
+   * waits for the JDK's poller thread and then for a carrier: less latency per one-way trip
+   * (docs/BENCHMARKS.md). For a few sessions where each keystroke counts, such as
    * a terminal; each connection then holds three operating-system threads.
    */
   PLATFORM;

@@ -25,9 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * <p>Threads: producers append (serialised by {@code appendLock}: sequence numbers are assigned in
- * order and each is sealed once); the current connection's socket-writer reads and advances
- * {@code nextToSend}; its socket-reader acknowledges. The ring itself is lock-free: indices are
- * volatile longs, slots are published before {@code written}, and waiting is park/unpark.
+ * order and each is sealed once); whoever holds the current connection's send lock (its
+ * socket-writer, or a producer sending its own frames, see {@link LiveConnection#sendFromProducer})
+ * reads and advances {@code nextToSend}; its socket-reader acknowledges; between connections the
+ * stream's run resumes ({@link #resumeFrom}). The ring itself is lock-free: indices are volatile
+ * longs, slots are published before {@code written}, and waiting is park/unpark.
  */
 public final class BackedWriter {
   private final SequenceAead streamAead;
@@ -40,7 +42,7 @@ public final class BackedWriter {
   private volatile long written;
   /** Frames below this the peer has acknowledged; written only by the acknowledging thread. */
   private volatile long acked;
-  /** Next frame the socket-writer sends on the current connection. */
+  /** Next frame to send on the current connection; advanced under its send lock. */
   private volatile long nextToSend;
   /** Sealed bytes held in the ring: sum of slot sizes in [acked, written). */
   private final AtomicLong bytesHeld = new AtomicLong();

@@ -15,8 +15,10 @@ import java.nio.ByteBuffer;
  * connection and direction from 1 (0 sealed the handshake proof), and a control frame that does not
  * carry the next number is refused, so nothing recorded can be replayed into a live connection.
  *
- * <p>Threads: after the handshake, the socket-reader alone reads and the socket-writer alone writes.
- * {@link #close()} may be called from anywhere, any number of times.
+ * <p>Threads: after the handshake, the socket-reader alone reads; writes happen under the live
+ * connection's send lock, by the socket-writer or by a producer that found the socket free
+ * ({@link LiveConnection#sendFromProducer}). {@link #close()} may be called from anywhere, any
+ * number of times.
  */
 public final class Connection implements AutoCloseable {
   private final Socket socket;

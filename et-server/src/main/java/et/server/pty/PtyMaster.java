@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * Reads and writes the master side of a PTY with plain {@code poll(2)}, {@code read(2)} and {@code
  * write(2)} through the FFM API instead of pty4j's streams, which marshal a JNA structure array for
- * a poll before every read: a key's write and its echo's read took 50-80 µs through pty4j here, 12-16
- * µs this way (docs/BENCHMARKS.md).
+ * a poll before every read: a key's write and its echo's read take a fraction of the time this way
+ * (docs/BENCHMARKS.md).
  *
  * <p>The master is non-blocking, so {@link #offer} can type without waiting; {@link #read} and
  * {@link #write} wait in {@code poll(2)} on the master and on a wake pipe, so {@link #shutDown}
