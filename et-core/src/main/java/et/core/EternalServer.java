@@ -4,7 +4,7 @@ import et.core.resume.Handshake;
 import et.core.resume.LifecycleLog;
 import et.core.resume.Refusal;
 import et.core.resume.ResumableStream;
-import et.core.resume.Watchdog;
+import et.core.task.Deadline;
 import et.core.task.TaskGroup;
 import et.core.wire.FrameReader;
 import java.io.IOException;
@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.tinylog.Logger;
 
 /**
@@ -148,15 +146,8 @@ public final class EternalServer implements AutoCloseable {
 
   private void handshake(Socket socket) {
     String peer = String.valueOf(socket.getRemoteSocketAddress());
-    // Raised before the watchdog closes the socket, so the failed read can be told apart.
-    AtomicBoolean deadlinePassed = new AtomicBoolean();
-    ScheduledFuture<?> watchdog =
-        Watchdog.closeAfter(
-            () -> {
-              deadlinePassed.set(true);
-              socket.close();
-            },
-            options.handshakeTimeout());
+    // The whole handshake's limit: per-read timeouts alone a peer could reset forever.
+    Deadline deadline = Deadline.closeAfter(socket, options.handshakeTimeout());
     try {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
@@ -174,7 +165,7 @@ public final class EternalServer implements AutoCloseable {
       String name = "connection from " + peer;
       Handshake.PendingConnection pending =
           Handshake.challenge(socket, reader, hello, session.credentials().secret(), name);
-      if (!watchdog.cancel(false)) {
+      if (!deadline.cancel()) {
         throw new IOException("handshake took longer than " + options.handshakeTimeout());
       }
       if (!session.belongsHere(pending)) {
@@ -186,15 +177,15 @@ public final class EternalServer implements AutoCloseable {
       }
       session.offer(pending);
     } catch (IOException e) {
-      // When the watchdog closed the socket, the read only says "Socket closed": name the deadline.
+      // When the deadline closed the socket, the read only says "Socket closed": name the deadline.
       String reason =
-          deadlinePassed.get()
+          deadline.passed()
               ? "handshake took longer than " + options.handshakeTimeout().toMillis() + " ms"
               : e.getMessage();
       lifecycle.log("handshake from {} failed: {}", peer, reason);
       closeQuietly(socket);
     } finally {
-      watchdog.cancel(false);
+      deadline.close();
     }
   }
 

@@ -1,12 +1,12 @@
 package et.core.resume;
 
+import et.core.task.Deadline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 import org.tinylog.Logger;
 
@@ -39,7 +39,7 @@ public final class Dialer {
       throws IOException {
     InetSocketAddress target = address.get();
     Socket socket = new Socket();
-    ScheduledFuture<?> watchdog = Watchdog.closeAfter(socket, liveness.handshakeTimeout());
+    Deadline deadline = Deadline.closeAfter(socket, liveness.handshakeTimeout());
     try {
       socket.setTcpNoDelay(true);
       socket.connect(target, (int) liveness.handshakeTimeout().toMillis());
@@ -50,7 +50,7 @@ public final class Dialer {
       socket.close();
       throw e;
     } finally {
-      watchdog.cancel(false);
+      deadline.close();
     }
   }
 

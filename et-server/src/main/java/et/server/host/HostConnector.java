@@ -1,5 +1,6 @@
 package et.server.host;
 
+import et.core.task.Deadline;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package et.server.host;
 
 import et.core.EternalServer;
 import et.core.Session;
+import et.core.task.Deadline;
 import et.core.task.TaskGroup;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
