@@ -17,6 +17,7 @@ import et.core.wire.Frame;
 import et.core.wire.FrameHeader;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
+import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import et.core.testing.TestSeed;
 
 /**
  * The server survives hostile and broken input. Every test runs one server with a 2 s handshake

@@ -9,7 +9,7 @@ import et.core.testing.ChaosSchedule;
 import et.core.testing.Diagnostics;
 import et.core.testing.FaultRelay;
 import et.core.testing.SeededStream;
-import et.core.testing.TestSeed;
+import et.testkit.TestSeed;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

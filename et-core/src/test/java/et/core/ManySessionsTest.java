@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import et.core.testing.Await;
 import et.core.testing.FaultRelay;
 import et.core.testing.SeededStream;
-import et.core.testing.TestSeed;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

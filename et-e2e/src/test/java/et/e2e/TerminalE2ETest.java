@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.TestSeed;
 import et.testkit.Poll;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

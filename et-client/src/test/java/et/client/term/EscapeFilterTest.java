@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.term.EscapeFilter.Action;
 import et.client.term.EscapeFilter.Result;
-import et.client.testing.TestSeed;
+import et.testkit.TestSeed;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import et.core.TestKeys;
 import et.core.crypto.SequenceAead;
 import et.core.wire.FrameType;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import et.core.testing.TestSeed;
 import et.core.testing.Await;
 
 /**

@@ -16,6 +16,7 @@ import et.core.wire.Frame;
 import et.core.wire.FrameHeader;
 import et.core.wire.FrameType;
 import et.core.wire.ProtocolException;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import et.core.testing.TestSeed;
 import et.core.testing.Await;
 
 /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ class PipeProcessTest {
   @Test
   void stdinReachesTheCommandAndTheExitStatusIsKept() throws Exception {
     byte[] sent = new byte[1 << 20];
-    new Random(Poll.seed("stdinReachesTheCommandAndTheExitStatusIsKept")).nextBytes(sent);
+    new Random(TestSeed.forTest("stdinReachesTheCommandAndTheExitStatusIsKept")).nextBytes(sent);
     try (var command = PipeProcess.start(CommandSpec.of(directory, "/bin/sh", "-c", "cat && exit 42"))) {
       CompletableFuture<byte[]> stdout = readAll(command.stdout());
       try (var stdin = command.input()) {

@@ -22,12 +22,4 @@ final class Poll {
       pauseNanos = Math.min(pauseNanos * 2, 5_000_000);
     }
   }
-
-  /** Seed for randomized tests: {@code -Det.seed=N} repeats a run, otherwise a fresh one. */
-  static long seed(String testName) {
-    Long given = Long.getLong("et.seed");
-    long seed = given != null ? given : System.nanoTime();
-    System.err.println(testName + ": seed " + seed + " (repeat with -Det.seed=" + seed + ")");
-    return seed;
-  }
 }

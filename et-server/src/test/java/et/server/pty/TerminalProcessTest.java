@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ class TerminalProcessTest {
 
   @Test
   void charactersTypedOneAtATimeArriveInOrder() throws Exception {
-    Random random = new Random(Poll.seed("charactersTypedOneAtATimeArriveInOrder"));
+    Random random = new Random(TestSeed.forTest("charactersTypedOneAtATimeArriveInOrder"));
     byte[] typed = new byte[1000];
     for (int i = 0; i < typed.length; i++) {
       typed[i] = (byte) (0x20 + random.nextInt(0x7f - 0x20)); // printable ASCII
@@ -75,7 +76,7 @@ class TerminalProcessTest {
 
   @Test
   void pumpedInputReachesTheProgramAndThePumpEndsWithItsSource() throws Exception {
-    Random random = new Random(Poll.seed("pumpedInputReachesTheProgramAndThePumpEndsWithItsSource"));
+    Random random = new Random(TestSeed.forTest("pumpedInputReachesTheProgramAndThePumpEndsWithItsSource"));
     byte[] typed = new byte[20_000]; // several times what the PTY buffers: the pump must wait for cat
     for (int i = 0; i < typed.length; i++) {
       typed[i] = (byte) (0x20 + random.nextInt(0x7f - 0x20));
@@ -149,7 +150,7 @@ class TerminalProcessTest {
 
   @Test
   void pasteOf32KiBComesBackExactlyWhileTheReaderRunsAlongside() throws Exception {
-    Random random = new Random(Poll.seed("pasteOf32KiBComesBackExactlyWhileTheReaderRunsAlongside"));
+    Random random = new Random(TestSeed.forTest("pasteOf32KiBComesBackExactlyWhileTheReaderRunsAlongside"));
     byte[] paste = new byte[32 * 1024];
     for (int i = 0; i < paste.length; i++) {
       paste[i] = i % 64 == 63 ? (byte) '\n' : (byte) (0x20 + random.nextInt(0x7f - 0x20));
