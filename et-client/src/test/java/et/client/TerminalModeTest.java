@@ -11,7 +11,6 @@ import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import et.client.term.StatusLine;
 import et.client.term.TerminalSize;
-import et.client.testing.Await;
 import et.client.testing.ClientJvm;
 import et.client.testing.DroppingProxy;
 import et.client.testing.FakeSsh;
@@ -22,6 +21,7 @@ import et.core.SessionEnd;
 import et.terminal.BootstrapRequest;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
+import et.testkit.Await;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,7 +161,7 @@ class TerminalModeTest {
   void ctrlCDuringTheBootstrapLeavesTheTerminalAsItWas() throws Exception {
     FakeSsh fake = FakeSsh.in(dir);
     PtyScreen screen = startEt(fake.script("ssh-waits", "sleep 20"), 80, 24);
-    Await.until(DEADLINE, () -> Files.exists(dir.resolve("stdin-after")), () -> "the request at the fake ssh");
+    Await.until("the request at the fake ssh", DEADLINE, () -> Files.exists(dir.resolve("stdin-after")));
     type("\u0003");
     screen.awaitText("__STTY_AFTER__", DEADLINE);
     assertRestored(screen.text(), 128 + 2);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.Await;
 import et.core.testing.EchoSession;
 import et.core.testing.HeapProbe;
 import et.core.testing.HostileSocket;
@@ -17,6 +16,7 @@ import et.core.wire.Frame;
 import et.core.wire.FrameHeader;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
+import et.testkit.Await;
 import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

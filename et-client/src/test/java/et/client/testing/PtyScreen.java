@@ -1,5 +1,6 @@
 package et.client.testing;
 
+import et.testkit.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +45,8 @@ public final class PtyScreen {
 
   /** Waits until the output contains {@code expected}; fails showing the output (escaped) at the deadline. */
   public void awaitText(String expected, Duration timeout) throws InterruptedException {
-    Await.until(timeout, () -> text().contains(expected),
-        () -> "'" + escape(expected) + "' on the PTY; it shows: " + escape(text()));
+    Await.until("'" + escape(expected) + "' on the PTY", timeout, () -> text().contains(expected),
+        () -> "; it shows: " + escape(text()));
   }
 
   /** {@code s} with control characters as \xNN, for messages. */

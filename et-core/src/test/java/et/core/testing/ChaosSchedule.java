@@ -1,5 +1,6 @@
 package et.core.testing;
 
+import et.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
