@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import et.testkit.NetLab;
 import et.testkit.Poll;
+import et.testkit.Printable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,7 +186,7 @@ class NetworkOutageE2ETest {
       int before = lastLine();
       assertTrue(Poll.until(DEADLINE, () -> lastLine() > before),
           () -> "no line after L" + before + " since " + fault + "; screen end: "
-              + Screen.escape(screen().since(Math.max(0, screen().length() - 2000))));
+              + Printable.of(screen().since(Math.max(0, screen().length() - 2000))));
       long resumed = System.nanoTime() - restored;
       System.err.println("NetworkOutageE2ETest: " + fault + ": output again " + Duration.ofNanos(resumed).toMillis()
           + " ms after the network came back (last line before: L" + before + ")");

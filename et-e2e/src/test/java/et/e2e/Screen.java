@@ -1,6 +1,7 @@
 package et.e2e;
 
 import et.testkit.Poll;
+import et.testkit.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,21 +59,8 @@ final class Screen {
   int await(String text, int from, Duration timeout) throws InterruptedException {
     if (!Poll.until(timeout, () -> indexOf(text, from) >= 0)) {
       String tail = since(Math.max(from, length() - 2000));
-      throw new AssertionError("'" + escape(text) + "' not on the PTY within " + timeout + "; its end: " + escape(tail));
+      throw new AssertionError("'" + Printable.of(text) + "' not on the PTY within " + timeout + "; its end: " + Printable.of(tail));
     }
     return indexOf(text, from) + text.length();
-  }
-
-  /** {@code s} with control characters as \xNN, for messages. */
-  static String escape(String s) {
-    StringBuilder out = new StringBuilder();
-    s.chars().forEach(c -> {
-      if (c < 0x20 || c >= 0x7f) {
-        out.append(String.format("\\x%02x", c));
-      } else {
-        out.append((char) c);
-      }
-    });
-    return out.toString();
   }
 }

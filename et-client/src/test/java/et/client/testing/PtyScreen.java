@@ -1,6 +1,7 @@
 package et.client.testing;
 
 import et.testkit.Await;
+import et.testkit.Printable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,20 +46,7 @@ public final class PtyScreen {
 
   /** Waits until the output contains {@code expected}; fails showing the output (escaped) at the deadline. */
   public void awaitText(String expected, Duration timeout) throws InterruptedException {
-    Await.until("'" + escape(expected) + "' on the PTY", timeout, () -> text().contains(expected),
-        () -> "; it shows: " + escape(text()));
-  }
-
-  /** {@code s} with control characters as \xNN, for messages. */
-  public static String escape(String s) {
-    StringBuilder out = new StringBuilder();
-    s.codePoints().forEach(c -> {
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\x%02x", c));
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
-    return out.toString();
+    Await.until("'" + Printable.of(expected) + "' on the PTY", timeout, () -> text().contains(expected),
+        () -> "; it shows: " + Printable.of(text()));
   }
 }

@@ -1,8 +1,8 @@
 package et.server.host;
 
-import static et.server.ShownText.printable;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import et.testkit.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +67,7 @@ final class Output {
       long left = deadline - System.nanoTime();
       if (left <= 0 || ended) {
         fail((ended ? "output ended" : "not within " + timeout.toMillis() + " ms") + " without \""
-            + printable(needle) + "\" after offset " + from + "; output ends with: " + printable(tail()));
+            + Printable.of(needle) + "\" after offset " + from + "; output ends with: " + Printable.of(tail()));
       }
       wait(Math.max(1, left / 1_000_000));
     }
@@ -92,7 +92,7 @@ final class Output {
     while (!ended) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        fail("output did not end within " + timeout.toMillis() + " ms; so far: " + printable(tail()));
+        fail("output did not end within " + timeout.toMillis() + " ms; so far: " + Printable.of(tail()));
       }
       wait(Math.max(1, left / 1_000_000));
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import et.core.Channel;
-import et.server.ShownText;
 import et.core.Session;
 import et.core.SessionEnd;
 import et.terminal.BootstrapNonce;
@@ -19,6 +18,7 @@ import et.terminal.TerminalChannels;
 import et.testkit.CommandResult;
 import et.testkit.Commands;
 import et.testkit.LocalAccounts;
+import et.testkit.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +93,7 @@ class SessionHostTest {
         return prompt;
       }
     }
-    throw new AssertionError("stty size never showed " + expected + "; screen: " + ShownText.printable(screen.text().substring(from)));
+    throw new AssertionError("stty size never showed " + expected + "; screen: " + Printable.of(screen.text().substring(from)));
   }
 
   @Test

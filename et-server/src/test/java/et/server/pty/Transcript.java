@@ -1,8 +1,8 @@
 package et.server.pty;
 
-import static et.server.ShownText.printable;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import et.testkit.Printable;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,7 @@ final class Transcript extends OutputStream {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         fail("not within " + timeout.toMillis() + " ms: \"" + needle + "\" after offset " + from
-            + "; output ends with: " + printable(tail(400)));
+            + "; output ends with: " + Printable.of(tail(400)));
       }
       wait(Math.max(1, left / 1_000_000));
     }
@@ -69,7 +69,7 @@ final class Transcript extends OutputStream {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         fail("not within " + timeout.toMillis() + " ms: " + count + " bytes after offset " + from
-            + ", got " + (bytes.size() - from) + "; output ends with: " + printable(tail(400)));
+            + ", got " + (bytes.size() - from) + "; output ends with: " + Printable.of(tail(400)));
       }
       wait(Math.max(1, left / 1_000_000));
     }
