@@ -14,7 +14,6 @@ import et.client.term.TerminalSize;
 import et.client.testing.ClientJvm;
 import et.client.testing.DroppingProxy;
 import et.client.testing.FakeSsh;
-import et.client.testing.PtyScreen;
 import et.client.testing.SessionHost;
 import et.core.Channel;
 import et.core.SessionEnd;
@@ -22,6 +21,7 @@ import et.terminal.BootstrapRequest;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
 import et.testkit.Await;
+import et.testkit.CapturedOutput;
 import et.testkit.Printable;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -71,7 +71,7 @@ class TerminalModeTest {
   void keysScreenResizeAndTildeDotOnARawTerminalThatIsRestoredAfterwards() throws Exception {
     try (SessionHost host = SessionHost.start()) {
       FakeSsh fake = FakeSsh.in(dir);
-      PtyScreen screen = startEt(fake.answering(host.session().credentials(), host.port()), 100, 30);
+      CapturedOutput screen = startEt(fake.answering(host.session().credentials(), host.port()), 100, 30);
 
       Channel resize = host.channel(TerminalChannels.RESIZE, DEADLINE);
       assertEquals(new ResizeEvent(100, 30), readResize(resize), "the first resize event is the PTY's size");
@@ -84,19 +84,19 @@ class TerminalModeTest {
       type("hello\u0003\r");
       assertEquals("hello\u0003\r", read(terminal.input(), 7));
       terminal.output().write("remote says h\u00e9llo\r\n".getBytes(StandardCharsets.UTF_8));
-      screen.awaitText("remote says h\u00e9llo\r\n", DEADLINE);
+      screen.await("remote says h\u00e9llo\r\n", DEADLINE);
       assertFalse(screen.text().contains("hello\u0003"), "echoed locally: " + Printable.of(screen.text()));
 
       pty.setWinSize(new WinSize(120, 40)); // the kernel sends SIGWINCH to the PTY's foreground group
       assertEquals(new ResizeEvent(120, 40), readResize(resize));
 
       type("~?");
-      screen.awaitText("~.  - disconnect\r\n", DEADLINE);
+      screen.await("~.  - disconnect\r\n", DEADLINE);
       type("~.rm -rf /\r");
       assertTrue(host.session().awaitEnd(DEADLINE), "~. must close the session");
       assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, host.session().end().cause());
       assertEquals(255, host.session().end().exitStatus());
-      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      screen.await("__STTY_AFTER__", DEADLINE);
       assertTrue(screen.text().contains("et: session to 127.0.0.1 closed."), Printable.of(screen.text()));
       assertRestored(screen.text(), 255);
       assertTrue(pty.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
@@ -106,29 +106,29 @@ class TerminalModeTest {
   @Test
   void statusLineWhileDisconnectedKeepsWhatIsTypedAndEtExitsWithTheShellsStatus() throws Exception {
     try (SessionHost host = SessionHost.start(); DroppingProxy proxy = DroppingProxy.start(host.port())) {
-      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), proxy.port()), 80, 24);
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), proxy.port()), 80, 24);
       host.channel(TerminalChannels.RESIZE, DEADLINE);
       Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
       terminal.output().write("prompt$ ".getBytes(StandardCharsets.US_ASCII));
-      screen.awaitText("prompt$ ", DEADLINE);
+      screen.await("prompt$ ", DEADLINE);
 
       proxy.drop();
-      screen.awaitText(new String(StatusLine.render(StatusLine.reconnecting(Duration.ofSeconds(1)), new TerminalSize(80, 24)),
+      screen.await(new String(StatusLine.render(StatusLine.reconnecting(Duration.ofSeconds(1)), new TerminalSize(80, 24)),
           StandardCharsets.UTF_8), DEADLINE); // drawn, and counting
       type("typed during the outage\r");
       proxy.resume();
 
       assertEquals("typed during the outage\r", read(terminal.input(), 24), "kept and sent after the reconnect");
       String clear = new String(StatusLine.clear(new TerminalSize(80, 24)), StandardCharsets.UTF_8);
-      screen.awaitText(clear, DEADLINE);
+      screen.await(clear, DEADLINE);
       terminal.output().write("after\r\n".getBytes(StandardCharsets.US_ASCII));
-      screen.awaitText("after\r\n", DEADLINE);
+      screen.await("after\r\n", DEADLINE);
       String shown = screen.text();
       assertTrue(shown.lastIndexOf(clear) > shown.lastIndexOf("reconnecting"), "the status line is cleared once connected");
       assertTrue(shown.indexOf(clear) < shown.indexOf("after\r\n"), "before the remote output goes on");
 
       host.session().close(3, "shell exited");
-      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 3);
       assertTrue(screen.text().contains("after\r\n__EXIT=3__"), "no message when the shell ended: " + Printable.of(screen.text()));
     }
@@ -138,7 +138,7 @@ class TerminalModeTest {
   @Test
   void sigtermRestoresTheTerminalAndClosesTheSession() throws Exception {
     try (SessionHost host = SessionHost.start()) {
-      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
       host.channel(TerminalChannels.TERMINAL, DEADLINE);
       ProcessHandle et = ProcessHandle.of(pty.pid()).orElseThrow().descendants()
           .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
@@ -148,7 +148,7 @@ class TerminalModeTest {
       assertTrue(host.session().awaitEnd(DEADLINE), "the hook must close the session");
       assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, host.session().end().cause());
       assertEquals(255, host.session().end().exitStatus());
-      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 128 + 15);
     }
   }
@@ -161,15 +161,15 @@ class TerminalModeTest {
   @Test
   void ctrlCDuringTheBootstrapLeavesTheTerminalAsItWas() throws Exception {
     FakeSsh fake = FakeSsh.in(dir);
-    PtyScreen screen = startEt(fake.script("ssh-waits", "sleep 20"), 80, 24);
+    CapturedOutput screen = startEt(fake.script("ssh-waits", "sleep 20"), 80, 24);
     Await.until("the request at the fake ssh", DEADLINE, () -> Files.exists(dir.resolve("stdin-after")));
     type("\u0003");
-    screen.awaitText("__STTY_AFTER__", DEADLINE);
+    screen.await("__STTY_AFTER__", DEADLINE);
     assertRestored(screen.text(), 128 + 2);
   }
 
   /** Starts bash in a PTY of {@code cols}x{@code rows}: stty -a, et with {@code ssh}, its status, stty -a. */
-  private PtyScreen startEt(Path ssh, int cols, int rows) throws IOException {
+  private CapturedOutput startEt(Path ssh, int cols, int rows) throws IOException {
     String et = ClientJvm.command("--ssh", ssh.toString(), "127.0.0.1").stream()
         .map(TerminalModeTest::quote).collect(Collectors.joining(" "));
     // trap: Ctrl-C ends et (and the fake ssh) but not this script, which goes on to the last stty.
@@ -186,7 +186,7 @@ class TerminalModeTest {
         .setInitialRows(rows)
         .setConsole(false)
         .start();
-    return PtyScreen.reading(pty.getInputStream());
+    return new CapturedOutput(StandardCharsets.UTF_8).readFrom(pty.getInputStream(), "pty screen");
   }
 
   /** The terminal's settings after et are those before it (but the size, which the test changes). */

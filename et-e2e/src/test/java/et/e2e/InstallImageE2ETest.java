@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.CapturedOutput;
 import et.testkit.CommandResult;
 import et.testkit.Commands;
 import et.testkit.Printable;
@@ -93,7 +94,7 @@ class InstallImageE2ETest {
       Files.setPosixFilePermissions(terminal, PosixFilePermissions.fromString("rwx------"));
       List<String> et = List.of("/usr/bin/env", "-u", "JAVA_HOME", "-u", "ET_JAVA", "PATH=" + PLAIN_PATH, image.resolve("bin/et").toString());
       try (PtyEt pty = PtyEt.start(host.etCommandBy(et, terminal.toString()), hostBase, 80, 24)) {
-        Screen screen = pty.screen();
+        CapturedOutput screen = pty.screen();
         int at = screen.await(PROMPT, 0, DEADLINE);
         pty.type("echo IMAGE$((40+2))\r");
         screen.await(PROMPT, screen.await("IMAGE42\r\n", at, DEADLINE), DEADLINE);

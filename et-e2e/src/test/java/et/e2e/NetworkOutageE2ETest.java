@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import et.testkit.CapturedOutput;
 import et.testkit.NetLab;
 import et.testkit.Poll;
 import et.testkit.Printable;
@@ -154,7 +155,7 @@ class NetworkOutageE2ETest {
       return host;
     }
 
-    Screen screen() {
+    CapturedOutput screen() {
       return et.screen();
     }
 

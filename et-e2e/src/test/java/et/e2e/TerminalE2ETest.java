@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.CapturedOutput;
 import et.testkit.Poll;
 import et.testkit.Printable;
 import et.testkit.TestSeed;
@@ -55,7 +56,7 @@ class TerminalE2ETest {
     }
   }
 
-  private Screen startEt(int cols, int rows) throws Exception {
+  private CapturedOutput startEt(int cols, int rows) throws Exception {
     et = PtyEt.start(host.etCommand(), base, cols, rows);
     et.screen().await(PROMPT, 0, DEADLINE);
     return et.screen();
@@ -77,7 +78,7 @@ class TerminalE2ETest {
 
   @Test
   void thousandCharactersTypedOneAtATimeReachCatInOrder() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     Random random = new Random(TestSeed.forTest("typing"));
     StringBuilder typed = new StringBuilder();
     for (int i = 0; i < 1000; i++) {
@@ -97,7 +98,7 @@ class TerminalE2ETest {
 
   @Test
   void aPasteOfThirtyTwoKibibytesComesBackExactly() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     Random random = new Random(TestSeed.forTest("paste"));
     byte[] paste = new byte[32 * 1024];
     for (int i = 0; i < paste.length; i++) {
@@ -120,7 +121,7 @@ class TerminalE2ETest {
 
   @Test
   void theRemoteShellSeesTheNewSizeAfterAResize() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     int at = screen.length();
     et.resize(123, 41);
     // The resize travels on its own channel: ask until the shell sees it (bounded).
@@ -135,7 +136,7 @@ class TerminalE2ETest {
 
   @Test
   void ctrlCStopsAFloodWithinASecond() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     et.type("cat /dev/zero | base64\r");
     screen.await("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 0, DEADLINE);
     int mark = screen.length();
@@ -149,7 +150,7 @@ class TerminalE2ETest {
 
   @Test
   void tildeDotEndsEtWith255AndTheRemoteShellGoes() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     et.type("echo SHELL=$$\r");
     int at = screen.await(PROMPT, screen.await("SHELL=", 0, DEADLINE), DEADLINE);
     Matcher m = Pattern.compile("SHELL=(\\d+)\r\n").matcher(screen.since(0));
@@ -172,7 +173,7 @@ class TerminalE2ETest {
    */
   @Test
   void tmuxControlModePassesThroughUnchanged() throws Exception {
-    Screen screen = startEt(100, 30);
+    CapturedOutput screen = startEt(100, 30);
     String socket = "et-e2e-cc-" + ProcessHandle.current().pid();
     try {
       int from = screen.length();

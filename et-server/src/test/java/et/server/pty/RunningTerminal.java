@@ -1,5 +1,6 @@
 package et.server.pty;
 
+import et.testkit.CapturedOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link TerminalProcess} with its output pumped into a {@link Transcript} by a virtual thread
+ * A {@link TerminalProcess} with its output pumped into a {@link CapturedOutput} by a virtual thread
  * (which waits while the process's own platform thread reads), for tests to type into and read.
  */
 final class RunningTerminal implements AutoCloseable {
@@ -17,7 +18,7 @@ final class RunningTerminal implements AutoCloseable {
   static final String PROMPT = "ET_PROMPT$ ";
 
   final TerminalProcess terminal;
-  final Transcript output = new Transcript();
+  final CapturedOutput output = new CapturedOutput();
   /** Completes with the pump's byte count once the terminal's output ended. */
   final CompletableFuture<Long> pump = new CompletableFuture<>();
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.Await;
+import et.testkit.CapturedOutput;
 import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -204,7 +205,7 @@ class TerminalProcessTest {
           () -> runningChildren(bash).containsAll(List.of("cat", "base64")),
           () -> "(children: " + runningChildren(bash) + ")");
 
-      int from = shell.output.size();
+      int from = shell.output.length();
       long started = System.nanoTime();
       shell.terminal.input().write(0x03);
       shell.awaitPrompt(from, Duration.ofSeconds(1));
@@ -241,7 +242,7 @@ class TerminalProcessTest {
   void interruptingThePumpsCallerClosesTheTerminal() throws Exception {
     // The native read cannot be interrupted: the pump gives up by closing the terminal.
     try (var terminal = TerminalProcess.start(RunningTerminal.plainBash(directory, Map.of()), "xterm-256color", 80, 24)) {
-      Transcript output = new Transcript();
+      CapturedOutput output = new CapturedOutput();
       CompletableFuture<Long> pumped = new CompletableFuture<>();
       Thread caller = Thread.ofVirtual().start(() -> {
         try {
