@@ -3,7 +3,7 @@ package et.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.FaultRelay;
+import et.testkit.FaultRelay;
 import et.testkit.Poll;
 import et.testkit.TestSeed;
 import java.io.BufferedReader;

@@ -1,6 +1,5 @@
-package et.core.testing;
+package et.testkit;
 
-import et.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
