@@ -22,7 +22,7 @@ import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
 import et.testkit.Await;
 import et.testkit.CapturedOutput;
-import et.testkit.Printable;
+import et.testkit.Escaped;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +85,7 @@ class TerminalModeTest {
       assertEquals("hello\u0003\r", read(terminal.input(), 7));
       terminal.output().write("remote says h\u00e9llo\r\n".getBytes(StandardCharsets.UTF_8));
       screen.await("remote says h\u00e9llo\r\n", DEADLINE);
-      assertFalse(screen.text().contains("hello\u0003"), "echoed locally: " + Printable.of(screen.text()));
+      assertFalse(screen.text().contains("hello\u0003"), "echoed locally: " + Escaped.of(screen.text()));
 
       pty.setWinSize(new WinSize(120, 40)); // the kernel sends SIGWINCH to the PTY's foreground group
       assertEquals(new ResizeEvent(120, 40), readResize(resize));
@@ -97,7 +97,7 @@ class TerminalModeTest {
       assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, host.session().end().cause());
       assertEquals(255, host.session().end().exitStatus());
       screen.await("__STTY_AFTER__", DEADLINE);
-      assertTrue(screen.text().contains("et: session to 127.0.0.1 closed."), Printable.of(screen.text()));
+      assertTrue(screen.text().contains("et: session to 127.0.0.1 closed."), Escaped.of(screen.text()));
       assertRestored(screen.text(), 255);
       assertTrue(pty.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
     }
@@ -130,7 +130,7 @@ class TerminalModeTest {
       host.session().close(3, "shell exited");
       screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 3);
-      assertTrue(screen.text().contains("after\r\n__EXIT=3__"), "no message when the shell ended: " + Printable.of(screen.text()));
+      assertTrue(screen.text().contains("after\r\n__EXIT=3__"), "no message when the shell ended: " + Escaped.of(screen.text()));
     }
   }
 
@@ -192,7 +192,7 @@ class TerminalModeTest {
   /** The terminal's settings after et are those before it (but the size, which the test changes). */
   private static void assertRestored(String shown, int expectedStatus) {
     Matcher m = STTY.matcher(shown);
-    assertTrue(m.find(), "stty output not found: " + Printable.of(shown));
+    assertTrue(m.find(), "stty output not found: " + Escaped.of(shown));
     assertEquals(expectedStatus, Integer.parseInt(m.group(2)), "et's exit status");
     String before = withoutSize(m.group(1));
     String after = withoutSize(m.group(3));

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import et.testkit.CapturedOutput;
 import et.testkit.CommandResult;
 import et.testkit.Commands;
-import et.testkit.Printable;
+import et.testkit.Escaped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,9 +102,9 @@ class InstallImageE2ETest {
         String hostJava = host.sessionHost().orElseThrow().info().command().orElse("?");
         assertEquals(image.resolve("runtime/bin/java").toString(), hostJava, "the session host's executable");
         pty.type("exit 7\r");
-        assertEquals(7, pty.awaitEnding(DEADLINE).status(), Printable.of(screen.since(0)));
+        assertEquals(7, pty.awaitEnding(DEADLINE).status(), Escaped.of(screen.since(0)));
         // A module the image lacks, or native access not granted, would show as a JVM warning.
-        assertFalse(screen.since(0).contains("WARNING:"), Printable.of(screen.since(0)));
+        assertFalse(screen.since(0).contains("WARNING:"), Escaped.of(screen.since(0)));
       }
     }
   }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import et.testkit.CapturedOutput;
+import et.testkit.Escaped;
 import et.testkit.NetLab;
 import et.testkit.Poll;
-import et.testkit.Printable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,7 +187,7 @@ class NetworkOutageE2ETest {
       int before = lastLine();
       assertTrue(Poll.until(DEADLINE, () -> lastLine() > before),
           () -> "no line after L" + before + " since " + fault + "; screen end: "
-              + Printable.of(screen().since(Math.max(0, screen().length() - 2000))));
+              + Escaped.of(screen().since(Math.max(0, screen().length() - 2000))));
       long resumed = System.nanoTime() - restored;
       System.err.println("NetworkOutageE2ETest: " + fault + ": output again " + Duration.ofNanos(resumed).toMillis()
           + " ms after the network came back (last line before: L" + before + ")");

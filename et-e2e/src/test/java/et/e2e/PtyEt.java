@@ -4,7 +4,7 @@ import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import et.testkit.CapturedOutput;
-import et.testkit.Printable;
+import et.testkit.Escaped;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +77,7 @@ final class PtyEt implements AutoCloseable {
     screen.await("__STTY_AFTER__", 0, timeout);
     Matcher m = ENDING.matcher(screen.since(0));
     if (!m.find()) {
-      throw new AssertionError("no ending on the PTY: " + Printable.of(screen.since(0)));
+      throw new AssertionError("no ending on the PTY: " + Escaped.of(screen.since(0)));
     }
     return new Ending(Integer.parseInt(m.group(2)), m.group(1).strip(), m.group(3).strip());
   }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.CapturedOutput;
+import et.testkit.Escaped;
 import et.testkit.Poll;
-import et.testkit.Printable;
 import et.testkit.TestSeed;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ class TerminalE2ETest {
     // launcher/et grants native access to each module that calls libc (jline's FFM terminal, et's
     // termios restore): a module it missed would make the JVM print "WARNING: A restricted method...".
     String seen = et.screen().since(0);
-    assertFalse(seen.contains("WARNING:"), Printable.of(seen));
+    assertFalse(seen.contains("WARNING:"), Escaped.of(seen));
   }
 
   @Test
@@ -131,7 +131,7 @@ class TerminalE2ETest {
       int from = at;
       seen = Poll.until(Duration.ofMillis(500), () -> screen.indexOf("41 123\r\n", from) >= 0);
     }
-    assertTrue(seen, "stty size never said 41 123: " + Printable.of(screen.since(at)));
+    assertTrue(seen, "stty size never said 41 123: " + Escaped.of(screen.since(at)));
   }
 
   @Test
@@ -154,7 +154,7 @@ class TerminalE2ETest {
     et.type("echo SHELL=$$\r");
     int at = screen.await(PROMPT, screen.await("SHELL=", 0, DEADLINE), DEADLINE);
     Matcher m = Pattern.compile("SHELL=(\\d+)\r\n").matcher(screen.since(0));
-    assertTrue(m.find(), Printable.of(screen.since(0)));
+    assertTrue(m.find(), Escaped.of(screen.since(0)));
     long shellPid = Long.parseLong(m.group(1));
     assertTrue(ProcessHandle.of(shellPid).isPresent(), "the remote shell runs on this machine");
     et.type("\r");

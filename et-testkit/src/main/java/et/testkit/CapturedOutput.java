@@ -155,8 +155,8 @@ public final class CapturedOutput extends OutputStream {
   public synchronized int await(String needle, int from, Duration timeout) throws InterruptedException {
     if (!appears(needle, from, timeout)) {
       throw new AssertionError((ended ? "output ended" : "not within " + timeout.toMillis() + " ms")
-          + " without \"" + Printable.of(needle) + "\" after offset " + from + "; output ends with: "
-          + Printable.of(tail()));
+          + " without \"" + Escaped.of(needle) + "\" after offset " + from + "; output ends with: "
+          + Escaped.of(tail()));
     }
     return indexOf(needle, from) + needle.length();
   }
@@ -183,7 +183,7 @@ public final class CapturedOutput extends OutputStream {
       if (ended || !waitUntil(deadline)) {
         throw new AssertionError((ended ? "output ended" : "not within " + timeout.toMillis() + " ms")
             + " before " + count + " bytes after offset " + from + ", got " + (seen.length() - from)
-            + "; output ends with: " + Printable.of(tail()));
+            + "; output ends with: " + Escaped.of(tail()));
       }
     }
   }
@@ -192,7 +192,7 @@ public final class CapturedOutput extends OutputStream {
   public synchronized String awaitEnd(Duration timeout) throws InterruptedException {
     if (!endsWithin(timeout)) {
       throw new AssertionError(
-          "output did not end within " + timeout.toMillis() + " ms; so far: " + Printable.of(tail()));
+          "output did not end within " + timeout.toMillis() + " ms; so far: " + Escaped.of(tail()));
     }
     return text();
   }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.term.EscapeFilter.Action;
 import et.client.term.EscapeFilter.Result;
-import et.testkit.Printable;
+import et.testkit.Escaped;
 import et.testkit.TestSeed;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +151,7 @@ class EscapeFilterTest {
       Fed whole = feed(new EscapeFilter(), List.of(input));
       Fed split = feed(new EscapeFilter(), randomSplit(input, random));
       int t = trial;
-      assertEquals(whole, split, () -> "trial " + t + ": input " + Printable.of(input));
+      assertEquals(whole, split, () -> "trial " + t + ": input " + Escaped.of(input));
       assertTrue(whole.output().length() <= input.length, "an escape never adds bytes");
       if (indexOf(input, (byte) '~') < 0) {
         assertEquals(new String(input, StandardCharsets.ISO_8859_1), whole.output(), "without ~ all passes as is");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.testkit.Printable;
+import et.testkit.Escaped;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -163,11 +163,11 @@ class RawTerminalPtyTest {
     while (sb.length() < n) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
       if (left <= 0) {
-        throw new AssertionError("timed out reading " + n + " chars, got " + Printable.of(sb.toString()));
+        throw new AssertionError("timed out reading " + n + " chars, got " + Escaped.of(sb.toString()));
       }
       int c = reader.read(left);
       if (c == NonBlockingReader.EOF) {
-        throw new AssertionError("EOF after " + Printable.of(sb.toString()));
+        throw new AssertionError("EOF after " + Escaped.of(sb.toString()));
       }
       if (c >= 0) {
         sb.append((char) c);
@@ -180,7 +180,7 @@ class RawTerminalPtyTest {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (!screenText().contains(marker)) {
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting for " + marker + " on screen: " + Printable.of(screenText()));
+        throw new AssertionError("timed out waiting for " + marker + " on screen: " + Escaped.of(screenText()));
       }
       Thread.onSpinWait();
       Thread.yield();

@@ -18,8 +18,8 @@ import et.terminal.TerminalChannels;
 import et.testkit.CapturedOutput;
 import et.testkit.CommandResult;
 import et.testkit.Commands;
+import et.testkit.Escaped;
 import et.testkit.LocalAccounts;
-import et.testkit.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,7 +94,7 @@ class SessionHostTest {
         return prompt;
       }
     }
-    throw new AssertionError("stty size never showed " + expected + "; screen: " + Printable.of(screen.text().substring(from)));
+    throw new AssertionError("stty size never showed " + expected + "; screen: " + Escaped.of(screen.text().substring(from)));
   }
 
   @Test

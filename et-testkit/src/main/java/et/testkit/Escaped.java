@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
  * {@code \t} and ESC show as {@code \n}, {@code \r}, {@code \t} and {@code \e}, every other char
  * up to 0xff (a control, DEL, a byte above 0x7f) as {@code \xNN}; chars above 0xff stay.
  */
-public final class Printable {
-  private Printable() {}
+public final class Escaped {
+  private Escaped() {}
 
   /** {@code text} with its control characters and non-ASCII bytes escaped. */
   public static String of(String text) {
