@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.cli.ClientOptions;
 import et.client.cli.ShellWords;
-import et.client.testing.Await;
+import et.testkit.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,10 +113,10 @@ class SshHostLookupTest {
     assertEquals("work", host);
     assertEquals(List.of("using work as given: " + ssh + " -G did not finish within 300 ms"), notes);
     assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took.toMillis() + " ms");
-    Await.until(Duration.ofSeconds(5), () -> Files.exists(pidFile), () -> "no " + pidFile);
+    Await.until(pidFile + " to exist", Duration.ofSeconds(5), () -> Files.exists(pidFile));
     long sleeper = Long.parseLong(Files.readString(pidFile).strip());
-    Await.until(Duration.ofSeconds(5),
-        () -> ProcessHandle.of(sleeper).map(p -> !p.isAlive()).orElse(true), () -> "sleep " + sleeper + " still runs");
+    Await.until("sleep " + sleeper + " to end", Duration.ofSeconds(5),
+        () -> ProcessHandle.of(sleeper).map(p -> !p.isAlive()).orElse(true));
   }
 
   private Path script(String name, String body) throws IOException {

@@ -11,17 +11,18 @@ import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import et.client.term.StatusLine;
 import et.client.term.TerminalSize;
-import et.client.testing.Await;
 import et.client.testing.ClientJvm;
 import et.client.testing.DroppingProxy;
 import et.client.testing.FakeSsh;
-import et.client.testing.PtyScreen;
 import et.client.testing.SessionHost;
 import et.core.Channel;
 import et.core.SessionEnd;
 import et.terminal.BootstrapRequest;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
+import et.testkit.Await;
+import et.testkit.CapturedOutput;
+import et.testkit.Escaped;
 import et.testkit.ThreadDump;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class TerminalModeTest {
   void keysScreenResizeAndTildeDotOnARawTerminalThatIsRestoredAfterwards() throws Exception {
     try (SessionHost host = SessionHost.start()) {
       FakeSsh fake = FakeSsh.in(dir);
-      PtyScreen screen = startEt(fake.answering(host.session().credentials(), host.port()), 100, 30);
+      CapturedOutput screen = startEt(fake.answering(host.session().credentials(), host.port()), 100, 30);
 
       Channel resize = host.channel(TerminalChannels.RESIZE, DEADLINE);
       assertEquals(new ResizeEvent(100, 30), readResize(resize), "the first resize event is the PTY's size");
@@ -87,20 +88,20 @@ class TerminalModeTest {
       type("hello\u0003\r");
       assertEquals("hello\u0003\r", read(terminal.input(), 7));
       terminal.output().write("remote says h\u00e9llo\r\n".getBytes(StandardCharsets.UTF_8));
-      screen.awaitText("remote says h\u00e9llo\r\n", DEADLINE);
-      assertFalse(screen.text().contains("hello\u0003"), "echoed locally: " + PtyScreen.escape(screen.text()));
+      screen.await("remote says h\u00e9llo\r\n", DEADLINE);
+      assertFalse(screen.text().contains("hello\u0003"), "echoed locally: " + Escaped.of(screen.text()));
 
       pty.setWinSize(new WinSize(120, 40)); // the kernel sends SIGWINCH to the PTY's foreground group
       assertEquals(new ResizeEvent(120, 40), readResize(resize));
 
       type("~?");
-      screen.awaitText("~.  - disconnect\r\n", DEADLINE);
+      screen.await("~.  - disconnect\r\n", DEADLINE);
       type("~.rm -rf /\r");
       assertTrue(host.session().awaitEnd(DEADLINE), "~. must close the session");
       assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, host.session().end().cause());
       assertEquals(255, host.session().end().exitStatus());
-      screen.awaitText("__STTY_AFTER__", DEADLINE);
-      assertTrue(screen.text().contains("et: session to 127.0.0.1 closed."), PtyScreen.escape(screen.text()));
+      screen.await("__STTY_AFTER__", DEADLINE);
+      assertTrue(screen.text().contains("et: session to 127.0.0.1 closed."), Escaped.of(screen.text()));
       assertRestored(screen.text(), 255);
       assertTrue(pty.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
     }
@@ -109,31 +110,31 @@ class TerminalModeTest {
   @Test
   void statusLineWhileDisconnectedKeepsWhatIsTypedAndEtExitsWithTheShellsStatus() throws Exception {
     try (SessionHost host = SessionHost.start(); DroppingProxy proxy = DroppingProxy.start(host.port())) {
-      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), proxy.port()), 80, 24);
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), proxy.port()), 80, 24);
       host.channel(TerminalChannels.RESIZE, DEADLINE);
       Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
       terminal.output().write("prompt$ ".getBytes(StandardCharsets.US_ASCII));
-      screen.awaitText("prompt$ ", DEADLINE);
+      screen.await("prompt$ ", DEADLINE);
 
       proxy.drop();
-      screen.awaitText(new String(StatusLine.render(StatusLine.reconnecting(Duration.ofSeconds(1)), new TerminalSize(80, 24)),
+      screen.await(new String(StatusLine.render(StatusLine.reconnecting(Duration.ofSeconds(1)), new TerminalSize(80, 24)),
           StandardCharsets.UTF_8), DEADLINE); // drawn, and counting
       type("typed during the outage\r");
       proxy.resume();
 
       assertEquals("typed during the outage\r", read(terminal.input(), 24), "kept and sent after the reconnect");
       String clear = new String(StatusLine.clear(new TerminalSize(80, 24)), StandardCharsets.UTF_8);
-      screen.awaitText(clear, DEADLINE);
+      screen.await(clear, DEADLINE);
       terminal.output().write("after\r\n".getBytes(StandardCharsets.US_ASCII));
-      screen.awaitText("after\r\n", DEADLINE);
+      screen.await("after\r\n", DEADLINE);
       String shown = screen.text();
       assertTrue(shown.lastIndexOf(clear) > shown.lastIndexOf("reconnecting"), "the status line is cleared once connected");
       assertTrue(shown.indexOf(clear) < shown.indexOf("after\r\n"), "before the remote output goes on");
 
       host.session().close(3, "shell exited");
-      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 3);
-      assertTrue(screen.text().contains("after\r\n__EXIT=3__"), "no message when the shell ended: " + PtyScreen.escape(screen.text()));
+      assertTrue(screen.text().contains("after\r\n__EXIT=3__"), "no message when the shell ended: " + Escaped.of(screen.text()));
     }
   }
 
@@ -141,7 +142,7 @@ class TerminalModeTest {
   @Test
   void sigtermRestoresTheTerminalAndClosesTheSession() throws Exception {
     try (SessionHost host = SessionHost.start()) {
-      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
       host.channel(TerminalChannels.TERMINAL, DEADLINE);
       ProcessHandle et = etJvm();
 
@@ -149,7 +150,7 @@ class TerminalModeTest {
       assertTrue(host.session().awaitEnd(DEADLINE), "the hook must close the session");
       assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, host.session().end().cause());
       assertEquals(255, host.session().end().exitStatus());
-      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 128 + 15);
     }
   }
@@ -162,32 +163,32 @@ class TerminalModeTest {
   @Test
   void ctrlCDuringTheBootstrapLeavesTheTerminalAsItWas() throws Exception {
     FakeSsh fake = FakeSsh.in(dir);
-    PtyScreen screen = startEt(fake.script("ssh-waits", "sleep 20"), 80, 24);
-    Await.until(DEADLINE, () -> Files.exists(dir.resolve("stdin-after")), () -> "the request at the fake ssh");
+    CapturedOutput screen = startEt(fake.script("ssh-waits", "sleep 20"), 80, 24);
+    Await.until("the request at the fake ssh", DEADLINE, () -> Files.exists(dir.resolve("stdin-after")));
     type("\u0003");
-    screen.awaitText("__STTY_AFTER__", DEADLINE);
+    screen.await("__STTY_AFTER__", DEADLINE);
     assertRestored(screen.text(), 128 + 2);
   }
 
   @Test
   void theClientsSessionRunsAsOneTreeOfTasks() throws Exception {
     try (SessionHost host = SessionHost.start()) {
-      PtyScreen screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
       host.channel(TerminalChannels.RESIZE, DEADLINE);
       Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
       terminal.output().write("prompt$ ".getBytes(StandardCharsets.US_ASCII));
-      screen.awaitText("prompt$ ", DEADLINE);
+      screen.await("prompt$ ", DEADLINE);
       ProcessHandle et = etJvm();
       Path javaHome = Path.of(System.getProperty("java.home"));
       String session = host.session().toString(); // the client names its session alike: "session 3f2a"
       Set<String> roles = Set.of("reconnect", "socket-read", "socket-write", "keepalive", "keyboard", "screen", "resize",
           "status", "session-end");
       AtomicReference<ThreadDump> last = new AtomicReference<>();
-      Await.until(DEADLINE, () -> {
+      Await.until("the client's session runs " + roles + " in its tree", DEADLINE, () -> {
         ThreadDump dump = threadsOf(javaHome, et);
         last.set(dump);
         return rolesIn(dump, session).containsAll(roles);
-      }, () -> "the client's session runs " + roles + " in its tree:\n" + last.get());
+      }, () -> "last thread dump:\n" + last.get());
 
       ThreadDump dump = last.get();
       ThreadDump.Container root = dump.only("et").orElseThrow(() -> new AssertionError(dump.toString()));
@@ -201,7 +202,7 @@ class TerminalModeTest {
       assertEquals(List.of(), loose, "the client's threads outside its tree:\n" + dump);
 
       type("~.");
-      screen.awaitText("__STTY_AFTER__", DEADLINE);
+      screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 255);
     }
   }
@@ -230,7 +231,7 @@ class TerminalModeTest {
   }
 
   /** Starts bash in a PTY of {@code cols}x{@code rows}: stty -a, et with {@code ssh}, its status, stty -a. */
-  private PtyScreen startEt(Path ssh, int cols, int rows) throws IOException {
+  private CapturedOutput startEt(Path ssh, int cols, int rows) throws IOException {
     String et = ClientJvm.command("--ssh", ssh.toString(), "127.0.0.1").stream()
         .map(TerminalModeTest::quote).collect(Collectors.joining(" "));
     // trap: Ctrl-C ends et (and the fake ssh) but not this script, which goes on to the last stty.
@@ -247,13 +248,13 @@ class TerminalModeTest {
         .setInitialRows(rows)
         .setConsole(false)
         .start();
-    return PtyScreen.reading(pty.getInputStream());
+    return new CapturedOutput(StandardCharsets.UTF_8).readFrom(pty.getInputStream(), "pty screen");
   }
 
   /** The terminal's settings after et are those before it (but the size, which the test changes). */
   private static void assertRestored(String shown, int expectedStatus) {
     Matcher m = STTY.matcher(shown);
-    assertTrue(m.find(), "stty output not found: " + PtyScreen.escape(shown));
+    assertTrue(m.find(), "stty output not found: " + Escaped.of(shown));
     assertEquals(expectedStatus, Integer.parseInt(m.group(2)), "et's exit status");
     String before = withoutSize(m.group(1));
     String after = withoutSize(m.group(3));

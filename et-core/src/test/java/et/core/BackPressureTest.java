@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.Await;
-import et.core.testing.FaultRelay;
 import et.core.testing.MeteredOutputStream;
 import et.core.testing.SeededStream;
-import et.core.testing.TestSeed;
 import et.core.wire.FrameType;
+import et.testkit.Await;
+import et.testkit.FaultRelay;
+import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.Await;
 import et.core.testing.EchoSession;
 import et.core.testing.HeapProbe;
 import et.core.testing.HostileSocket;
@@ -17,6 +16,8 @@ import et.core.wire.Frame;
 import et.core.wire.FrameHeader;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
+import et.testkit.Await;
+import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import et.core.testing.TestSeed;
 
 /**
  * The server survives hostile and broken input. Every test runs one server with a 2 s handshake

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.ChaosSchedule;
 import et.core.testing.Diagnostics;
-import et.core.testing.FaultRelay;
 import et.core.testing.SeededStream;
-import et.core.testing.TestSeed;
+import et.testkit.ChaosSchedule;
+import et.testkit.FaultRelay;
+import et.testkit.TestSeed;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

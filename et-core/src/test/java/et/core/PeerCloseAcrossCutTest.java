@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.Await;
-import et.core.testing.FaultRelay;
+import et.testkit.Await;
+import et.testkit.FaultRelay;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package et.e2e;
 
-import java.io.ByteArrayOutputStream;
+import et.testkit.CapturedOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,16 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * launcher/et without a terminal (pipe mode): stdin, stdout and stderr are pipes. The test reads
- * stdout itself; one platform thread collects stderr. {@link #close()} kills it if still running.
+ * stdout itself; stderr is captured. {@link #close()} kills it if still running.
  */
 final class EtProcess implements AutoCloseable {
   private final Process process;
-  private final ByteArrayOutputStream stderr = new ByteArrayOutputStream(); // guarded by itself
-  private final Thread stderrReader;
+  private final CapturedOutput stderr;
 
   private EtProcess(Process process) {
     this.process = process;
-    this.stderrReader = Thread.ofPlatform().daemon().name("et stderr").start(this::collectStderr);
+    this.stderr = new CapturedOutput(StandardCharsets.UTF_8).readFrom(process.getErrorStream(), "et stderr");
   }
 
   static EtProcess start(List<String> command) throws IOException {
@@ -40,28 +39,13 @@ final class EtProcess implements AutoCloseable {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("et still runs after " + timeout + "; stderr: " + stderr());
     }
-    stderrReader.join(timeout);
+    stderr.endsWithin(timeout);
     return process.exitValue();
   }
 
   /** What et wrote on stderr so far. */
   String stderr() {
-    synchronized (stderr) {
-      return stderr.toString(StandardCharsets.UTF_8);
-    }
-  }
-
-  private void collectStderr() {
-    byte[] buffer = new byte[8192];
-    try (InputStream in = process.getErrorStream()) {
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        synchronized (stderr) {
-          stderr.write(buffer, 0, n);
-        }
-      }
-    } catch (IOException e) {
-      // the process is gone
-    }
+    return stderr.text();
   }
 
   @Override

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.CapturedOutput;
 import et.testkit.CommandResult;
 import et.testkit.Commands;
+import et.testkit.Escaped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +94,7 @@ class InstallImageE2ETest {
       Files.setPosixFilePermissions(terminal, PosixFilePermissions.fromString("rwx------"));
       List<String> et = List.of("/usr/bin/env", "-u", "JAVA_HOME", "-u", "ET_JAVA", "PATH=" + PLAIN_PATH, image.resolve("bin/et").toString());
       try (PtyEt pty = PtyEt.start(host.etCommandBy(et, terminal.toString()), hostBase, 80, 24)) {
-        Screen screen = pty.screen();
+        CapturedOutput screen = pty.screen();
         int at = screen.await(PROMPT, 0, DEADLINE);
         pty.type("echo IMAGE$((40+2))\r");
         screen.await(PROMPT, screen.await("IMAGE42\r\n", at, DEADLINE), DEADLINE);
@@ -100,9 +102,9 @@ class InstallImageE2ETest {
         String hostJava = host.sessionHost().orElseThrow().info().command().orElse("?");
         assertEquals(image.resolve("runtime/bin/java").toString(), hostJava, "the session host's executable");
         pty.type("exit 7\r");
-        assertEquals(7, pty.awaitEnding(DEADLINE).status(), Screen.escape(screen.since(0)));
+        assertEquals(7, pty.awaitEnding(DEADLINE).status(), Escaped.of(screen.since(0)));
         // A module the image lacks, or native access not granted, would show as a JVM warning.
-        assertFalse(screen.since(0).contains("WARNING:"), Screen.escape(screen.since(0)));
+        assertFalse(screen.since(0).contains("WARNING:"), Escaped.of(screen.since(0)));
       }
     }
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import et.testkit.CapturedOutput;
+import et.testkit.Escaped;
 import et.testkit.NetLab;
 import et.testkit.Poll;
 import java.nio.file.Path;
@@ -153,7 +155,7 @@ class NetworkOutageE2ETest {
       return host;
     }
 
-    Screen screen() {
+    CapturedOutput screen() {
       return et.screen();
     }
 
@@ -185,7 +187,7 @@ class NetworkOutageE2ETest {
       int before = lastLine();
       assertTrue(Poll.until(DEADLINE, () -> lastLine() > before),
           () -> "no line after L" + before + " since " + fault + "; screen end: "
-              + Screen.escape(screen().since(Math.max(0, screen().length() - 2000))));
+              + Escaped.of(screen().since(Math.max(0, screen().length() - 2000))));
       long resumed = System.nanoTime() - restored;
       System.err.println("NetworkOutageE2ETest: " + fault + ": output again " + Duration.ofNanos(resumed).toMillis()
           + " ms after the network came back (last line before: L" + before + ")");

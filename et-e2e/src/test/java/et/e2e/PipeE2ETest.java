@@ -3,9 +3,9 @@ package et.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.FaultRelay;
-import et.core.testing.TestSeed;
+import et.testkit.FaultRelay;
 import et.testkit.Poll;
+import et.testkit.TestSeed;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,8 @@ package et.e2e;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
+import et.testkit.CapturedOutput;
+import et.testkit.Escaped;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +25,11 @@ final class PtyEt implements AutoCloseable {
       Pattern.compile("__STTY_BEFORE__(.*)__RUN__.*__EXIT=(\\d+)__(.*)__STTY_AFTER__", Pattern.DOTALL);
 
   private final PtyProcess pty;
-  private final Screen screen;
+  private final CapturedOutput screen;
 
   private PtyEt(PtyProcess pty) {
     this.pty = pty;
-    this.screen = Screen.reading(pty.getInputStream());
+    this.screen = new CapturedOutput().readFrom(pty.getInputStream(), "pty screen");
   }
 
   /** What the run ended with: et's exit status and the terminal's settings before and after. */
@@ -51,7 +53,7 @@ final class PtyEt implements AutoCloseable {
     return new PtyEt(pty);
   }
 
-  Screen screen() {
+  CapturedOutput screen() {
     return screen;
   }
 
@@ -75,7 +77,7 @@ final class PtyEt implements AutoCloseable {
     screen.await("__STTY_AFTER__", 0, timeout);
     Matcher m = ENDING.matcher(screen.since(0));
     if (!m.find()) {
-      throw new AssertionError("no ending on the PTY: " + Screen.escape(screen.since(0)));
+      throw new AssertionError("no ending on the PTY: " + Escaped.of(screen.since(0)));
     }
     return new Ending(Integer.parseInt(m.group(2)), m.group(1).strip(), m.group(3).strip());
   }

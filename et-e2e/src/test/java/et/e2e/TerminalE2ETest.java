@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.TestSeed;
+import et.testkit.CapturedOutput;
+import et.testkit.Escaped;
 import et.testkit.Poll;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +56,7 @@ class TerminalE2ETest {
     }
   }
 
-  private Screen startEt(int cols, int rows) throws Exception {
+  private CapturedOutput startEt(int cols, int rows) throws Exception {
     et = PtyEt.start(host.etCommand(), base, cols, rows);
     et.screen().await(PROMPT, 0, DEADLINE);
     return et.screen();
@@ -71,12 +73,12 @@ class TerminalE2ETest {
     // launcher/et grants native access to each module that calls libc (jline's FFM terminal, et's
     // termios restore): a module it missed would make the JVM print "WARNING: A restricted method...".
     String seen = et.screen().since(0);
-    assertFalse(seen.contains("WARNING:"), Screen.escape(seen));
+    assertFalse(seen.contains("WARNING:"), Escaped.of(seen));
   }
 
   @Test
   void thousandCharactersTypedOneAtATimeReachCatInOrder() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     Random random = new Random(TestSeed.forTest("typing"));
     StringBuilder typed = new StringBuilder();
     for (int i = 0; i < 1000; i++) {
@@ -96,7 +98,7 @@ class TerminalE2ETest {
 
   @Test
   void aPasteOfThirtyTwoKibibytesComesBackExactly() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     Random random = new Random(TestSeed.forTest("paste"));
     byte[] paste = new byte[32 * 1024];
     for (int i = 0; i < paste.length; i++) {
@@ -119,7 +121,7 @@ class TerminalE2ETest {
 
   @Test
   void theRemoteShellSeesTheNewSizeAfterAResize() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     int at = screen.length();
     et.resize(123, 41);
     // The resize travels on its own channel: ask until the shell sees it (bounded).
@@ -129,12 +131,12 @@ class TerminalE2ETest {
       int from = at;
       seen = Poll.until(Duration.ofMillis(500), () -> screen.indexOf("41 123\r\n", from) >= 0);
     }
-    assertTrue(seen, "stty size never said 41 123: " + Screen.escape(screen.since(at)));
+    assertTrue(seen, "stty size never said 41 123: " + Escaped.of(screen.since(at)));
   }
 
   @Test
   void ctrlCStopsAFloodWithinASecond() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     et.type("cat /dev/zero | base64\r");
     screen.await("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 0, DEADLINE);
     int mark = screen.length();
@@ -148,11 +150,11 @@ class TerminalE2ETest {
 
   @Test
   void tildeDotEndsEtWith255AndTheRemoteShellGoes() throws Exception {
-    Screen screen = startEt(80, 24);
+    CapturedOutput screen = startEt(80, 24);
     et.type("echo SHELL=$$\r");
     int at = screen.await(PROMPT, screen.await("SHELL=", 0, DEADLINE), DEADLINE);
     Matcher m = Pattern.compile("SHELL=(\\d+)\r\n").matcher(screen.since(0));
-    assertTrue(m.find(), Screen.escape(screen.since(0)));
+    assertTrue(m.find(), Escaped.of(screen.since(0)));
     long shellPid = Long.parseLong(m.group(1));
     assertTrue(ProcessHandle.of(shellPid).isPresent(), "the remote shell runs on this machine");
     et.type("\r");
@@ -171,7 +173,7 @@ class TerminalE2ETest {
    */
   @Test
   void tmuxControlModePassesThroughUnchanged() throws Exception {
-    Screen screen = startEt(100, 30);
+    CapturedOutput screen = startEt(100, 30);
     String socket = "et-e2e-cc-" + ProcessHandle.current().pid();
     try {
       int from = screen.length();

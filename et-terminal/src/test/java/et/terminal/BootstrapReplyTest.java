@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.SessionCredentials;
 import et.core.SessionId;
+import et.testkit.TestSeed;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class BootstrapReplyTest {
 
   @Test
   void randomRepliesRoundTrip() throws Exception {
-    Random random = new Random(Seed.forTest("BootstrapReplyTest.randomReplies"));
+    Random random = new Random(TestSeed.forTest("BootstrapReplyTest.randomReplies"));
     for (int i = 0; i < 500; i++) {
       BootstrapReply reply = randomReply(random);
       String line = reply.toLine();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.TestSeed;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,7 @@ class BootstrapRequestTest {
 
   @Test
   void randomRequestsRoundTrip() throws Exception {
-    Random random = new Random(Seed.forTest("BootstrapRequestTest.randomRequests"));
+    Random random = new Random(TestSeed.forTest("BootstrapRequestTest.randomRequests"));
     for (int i = 0; i < 500; i++) {
       BootstrapRequest request = randomRequest(random);
       String line = request.toLine();

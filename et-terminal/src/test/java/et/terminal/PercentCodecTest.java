@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.TestSeed;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ class PercentCodecTest {
 
   @Test
   void randomTextRoundTripsAndItsEncodingHasOnlyUnreservedCharactersAndEscapes() throws Exception {
-    Random random = new Random(Seed.forTest("PercentCodecTest.randomText"));
+    Random random = new Random(TestSeed.forTest("PercentCodecTest.randomText"));
     for (int i = 0; i < 2000; i++) {
       String text = RandomText.text(random, 30);
       String encoded = PercentCodec.encode(text);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.TestSeed;
+import et.testkit.TestStreams;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -33,7 +35,7 @@ class ResizeEventTest {
 
   @Test
   void randomEventsRoundTripThroughAOneByteAtATimeStream() throws Exception {
-    Random random = new Random(Seed.forTest("ResizeEventTest.randomEvents"));
+    Random random = new Random(TestSeed.forTest("ResizeEventTest.randomEvents"));
     List<ResizeEvent> sent = new ArrayList<>();
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     for (int i = 0; i < 1000; i++) {

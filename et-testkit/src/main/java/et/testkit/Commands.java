@@ -2,16 +2,18 @@ package et.testkit;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an external command to its end: feeds the given stdin bytes (or /dev/null) on one virtual
- * thread, drains stdout and stderr on two others, and kills the command's process tree if it has
- * not exited within the timeout.
+ * Runs an external command to its end: feeds the given stdin bytes (or /dev/null) on a virtual
+ * thread, captures stdout and stderr ({@link CapturedOutput}, each on a thread of its own), and
+ * kills the command's process tree if it has not exited within the timeout.
  */
 public final class Commands {
   /** Bytes kept of each of stdout and stderr; the rest is read and discarded. */
@@ -46,21 +48,21 @@ public final class Commands {
       throw new UncheckedIOException("cannot start " + command, e);
     }
     String name = new File(command.getFirst()).getName() + "-" + process.pid();
-    BoundedCapture out = BoundedCapture.start(name + "-stdout", process.getInputStream(), OUTPUT_LIMIT);
-    BoundedCapture err = BoundedCapture.start(name + "-stderr", process.getErrorStream(), OUTPUT_LIMIT);
+    CapturedOutput out = capture(process.getInputStream(), name + "-stdout");
+    CapturedOutput err = capture(process.getErrorStream(), name + "-stderr");
     if (stdin != null) {
       Thread.ofVirtual().name(name + "-stdin").start(() -> feed(process.getOutputStream(), stdin));
     }
     try {
       if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         Processes.killTree(process.toHandle(), KILL_GRACE);
-        out.awaitEnd(STREAM_END_GRACE);
-        err.awaitEnd(STREAM_END_GRACE);
+        out.endsWithin(STREAM_END_GRACE);
+        err.endsWithin(STREAM_END_GRACE);
         throw new CommandTimeoutException(command, timeout, out.text(), err.text());
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      out.awaitEnd(STREAM_END_GRACE);
-      err.awaitEnd(STREAM_END_GRACE);
+      out.endsWithin(STREAM_END_GRACE);
+      err.endsWithin(STREAM_END_GRACE);
       return new CommandResult(
           process.exitValue(), out.text(), err.text(), elapsed, out.truncated() || err.truncated());
     } catch (InterruptedException e) {
@@ -78,6 +80,11 @@ public final class Commands {
       throw new IllegalStateException(command + " failed: " + result);
     }
     return result;
+  }
+
+  /** The first {@link #OUTPUT_LIMIT} bytes of {@code in}, read on a thread named {@code name}. */
+  private static CapturedOutput capture(InputStream in, String name) {
+    return new CapturedOutput(StandardCharsets.UTF_8, OUTPUT_LIMIT).readFrom(in, name);
   }
 
   private static void feed(OutputStream stdin, byte[] bytes) {

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.term.EscapeFilter.Action;
 import et.client.term.EscapeFilter.Result;
-import et.client.testing.TestSeed;
+import et.testkit.Escaped;
+import et.testkit.TestSeed;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ class EscapeFilterTest {
       Fed whole = feed(new EscapeFilter(), List.of(input));
       Fed split = feed(new EscapeFilter(), randomSplit(input, random));
       int t = trial;
-      assertEquals(whole, split, () -> "trial " + t + ": input " + printable(input));
+      assertEquals(whole, split, () -> "trial " + t + ": input " + Escaped.of(input));
       assertTrue(whole.output().length() <= input.length, "an escape never adds bytes");
       if (indexOf(input, (byte) '~') < 0) {
         assertEquals(new String(input, StandardCharsets.ISO_8859_1), whole.output(), "without ~ all passes as is");
@@ -182,13 +183,5 @@ class EscapeFilterTest {
       }
     }
     return -1;
-  }
-
-  private static String printable(byte[] bytes) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : bytes) {
-      sb.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff));
-    }
-    return sb.toString();
   }
 }

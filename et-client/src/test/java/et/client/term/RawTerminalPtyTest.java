@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.Escaped;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -162,11 +163,11 @@ class RawTerminalPtyTest {
     while (sb.length() < n) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
       if (left <= 0) {
-        throw new AssertionError("timed out reading " + n + " chars, got " + escape(sb.toString()));
+        throw new AssertionError("timed out reading " + n + " chars, got " + Escaped.of(sb.toString()));
       }
       int c = reader.read(left);
       if (c == NonBlockingReader.EOF) {
-        throw new AssertionError("EOF after " + escape(sb.toString()));
+        throw new AssertionError("EOF after " + Escaped.of(sb.toString()));
       }
       if (c >= 0) {
         sb.append((char) c);
@@ -179,7 +180,7 @@ class RawTerminalPtyTest {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (!screenText().contains(marker)) {
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting for " + marker + " on screen: " + escape(screenText()));
+        throw new AssertionError("timed out waiting for " + marker + " on screen: " + Escaped.of(screenText()));
       }
       Thread.onSpinWait();
       Thread.yield();
@@ -188,11 +189,5 @@ class RawTerminalPtyTest {
 
   private String screenText() {
     return screen.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  private static String escape(String s) {
-    StringBuilder sb = new StringBuilder();
-    s.chars().forEach(c -> sb.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\x%02x", c)));
-    return sb.toString();
   }
 }

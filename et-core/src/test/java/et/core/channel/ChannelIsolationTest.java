@@ -14,6 +14,7 @@ import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.wire.FrameType;
+import et.testkit.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,7 +38,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import et.core.testing.Await;
 
 /**
  * Channels of one real session over loopback are independent: a stalled channel does not hold up

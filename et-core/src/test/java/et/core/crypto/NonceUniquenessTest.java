@@ -10,6 +10,7 @@ import et.core.resume.BackedWriter;
 import et.core.wire.Frame;
 import et.core.wire.FrameType;
 import et.core.wire.ProtocolException;
+import et.testkit.TestSeed;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import et.core.testing.TestSeed;
 
 /**
  * Security test: AES-GCM breaks if one key seals two different plaintexts under one nonce, and

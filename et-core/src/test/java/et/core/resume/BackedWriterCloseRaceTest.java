@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import et.core.TestKeys;
 import et.core.crypto.SequenceAead;
 import et.core.wire.FrameType;
+import et.testkit.Await;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import et.core.testing.TestSeed;
-import et.core.testing.Await;
 
 /**
  * {@link BackedWriter#close()} must fail every producer, including one that is just about to park

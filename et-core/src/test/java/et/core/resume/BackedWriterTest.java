@@ -1,6 +1,6 @@
 package et.core.resume;
 
-import static et.core.testing.Await.untilBlocked;
+import static et.testkit.Await.untilBlocked;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,8 @@ import et.core.wire.Frame;
 import et.core.wire.FrameHeader;
 import et.core.wire.FrameType;
 import et.core.wire.ProtocolException;
+import et.testkit.Await;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -26,8 +28,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
-import et.core.testing.TestSeed;
-import et.core.testing.Await;
 
 /**
  * The backed writer on its own, one thread at a time except where a producer must block: ring

@@ -7,6 +7,7 @@ import et.core.Session;
 import et.core.SessionCredentials;
 import et.core.SessionOptions;
 import et.core.wire.FrameType;
+import et.testkit.Await;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import et.core.testing.Await;
 
 /**
  * A client stream closed in order returns from {@link ResumableStream#run()} with how it ended,

@@ -8,6 +8,7 @@ import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.SessionState;
+import et.testkit.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package et.core.testing;
 
+import et.testkit.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.crypto.SequenceAead;
+import et.testkit.TestSeed;
+import et.testkit.TestStreams;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -19,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import et.core.testing.TestSeed;
 
 /**
  * {@link FrameReader} judges every header before it reads or allocates a body, and reassembles
@@ -96,7 +97,7 @@ class FrameReaderTest {
       wire.write(frame.wire());
     }
 
-    FrameReader reader = new FrameReader(new OneByteAtATime(wire.toByteArray()));
+    FrameReader reader = new FrameReader(TestStreams.oneByteAtATime(wire.toByteArray()));
     for (Frame expected : sent) {
       Frame got = reader.read();
       assertEquals(expected.header(), got.header());
@@ -109,14 +110,14 @@ class FrameReaderTest {
   void endOfStreamMidHeaderThrowsEof() {
     byte[] partial = Arrays.copyOf(header(FrameType.HELLO, FrameType.HELLO.minBody), 9);
     assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(partial)).read());
-    assertThrows(EOFException.class, () -> new FrameReader(new OneByteAtATime(partial)).read());
+    assertThrows(EOFException.class, () -> new FrameReader(TestStreams.oneByteAtATime(partial)).read());
   }
 
   @Test
   void endOfStreamMidBodyThrowsEof() {
     byte[] partial = Arrays.copyOf(header(FrameType.HELLO, FrameType.HELLO.minBody), FrameHeader.BYTES + 10);
     assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(partial)).read());
-    assertThrows(EOFException.class, () -> new FrameReader(new OneByteAtATime(partial)).read());
+    assertThrows(EOFException.class, () -> new FrameReader(TestStreams.oneByteAtATime(partial)).read());
   }
 
   @Test
@@ -167,33 +168,6 @@ class FrameReaderTest {
       System.arraycopy(header, position, b, off, n);
       position += n;
       return n;
-    }
-  }
-
-  /** Hands out at most one byte per read call, as a slow network may. */
-  private static final class OneByteAtATime extends InputStream {
-    private final ByteArrayInputStream bytes;
-
-    OneByteAtATime(byte[] content) {
-      this.bytes = new ByteArrayInputStream(content);
-    }
-
-    @Override
-    public int read() {
-      return bytes.read();
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) {
-        return 0;
-      }
-      int one = bytes.read();
-      if (one < 0) {
-        return -1;
-      }
-      b[off] = (byte) one;
-      return 1;
     }
   }
 }

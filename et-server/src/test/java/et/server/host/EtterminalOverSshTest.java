@@ -14,6 +14,7 @@ import et.terminal.BootstrapRequest;
 import et.terminal.ReplyScanner;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
+import et.testkit.CapturedOutput;
 import et.testkit.Poll;
 import et.testkit.SshServer;
 import java.io.IOException;
@@ -166,7 +167,7 @@ class EtterminalOverSshTest {
     Channel resize = client.openChannel(TerminalChannels.RESIZE);
     resize.output().write(new ResizeEvent(80, 24).encode());
     Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
-    Output screen = Output.of(terminal.input(), "terminal");
+    CapturedOutput screen = new CapturedOutput().readFrom(terminal.input(), "test-read terminal");
     int at = screen.await(PROMPT, 0, TIMEOUT);
     terminal.output().write("echo ET_$((6*7)) $HOME\n".getBytes(StandardCharsets.US_ASCII));
     screen.await("ET_42 " + home, at, TIMEOUT);

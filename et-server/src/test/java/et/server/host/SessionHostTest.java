@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import et.core.Channel;
-import et.server.ShownText;
 import et.core.Session;
 import et.core.SessionEnd;
 import et.terminal.BootstrapNonce;
@@ -16,8 +15,10 @@ import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
+import et.testkit.CapturedOutput;
 import et.testkit.CommandResult;
 import et.testkit.Commands;
+import et.testkit.Escaped;
 import et.testkit.LocalAccounts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class SessionHostTest {
       Channel resize = client.openChannel(TerminalChannels.RESIZE);
       resize.output().write(new ResizeEvent(80, 24).encode());
       Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
-      Output screen = Output.of(terminal.input(), "terminal");
+      CapturedOutput screen = new CapturedOutput().readFrom(terminal.input(), "test-read terminal");
       int at = screen.await(HostFixture.PROMPT, 0, TIMEOUT);
 
       type(terminal, "echo hi\n");
@@ -83,7 +84,7 @@ class SessionHostTest {
    * The resize event and the keystrokes travel on separate channels served by separate threads,
    * so stty may run a moment before the PTY has its new size: ask again until it tells (bounded).
    */
-  private static int awaitSttySize(Channel terminal, Output screen, int from, String expected) throws Exception {
+  private static int awaitSttySize(Channel terminal, CapturedOutput screen, int from, String expected) throws Exception {
     for (int attempt = 1; attempt <= 5; attempt++) {
       int start = screen.length();
       type(terminal, "stty size\n");
@@ -93,7 +94,7 @@ class SessionHostTest {
         return prompt;
       }
     }
-    throw new AssertionError("stty size never showed " + expected + "; screen: " + ShownText.printable(screen.text().substring(from)));
+    throw new AssertionError("stty size never showed " + expected + "; screen: " + Escaped.of(screen.text().substring(from)));
   }
 
   @Test
@@ -106,8 +107,8 @@ class SessionHostTest {
       Channel stdout = client.openChannel(TerminalChannels.STDOUT);
       Channel stderr = client.openChannel(TerminalChannels.STDERR);
       stdin.shutdownOutput();
-      Output out = Output.of(stdout.input(), "stdout");
-      Output err = Output.of(stderr.input(), "stderr");
+      CapturedOutput out = new CapturedOutput().readFrom(stdout.input(), "test-read stdout");
+      CapturedOutput err = new CapturedOutput().readFrom(stderr.input(), "test-read stderr");
 
       assertEquals("out", out.awaitEnd(TIMEOUT));
       assertEquals("err", err.awaitEnd(TIMEOUT));
@@ -124,8 +125,8 @@ class SessionHostTest {
       Channel stdout = client.openChannel(TerminalChannels.STDOUT);
       Channel stderr = client.openChannel(TerminalChannels.STDERR);
       Channel stdin = client.openChannel(TerminalChannels.STDIN);
-      Output out = Output.of(stdout.input(), "stdout");
-      Output err = Output.of(stderr.input(), "stderr");
+      CapturedOutput out = new CapturedOutput().readFrom(stdout.input(), "test-read stdout");
+      CapturedOutput err = new CapturedOutput().readFrom(stderr.input(), "test-read stderr");
       stdin.output().write("hello\nworld\n".getBytes(StandardCharsets.US_ASCII));
       stdin.shutdownOutput();
 
@@ -147,7 +148,7 @@ class SessionHostTest {
       Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
       Channel resize = client.openChannel(TerminalChannels.RESIZE);
       resize.output().write(new ResizeEvent(80, 24).encode());
-      Output screen = Output.of(terminal.input(), "terminal");
+      CapturedOutput screen = new CapturedOutput().readFrom(terminal.input(), "test-read terminal");
 
       int at = screen.await("ET_42", 0, TIMEOUT);
       screen.await(HostFixture.PROMPT, at, TIMEOUT);
@@ -163,7 +164,7 @@ class SessionHostTest {
       Session client = fixture.connect(fixture.requestSession(request(Optional.empty())));
       Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
       client.openChannel(TerminalChannels.RESIZE).output().write(new ResizeEvent(80, 24).encode());
-      Output screen = Output.of(terminal.input(), "terminal");
+      CapturedOutput screen = new CapturedOutput().readFrom(terminal.input(), "test-read terminal");
       int at = screen.await(HostFixture.PROMPT, 0, TIMEOUT);
       type(terminal, "echo PID=$$.\n");
       at = screen.await("echo PID=$$.\r\n", at, TIMEOUT);

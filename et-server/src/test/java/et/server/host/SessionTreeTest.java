@@ -12,6 +12,7 @@ import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
+import et.testkit.CapturedOutput;
 import et.testkit.Poll;
 import et.testkit.ThreadDump;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class SessionTreeTest {
         Channel resize = client.openChannel(TerminalChannels.RESIZE);
         resize.output().write(new ResizeEvent(80, 24).encode());
         Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
-        Output.of(terminal.input(), "terminal").await(HostFixture.PROMPT, 0, TIMEOUT);
+        new CapturedOutput(StandardCharsets.ISO_8859_1).readFrom(terminal.input(), "terminal").await(HostFixture.PROMPT, 0, TIMEOUT);
         terminals.add(client);
         keyboards.add(terminal);
       }
@@ -69,7 +70,7 @@ class SessionTreeTest {
       Channel stdout = pipe.openChannel(TerminalChannels.STDOUT);
       pipe.openChannel(TerminalChannels.STDERR);
       stdin.output().write("ready\n".getBytes(StandardCharsets.US_ASCII));
-      Output.of(stdout.input(), "stdout").await("ready\n", 0, TIMEOUT);
+      new CapturedOutput(StandardCharsets.ISO_8859_1).readFrom(stdout.input(), "stdout").await("ready\n", 0, TIMEOUT);
 
       List<Session> all = List.of(terminals.get(0), terminals.get(1), pipe);
       for (Session session : all) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.Await;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +54,7 @@ class PipeProcessTest {
   @Test
   void stdinReachesTheCommandAndTheExitStatusIsKept() throws Exception {
     byte[] sent = new byte[1 << 20];
-    new Random(Poll.seed("stdinReachesTheCommandAndTheExitStatusIsKept")).nextBytes(sent);
+    new Random(TestSeed.forTest("stdinReachesTheCommandAndTheExitStatusIsKept")).nextBytes(sent);
     try (var command = PipeProcess.start(CommandSpec.of(directory, "/bin/sh", "-c", "cat && exit 42"))) {
       CompletableFuture<byte[]> stdout = readAll(command.stdout());
       try (var stdin = command.input()) {
@@ -82,7 +84,7 @@ class PipeProcessTest {
     try (var command = PipeProcess.start(CommandSpec.of(directory, "/bin/sh", "-c", "echo ready; exec sleep 1000"))) {
       // Read before close(): close() closes the pipes, racing any reader still draining them.
       assertEquals("ready\n", new String(command.stdout().readNBytes(6), StandardCharsets.US_ASCII));
-      Poll.until(() -> childIsSleeping(command.pid()), TIMEOUT, "the command runs sleep");
+      Await.until("the command runs sleep", TIMEOUT, () -> childIsSleeping(command.pid()));
       long started = System.nanoTime();
       command.close();
       long closeMillis = (System.nanoTime() - started) / 1_000_000;
@@ -97,7 +99,7 @@ class PipeProcessTest {
   void closeKillsACommandThatIgnoresHangupAfterTheGrace() throws Exception {
     var spec = CommandSpec.of(directory, "/bin/sh", "-c", "trap '' HUP; exec sleep 1000");
     try (var command = PipeProcess.start(spec)) {
-      Poll.until(() -> childIsSleeping(command.pid()), TIMEOUT, "the command runs sleep");
+      Await.until("the command runs sleep", TIMEOUT, () -> childIsSleeping(command.pid()));
       Duration grace = Duration.ofMillis(300);
       long started = System.nanoTime();
       command.close(grace);
@@ -112,7 +114,7 @@ class PipeProcessTest {
   void closeReleasesAWriteBlockedOnStdinOfACommandThatDoesNotRead() throws Exception {
     var spec = CommandSpec.of(directory, "/bin/sh", "-c", "trap '' HUP; exec sleep 1000");
     try (var command = PipeProcess.start(spec)) {
-      Poll.until(() -> childIsSleeping(command.pid()), TIMEOUT, "the command runs sleep");
+      Await.until("the command runs sleep", TIMEOUT, () -> childIsSleeping(command.pid()));
       CompletableFuture<Void> write = new CompletableFuture<>();
       Thread writer = Thread.ofPlatform().daemon().name("test stdin writer").start(() -> {
         try {
@@ -123,8 +125,8 @@ class PipeProcessTest {
           write.completeExceptionally(e);
         }
       });
-      Poll.until(() -> inNativeWrite(writer) && KernelThreadState.sleeping(writer.getName()),
-          TIMEOUT, "the write to stdin blocks");
+      Await.until("the write to stdin blocks", TIMEOUT,
+          () -> inNativeWrite(writer) && KernelThreadState.sleeping(writer.getName()));
 
       command.close(Duration.ofMillis(300));
       ExecutionException failed = assertThrows(ExecutionException.class, () -> write.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
@@ -150,7 +152,7 @@ class PipeProcessTest {
           rest.completeExceptionally(e);
         }
       });
-      Poll.until(() -> inNativeRead(reader), TIMEOUT, "the reader blocks on stdout");
+      Await.until("the reader blocks on stdout", TIMEOUT, () -> inNativeRead(reader));
       command.input().close(); // the command reads end of file and exits
       assertEquals(Optional.of(0), command.waitFor(TIMEOUT));
       assertTrue(ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false), "the leftover runs");
@@ -161,8 +163,8 @@ class PipeProcessTest {
       assertEquals(0, rest.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).length, "end of stdout");
       System.err.printf("PipeProcess.close() with a leftover holding stdout: reader done after %d ms%n",
           (System.nanoTime() - started) / 1_000_000);
-      Poll.until(() -> !ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false),
-          TIMEOUT, "the leftover " + leftover + " is gone");
+      Await.until("the leftover " + leftover + " is gone", TIMEOUT,
+          () -> !ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false));
     }
   }
 

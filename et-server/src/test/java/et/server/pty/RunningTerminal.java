@@ -1,6 +1,7 @@
 package et.server.pty;
 
 import et.core.task.TaskGroup;
+import et.testkit.CapturedOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@link TerminalProcess} with its output pumped into a {@link Transcript} by a virtual thread
- * (which waits while the process's own platform thread reads), for tests to type into (on their
- * own thread, straight into the terminal) and read. Its tasks run in a group "t" of their own ("t
- * pty-read PID": short names, as the kernel knows a thread by its first 15 bytes).
+ * A {@link TerminalProcess} with its output pumped into a {@link CapturedOutput} by a virtual
+ * thread (which waits while the process's own platform thread reads), for tests to type into (on
+ * their own thread, straight into the terminal) and read. Its tasks run in a group "t" of their own
+ * ("t pty-read PID": short names, as the kernel knows a thread by its first 15 bytes).
  */
 final class RunningTerminal implements AutoCloseable {
   /** Set through PS1 so the tests can tell when the shell waits for a command. */
@@ -22,7 +23,7 @@ final class RunningTerminal implements AutoCloseable {
 
   final TerminalProcess terminal;
   final TaskGroup tasks;
-  final Transcript output = new Transcript();
+  final CapturedOutput output = new CapturedOutput();
   /** Completes with the pump's byte count once the terminal's output ended. */
   final CompletableFuture<Long> pump = new CompletableFuture<>();
 

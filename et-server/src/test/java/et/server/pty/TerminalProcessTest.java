@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.task.TaskGroup;
+import et.testkit.Await;
+import et.testkit.CapturedOutput;
+import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +61,7 @@ class TerminalProcessTest {
 
   @Test
   void charactersTypedOneAtATimeArriveInOrder() throws Exception {
-    Random random = new Random(Poll.seed("charactersTypedOneAtATimeArriveInOrder"));
+    Random random = new Random(TestSeed.forTest("charactersTypedOneAtATimeArriveInOrder"));
     byte[] typed = new byte[1000];
     for (int i = 0; i < typed.length; i++) {
       typed[i] = (byte) (0x20 + random.nextInt(0x7f - 0x20)); // printable ASCII
@@ -76,7 +79,7 @@ class TerminalProcessTest {
 
   @Test
   void pumpedInputReachesTheProgramAndThePumpEndsWithItsSource() throws Exception {
-    Random random = new Random(Poll.seed("pumpedInputReachesTheProgramAndThePumpEndsWithItsSource"));
+    Random random = new Random(TestSeed.forTest("pumpedInputReachesTheProgramAndThePumpEndsWithItsSource"));
     byte[] typed = new byte[20_000]; // several times what the PTY buffers: the pump must wait for cat
     for (int i = 0; i < typed.length; i++) {
       typed[i] = (byte) (0x20 + random.nextInt(0x7f - 0x20));
@@ -100,12 +103,12 @@ class TerminalProcessTest {
         var source = new PipedInputStream(keys)) {
       var pump = new FutureTask<>(() -> shell.terminal.pumpInputFrom(keysFrom(source)));
       Thread caller = Thread.ofVirtual().start(pump);
-      Poll.until(() -> threadNamed("pty-type " + shell.terminal.pid()) != null, TIMEOUT, "the pump thread to start");
+      Await.until("the pump thread to start", TIMEOUT, () -> threadNamed("pty-type " + shell.terminal.pid()) != null);
       caller.interrupt();
       var thrown =
           assertThrows(ExecutionException.class, () -> pump.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
       assertInstanceOf(InterruptedException.class, thrown.getCause());
-      Poll.until(() -> threadNamed("pty-type " + shell.terminal.pid()) == null, TIMEOUT, "the pump thread to end");
+      Await.until("the pump thread to end", TIMEOUT, () -> threadNamed("pty-type " + shell.terminal.pid()) == null);
     }
   }
 
@@ -150,7 +153,7 @@ class TerminalProcessTest {
 
   @Test
   void pasteOf32KiBComesBackExactlyWhileTheReaderRunsAlongside() throws Exception {
-    Random random = new Random(Poll.seed("pasteOf32KiBComesBackExactlyWhileTheReaderRunsAlongside"));
+    Random random = new Random(TestSeed.forTest("pasteOf32KiBComesBackExactlyWhileTheReaderRunsAlongside"));
     byte[] paste = new byte[32 * 1024];
     for (int i = 0; i < paste.length; i++) {
       paste[i] = i % 64 == 63 ? (byte) '\n' : (byte) (0x20 + random.nextInt(0x7f - 0x20));
@@ -197,17 +200,18 @@ class TerminalProcessTest {
       shell.awaitPrompt(0, TIMEOUT);
       shell.type("cat /dev/zero | base64 > /dev/null\n");
       ProcessHandle bash = ProcessHandle.of(shell.terminal.pid()).orElseThrow();
-      Poll.until(
-          () -> runningChildren(bash).containsAll(List.of("cat", "base64")),
+      Await.until(
+          "cat and base64 run under bash " + bash.pid(),
           TIMEOUT,
-          "cat and base64 run under bash " + bash.pid() + " (children: " + runningChildren(bash) + ")");
+          () -> runningChildren(bash).containsAll(List.of("cat", "base64")),
+          () -> "(children: " + runningChildren(bash) + ")");
 
-      int from = shell.output.size();
+      int from = shell.output.length();
       long started = System.nanoTime();
       shell.keyboard().write(0x03);
       shell.awaitPrompt(from, Duration.ofSeconds(1));
       long promptMillis = (System.nanoTime() - started) / 1_000_000;
-      Poll.until(() -> runningChildren(bash).isEmpty(), Duration.ofSeconds(1), "the pipeline ends");
+      Await.until("the pipeline ends", Duration.ofSeconds(1), () -> runningChildren(bash).isEmpty());
       System.err.printf("Ctrl-C: prompt back after %d ms%n", promptMillis);
     }
   }
@@ -217,7 +221,7 @@ class TerminalProcessTest {
     try (var shell = RunningTerminal.plainBash(directory)) {
       shell.awaitPrompt(0, TIMEOUT);
       Thread reader = thread("pty-read " + shell.terminal.pid()).orElseThrow();
-      Poll.until(() -> blockedInPtyRead(reader), TIMEOUT, reader.getName() + " waits in its native read");
+      Await.until(reader.getName() + " waits in its native read", TIMEOUT, () -> blockedInPtyRead(reader));
       assertFalse(reader.isVirtual(), "the PTY read loop runs on a platform thread");
 
       long started = System.nanoTime();
@@ -240,7 +244,7 @@ class TerminalProcessTest {
     // The native read cannot be interrupted: the pump gives up by closing the terminal.
     TaskGroup tasks = TaskGroup.startRoot("t");
     try (var terminal = TerminalProcess.start(RunningTerminal.plainBash(directory, Map.of()), "xterm-256color", 80, 24, tasks)) {
-      Transcript output = new Transcript();
+      CapturedOutput output = new CapturedOutput();
       CompletableFuture<Long> pumped = new CompletableFuture<>();
       Thread caller = Thread.ofVirtual().start(() -> {
         try {
@@ -251,7 +255,7 @@ class TerminalProcessTest {
       });
       output.await(RunningTerminal.PROMPT, 0, TIMEOUT);
       Thread reader = awaitThread("pty-read " + terminal.pid());
-      Poll.until(() -> blockedInPtyRead(reader), TIMEOUT, reader.getName() + " waits in its native read");
+      Await.until(reader.getName() + " waits in its native read", TIMEOUT, () -> blockedInPtyRead(reader));
 
       caller.interrupt();
       ExecutionException failed = assertThrows(ExecutionException.class, () -> pumped.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
@@ -269,7 +273,7 @@ class TerminalProcessTest {
       program.output.await("NOT_READING", 0, TIMEOUT);
       CompletableFuture<Void> write = writeInPlatformThread(program, new byte[1 << 20]);
       Thread writer = awaitThread("pty-write " + program.terminal.pid());
-      Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
+      Await.until(writer.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(writer));
 
       long started = System.nanoTime();
       program.terminal.close();
@@ -293,7 +297,7 @@ class TerminalProcessTest {
       FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(keysFrom(new ByteArrayInputStream(paste))));
       Thread.ofVirtual().start(pump);
       Thread typist = awaitThread("pty-type " + program.terminal.pid());
-      Poll.until(() -> blockedInNativeWrite(typist), TIMEOUT, typist.getName() + " blocks in its native write");
+      Await.until(typist.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(typist));
 
       long started = System.nanoTime();
       program.terminal.close();
@@ -316,7 +320,7 @@ class TerminalProcessTest {
       program.output.await("NOT_READING", 0, TIMEOUT);
       CompletableFuture<Void> write = writeInPlatformThread(program, new byte[1 << 20]);
       Thread writer = awaitThread("pty-write " + program.terminal.pid());
-      Poll.until(() -> blockedInNativeWrite(writer), TIMEOUT, writer.getName() + " blocks in its native write");
+      Await.until(writer.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(writer));
       ProcessHandle.of(program.terminal.pid()).orElseThrow().destroy(); // SIGTERM: sleep exits
       assertEquals(Optional.of(128 + 15), program.terminal.waitFor(TIMEOUT));
       assertFalse(write.isDone(), "the write is still blocked after the program exited");
@@ -346,7 +350,7 @@ class TerminalProcessTest {
       }
       for (RunningTerminal program : programs) {
         Thread typist = awaitThread("pty-type " + program.terminal.pid());
-        Poll.until(() -> blockedInNativeWrite(typist), TIMEOUT, typist.getName() + " blocks in its native write");
+        Await.until(typist.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(typist));
       }
       Thread other = Thread.ofVirtual().start(() -> {});
       assertTrue(other.join(Duration.ofSeconds(5)), "another virtual thread still gets a carrier");
@@ -451,7 +455,7 @@ class TerminalProcessTest {
   }
 
   private static Thread awaitThread(String name) {
-    Poll.until(() -> thread(name).isPresent(), TIMEOUT, "thread " + name + " exists");
+    Await.until("thread " + name + " exists", TIMEOUT, () -> thread(name).isPresent());
     return thread(name).orElseThrow();
   }
 

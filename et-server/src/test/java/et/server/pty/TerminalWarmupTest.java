@@ -3,6 +3,7 @@ package et.server.pty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ class TerminalWarmupTest {
   void everyKeyIsEchoedAndNoThreadOrProcessIsLeftBehind() {
     long catsBefore = cats();
     assertEquals(200, TerminalWarmup.run(directory, 200, Duration.ofSeconds(30)));
-    Poll.until(() -> noThreadNamed("pty-") && cats() == catsBefore, TIMEOUT, "the warm-up's threads and cat to end");
+    Await.until("the warm-up's threads and cat to end", TIMEOUT,
+        () -> noThreadNamed("pty-") && cats() == catsBefore);
   }
 
   @Test
@@ -33,7 +35,7 @@ class TerminalWarmupTest {
     } finally {
       Thread.interrupted();
     }
-    Poll.until(() -> noThreadNamed("pty-"), TIMEOUT, "the warm-up's threads to end");
+    Await.until("the warm-up's threads to end", TIMEOUT, () -> noThreadNamed("pty-"));
   }
 
   private static boolean noThreadNamed(String prefix) {

@@ -1,32 +1,39 @@
-package et.terminal;
+package et.testkit;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongUnaryOperator;
 
 /** Input streams for tests: byte-by-byte delivery and generated streams that police how far they are read. */
-final class TestStreams {
+public final class TestStreams {
   private TestStreams() {}
 
   /** Delivers {@code in} one byte per read call, as a slow pipe may. */
-  static InputStream oneByteAtATime(InputStream in) {
+  public static InputStream oneByteAtATime(InputStream in) {
     return new FilterInputStream(in) {
       @Override
-      public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+      public int read(byte[] buffer, int offset, int length) throws IOException {
         return length == 0 ? 0 : super.read(buffer, offset, 1);
       }
     };
+  }
+
+  /** Delivers {@code bytes} one per read call. */
+  public static InputStream oneByteAtATime(byte[] bytes) {
+    return oneByteAtATime(new ByteArrayInputStream(bytes));
   }
 
   /**
    * An endless (or {@code length}-byte) stream whose byte at position p is {@code byteAt(p)}, never
    * held in memory; a read past {@code failPast} bytes fails the test with an AssertionError.
    */
-  static GeneratedStream generated(long length, long failPast, LongUnaryOperator byteAt) {
+  public static GeneratedStream generated(long length, long failPast, LongUnaryOperator byteAt) {
     return new GeneratedStream(length, failPast, byteAt);
   }
 
-  static final class GeneratedStream extends InputStream {
+  public static final class GeneratedStream extends InputStream {
     private final long length;
     private final long failPast;
     private final LongUnaryOperator byteAt;
@@ -39,7 +46,7 @@ final class TestStreams {
     }
 
     /** How many bytes were read. */
-    long position() {
+    public long position() {
       return position;
     }
 

@@ -1,6 +1,6 @@
-package et.core.testing;
+package et.testkit;
 
-import et.core.testing.FaultRelay.Direction;
+import et.testkit.FaultRelay.Direction;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
