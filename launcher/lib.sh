@@ -56,7 +56,7 @@ et_module_path() {
 # nothing when the cache is missing or the launcher runs other code (ET_MODULE_PATH); a cache older
 # than the jars is ignored by the JVM, silently (its aot/cds log lines would go to stdout, which
 # carries etterminal's answer). With ET_AOT_RECORD set, prints the option that writes the cache
-# instead (a training run: launcher/et and launcher/etserver then run their AotTraining class).
+# instead (a training run: launcher/et and launcher/et-host then run their AotTraining class).
 et_aot_options() {
   local cache="$1"
   if [ -n "${ET_AOT_RECORD:-}" ]; then
@@ -71,6 +71,6 @@ et_aot_options() {
 et_record_aot_caches() {
   ET_AOT_RECORD=1 "$et_root/launcher/et" >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/etterminal" --version >/dev/null 2>&1 &&
-    ET_AOT_RECORD=1 "$et_root/launcher/etserver" >/dev/null 2>&1 ||
+    ET_AOT_RECORD=1 "$et_root/launcher/et-host" >/dev/null 2>&1 ||
     echo "et: recording the launchers' AOT caches failed; they start without (slower)" >&2
 }

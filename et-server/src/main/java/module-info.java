@@ -1,6 +1,6 @@
 /**
  * The server side of the remote terminal: {@link et.server.Etterminal} (the command ssh runs) and
- * {@link et.server.Etserver} (the user's session host, shells in PTYs via pty4j). Exports nothing:
+ * {@link et.server.EtHost} (the user's session host, shells in PTYs via pty4j). Exports nothing:
  * both are run with {@code java -m et.server/<main class>}.
  */
 module et.server {

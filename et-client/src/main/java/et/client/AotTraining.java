@@ -15,7 +15,7 @@ public final class AotTraining {
 
   public static void main(String[] args) {
     PrintWriter discard = new PrintWriter(Writer.nullWriter());
-    Main.run(new String[] {"--help"}, discard, discard, SessionRunner.forThisProcess());
+    Main.run(new String[] {"--help"}, discard, discard, RemoteSession.forThisProcess());
     ClientWarmup.train();
   }
 }

@@ -42,7 +42,7 @@ final class ClientWarmup {
 
   /** The same work in the foreground and many times over, for {@link AotTraining}. */
   static void train() {
-    Warmup.run(SessionRunner.TERMINAL_SESSIONS, TRAINING_ROUND_TRIPS, TRAINING_BUDGET);
+    Warmup.run(RemoteSession.TERMINAL_SESSIONS, TRAINING_ROUND_TRIPS, TRAINING_BUDGET);
     typeLocally(LOCAL_KEYS, null);
   }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * status described in {@link ExitCodes} (2 for a usage error, with a one-line message and a hint
  * instead of the whole help).
  *
- * <p>{@link #main} runs the real session ({@link et.client.SessionRunner}: bootstrap over ssh,
+ * <p>{@link #main} runs the real session ({@link RemoteSession}: bootstrap over ssh,
  * connection, raw terminal or pipes) on this process's own stdin, stdout and stderr, and only after
  * the command line parsed and validated. {@link #run} takes any runner, so the command line can be
  * tested without starting anything.
@@ -26,7 +26,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(args, out, err, et.client.SessionRunner.forThisProcess()));
+    System.exit(run(args, out, err, RemoteSession.forThisProcess()));
   }
 
   /** Parses {@code args}, runs {@code runner} if they are valid, and returns et's exit status. */

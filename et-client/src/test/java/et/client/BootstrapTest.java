@@ -182,7 +182,7 @@ class BootstrapTest {
     args[1] = ssh.toString();
     System.arraycopy(more, 0, args, 2, more.length);
     args[args.length - 1] = "x";
-    int status = Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err), new SessionRunner(local));
+    int status = Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err), new RemoteSession(local));
     assertArrayEquals(new byte[0], stdout.toByteArray(), "nothing on stdout");
     return new Run(status, err.toString(), stderr.toString(StandardCharsets.UTF_8), stdout.toString(StandardCharsets.UTF_8));
   }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.testing.ClientJvm;
 import et.client.testing.FakeSsh;
-import et.client.testing.SessionHost;
+import et.client.testing.InProcessHost;
 import et.core.Channel;
 import et.core.SessionEnd;
 import et.terminal.BootstrapRequest;
@@ -46,7 +46,7 @@ class PipeModeTest {
     byte[] output = bytes(random, 200 * 1024 + 3);
     byte[] errors = concat("remote trouble: \u00e9\n".getBytes(StandardCharsets.UTF_8), bytes(random, 301));
 
-    try (SessionHost host = SessionHost.start()) {
+    try (InProcessHost host = InProcessHost.start()) {
       FakeSsh fake = FakeSsh.in(dir);
       Path ssh = fake.answering(host.session().credentials(), host.port());
       Process client = new ProcessBuilder(ClientJvm.command("--ssh", ssh.toString(), "-c", "cat; echo done", "127.0.0.1"))

@@ -14,7 +14,7 @@ import et.client.term.TerminalSize;
 import et.client.testing.ClientJvm;
 import et.client.testing.DroppingProxy;
 import et.client.testing.FakeSsh;
-import et.client.testing.SessionHost;
+import et.client.testing.InProcessHost;
 import et.core.Channel;
 import et.core.SessionEnd;
 import et.terminal.BootstrapRequest;
@@ -73,7 +73,7 @@ class TerminalModeTest {
 
   @Test
   void keysScreenResizeAndTildeDotOnARawTerminalThatIsRestoredAfterwards() throws Exception {
-    try (SessionHost host = SessionHost.start()) {
+    try (InProcessHost host = InProcessHost.start()) {
       FakeSsh fake = FakeSsh.in(dir);
       CapturedOutput screen = startEt(fake.answering(host.session().credentials(), host.port()), 100, 30);
 
@@ -109,7 +109,7 @@ class TerminalModeTest {
 
   @Test
   void statusLineWhileDisconnectedKeepsWhatIsTypedAndEtExitsWithTheShellsStatus() throws Exception {
-    try (SessionHost host = SessionHost.start(); DroppingProxy proxy = DroppingProxy.start(host.port())) {
+    try (InProcessHost host = InProcessHost.start(); DroppingProxy proxy = DroppingProxy.start(host.port())) {
       CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), proxy.port()), 80, 24);
       host.channel(TerminalChannels.RESIZE, DEADLINE);
       Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
@@ -141,7 +141,7 @@ class TerminalModeTest {
   /** SIGTERM (or SIGHUP) ends the JVM: its shutdown hook restores the terminal and closes the session. */
   @Test
   void sigtermRestoresTheTerminalAndClosesTheSession() throws Exception {
-    try (SessionHost host = SessionHost.start()) {
+    try (InProcessHost host = InProcessHost.start()) {
       CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
       host.channel(TerminalChannels.TERMINAL, DEADLINE);
       ProcessHandle et = etJvm();
@@ -172,7 +172,7 @@ class TerminalModeTest {
 
   @Test
   void theClientsSessionRunsAsOneTreeOfTasks() throws Exception {
-    try (SessionHost host = SessionHost.start()) {
+    try (InProcessHost host = InProcessHost.start()) {
       CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
       host.channel(TerminalChannels.RESIZE, DEADLINE);
       Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);

@@ -98,7 +98,7 @@ class InstallImageE2ETest {
         int at = screen.await(PROMPT, 0, DEADLINE);
         pty.type("echo IMAGE$((40+2))\r");
         screen.await(PROMPT, screen.await("IMAGE42\r\n", at, DEADLINE), DEADLINE);
-        // The session host is the image's bin/etserver, on the image's runtime.
+        // The session host is the image's bin/et-host, on the image's runtime.
         String hostJava = host.sessionHost().orElseThrow().info().command().orElse("?");
         assertEquals(image.resolve("runtime/bin/java").toString(), hostJava, "the session host's executable");
         pty.type("exit 7\r");

@@ -1,11 +1,11 @@
 package et.server;
 
-import et.server.host.BoundedLine;
-import et.server.host.HostConnector;
-import et.server.host.HostLauncher;
-import et.server.host.HostLogging;
-import et.server.host.HostPaths;
-import et.server.host.RequestNonce;
+import et.server.request.BoundedLine;
+import et.server.request.HostConnector;
+import et.server.request.HostLauncher;
+import et.server.request.HostLogging;
+import et.server.request.HostPaths;
+import et.server.request.RequestNonce;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
@@ -32,8 +32,8 @@ import org.tinylog.Logger;
  * the request's nonce is known) and a message on stderr otherwise.
  *
  * <p>Nothing is taken from argv but {@code --help} and {@code --version}: argv is visible to every
- * user in {@code ps}. The launcher passes the path of the etserver launcher as the system property
- * {@code et.etserver}.
+ * user in {@code ps}. The launcher passes the path of the et-host launcher as the system property
+ * {@code et.host-launcher}.
  */
 public final class Etterminal {
   static final Duration STDIN_DEADLINE = Duration.ofSeconds(10);
@@ -99,8 +99,8 @@ public final class Etterminal {
 
     String replyLine;
     try {
-      Path etserver = Path.of(System.getProperty("et.etserver", "etserver"));
-      HostConnector host = new HostConnector(paths, new HostLauncher(etserver, paths, env));
+      Path hostCommand = Path.of(System.getProperty("et.host-launcher", "et-host"));
+      HostConnector host = new HostConnector(paths, new HostLauncher(hostCommand, paths, env));
       replyLine = host.exchange(line, HOST_DEADLINE);
     } catch (IOException e) {
       return fail(nonce, e.getMessage(), stdout, stderr);

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.server.host.HostConfig;
-import et.server.host.HostPaths;
 import et.server.host.ServerConf;
 import et.server.host.SessionHost;
+import et.server.request.HostPaths;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import java.io.ByteArrayInputStream;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * etterminal and etserver as commands in this JVM, against a session host in this JVM: what they
+ * etterminal and et-host as commands in this JVM, against a session host in this JVM: what they
  * print and their exit statuses. (Starting a detached host is covered over ssh by
  * et.server.host.EtterminalOverSshTest.)
  */
@@ -122,13 +122,13 @@ class EtterminalTest {
   }
 
   @Test
-  void etserverYieldsToAHostThatServesTheSameRuntimeDirectory() throws Exception {
+  void etHostYieldsToAHostThatServesTheSameRuntimeDirectory() throws Exception {
     try (SessionHost first = SessionHost.start(hostConfig())) {
-      assertNull(Etserver.startUnlessServed(hostConfig()));
+      assertNull(EtHost.startUnlessServed(hostConfig()));
       assertEquals(0, first.sessionCount());
     }
     // Once the first is gone, a new one starts.
-    try (SessionHost second = Etserver.startUnlessServed(hostConfig())) {
+    try (SessionHost second = EtHost.startUnlessServed(hostConfig())) {
       assertTrue(second != null && second.port() > 0);
     }
   }

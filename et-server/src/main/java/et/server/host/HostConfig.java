@@ -2,6 +2,7 @@ package et.server.host;
 
 import et.core.ConnectionThreads;
 import et.core.SessionOptions;
+import et.server.request.HostPaths;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;

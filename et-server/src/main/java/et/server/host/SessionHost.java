@@ -4,6 +4,11 @@ import et.core.EternalServer;
 import et.core.Session;
 import et.core.task.Deadline;
 import et.core.task.TaskGroup;
+import et.server.request.BoundedLine;
+import et.server.request.HostPaths;
+import et.server.request.PrivateDirectory;
+import et.server.request.RequestNonce;
+import et.server.session.SessionProgram;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
@@ -41,7 +46,7 @@ import org.tinylog.Logger;
  * user's sessions and their programs, listens for clients on TCP with an {@link EternalServer}, and
  * answers etterminal on a unix socket in the user's private runtime directory: one {@code ET1
  * REQUEST} line in, one {@code ET1 SESSION} (or {@code ET1 ERROR}) line out, then it hangs up.
- * Each session runs its {@link TerminalSession} as a task of the session's own group.
+ * Each session runs its {@link SessionProgram} as a task of the session's own group.
  *
  * <p>Only one host per runtime directory: the first to hold {@code host.lock} owns {@code
  * host.sock}; {@link #start} throws {@link HostAlreadyRunningException} for the others. The
@@ -273,7 +278,7 @@ public final class SessionHost implements AutoCloseable {
   }
 
   private void startSession(Session session, BootstrapRequest request) {
-    TerminalSession terminal = new TerminalSession(session, request, config.paths().home(), config.clientWait());
+    SessionProgram program = new SessionProgram(session, request, config.paths().home(), config.clientWait());
     Logger.info(
         "{} made: {} {}x{}{}",
         session,
@@ -281,24 +286,8 @@ public final class SessionHost implements AutoCloseable {
         request.cols(),
         request.rows(),
         request.command().isPresent() ? ", with a command" : "");
-    ChannelDispatcher channels = new ChannelDispatcher(session, terminal.channelHandlers());
     try {
-      session.tasks().fork("channels", () -> {
-        try {
-          channels.run();
-        } finally {
-          terminal.sessionEnded();
-        }
-      });
-      session.tasks().fork("bridge", () -> {
-        try {
-          terminal.run();
-          // The host stays busy until the client has taken the close (or the limit passed).
-          session.awaitEnd(config.sessionOptions().disconnectLimit().plus(Duration.ofMinutes(1)));
-        } finally {
-          idle.leave();
-        }
-      });
+      program.start(idle::leave); // the host stays busy until the session has ended
     } catch (RejectedExecutionException e) {
       idle.leave(); // the session ended already: the host is closing
     }

@@ -1,5 +1,6 @@
 package et.server.pty;
 
+import et.server.process.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

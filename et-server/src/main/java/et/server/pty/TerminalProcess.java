@@ -6,6 +6,9 @@ import com.pty4j.WinSize;
 import com.pty4j.unix.UnixPtyProcess;
 import et.core.ChannelSink;
 import et.core.task.TaskGroup;
+import et.server.process.CommandSpec;
+import et.server.process.Libc;
+import et.server.process.Waits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -198,7 +201,7 @@ public final class TerminalProcess implements AutoCloseable {
       runner.thenAccept(onInterrupt);
       throw e;
     } catch (ExecutionException e) {
-      throw Exits.rethrow(e);
+      throw Waits.rethrow(e);
     }
   }
 
@@ -255,7 +258,7 @@ public final class TerminalProcess implements AutoCloseable {
 
   /** The exit status, or empty if the program is still running after {@code timeout}. */
   public Optional<Integer> waitFor(Duration timeout) throws InterruptedException {
-    return Exits.waitFor(exit, timeout);
+    return Waits.exitStatus(exit, timeout);
   }
 
   /** {@link #close(Duration)} with {@link #CLOSE_GRACE}. */
@@ -287,10 +290,10 @@ public final class TerminalProcess implements AutoCloseable {
         Libc.killGroup(pid, Libc.SIGHUP);
       }
       closeMaster(); // the kernel hangs up the terminal
-      if (!Exits.doneWithin(exit, grace)) {
+      if (!Waits.doneWithinUninterruptibly(exit, grace)) {
         Logger.warn("pty: pid {} still running {} ms after SIGHUP, sending SIGKILL", pid, grace.toMillis());
         Libc.killGroup(pid, Libc.SIGKILL);
-        if (!Exits.doneWithin(exit, AFTER_KILL)) {
+        if (!Waits.doneWithinUninterruptibly(exit, AFTER_KILL)) {
           Logger.error("pty: pid {} not reaped {} ms after SIGKILL", pid, AFTER_KILL.toMillis());
         }
       }

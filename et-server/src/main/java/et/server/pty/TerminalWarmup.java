@@ -2,6 +2,7 @@ package et.server.pty;
 
 import et.core.ChannelSink;
 import et.core.task.TaskGroup;
+import et.server.process.CommandSpec;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;

@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import et.core.Channel;
 import et.core.Session;
 import et.core.SessionEnd;
+import et.server.request.HostPaths;
+import et.server.request.HostSocket;
+import et.server.request.PrivateDirectory;
+import et.server.session.SessionProgram;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
@@ -191,7 +195,7 @@ class SessionHostTest {
 
       assertTrue(client.awaitEnd(TIMEOUT));
       assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, client.end().cause());
-      assertEquals(TerminalSession.SERVER_FAILURE, client.end().exitStatus());
+      assertEquals(SessionProgram.SERVER_FAILURE, client.end().exitStatus());
       assertTrue(client.end().reason().contains("\"stdout\" does not belong to terminal mode"), client.end().reason());
     }
   }

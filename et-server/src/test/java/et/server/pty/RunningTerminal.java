@@ -1,6 +1,7 @@
 package et.server.pty;
 
 import et.core.task.TaskGroup;
+import et.server.process.CommandSpec;
 import et.testkit.CapturedOutput;
 import java.io.IOException;
 import java.io.OutputStream;

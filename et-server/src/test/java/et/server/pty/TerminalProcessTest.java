@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.task.TaskGroup;
+import et.server.process.CommandSpec;
 import et.testkit.Await;
+import et.testkit.KernelThreadState;
 import et.testkit.CapturedOutput;
 import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;

@@ -1,0 +1,143 @@
+package et.client;
+
+import et.client.cli.ClientOptions;
+import et.client.cli.ExitCodes;
+import et.client.cli.SessionRunner;
+import et.client.term.TerminalSize;
+import et.core.ConnectionThreads;
+import et.core.EternalClient;
+import et.core.Session;
+import et.core.SessionOptions;
+import et.core.SessionRefusedException;
+import et.core.task.TaskGroup;
+import et.terminal.BootstrapReply;
+import et.terminal.BootstrapRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The {@code et} session itself, behind a valid command line: bootstrap over ssh ({@link Bootstrap}),
+ * connect to the session host with the credentials etterminal gave, then run the session on the
+ * local terminal in raw mode ({@link TerminalClient}) or, without one, in pipe mode
+ * ({@link PipeClient}); et exits with the status described in {@link Ending} and
+ * {@link ExitCodes}.
+ *
+ * <p>The local terminal stays in its normal mode until the session is connected, so ssh can ask
+ * for passwords and Ctrl-C still stops et during the bootstrap.
+ *
+ * <p>Tasks: one {@link TaskGroup} "et" for the run, holding the warm-up and the session's group
+ * (whose tasks are the terminal's or the pipes'); it is cancelled when the run is over, so
+ * nothing of it outlives {@link #run}.
+ *
+ * <p>The et host is the host name the user's ssh connects to for the destination ({@link
+ * SshHostLookup}: an alias from ~/.ssh/config leads where ssh goes), resolved again before every
+ * connection attempt (so a changed address is followed); the port is {@code --port}, else
+ * etterminal's. Messages name the destination as the user gave it.
+ */
+public final class RemoteSession implements SessionRunner {
+
+  private static final int SHOWN_CHARS = 300;
+  /**
+   * Platform threads for the one connection, which the kernel wakes directly when bytes arrive;
+   * the rest as et.core's defaults.
+   */
+  static final SessionOptions TERMINAL_SESSIONS =
+      SessionOptions.defaults().withConnectionThreads(ConnectionThreads.PLATFORM);
+
+  private final LocalStreams local;
+
+  public RemoteSession(LocalStreams local) {
+    this.local = Objects.requireNonNull(local, "local");
+  }
+
+  /** The runner for this process's own stdin, stdout, stderr and environment. */
+  public static RemoteSession forThisProcess() {
+    return new RemoteSession(LocalStreams.ofThisProcess());
+  }
+
+  /** How long the end of a run waits for its tasks to return once cancelled. */
+  private static final Duration TASKS_END_WAIT = Duration.ofSeconds(5);
+
+  @Override
+  public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    TaskGroup tasks = TaskGroup.startRoot("et");
+    try {
+      return run(options, err, tasks);
+    } finally {
+      tasks.cancel();
+      tasks.awaitEnd(TASKS_END_WAIT);
+    }
+  }
+
+  private int run(ClientOptions options, PrintWriter err, TaskGroup tasks) throws IOException, InterruptedException {
+    Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
+    try (LocalTerminal terminal = local.terminal() ? LocalTerminal.open(note).orElse(null) : null) {
+      TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
+      if (terminal != null) {
+        // While ssh makes first contact: compile the keystroke path before the first key.
+        ClientWarmup.startInBackground(tasks, sessionOptions(options), local.stdout());
+      }
+      BootstrapRequest request;
+      try {
+        request = Bootstrap.request(options, size, local.environment());
+      } catch (IllegalArgumentException e) {
+        say(err, "cannot ask for a session: " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      BootstrapReply.Session reply;
+      try {
+        reply = new Bootstrap(options, local.stderr(), note).run(request);
+      } catch (BootstrapFailure e) {
+        say(err, e.getMessage());
+        return e.exitStatus();
+      }
+      String address = new SshHostLookup(options, note).hostName();
+      int port = options.port().orElse(reply.port());
+      note.accept("connecting to " + address + " port " + port);
+      Session session;
+      try {
+        session = EternalClient.connect(
+            () -> new InetSocketAddress(address, port), reply.credentials(), sessionOptions(options), tasks);
+      } catch (SessionRefusedException e) {
+        say(err, options.host() + " refused the session: " + Printable.escape(String.valueOf(e.getMessage()), SHOWN_CHARS));
+        return ExitCodes.FAILURE;
+      } catch (IOException e) {
+        String where = address.equals(options.host()) ? address : options.host() + " (" + address + ")";
+        say(err, "cannot connect to " + where + " port " + port + ": " + e.getMessage());
+        return ExitCodes.FAILURE;
+      }
+      Ending ending = null;
+      try {
+        ending = terminal != null
+            ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host()).run()
+            : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
+      } finally {
+        if (ending == null && session.end() == null) {
+          // et itself failed: tell the server nobody will come back, without waiting for it.
+          session.close(ExitCodes.DISCONNECTED, "the client failed");
+        }
+      }
+      if (ending.message().isPresent()) {
+        if (terminal != null) {
+          err.println(); // the remote screen left the cursor anywhere
+        }
+        say(err, ending.message().get());
+      }
+      return ending.exitStatus();
+    }
+  }
+
+  /** {@link #TERMINAL_SESSIONS} with the keepalive of {@code --keepalive}. */
+  static SessionOptions sessionOptions(ClientOptions options) {
+    return TERMINAL_SESSIONS.withKeepalive(options.keepalive(), options.deadAfter());
+  }
+
+  private static void say(PrintWriter err, String message) {
+    err.println("et: " + message);
+    err.flush();
+  }
+}

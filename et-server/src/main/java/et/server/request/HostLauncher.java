@@ -1,0 +1,73 @@
+package et.server.request;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tinylog.Logger;
+
+/**
+ * Starts the session host detached from the ssh session that runs etterminal: {@code setsid
+ * launcher/et-host} in a new session (no controlling terminal, so the end of the ssh session
+ * sends it no hang-up), stdin from /dev/null and stdout/stderr appended to the host log, so that
+ * no pipe of the ssh session stays open and ssh can exit. The host inherits etterminal's
+ * environment without the variables that belong to this one ssh connection.
+ *
+ * <p>{@code ET_HOST_IDLE_EXIT} (seconds), when set, is passed on as {@code --idle-exit}: tests use
+ * it so the hosts they start do not outlive them.
+ */
+public final class HostLauncher {
+  public static final String IDLE_EXIT_VARIABLE = "ET_HOST_IDLE_EXIT";
+  private static final String SETSID = "/usr/bin/setsid";
+  /** Describe one ssh connection: stale, or misleading, in the shells of later sessions. */
+  private static final List<String> CONNECTION_VARIABLES =
+      List.of("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK", "SSH_ORIGINAL_COMMAND", IDLE_EXIT_VARIABLE);
+
+  private final Path hostCommand;
+  private final HostPaths paths;
+  private final Map<String, String> environment;
+
+  /**
+   * @param hostCommand the et-host launcher script
+   * @param environment etterminal's environment
+   */
+  public HostLauncher(Path hostCommand, HostPaths paths, Map<String, String> environment) {
+    this.hostCommand = hostCommand;
+    this.paths = paths;
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** Starts the host; the process is the host itself (setsid runs it in place). */
+  public Process start() throws IOException {
+    if (!Files.isExecutable(hostCommand)) {
+      throw new IOException("cannot start the session host: " + hostCommand + " is not executable");
+    }
+    if (!Files.isExecutable(Path.of(SETSID))) {
+      throw new IOException("cannot start the session host: " + SETSID + " (util-linux) is missing");
+    }
+    List<String> command = new ArrayList<>(List.of(SETSID, hostCommand.toString()));
+    String idleExit = environment.get(IDLE_EXIT_VARIABLE);
+    if (idleExit != null) {
+      if (!idleExit.matches("[0-9]{1,9}")) {
+        throw new IOException(IDLE_EXIT_VARIABLE + " must be a number of seconds: " + idleExit);
+      }
+      command.addAll(List.of("--idle-exit", idleExit));
+    }
+    File log = PrivateFile.ensure(paths.logFile()).toFile();
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(paths.home().toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+            .redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
+    CONNECTION_VARIABLES.forEach(builder.environment()::remove);
+    Process host = builder.start();
+    Logger.info("started the session host: pid {}", host.pid());
+    return host;
+  }
+}

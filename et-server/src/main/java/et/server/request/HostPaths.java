@@ -1,0 +1,65 @@
+package et.server.request;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the session host of one user keeps its files, all derived from the user's home and runtime
+ * directory:
+ *
+ * <ul>
+ *   <li>{@code runtimeDir}: {@code $XDG_RUNTIME_DIR/et} if XDG_RUNTIME_DIR is set, else {@code
+ *       ~/.et/run}; private (0700), holding {@code host.sock} (the unix socket etterminal asks for
+ *       sessions on) and {@code host.lock} (held by the running host, with its pid inside);
+ *   <li>{@code logFile}: {@code ~/.et/log/host.log} (0600, in a 0700 directory);
+ *   <li>{@code configFile}: {@code ~/.config/et/server.conf} (optional).
+ * </ul>
+ *
+ * The home is {@code $HOME} when set (as shells and ssh's own tools take it), else the JVM's
+ * {@code user.home} (the password database).
+ */
+public record HostPaths(Path home, Path runtimeDir, Path logFile, Path configFile) {
+  public static final String SOCKET_NAME = "host.sock";
+  public static final String LOCK_NAME = "host.lock";
+
+  public HostPaths {
+    home = home.toAbsolutePath().normalize();
+    runtimeDir = runtimeDir.toAbsolutePath().normalize();
+    logFile = logFile.toAbsolutePath().normalize();
+    configFile = configFile.toAbsolutePath().normalize();
+  }
+
+  /** The paths for the process environment {@code env} (normally {@link System#getenv()}). */
+  public static HostPaths fromEnvironment(Map<String, String> env) {
+    Path home = absolute(env.get("HOME"));
+    if (home == null) {
+      home = Path.of(System.getProperty("user.home"));
+    }
+    Path xdgRuntime = absolute(env.get("XDG_RUNTIME_DIR"));
+    Path runtime = xdgRuntime != null ? xdgRuntime.resolve("et") : home.resolve(".et").resolve("run");
+    return new HostPaths(
+        home,
+        runtime,
+        home.resolve(".et").resolve("log").resolve("host.log"),
+        home.resolve(".config").resolve("et").resolve("server.conf"));
+  }
+
+  /** The unix socket etterminal connects to. */
+  public Path socket() {
+    return runtimeDir.resolve(SOCKET_NAME);
+  }
+
+  /** The file the running host holds a lock on. */
+  public Path lockFile() {
+    return runtimeDir.resolve(LOCK_NAME);
+  }
+
+  // XDG says relative paths in these variables are invalid and must be ignored.
+  private static Path absolute(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    Path path = Path.of(value);
+    return path.isAbsolute() ? path : null;
+  }
+}

@@ -1,0 +1,166 @@
+package et.server.session;
+
+import et.core.Session;
+import et.server.process.PipeProcess;
+import et.server.pty.TerminalProcess;
+import et.terminal.BootstrapRequest;
+import et.terminal.TerminalChannels;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import org.tinylog.Logger;
+
+/**
+ * Binds one et.core {@link Session} to the program its bootstrap request asked for
+ * (docs/TERMINAL.md): waits for the client's channels ({@link #channelHandlers}, which the
+ * session's {@link ChannelDispatcher} serves), which choose terminal mode (a PTY, {@link
+ * TerminalBridge}) or pipe mode ({@link PipeBridge}), runs the program ({@link SessionCommand}),
+ * and closes the session with its exit status once every output byte is in the session.
+ *
+ * <p>Failures reach the client as the session's close: status {@value #SERVER_FAILURE} with the
+ * reason (the channels did not come or did not fit, the program could not start). If no client
+ * ever connects, the session is ended after the host's client wait.
+ *
+ * <p>{@link #run} runs on the caller's thread, a task of the session's group; the program's tasks
+ * run in a {@link SessionScope} below it, the terminal's own in the session's group.
+ */
+public final class SessionProgram {
+  /** The exit status of a session the server could not run, as ssh uses 255 for its own failures. */
+  public static final int SERVER_FAILURE = 255;
+
+  private final Session session;
+  private final BootstrapRequest request;
+  private final Path home;
+  private final ClientChannels.Setup setup;
+  private final String name;
+
+  public SessionProgram(Session session, BootstrapRequest request, Path home, Duration clientWait) {
+    this.session = Objects.requireNonNull(session, "session");
+    this.request = Objects.requireNonNull(request, "request");
+    this.home = Objects.requireNonNull(home, "home");
+    this.setup = new ClientChannels.Setup(session, Objects.requireNonNull(clientWait, "clientWait"));
+    this.name = session.toString();
+  }
+
+  /**
+   * Starts the session's work as tasks of its group: "bridge" runs the program ({@link #run}),
+   * then waits for the session's end and calls {@code whenEnded}; "channels" serves the channels
+   * the client opens ({@link ChannelDispatcher}).
+   *
+   * @throws RejectedExecutionException if the session has ended already (nothing runs)
+   */
+  public void start(Runnable whenEnded) {
+    session.tasks().fork("bridge", () -> {
+      try {
+        run();
+        while (!session.awaitEnd(Duration.ofDays(1))) {
+          // the client has yet to take the close; the session expires at its disconnect limit
+        }
+      } finally {
+        whenEnded.run();
+      }
+    });
+    ChannelDispatcher channels = new ChannelDispatcher(session, channelHandlers());
+    boolean forked = session.tasks().tryFork("channels", () -> {
+      try {
+        channels.run();
+      } finally {
+        setup.sessionEnded();
+      }
+    });
+    if (!forked) {
+      setup.sessionEnded();
+    }
+  }
+
+  /** The handlers of the program's channels: each labelled channel goes to the program's setup. */
+  private Map<String, ChannelHandler> channelHandlers() {
+    Map<String, ChannelHandler> handlers = new HashMap<>();
+    for (String label : ClientChannels.LABELS) {
+      handlers.put(label, setup::offer);
+    }
+    return handlers;
+  }
+
+  /**
+   * Runs the session's program to its end. Returns once the program has ended and the session's
+   * close is under way (or the session has ended); the session itself ends when the client has
+   * acknowledged the close, see {@link Session#awaitEnd}.
+   */
+  void run() throws InterruptedException {
+    ClientChannels channels;
+    try {
+      channels = setup.await();
+    } catch (ClientChannels.SetupException e) {
+      Logger.info("{}: {}", name, e.getMessage());
+      if (session.end() == null && session.connections() == 0) {
+        session.close(); // nobody to tell: waits a handshake timeout for an ack, then ends it
+      } else {
+        closeSession(SERVER_FAILURE, e.getMessage());
+      }
+      return;
+    }
+    Logger.info("{}: {} mode", name, channels.mode().name().toLowerCase());
+    int status;
+    try {
+      status =
+          switch (channels.mode()) {
+            case TERMINAL -> runTerminal(channels);
+            case PIPES -> runPipes(channels);
+          };
+    } catch (IOException e) {
+      Logger.warn("{}: cannot start the program: {}", name, e.getMessage());
+      closeSession(SERVER_FAILURE, "the server cannot start the program: " + e.getMessage());
+      return;
+    } catch (SessionScope.TaskFailedException e) {
+      Logger.error(e.getCause(), "{}: {}", name, e.getMessage());
+      closeSession(SERVER_FAILURE, "internal error of the server: " + e.getMessage());
+      return;
+    }
+    if (session.end() == null) {
+      Logger.info("{}: the program exited with status {}", name, status);
+      closeSession(status, "exited");
+    }
+  }
+
+  private int runTerminal(ClientChannels channels)
+      throws IOException, InterruptedException, SessionScope.TaskFailedException {
+    try (TerminalProcess pty =
+        TerminalProcess.start(
+            SessionCommand.forTerminal(request, home), request.term(), request.cols(), request.rows(), session.tasks())) {
+      Logger.info("{}: pid {} in a {}x{} terminal", name, pty.pid(), request.cols(), request.rows());
+      return TerminalBridge.run(
+          name,
+          session,
+          channels.get(TerminalChannels.TERMINAL),
+          channels.get(TerminalChannels.RESIZE),
+          pty);
+    }
+  }
+
+  private int runPipes(ClientChannels channels)
+      throws IOException, InterruptedException, SessionScope.TaskFailedException {
+    try (PipeProcess program = PipeProcess.start(SessionCommand.forPipes(request, home))) {
+      Logger.info("{}: pid {} with pipes", name, program.pid());
+      return PipeBridge.run(
+          name,
+          session,
+          channels.get(TerminalChannels.STDIN),
+          channels.get(TerminalChannels.STDOUT),
+          channels.get(TerminalChannels.STDERR),
+          program);
+    }
+  }
+
+  private void closeSession(int status, String reason) {
+    try {
+      session.close(status, reason);
+    } catch (IOException e) {
+      Logger.debug("{}: closing the session: {}", name, e.getMessage());
+    }
+  }
+}
