@@ -4,6 +4,7 @@ import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
 import et.client.cli.SshCommand;
 import et.client.term.TerminalSize;
+import et.core.task.TaskGroup;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
@@ -67,12 +68,15 @@ public final class Bootstrap {
   private final String terminalPath;
   private final OutputStream stderrEcho;
   private final Consumer<String> note;
+  private final TaskGroup tasks;
 
   /**
    * @param stderrEcho where ssh's stderr goes as it arrives (et's stderr)
    * @param note       receives progress lines for {@code --verbose} (or drops them)
+   * @param tasks      the group whose tasks read ssh's stdout and stderr (the client run's)
    */
-  public Bootstrap(ClientOptions options, OutputStream stderrEcho, Consumer<String> note) {
+  public Bootstrap(ClientOptions options, OutputStream stderrEcho, Consumer<String> note, TaskGroup tasks) {
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.sshArgv = SshCommand.build(options);
     this.host = options.host();
     this.terminalPath = options.terminalPath();
@@ -118,7 +122,7 @@ public final class Bootstrap {
     note.accept("running: " + String.join(" ", sshArgv));
     Process ssh = start();
     try {
-      StderrEcho stderr = StderrEcho.start(ssh.getErrorStream(), stderrEcho, STDERR_TAIL_BYTES);
+      StderrEcho stderr = StderrEcho.start(ssh.getErrorStream(), stderrEcho, STDERR_TAIL_BYTES, tasks);
       ReplyScanner scanner = new ReplyScanner(request.nonce());
       // Scanning starts before the write: the remote side may print before it reads its line.
       CompletableFuture<Optional<BootstrapReply>> scanned = scanInBackground(ssh.getInputStream(), scanner);
@@ -169,9 +173,9 @@ public final class Bootstrap {
     }
   }
 
-  private static CompletableFuture<Optional<BootstrapReply>> scanInBackground(InputStream stdout, ReplyScanner scanner) {
+  private CompletableFuture<Optional<BootstrapReply>> scanInBackground(InputStream stdout, ReplyScanner scanner) {
     CompletableFuture<Optional<BootstrapReply>> scanned = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("et ssh stdout").start(() -> {
+    tasks.fork("ssh stdout", TaskGroup.Threads.PLATFORM, () -> {
       try (stdout) {
         scanned.complete(scanner.scan(stdout));
         stdout.transferTo(OutputStream.nullOutputStream()); // what comes after is noise; ssh must not block on it

@@ -90,12 +90,12 @@ public final class RemoteSession implements SessionRunner {
       }
       BootstrapReply.Session reply;
       try {
-        reply = new Bootstrap(options, local.stderr(), note).run(request);
+        reply = new Bootstrap(options, local.stderr(), note, tasks).run(request);
       } catch (BootstrapFailure e) {
         say(err, e.getMessage());
         return e.exitStatus();
       }
-      String address = new SshHostLookup(options, note).hostName();
+      String address = new SshHostLookup(options, note, tasks).hostName();
       int port = options.port().orElse(reply.port());
       note.accept("connecting to " + address + " port " + port);
       Session session;

@@ -2,6 +2,7 @@ package et.client;
 
 import et.client.cli.ClientOptions;
 import et.client.cli.SshCommand;
+import et.core.task.TaskGroup;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,13 +43,15 @@ final class SshHostLookup {
   private final String host;
   private final Duration timeout;
   private final Consumer<String> note;
+  private final TaskGroup tasks;
 
-  /** The lookup for {@code options}' destination, reporting to {@code note}. */
-  SshHostLookup(ClientOptions options, Consumer<String> note) {
-    this(SshCommand.configQuery(options), options.host(), TIMEOUT, note);
+  /** The lookup for {@code options}' destination, reporting to {@code note}; its reader a task of {@code tasks}. */
+  SshHostLookup(ClientOptions options, Consumer<String> note, TaskGroup tasks) {
+    this(SshCommand.configQuery(options), options.host(), TIMEOUT, note, tasks);
   }
 
-  SshHostLookup(List<String> argv, String host, Duration timeout, Consumer<String> note) {
+  SshHostLookup(List<String> argv, String host, Duration timeout, Consumer<String> note, TaskGroup tasks) {
+    this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.argv = List.copyOf(argv);
     this.host = Objects.requireNonNull(host, "host");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -106,10 +109,10 @@ final class SshHostLookup {
     }
   }
 
-  /** Reads up to one byte past the cap (so "too much" shows) or to the end, on a platform daemon thread. */
-  private static CompletableFuture<byte[]> readCapped(InputStream stdout) {
+  /** Reads up to one byte past the cap (so "too much" shows) or to the end, as a task "ssh -G". */
+  private CompletableFuture<byte[]> readCapped(InputStream stdout) {
     CompletableFuture<byte[]> read = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("et ssh -G").start(() -> {
+    tasks.fork("ssh -G", TaskGroup.Threads.PLATFORM, () -> {
       try (stdout) {
         read.complete(stdout.readNBytes(MAX_OUTPUT_BYTES + 1));
       } catch (IOException | RuntimeException e) {

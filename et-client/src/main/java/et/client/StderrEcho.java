@@ -1,11 +1,16 @@
 package et.client;
 
+import et.core.task.TaskGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * ssh's stderr while it bootstraps: every byte is passed on to et's own stderr as it arrives (ssh's
@@ -13,23 +18,24 @@ import java.util.Arrays;
  * prompts go to /dev/tty, not here), and the last {@code tailBytes} are kept for et's error
  * messages.
  *
- * <p>One platform daemon thread reads until the end of the stream (a blocking read of a process
- * pipe; the pipe's end comes when ssh and anything it left behind closed it).
+ * <p>One task "ssh stderr" of the client run's group reads until the end of the stream, on a
+ * platform thread (a blocking read of a process pipe; the pipe's end comes when ssh and anything it
+ * left behind closed it).
  */
 final class StderrEcho {
 
   private final byte[] tail;
   private int tailLength; // guarded by this
-  private final Thread reader;
+  private final CompletableFuture<Void> ended;
 
-  private StderrEcho(InputStream in, OutputStream echo, int tailBytes) {
+  private StderrEcho(InputStream in, OutputStream echo, int tailBytes, TaskGroup tasks) {
     this.tail = new byte[tailBytes];
-    this.reader = Thread.ofPlatform().daemon().name("et ssh stderr").start(() -> pump(in, echo));
+    this.ended = tasks.fork("ssh stderr", TaskGroup.Threads.PLATFORM, () -> pump(in, echo));
   }
 
-  /** Starts passing {@code in} on to {@code echo}, keeping the last {@code tailBytes}. */
-  static StderrEcho start(InputStream in, OutputStream echo, int tailBytes) {
-    return new StderrEcho(in, echo, tailBytes);
+  /** Starts passing {@code in} on to {@code echo} as a task of {@code tasks}, keeping the last {@code tailBytes}. */
+  static StderrEcho start(InputStream in, OutputStream echo, int tailBytes, TaskGroup tasks) {
+    return new StderrEcho(in, echo, tailBytes, tasks);
   }
 
   private void pump(InputStream in, OutputStream echo) {
@@ -69,7 +75,14 @@ final class StderrEcho {
 
   /** Waits until the stream ended; false at the timeout (something still holds ssh's stderr open). */
   boolean awaitEnd(Duration timeout) throws InterruptedException {
-    return reader.join(timeout);
+    try {
+      ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      return true; // the task logged its failure; the stream is no longer read either way
+    } catch (TimeoutException e) {
+      return false;
+    }
   }
 
   /** The last bytes read, as text (a character cut at the start shows as U+FFFD). */

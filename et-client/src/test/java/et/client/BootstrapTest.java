@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.cli.ClientOptions;
-import et.client.testing.FakeSsh;
 import et.client.term.TerminalSize;
+import et.client.testing.FakeSsh;
 import et.core.SessionCredentials;
+import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import java.io.ByteArrayInputStream;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the bootstrap fails (docs/TERMINAL.md, "Clear errors from the client").
  */
 class BootstrapTest {
+  /** The group the readers of ssh's output run in, as the client run's would. */
+  private static final TaskGroup TASKS = TaskGroup.startRoot("test");
+
 
   @TempDir
   Path dir;
@@ -48,7 +52,7 @@ class BootstrapTest {
         "HOME", "/home/someone", "API_TOKEN", "never-sent");
     BootstrapRequest request = Bootstrap.request(options, new TerminalSize(132, 43), environment);
 
-    BootstrapReply.Session reply = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }).run(request);
+    BootstrapReply.Session reply = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS).run(request);
 
     assertEquals(new BootstrapReply.Session(request.nonce(), credentials, 40123), reply);
     BootstrapRequest received = BootstrapRequest.parse(fake.request());

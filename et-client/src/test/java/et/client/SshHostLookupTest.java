@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.cli.ClientOptions;
 import et.client.cli.ShellWords;
+import et.core.task.TaskGroup;
 import et.testkit.Await;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * could: the host as given is the fallback, and the note says why.
  */
 class SshHostLookupTest {
+  /** The group the readers of ssh's output run in, as the client run's would. */
+  private static final TaskGroup TASKS = TaskGroup.startRoot("test");
+
 
   @TempDir
   Path dir;
@@ -37,7 +41,7 @@ class SshHostLookupTest {
   }
 
   private String lookUp(String ssh, Optional<String> user, String host, String... sshOptions) throws InterruptedException {
-    return new SshHostLookup(options(ssh, user, host, List.of(sshOptions)), notes::add).hostName();
+    return new SshHostLookup(options(ssh, user, host, List.of(sshOptions)), notes::add, TASKS).hostName();
   }
 
   private Path sshConfig() throws IOException {
@@ -108,7 +112,7 @@ class SshHostLookupTest {
     Path ssh = script("hangs", "sleep 30 & echo $! > '" + pidFile + "'; wait");
     List<String> argv = new ArrayList<>(List.of(ssh.toString(), "-G", "work"));
     long start = System.nanoTime();
-    String host = new SshHostLookup(argv, "work", Duration.ofMillis(300), notes::add).hostName();
+    String host = new SshHostLookup(argv, "work", Duration.ofMillis(300), notes::add, TASKS).hostName();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertEquals("work", host);
     assertEquals(List.of("using work as given: " + ssh + " -G did not finish within 300 ms"), notes);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.core.task.TaskGroup;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /** ssh's stderr: passed on whole and unchanged, while only a bounded tail is kept for et's messages. */
 class StderrEchoTest {
+  /** The group the readers of ssh's output run in, as the client run's would. */
+  private static final TaskGroup TASKS = TaskGroup.startRoot("test");
+
 
   @Test
   void echoesEveryByteAndKeepsOnlyTheTail() throws Exception {
@@ -23,7 +27,7 @@ class StderrEchoTest {
     byte[] all = text.toString().getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream echo = new ByteArrayOutputStream();
 
-    StderrEcho stderr = StderrEcho.start(new ByteArrayInputStream(all), echo, 100);
+    StderrEcho stderr = StderrEcho.start(new ByteArrayInputStream(all), echo, 100, TASKS);
     assertTrue(stderr.awaitEnd(Duration.ofSeconds(10)));
 
     assertArrayEquals(all, echo.toByteArray());
