@@ -3,6 +3,7 @@ package et.client;
 import et.client.term.EscapeFilter;
 import et.client.term.TerminalOutput;
 import et.client.term.TerminalSize;
+import et.client.term.WakeableStdin;
 import et.core.SessionOptions;
 import et.core.task.TaskGroup;
 import et.core.warmup.Warmup;
@@ -12,8 +13,8 @@ import java.time.Duration;
 
 /**
  * What the client does while ssh makes first contact: echoes through a throwaway session ({@link
- * Warmup}), then runs its own per-keystroke code (the escape filter, the screen) on scratch
- * objects, so that the JIT has compiled the whole keystroke path before the first real key: a
+ * Warmup}), then runs its own per-keystroke code (the keyboard's native read, the escape filter,
+ * the screen) on scratch objects, so that the JIT has compiled the whole keystroke path before the first real key: a
  * fresh client JVM otherwise runs it in the interpreter for the first hundreds of keys
  * (docs/BENCHMARKS.md). Bounded: at most {@value #ROUND_TRIPS} round trips in {@link #BUDGET}.
  */
@@ -47,11 +48,12 @@ final class ClientWarmup {
   }
 
   /**
-   * Single keys through a scratch escape filter onto a screen that discards them; and offered to
-   * {@code terminal} (if not null) as writes of no bytes, which show nothing but run its native
-   * write.
+   * Single keys read through the keyboard's native path from a pipe ({@link WakeableStdin#warmUp}),
+   * then through a scratch escape filter onto a screen that discards them; and offered to {@code
+   * terminal} (if not null) as writes of no bytes, which show nothing but run its native write.
    */
   static void typeLocally(int keys, TerminalOutput terminal) {
+    WakeableStdin.warmUp(keys);
     EscapeFilter filter = new EscapeFilter();
     Screen screen = new Screen(OutputStream.nullOutputStream(), () -> new TerminalSize(80, 24));
     byte[] key = new byte[1];

@@ -22,12 +22,16 @@ import java.util.Objects;
  * reads the keyboard would outlive its session. Descriptor 0 itself stays open and untouched.
  *
  * <p>Where the pipe cannot be made (no native access), it reads descriptor 0 plainly and close
- * cannot end a read in progress. One reader at a time; close from any thread.
+ * cannot end a read in progress. One reader at a time; close from any thread. {@link #warmUp} runs
+ * the same code on a pipe of its own, so that the JIT has compiled the native calls (slow while
+ * interpreted) before the first key.
  */
 public final class WakeableStdin extends InputStream {
   private static final int CHUNK = 16 * 1024;
 
   private final FileInputStream plain = new FileInputStream(FileDescriptor.in);
+  /** What is read: 0, or a warm-up's pipe. */
+  private final int fd;
   /** The wake pipe's read and write ends, or -1 each where there is none. */
   private final int wakeRead;
   private final int wakeWrite;
@@ -36,7 +40,8 @@ public final class WakeableStdin extends InputStream {
   private final MemorySegment errno;
   private volatile boolean closed;
 
-  private WakeableStdin(int[] wakePipe) {
+  private WakeableStdin(int fd, int[] wakePipe) {
+    this.fd = fd;
     this.wakeRead = wakePipe[0];
     this.wakeWrite = wakePipe[1];
     Arena arena = Arena.ofAuto();
@@ -47,7 +52,64 @@ public final class WakeableStdin extends InputStream {
 
   /** Standard input, wakeable where the platform allows. */
   public static WakeableStdin open() {
-    return new WakeableStdin(Native.wakePipe());
+    return new WakeableStdin(0, Native.pipe());
+  }
+
+  /**
+   * Reads {@code keys} single bytes through this class's native path from a pipe of its own (never
+   * from standard input), then closes the pipes. For the client's warm-up while ssh makes first
+   * contact; stops early when the calling thread is interrupted.
+   */
+  public static void warmUp(int keys) {
+    OwnPipe pipe = OwnPipe.open();
+    if (pipe == null) {
+      return; // no native access: reads are plain ones
+    }
+    try {
+      byte[] buffer = new byte[CHUNK];
+      for (int i = 0; i < keys && !Thread.currentThread().isInterrupted(); i++) {
+        pipe.type();
+        pipe.in().read(buffer, 0, buffer.length);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a pipe of our own failed", e);
+    } finally {
+      pipe.close();
+    }
+  }
+
+  /** A stream like standard input over a pipe of its own: what {@link #warmUp} reads. */
+  record OwnPipe(WakeableStdin in, int writeEnd) implements AutoCloseable {
+    /** A fresh pipe, or null without native access. */
+    static OwnPipe open() {
+      int[] data = Native.pipe();
+      int[] wake = Native.pipe();
+      if (data[0] < 0 || wake[0] < 0) {
+        closeAll(data[0], data[1], wake[0], wake[1]);
+        return null;
+      }
+      return new OwnPipe(new WakeableStdin(data[0], wake), data[1]);
+    }
+
+    /** One byte into the pipe, as one key. */
+    void type() {
+      Native.wake(writeEnd);
+    }
+
+    /** Closes the stream and all four descriptors. */
+    @Override
+    public void close() {
+      in.close();
+      closeAll(in.fd, writeEnd, in.wakeRead, in.wakeWrite);
+    }
+  }
+
+  private static void closeAll(int... fds) {
+    for (int fd : fds) {
+      if (fd >= 0) {
+        Native.close(fd);
+      }
+    }
   }
 
   @Override
@@ -71,12 +133,12 @@ public final class WakeableStdin extends InputStream {
       return plain.read(bytes, offset, length);
     }
     while (true) {
-      int ready = Native.awaitReadable(pollFds, wakeRead, errno);
+      int ready = Native.awaitReadable(pollFds, fd, wakeRead, errno);
       if (closed || ready == Native.WOKEN) {
         return -1;
       }
       if (ready == Native.STDIN_READY) {
-        int n = Native.read(incoming, Math.min(length, CHUNK), errno);
+        int n = Native.read(fd, incoming, Math.min(length, CHUNK), errno);
         if (n == Native.RETRY) {
           continue;
         }
@@ -101,7 +163,7 @@ public final class WakeableStdin extends InputStream {
     }
   }
 
-  /** pipe2, poll, read and write from libc (restricted FFM calls, like {@link TerminalOutput}). */
+  /** pipe2, poll, read, write and close from libc (restricted FFM calls, like {@link TerminalOutput}). */
   @SuppressWarnings("restricted")
   private static final class Native {
     static final int STDIN_READY = 1;
@@ -129,13 +191,15 @@ public final class WakeableStdin extends InputStream {
         Linker.Option.captureCallState("errno"));
     private static final MethodHandle WRITE = downcall("write",
         FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle CLOSE = downcall("close",
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
       return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, options);
     }
 
     /** A new close-on-exec pipe's two ends, or {-1, -1}. */
-    static int[] wakePipe() {
+    static int[] pipe() {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
         if ((int) PIPE2.invokeExact(fds, O_CLOEXEC) != 0) {
@@ -147,9 +211,9 @@ public final class WakeableStdin extends InputStream {
       }
     }
 
-    /** Waits until descriptor 0 or the wake pipe is readable (or hung up): which one, or RETRY. */
-    static int awaitReadable(MemorySegment fds, int wakeRead, MemorySegment state) throws IOException {
-      fds.set(ValueLayout.JAVA_INT, 0, 0);
+    /** Waits until {@code fd} or the wake pipe is readable (or hung up): which one, or RETRY. */
+    static int awaitReadable(MemorySegment fds, int fd, int wakeRead, MemorySegment state) throws IOException {
+      fds.set(ValueLayout.JAVA_INT, 0, fd);
       fds.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
       fds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
       fds.set(ValueLayout.JAVA_INT, 8, wakeRead);
@@ -175,10 +239,10 @@ public final class WakeableStdin extends InputStream {
       }
     }
 
-    /** One read(2) of descriptor 0 into {@code into}: bytes, 0 at end of file, or RETRY. */
-    static int read(MemorySegment into, int length, MemorySegment state) throws IOException {
+    /** One read(2) of {@code fd} into {@code into}: bytes, 0 at end of file, or RETRY. */
+    static int read(int fd, MemorySegment into, int length, MemorySegment state) throws IOException {
       try {
-        long n = (long) READ.invokeExact(state, 0, into, (long) length);
+        long n = (long) READ.invokeExact(state, fd, into, (long) length);
         if (n >= 0) {
           return (int) n;
         }
@@ -194,7 +258,15 @@ public final class WakeableStdin extends InputStream {
       }
     }
 
-    /** Makes the wake pipe readable. */
+    static void close(int fd) {
+      try {
+        int ignored = (int) CLOSE.invokeExact(fd);
+      } catch (Throwable e) {
+        // the descriptor is gone either way
+      }
+    }
+
+    /** Writes one byte to {@code wakeWrite}, making its pipe readable. */
     static void wake(int wakeWrite) {
       try (Arena arena = Arena.ofConfined()) {
         long ignored = (long) WRITE.invokeExact(wakeWrite, arena.allocate(1), 1L);
