@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.ConnectionThreads;
+import et.core.EternalClient;
+import et.core.EternalServer;
+import et.core.Session;
 import et.core.SessionOptions;
+import et.core.testing.LogTail;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,6 +53,25 @@ class WarmupTest {
       assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set");
     } finally {
       Thread.interrupted();
+    }
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void itsThrowawaySessionsLogTheirComingsAndGoingsAtDebugOnly() throws Exception {
+    LogTail log = LogTail.mark();
+    assertEquals(30, Warmup.run(OPTIONS, 30, Duration.ofSeconds(20)));
+    assertEquals(List.of(), log.linesWith("connected via"), "the warm-up's sessions at info");
+    assertEquals(List.of(), log.linesWith(": ended ("), "the warm-up's sessions at info");
+
+    // The same lines of a session that is no warm-up's do reach the info log.
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    try (EternalServer server = EternalServer.start(any, OPTIONS)) {
+      Session serverSide = server.newSession();
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+      try (Session client = EternalClient.connect(address, serverSide.credentials(), OPTIONS)) {
+        log.awaitLine(Duration.ofSeconds(10), client.toString(), "connected via");
+      }
     }
   }
 }
