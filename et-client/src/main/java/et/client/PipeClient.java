@@ -53,9 +53,9 @@ final class PipeClient {
     Channel err = session.openChannel(TerminalChannels.STDERR);
     TaskGroup tasks = session.tasks();
     try {
-      tasks.fork("stdin", TaskGroup.Threads.PLATFORM, () -> sendInput(in));
-      CompletableFuture<Void> outDone = tasks.fork("stdout", () -> copyOutput(out, stdout));
-      CompletableFuture<Void> errDone = tasks.fork("stderr", () -> copyOutput(err, stderr));
+      tasks.tryFork("stdin", TaskGroup.Threads.PLATFORM, () -> sendInput(in));
+      CompletableFuture<Void> outDone = copyInTask(tasks, "stdout", out, stdout);
+      CompletableFuture<Void> errDone = copyInTask(tasks, "stderr", err, stderr);
       while (!session.awaitEnd(Duration.ofHours(1))) {
         // a command may run for days
       }
@@ -69,6 +69,18 @@ final class PipeClient {
     } finally {
       stdin.close();
     }
+  }
+
+  /**
+   * Copies {@code channel} to {@code local} as a task {@code role}; here and now if the session
+   * ended already (its group takes no task), so what it left still comes out.
+   */
+  private static CompletableFuture<Void> copyInTask(TaskGroup tasks, String role, Channel channel, OutputStream local) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (!tasks.tryFork(role, () -> copyOutput(channel, local, done))) {
+      copyOutput(channel, local, done);
+    }
+    return done;
   }
 
   private void sendInput(Channel in) {
@@ -85,6 +97,14 @@ final class PipeClient {
       in.shutdownOutput();
     } catch (IOException e) {
       // The session ended.
+    }
+  }
+
+  private static void copyOutput(Channel channel, OutputStream local, CompletableFuture<Void> done) {
+    try {
+      copyOutput(channel, local);
+    } finally {
+      done.complete(null);
     }
   }
 

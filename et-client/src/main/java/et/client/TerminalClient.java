@@ -102,12 +102,18 @@ final class TerminalClient {
         latestSize.set(size);
         resized.release();
       });
+      // A session that ended already (its group takes no task) still shows what it left.
       TaskGroup tasks = session.tasks();
-      tasks.fork("resize", () -> sendResizes(resize));
-      CompletableFuture<Void> screenDone = tasks.fork("screen", TaskGroup.Threads.PLATFORM, () -> showRemote(terminal));
-      tasks.fork("keyboard", TaskGroup.Threads.PLATFORM, () -> readKeys(terminal));
-      tasks.fork("status", () -> ReconnectIndicator.run(session, screen));
-      tasks.fork("session-end", this::awaitSessionEnd);
+      CompletableFuture<Void> screenDone = new CompletableFuture<>();
+      if (!tasks.tryFork("screen", TaskGroup.Threads.PLATFORM, () -> showRemote(terminal, screenDone))) {
+        showRemote(terminal, screenDone);
+      }
+      tasks.tryFork("resize", () -> sendResizes(resize));
+      tasks.tryFork("keyboard", TaskGroup.Threads.PLATFORM, () -> readKeys(terminal));
+      tasks.tryFork("status", () -> ReconnectIndicator.run(session, screen));
+      if (!tasks.tryFork("session-end", this::awaitSessionEnd)) {
+        outcome.complete(Outcome.SESSION_ENDED);
+      }
       return finish(awaitOutcome(), screenDone);
     } finally {
       stopping = true;
@@ -187,7 +193,8 @@ final class TerminalClient {
     }
   }
 
-  private void showRemote(Channel terminal) {
+  /** Shows the terminal channel's bytes until its end, then completes {@code done}. */
+  private void showRemote(Channel terminal, CompletableFuture<Void> done) {
     try {
       terminal.drainTo(new ChannelSink() {
         @Override
@@ -202,6 +209,8 @@ final class TerminalClient {
       });
     } catch (IOException e) {
       // The session ended abnormally (its watcher reports it) or the local screen is gone.
+    } finally {
+      done.complete(null);
     }
   }
 

@@ -137,8 +137,13 @@ public final class TaskGroup {
    * takes no more tasks.
    */
   public boolean tryFork(String role, Task task) {
+    return tryFork(role, Threads.VIRTUAL, task);
+  }
+
+  /** As {@link #fork(String, Threads, Task)}; false, forking nothing, once the group takes no more tasks. */
+  public boolean tryFork(String role, Threads threads, Task task) {
     try {
-      fork(role, task);
+      fork(role, threads, task);
       return true;
     } catch (RejectedExecutionException closing) {
       return false;
