@@ -12,6 +12,7 @@ import et.core.wire.FrameType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.tinylog.Logger;
 
@@ -36,6 +37,7 @@ public final class Session implements AutoCloseable {
   private final Consumer<SessionEnd> onEnd;
   private final TaskGroup tasks;
   private volatile SessionEnd end;
+  private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
 
   private Session(
       SessionCredentials credentials,
@@ -159,6 +161,11 @@ public final class Session implements AutoCloseable {
     return end;
   }
 
+  /** Completes with how the session ended, once it has (for code that waits on several things). */
+  public CompletableFuture<SessionEnd> whenEnded() {
+    return ended.copy();
+  }
+
   public SessionState state() {
     return switch (stream.state()) {
       case CONNECTING -> SessionState.CONNECTING;
@@ -223,6 +230,7 @@ public final class Session implements AutoCloseable {
       end = sessionEnd;
       mux.endAll(sessionEnd.orderly() ? null : new IOException("session ended: " + sessionEnd.reason()));
       onEnd.accept(sessionEnd);
+      ended.complete(sessionEnd);
     }
   }
 }

@@ -16,6 +16,12 @@ public final class TerminalChannels {
   public static final String STDOUT = "stdout";
   /** The command's stderr, server to client. */
   public static final String STDERR = "stderr";
+  /**
+   * A forwarded connection, opened by the client at any time in the session: an {@link Endpoint}
+   * (where the server connects), the server's {@link ForwardReply}, then the connection's bytes
+   * both ways.
+   */
+  public static final String FORWARD = "forward";
 
   private TerminalChannels() {}
 }

@@ -53,7 +53,8 @@ final class ChannelDispatcher {
     return shown.toString();
   }
 
-  private static void closeQuietly(Channel channel) {
+  /** Closes {@code channel}, which fails only once the session has ended (and the channel with it). */
+  static void closeQuietly(Channel channel) {
     try {
       channel.close();
     } catch (IOException e) {

@@ -77,12 +77,16 @@ public final class SessionProgram {
     }
   }
 
-  /** The handlers of the program's channels: each labelled channel goes to the program's setup. */
+  /**
+   * The session's channel services: the program's channels go to its setup; each forwarded
+   * connection to a {@link ForwardService}.
+   */
   private Map<String, ChannelHandler> channelHandlers() {
     Map<String, ChannelHandler> handlers = new HashMap<>();
     for (String label : ClientChannels.LABELS) {
       handlers.put(label, setup::offer);
     }
+    handlers.put(TerminalChannels.FORWARD, new ForwardService(session));
     return handlers;
   }
 
