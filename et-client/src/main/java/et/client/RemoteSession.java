@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  * for passwords and Ctrl-C still stops et during the bootstrap.
  *
  * <p>Tasks: one {@link TaskGroup} "et" for the run, holding the warm-up and the session's group
- * (whose tasks are the terminal's or the pipes'); it is cancelled when the run is over, so
- * nothing of it outlives {@link #run}.
+ * (whose tasks are the terminal's or the pipes', and the tunnels' of {@link LocalForwards}); it
+ * is cancelled when the run is over, so nothing of it outlives {@link #run}.
  *
  * <p>The et host is the host name the user's ssh connects to for the destination ({@link
  * SshHostLookup}: an alias from ~/.ssh/config leads where ssh goes), resolved again before every
@@ -110,6 +110,11 @@ public final class RemoteSession implements SessionRunner {
         say(err, "cannot connect to " + where + " port " + port + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       }
+      // Ends its lines with CR LF: the local terminal may be in raw mode by the time one comes.
+      LocalForwards.start(session, options.tunnels(), line -> {
+        err.print("et: " + line + "\r\n");
+        err.flush();
+      });
       Ending ending = null;
       try {
         ending = terminal != null

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.FaultRelay;
-import et.testkit.Poll;
 import et.testkit.TestSeed;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -225,11 +224,9 @@ class PipeE2ETest {
 
   /** Resets the relayed connection and waits until the client has dialed a new one. */
   private static void cutAndAwaitReconnect(FaultRelay relay) throws InterruptedException {
-    int before = relay.connectionsAccepted();
-    relay.cutAll();
-    assertTrue(Poll.until(DEADLINE, () -> relay.connectionsAccepted() > before && relay.openConnections() > 0),
-        "no reconnect after a cut");
+    assertTrue(relay.cutAndAwaitReconnect(DEADLINE), "no reconnect after a cut");
   }
+
 
   /** Holds all traffic for {@code duration} (the fault itself lasts that long), then lets it flow. */
   private static void blackhole(FaultRelay relay, Duration duration) throws InterruptedException {

@@ -97,6 +97,16 @@ public final class FaultRelay implements AutoCloseable {
   }
 
   /**
+   * {@link #cutAll()}, then waits up to {@code timeout} until the client has dialed a new
+   * connection; false if it has not by then.
+   */
+  public boolean cutAndAwaitReconnect(Duration timeout) throws InterruptedException {
+    int before = connectionsAccepted();
+    cutAll();
+    return Poll.until(timeout, () -> connectionsAccepted() > before && openConnections() > 0);
+  }
+
+  /**
    * While on, nothing is forwarded in either direction and nothing is closed: bytes are held
    * (not read further), and new connections are accepted but not passed on until it is off.
    */

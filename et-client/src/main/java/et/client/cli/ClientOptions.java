@@ -23,6 +23,7 @@ import java.util.OptionalInt;
  * @param terminalPath the program to start on the remote host ({@code --terminal-path})
  * @param keepalive    the et keepalive interval, whole seconds in 1..60; see {@link #deadAfter()}
  * @param verbose      log more about what et does
+ * @param tunnels      local connections forwarded through the session ({@code -t}, {@code -L})
  */
 public record ClientOptions(
     Optional<String> user,
@@ -34,7 +35,8 @@ public record ClientOptions(
     List<String> sshOptions,
     String terminalPath,
     Duration keepalive,
-    boolean verbose) {
+    boolean verbose,
+    List<TunnelSpec.Tunnel> tunnels) {
 
   /** Smallest and largest keepalive interval, in seconds. */
   public static final int MIN_KEEPALIVE_SECONDS = 1;
@@ -51,6 +53,7 @@ public record ClientOptions(
     Objects.requireNonNull(keepalive, "keepalive");
     sshArgv = List.copyOf(sshArgv);
     sshOptions = List.copyOf(sshOptions);
+    tunnels = List.copyOf(tunnels);
 
     user.ifPresent(u -> requireText("user", u));
     if (host.isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
       "  et -c 'tail -f log' alice@myhost    run a command as alice",
       "  et --ssh 'ssh -J bastion' myhost    go through a jump host",
       "  et -p 2022 myhost                   use et port 2022 on myhost",
+      "  et -t 8888:8888 myhost              this machine's port 8888 reaches myhost's",
       "",
       "Exit status: that of the remote shell or command; 1 when et itself fails; "
           + "2 for a usage error (nothing was started)."
@@ -89,6 +91,16 @@ public final class EtCommand implements Callable<Integer> {
           + "is dropped and re-dialed. Default: ${DEFAULT-VALUE}.")
   private int keepaliveSeconds;
 
+  @Option(names = {"-t", "--tunnel"}, paramLabel = "SPEC",
+      description = "Forward connections made to this machine through the session to the host: "
+          + "[bind:]port:[host:]hostport (host as seen from the host, default localhost), "
+          + "ranges 8000-8010:9000-9010, unix socket paths on either side; several separated by "
+          + "commas, or repeated. They survive network changes like the shell.")
+  private List<String> tunnels = new ArrayList<>();
+
+  @Option(names = "-L", paramLabel = "SPEC", description = "As --tunnel, as ssh users write it.")
+  private List<String> sshTunnels = new ArrayList<>();
+
   @Option(names = {"-v", "--verbose"}, description = "Say more about what et does.")
   private boolean verbose;
 
@@ -128,7 +140,8 @@ public final class EtCommand implements Callable<Integer> {
         sshOptions,
         terminalPath,
         Duration.ofSeconds(keepaliveSeconds),
-        verbose);
+        verbose,
+        Stream.concat(tunnels.stream(), sshTunnels.stream()).flatMap(spec -> TunnelSpec.parse(spec).stream()).toList());
   }
 
   /** The same thing given in {@code user@host} and by option must agree; either alone is fine. */

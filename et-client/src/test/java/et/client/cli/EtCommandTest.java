@@ -95,7 +95,12 @@ class EtCommandTest {
           assertTrue(o.verbose());
           assertEquals(Optional.of("top"), o.command());
         }),
-        check(List.of("--", "myhost"), o -> assertEquals("myhost", o.host())));
+        check(List.of("--", "myhost"), o -> assertEquals("myhost", o.host())),
+        check(List.of("-t", "8080:80,9000-9001:9000-9001", "-L", "127.0.0.1:5432:db:5432", "--tunnel=/tmp/a.sock:80", "myhost"),
+            o -> assertEquals(
+                List.of("127.0.0.1:8080 -> localhost:80", "127.0.0.1:9000 -> localhost:9000", "127.0.0.1:9001 -> localhost:9001",
+                    "/tmp/a.sock -> localhost:80", "127.0.0.1:5432 -> db:5432"), // -t and --tunnel, then -L
+                o.tunnels().stream().map(t -> t.listen() + " -> " + t.target()).toList())));
   }
 
   private static Arguments check(List<String> args, Consumer<ClientOptions> assertion) {
@@ -142,7 +147,10 @@ class EtCommandTest {
         Arguments.of(List.of("--bogus", "myhost"), "Unknown option: '--bogus'"),
         Arguments.of(List.of("host1", "host2"), "Unmatched argument at index 1: 'host2'"),
         Arguments.of(List.of("-u", "bob", "-u", "carol", "myhost"),
-            "option '--user' (USER) should be specified only once"));
+            "option '--user' (USER) should be specified only once"),
+        Arguments.of(List.of("-t", "8080", "myhost"),
+            "bad tunnel \"8080\": expected [bind:]port:host:hostport, port:hostport or a unix socket path on either side"),
+        Arguments.of(List.of("-L", "8080:web:99999", "myhost"), "bad tunnel \"8080:web:99999\": target port out of 1..65535: 99999"));
   }
 
   @ParameterizedTest(name = "[{index}] et {0}")

@@ -4,17 +4,13 @@ import et.core.Channel;
 import et.core.Session;
 import et.core.task.Deadline;
 import et.terminal.Endpoint;
+import et.terminal.ForwardPump;
 import et.terminal.ForwardReply;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.tinylog.Logger;
 
 /**
@@ -24,13 +20,11 @@ import org.tinylog.Logger;
  * reached, or a request that does not parse, gets a refusal with the reason and a log line; the
  * session goes on.
  *
- * <p>{@link #serve} copies channel to target on its own thread (a task of the session's group,
- * named after the label) and forks "forward-in" for the copy back; when the session ends first,
- * the connection to the target is closed, which ends both.
+ * <p>{@link #serve} runs as a task of the session's group named after the label; the bytes go
+ * through a {@link ForwardPump}, which the session's end stops.
  */
 final class ForwardService implements ChannelHandler {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  private static final int CHUNK = 64 * 1024;
 
   private final Session session;
 
@@ -57,16 +51,9 @@ final class ForwardService implements ChannelHandler {
         refuse(channel, "cannot connect to " + target + ": " + e.getMessage());
         return;
       }
-      try (socket) {
-        ForwardReply.writeConnected(channel.output());
-        Logger.debug("{}: forwarding to {}", session, target);
-        CompletableFuture<Void> inbound = session.tasks().fork("forward-in", () -> copyBack(socket, channel));
-        copyOut(channel, socket);
-        // The target may still answer after our end of file: wait for its end, or the session's.
-        CompletableFuture.anyOf(inbound, session.whenEnded()).get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("a forward's copy failed", e.getCause());
-      }
+      ForwardReply.writeConnected(channel.output());
+      Logger.debug("{}: forwarding to {}", session, target);
+      ForwardPump.run(session, channel, socket);
     } finally {
       ChannelDispatcher.closeQuietly(channel); // the session may have ended: nothing to tell
     }
@@ -95,42 +82,5 @@ final class ForwardService implements ChannelHandler {
   private static void refuse(Channel channel, String reason) throws IOException {
     ForwardReply.writeRefused(channel.output(), reason);
     channel.shutdownOutput();
-  }
-
-  /** Channel to target until the channel's end, then a half-close of the target. */
-  private void copyOut(Channel channel, SocketChannel socket) {
-    try {
-      copy(channel.input(), Channels.newOutputStream(socket));
-      socket.shutdownOutput();
-    } catch (IOException e) {
-      Logger.debug("{}: forward out ended: {}", session, e.getMessage());
-      closeQuietly(socket); // the session ended or the target went away: end the other way too
-    }
-  }
-
-  /** Target to channel until the target's end, then a half-close of the channel. */
-  private void copyBack(SocketChannel socket, Channel channel) {
-    try {
-      copy(Channels.newInputStream(socket), channel.output());
-      channel.shutdownOutput();
-    } catch (IOException e) {
-      Logger.debug("{}: forward in ended: {}", session, e.getMessage());
-      closeQuietly(socket);
-    }
-  }
-
-  private static void copy(InputStream from, OutputStream to) throws IOException {
-    byte[] chunk = new byte[CHUNK];
-    for (int n; (n = from.read(chunk)) >= 0; ) {
-      to.write(chunk, 0, n);
-    }
-  }
-
-  private static void closeQuietly(SocketChannel socket) {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // closing is all we can do
-    }
   }
 }

@@ -1,0 +1,173 @@
+package et.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import et.testkit.FaultRelay;
+import et.testkit.Poll;
+import et.testkit.TestSeed;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code et -t LOCAL:TARGET} end to end (real sshd, launchers, session host), with et's own
+ * connection through a {@link FaultRelay}: a forwarded connection carries random bytes both ways
+ * to an echoing target while the relay cuts the session's connection, and every byte arrives, in
+ * order; a target nobody listens on is reported and the forwarded connection closed, while the
+ * tunnel and the session go on.
+ */
+@EnabledOnOs(OS.LINUX)
+class TunnelE2ETest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  /** Keeps the session (and so the tunnel) open until the test lets it end. */
+  private static final String HOLD = "read -r _";
+
+  @TempDir static Path base;
+  private static RemoteHost host;
+
+  @BeforeAll
+  static void startHost() throws Exception {
+    host = RemoteHost.start(base);
+  }
+
+  @AfterAll
+  static void stopHost() throws Exception {
+    if (host != null) {
+      host.close();
+    }
+  }
+
+  @Test
+  void sixteenMebibytesEachWayThroughATunnelSurviveFiveCuts() throws Exception {
+    int size = 16 << 20;
+    byte[] data = new byte[size];
+    new Random(TestSeed.forTest("tunnel through cuts")).nextBytes(data);
+    try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        FaultRelay relay = new FaultRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), host.etPort()))) {
+      echoOnce(target);
+      int local = freePort();
+      try (EtProcess et = EtProcess.start(
+          host.etCommand("-p", "" + relay.port(), "-t", local + ":" + target.getLocalPort(), "-c", HOLD))) {
+        try (Socket client = connectWhenListening(local, et)) {
+          CompletableFuture<byte[]> echoed = readFully(client.getInputStream(), size);
+          OutputStream out = client.getOutputStream();
+          int chunk = size / 6;
+          for (int written = 0, cuts = 0; written < size; written += chunk) {
+            out.write(data, written, Math.min(chunk, size - written));
+            if (cuts < 5) {
+              cutAndAwaitReconnect(relay);
+              cuts++;
+            }
+          }
+          client.shutdownOutput(); // the target echoes to our end of file, then closes
+          byte[] back = echoed.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+          assertEquals(size, back.length);
+          assertArrayEquals(sha256(data), sha256(back), "the echo came back whole and in order");
+        }
+        assertTrue(relay.connectionsAccepted() >= 6, "cuts: " + relay.connectionsAccepted() + " connections");
+        et.stdin().write('\n');
+        et.stdin().close();
+        assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
+      }
+    }
+  }
+
+  @Test
+  void aTargetNobodyListensOnIsReportedAndTheConnectionClosedWhileTheSessionGoesOn() throws Exception {
+    int closed = freePort();
+    int local = freePort();
+    try (EtProcess et = EtProcess.start(host.etCommand("-t", local + ":" + closed, "-c", "echo up; " + HOLD))) {
+      try (Socket client = connectWhenListening(local, et)) {
+        client.setSoTimeout((int) DEADLINE.toMillis());
+        assertEquals(-1, readOrReset(client.getInputStream()), "the forwarded connection closes");
+      }
+      assertTrue(Poll.until(DEADLINE, () -> et.stderr().contains("tunnel to localhost:" + closed + ": cannot connect")),
+          "reported: " + et.stderr());
+      et.stdin().write('\n');
+      et.stdin().close();
+      assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
+      assertEquals("up\n", new String(et.stdout().readAllBytes()), "the session went on");
+    }
+  }
+
+  /** Accepts one connection and echoes it back until its end of file, then closes. */
+  private static void echoOnce(ServerSocket target) {
+    Thread.ofVirtual().start(() -> {
+      try (Socket accepted = target.accept()) {
+        accepted.getInputStream().transferTo(accepted.getOutputStream());
+      } catch (IOException e) {
+        // the test fails on what it reads
+      }
+    });
+  }
+
+  private static CompletableFuture<byte[]> readFully(InputStream in, int size) {
+    CompletableFuture<byte[]> read = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        read.complete(in.readNBytes(size + 1));
+      } catch (IOException e) {
+        read.completeExceptionally(e);
+      }
+    });
+    return read;
+  }
+
+  /** Connects to the tunnel's local port once et listens there. */
+  private static Socket connectWhenListening(int port, EtProcess et) throws InterruptedException {
+    AtomicReference<Socket> connected = new AtomicReference<>();
+    boolean listening = Poll.until(DEADLINE, () -> {
+      try {
+        connected.set(new Socket(InetAddress.getLoopbackAddress(), port));
+        return true;
+      } catch (IOException refused) {
+        return false;
+      }
+    });
+    assertTrue(listening, "et did not listen on " + port + ": " + et.stderr());
+    return connected.get();
+  }
+
+  private static int readOrReset(InputStream in) {
+    try {
+      return in.read();
+    } catch (IOException reset) {
+      return -1;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) throws Exception {
+    return MessageDigest.getInstance("SHA-256").digest(bytes);
+  }
+
+  /** Resets the relayed connection and waits until the client has dialed a new one. */
+  private static void cutAndAwaitReconnect(FaultRelay relay) throws InterruptedException {
+    assertTrue(relay.cutAndAwaitReconnect(DEADLINE), "no reconnect after a cut");
+  }
+
+}
