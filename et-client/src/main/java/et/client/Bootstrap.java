@@ -110,7 +110,7 @@ public final class Bootstrap {
     return BootstrapRequest.create(term,
         Math.min(known.columns(), BootstrapRequest.MAX_SIZE),
         Math.min(known.rows(), BootstrapRequest.MAX_SIZE),
-        options.command(), options.noexit(), env);
+        options.command(), options.noexit(), env, options.noTerminal());
   }
 
   /**

@@ -75,7 +75,9 @@ public final class RemoteSession implements SessionRunner {
 
   private int run(ClientOptions options, PrintWriter err, TaskGroup tasks) throws IOException, InterruptedException {
     Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
-    try (LocalTerminal terminal = local.terminal() ? LocalTerminal.open(note).orElse(null) : null) {
+    // -N leaves the local terminal as it is: nothing is typed or shown, and Ctrl-C ends et.
+    boolean useTerminal = local.terminal() && !options.noTerminal();
+    try (LocalTerminal terminal = useTerminal ? LocalTerminal.open(note).orElse(null) : null) {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
       if (terminal != null) {
         // While ssh makes first contact: compile the keystroke path before the first key.
@@ -117,7 +119,9 @@ public final class RemoteSession implements SessionRunner {
       });
       Ending ending = null;
       try {
-        ending = terminal != null
+        ending = options.noTerminal()
+            ? tunnelsOnly(session, options.host())
+            : terminal != null
             ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host()).run()
             : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
       } finally {
@@ -133,6 +137,34 @@ public final class RemoteSession implements SessionRunner {
         say(err, ending.message().get());
       }
       return ending.exitStatus();
+    }
+  }
+
+  /**
+   * {@code -N}: nothing but the tunnels, until the session ends or et is ended by a signal, whose
+   * shutdown hook closes the session so the host need not wait out its disconnect limit.
+   */
+  private static Ending tunnelsOnly(Session session, String host) throws InterruptedException {
+    Thread hook = new Thread(() -> {
+      try {
+        session.close(ExitCodes.DISCONNECTED, "the client was interrupted");
+        session.awaitEnd(TerminalClient.CLOSE_WAIT);
+      } catch (IOException | InterruptedException e) {
+        // best effort: the host ends the session after its disconnect limit anyway
+      }
+    }, "et close session");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      while (!session.awaitEnd(Duration.ofHours(1))) {
+        // tunnels may stay open for days
+      }
+      return Ending.of(session.end(), host);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs: it closes the session
+      }
     }
   }
 

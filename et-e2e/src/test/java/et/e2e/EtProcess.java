@@ -43,6 +43,11 @@ final class EtProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Sends et SIGTERM, as a user's kill or a closed window would. */
+  void terminate() {
+    process.destroy();
+  }
+
   /** What et wrote on stderr so far. */
   String stderr() {
     return stderr.text();

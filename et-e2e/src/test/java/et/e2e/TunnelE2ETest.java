@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connection through a {@link FaultRelay}: a forwarded connection carries random bytes both ways
  * to an echoing target while the relay cuts the session's connection, and every byte arrives, in
  * order; a target nobody listens on is reported and the forwarded connection closed, while the
- * tunnel and the session go on.
+ * tunnel and the session go on; with -N et runs no program and only its tunnels.
  */
 @EnabledOnOs(OS.LINUX)
 class TunnelE2ETest {
@@ -106,6 +107,23 @@ class TunnelE2ETest {
       et.stdin().close();
       assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
       assertEquals("up\n", new String(et.stdout().readAllBytes()), "the session went on");
+    }
+  }
+
+  @Test
+  void withNoTerminalEtCarriesOnlyItsTunnelsUntilASignalEndsIt() throws Exception {
+    try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      echoOnce(target);
+      int local = freePort();
+      try (EtProcess et = EtProcess.start(host.etCommand("-N", "-t", local + ":" + target.getLocalPort()))) {
+        try (Socket client = connectWhenListening(local, et)) {
+          client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+          client.shutdownOutput();
+          assertEquals("ping", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        et.terminate();
+        assertEquals(128 + 15, et.awaitExit(DEADLINE), et.stderr());
+      }
     }
   }
 

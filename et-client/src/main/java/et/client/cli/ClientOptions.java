@@ -24,6 +24,7 @@ import java.util.OptionalInt;
  * @param keepalive    the et keepalive interval, whole seconds in 1..60; see {@link #deadAfter()}
  * @param verbose      log more about what et does
  * @param tunnels      local connections forwarded through the session ({@code -t}, {@code -L})
+ * @param noTerminal   run no program, only the tunnels ({@code -N}); takes no command
  */
 public record ClientOptions(
     Optional<String> user,
@@ -36,7 +37,8 @@ public record ClientOptions(
     String terminalPath,
     Duration keepalive,
     boolean verbose,
-    List<TunnelSpec.Tunnel> tunnels) {
+    List<TunnelSpec.Tunnel> tunnels,
+    boolean noTerminal) {
 
   /** Smallest and largest keepalive interval, in seconds. */
   public static final int MIN_KEEPALIVE_SECONDS = 1;
@@ -68,6 +70,9 @@ public record ClientOptions(
     }
     if (command.isPresent() && command.get().isBlank()) {
       throw new IllegalArgumentException("--command is empty");
+    }
+    if (noTerminal && (command.isPresent() || noexit)) {
+      throw new IllegalArgumentException("--no-terminal runs no command: give -N or --command, not both");
     }
     if (noexit && command.isEmpty()) {
       throw new IllegalArgumentException("--noexit needs --command (it keeps the shell after the command ends)");

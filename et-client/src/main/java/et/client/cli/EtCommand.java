@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       "  et --ssh 'ssh -J bastion' myhost    go through a jump host",
       "  et -p 2022 myhost                   use et port 2022 on myhost",
       "  et -t 8888:8888 myhost              this machine's port 8888 reaches myhost's",
+      "  et -N -L 5432:db:5432 myhost        only the tunnel: port 5432 reaches db via myhost",
       "",
       "Exit status: that of the remote shell or command; 1 when et itself fails; "
           + "2 for a usage error (nothing was started)."
@@ -101,6 +102,10 @@ public final class EtCommand implements Callable<Integer> {
   @Option(names = "-L", paramLabel = "SPEC", description = "As --tunnel, as ssh users write it.")
   private List<String> sshTunnels = new ArrayList<>();
 
+  @Option(names = {"-N", "--no-terminal"},
+      description = "No shell or command on the host: only the tunnels, until et is interrupted (Ctrl-C).")
+  private boolean noTerminal;
+
   @Option(names = {"-v", "--verbose"}, description = "Say more about what et does.")
   private boolean verbose;
 
@@ -141,7 +146,8 @@ public final class EtCommand implements Callable<Integer> {
         terminalPath,
         Duration.ofSeconds(keepaliveSeconds),
         verbose,
-        Stream.concat(tunnels.stream(), sshTunnels.stream()).flatMap(spec -> TunnelSpec.parse(spec).stream()).toList());
+        Stream.concat(tunnels.stream(), sshTunnels.stream()).flatMap(spec -> TunnelSpec.parse(spec).stream()).toList(),
+        noTerminal);
   }
 
   /** The same thing given in {@code user@host} and by option must agree; either alone is fine. */

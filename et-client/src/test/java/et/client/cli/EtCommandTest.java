@@ -100,7 +100,9 @@ class EtCommandTest {
             o -> assertEquals(
                 List.of("127.0.0.1:8080 -> localhost:80", "127.0.0.1:9000 -> localhost:9000", "127.0.0.1:9001 -> localhost:9001",
                     "/tmp/a.sock -> localhost:80", "127.0.0.1:5432 -> db:5432"), // -t and --tunnel, then -L
-                o.tunnels().stream().map(t -> t.listen() + " -> " + t.target()).toList())));
+                o.tunnels().stream().map(t -> t.listen() + " -> " + t.target()).toList())),
+        check(List.of("-N", "-t", "1:2", "myhost"), o -> assertTrue(o.noTerminal())),
+        check(List.of("--no-terminal", "myhost"), o -> assertTrue(o.noTerminal())));
   }
 
   private static Arguments check(List<String> args, Consumer<ClientOptions> assertion) {
@@ -150,7 +152,8 @@ class EtCommandTest {
             "option '--user' (USER) should be specified only once"),
         Arguments.of(List.of("-t", "8080", "myhost"),
             "bad tunnel \"8080\": expected [bind:]port:host:hostport, port:hostport or a unix socket path on either side"),
-        Arguments.of(List.of("-L", "8080:web:99999", "myhost"), "bad tunnel \"8080:web:99999\": target port out of 1..65535: 99999"));
+        Arguments.of(List.of("-L", "8080:web:99999", "myhost"), "bad tunnel \"8080:web:99999\": target port out of 1..65535: 99999"),
+        Arguments.of(List.of("-N", "-c", "ls", "myhost"), "--no-terminal runs no command: give -N or --command, not both"));
   }
 
   @ParameterizedTest(name = "[{index}] et {0}")

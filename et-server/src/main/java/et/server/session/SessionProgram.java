@@ -83,8 +83,10 @@ public final class SessionProgram {
    */
   private Map<String, ChannelHandler> channelHandlers() {
     Map<String, ChannelHandler> handlers = new HashMap<>();
-    for (String label : ClientChannels.LABELS) {
-      handlers.put(label, setup::offer);
+    if (!request.noProgram()) {
+      for (String label : ClientChannels.LABELS) {
+        handlers.put(label, setup::offer);
+      }
     }
     handlers.put(TerminalChannels.FORWARD, new ForwardService(session));
     return handlers;
@@ -96,6 +98,10 @@ public final class SessionProgram {
    * acknowledged the close, see {@link Session#awaitEnd}.
    */
   void run() throws InterruptedException {
+    if (request.noProgram()) {
+      Logger.info("{}: no program, forwarded connections only", name);
+      return;
+    }
     ClientChannels channels;
     try {
       channels = setup.await();

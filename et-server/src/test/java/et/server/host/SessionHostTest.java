@@ -17,6 +17,8 @@ import et.server.session.SessionProgram;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.Endpoint;
+import et.terminal.ForwardReply;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
 import et.testkit.CapturedOutput;
@@ -25,6 +27,9 @@ import et.testkit.Commands;
 import et.testkit.Escaped;
 import et.testkit.LocalAccounts;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,6 +202,34 @@ class SessionHostTest {
       assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, client.end().cause());
       assertEquals(SessionProgram.SERVER_FAILURE, client.end().exitStatus());
       assertTrue(client.end().reason().contains("\"stdout\" does not belong to terminal mode"), client.end().reason());
+    }
+  }
+
+  @Test
+  void aSessionWithoutProgramServesForwardsAndIsNotEndedForWantOfProgramChannels() throws Exception {
+    HostConfig config = HostFixture.config(HostFixture.paths(base)).withClientWait(Duration.ofMillis(300));
+    try (HostFixture fixture = HostFixture.start(config);
+        ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String noProgram = BootstrapRequest.create("xterm-256color", 80, 24, Optional.empty(), false, new LinkedHashMap<>(), true)
+          .toLine();
+      Session tunnels = fixture.connect(fixture.requestSession(noProgram));
+      Session plain = fixture.connect(fixture.requestSession(request(Optional.empty())));
+      assertTrue(plain.awaitEnd(TIMEOUT), "a session whose program's channels never come is ended after the client wait");
+      assertEquals(null, tunnels.end(), "the session without a program is not");
+
+      Thread.ofVirtual().start(() -> {
+        try (Socket accepted = target.accept()) {
+          accepted.getOutputStream().write("from the target".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+          // the assertion below fails
+        }
+      });
+      Channel forward = tunnels.openChannel(TerminalChannels.FORWARD);
+      new Endpoint.Tcp("127.0.0.1", target.getLocalPort()).writeTo(forward.output());
+      assertEquals(Optional.empty(), ForwardReply.read(forward.input()));
+      assertEquals("from the target", new String(forward.input().readAllBytes(), StandardCharsets.US_ASCII));
+      Channel terminal = tunnels.openChannel(TerminalChannels.TERMINAL);
+      assertEquals(-1, terminal.input().read(), "no program: its channels are refused");
     }
   }
 
