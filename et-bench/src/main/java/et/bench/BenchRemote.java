@@ -31,6 +31,20 @@ final class BenchRemote implements AutoCloseable {
     return new BenchRemote(repo, SshServer.start(), sandbox);
   }
 
+  /** {@code ssh -F CFG}: what the benchmark adds its own options and the host alias to. */
+  List<String> sshBase() {
+    return List.copyOf(sshd.sshCommand());
+  }
+
+  /** {@code launcher/et ... -N -t SPEC USER@127.0.0.1}: a tunnel alone. */
+  List<String> etTunnelCommand(String spec) {
+    return List.of(repo.resolve("launcher/et").toString(),
+        "--ssh", String.join(" ", sshd.sshCommand()),
+        "--terminal-path", sandbox.wrapper().toString(),
+        "-N", "-t", spec,
+        sshd.user() + "@127.0.0.1");
+  }
+
   /** {@code ssh -tt -F CFG et-test -- REMOTE}. */
   List<String> sshCommand(String remote) {
     List<String> command = new ArrayList<>(sshd.sshCommand());

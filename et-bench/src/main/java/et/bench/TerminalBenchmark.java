@@ -9,6 +9,8 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>{@code latency [--keys N] [--rounds R]}: keystroke echo latency and time to prompt, ssh against et
+ *   <li>{@code tunnel [--mib N] [--rounds R]}: bulk throughput through {@code et -N -t} against
+ *       {@code ssh -N -L}
  * </ul>
  *
  * <p>System properties: {@code et.bench.repo} (the repository root, default the working
@@ -19,15 +21,21 @@ public final class TerminalBenchmark {
 
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
-    if (args.length == 0 || !args[0].equals("latency")) {
-      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R]");
+    if (args.length == 0 || !(args[0].equals("latency") || args[0].equals("tunnel"))) {
+      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] | tunnel [--mib N] [--rounds R]");
       System.exit(2);
     }
     CommandLine line = CommandLine.parse(args, 1);
+    Path repo = Path.of(System.getProperty("et.bench.repo", "")).toAbsolutePath();
+    if (args[0].equals("tunnel")) {
+      int mib = line.intOption("mib", 1024);
+      int rounds = line.intOption("rounds", 5);
+      line.rejectUnused();
+      System.exit(new TunnelBenchmark(repo, mib, rounds).run(out));
+    }
     int keys = line.intOption("keys", 300);
     int rounds = line.intOption("rounds", 5);
     line.rejectUnused();
-    Path repo = Path.of(System.getProperty("et.bench.repo", "")).toAbsolutePath();
     long seed = Long.getLong("et.bench.seed", System.nanoTime());
     System.exit(new LatencyBenchmark(repo, keys, rounds, seed).run(out));
   }
