@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.tinylog.Logger;
 
 /**
  * This machine's end of the session's tunnels ({@code -t}, {@code -L}): a listener per tunnel, a
@@ -82,8 +83,14 @@ final class LocalForwards {
   }
 
   private static void forward(Session session, SocketChannel local, Endpoint target, Consumer<String> warn)
-      throws IOException, InterruptedException {
-    Channel channel = session.openChannel(TerminalChannels.FORWARD);
+      throws InterruptedException {
+    Channel channel;
+    try {
+      channel = session.openChannel(TerminalChannels.FORWARD);
+    } catch (IOException sessionEnded) {
+      closeQuietly(local);
+      return;
+    }
     try {
       target.writeTo(channel.output());
       Optional<String> refused = ForwardReply.read(channel.input());
@@ -93,6 +100,9 @@ final class LocalForwards {
         return;
       }
       ForwardPump.run(session, channel, local);
+    } catch (IOException e) {
+      // The session ended before the host answered, or the host broke the forward's protocol.
+      Logger.debug("{}: tunnel to {} ended before it began: {}", session, target, e.getMessage());
     } finally {
       closeQuietly(local);
       try {

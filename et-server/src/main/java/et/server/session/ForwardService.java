@@ -33,7 +33,7 @@ final class ForwardService implements ChannelHandler {
   }
 
   @Override
-  public void serve(Channel channel) throws IOException, InterruptedException {
+  public void serve(Channel channel) throws InterruptedException {
     try {
       Endpoint target;
       try {
@@ -51,9 +51,14 @@ final class ForwardService implements ChannelHandler {
         refuse(channel, "cannot connect to " + target + ": " + e.getMessage());
         return;
       }
-      ForwardReply.writeConnected(channel.output());
-      Logger.debug("{}: forwarding to {}", session, target);
-      ForwardPump.run(session, channel, socket);
+      try (socket) {
+        ForwardReply.writeConnected(channel.output());
+        Logger.debug("{}: forwarding to {}", session, target);
+        ForwardPump.run(session, channel, socket);
+      }
+    } catch (IOException e) {
+      // The channel refuses our answer: the client closed it or the session ended.
+      Logger.debug("{}: forward ended before it began: {}", session, e.getMessage());
     } finally {
       ChannelDispatcher.closeQuietly(channel); // the session may have ended: nothing to tell
     }
