@@ -9,9 +9,10 @@ import org.tinylog.Logger;
 
 /**
  * Takes the channels a session's client opens, for the session's whole life, and forks each one's
- * {@link ChannelHandler} into the session's group as a task named after its label. A label no
- * handler serves is refused: the channel is closed (the client reads its end), the refusal logged,
- * and the session goes on.
+ * {@link ChannelHandler} into the session's group as a task named after its label ({@link
+ * ChannelHandler.InOrder} ones run at once, in the order the channels opened). A label no handler
+ * serves is refused: the channel is closed (the client reads its end), the refusal logged, and the
+ * session goes on.
  *
  * <p>{@link #run} is the session's task "channels"; it returns when the session has ended.
  */
@@ -40,9 +41,22 @@ final class ChannelDispatcher {
       if (handler == null) {
         Logger.info("{}: refused a channel \"{}\": no such service", session, printable(channel.label()));
         closeQuietly(channel);
+      } else if (handler instanceof ChannelHandler.InOrder) {
+        serveInOrder(handler, channel);
       } else if (!session.tasks().tryFork(channel.label(), () -> handler.serve(channel))) {
         closeQuietly(channel); // the session ended meanwhile
       }
+    }
+  }
+
+  private void serveInOrder(ChannelHandler handler, Channel channel) throws InterruptedException {
+    try {
+      handler.serve(channel);
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      Logger.warn("{}: the \"{}\" channel's service failed: {}", session, printable(channel.label()), e.toString());
+      closeQuietly(channel);
     }
   }
 

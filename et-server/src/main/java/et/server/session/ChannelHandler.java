@@ -10,4 +10,12 @@ import et.core.Channel;
 @FunctionalInterface
 interface ChannelHandler {
   void serve(Channel channel) throws Exception;
+
+  /**
+   * A handler that only takes note of its channel: it runs on the dispatcher's own thread, in the
+   * order the channels opened (the program's setup, where the first channel chooses the mode), and
+   * must not block.
+   */
+  @FunctionalInterface
+  interface InOrder extends ChannelHandler {}
 }

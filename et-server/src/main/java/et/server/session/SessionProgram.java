@@ -84,8 +84,9 @@ public final class SessionProgram {
   private Map<String, ChannelHandler> channelHandlers() {
     Map<String, ChannelHandler> handlers = new HashMap<>();
     if (!request.noProgram()) {
+      ChannelHandler.InOrder toSetup = setup::offer; // the first channel chooses the mode
       for (String label : ClientChannels.LABELS) {
-        handlers.put(label, setup::offer);
+        handlers.put(label, toSetup);
       }
     }
     handlers.put(TerminalChannels.FORWARD, new ForwardService(session));

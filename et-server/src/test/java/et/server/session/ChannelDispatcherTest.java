@@ -9,13 +9,19 @@ import et.core.EternalClient;
 import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
+import et.testkit.Poll;
+import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -67,6 +73,31 @@ class ChannelDispatcherTest {
       return in.read();
     } catch (IOException e) {
       return -1;
+    }
+  }
+
+  @Test
+  void inOrderHandlersSeeTheChannelsInTheOrderTheyOpened() throws Exception {
+    SessionOptions options = SessionOptions.defaults();
+    try (EternalServer server = EternalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options)) {
+      Session serverSide = server.newSession();
+      List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+      // Each takes a random while: were the handlers forked, those pauses would reorder them.
+      Random random = new Random(TestSeed.forTest("ChannelDispatcherTest.inOrder"));
+      ChannelHandler.InOrder record = channel -> {
+        Thread.sleep(random.nextInt(3));
+        seen.add(channel.id());
+      };
+      serverSide.tasks().fork("channels", new ChannelDispatcher(serverSide, Map.of("a", record))::run);
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+      try (Session client = EternalClient.connect(address, serverSide.credentials(), options)) {
+        List<Integer> opened = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          opened.add(client.openChannel("a").id());
+        }
+        assertTrue(Poll.until(TIMEOUT, () -> seen.size() == opened.size()), "seen " + seen);
+        assertEquals(opened, seen);
+      }
     }
   }
 }
