@@ -10,11 +10,13 @@ import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -123,6 +125,10 @@ class TunnelE2ETest {
         }
         et.terminate();
         assertEquals(128 + 15, et.awaitExit(DEADLINE), et.stderr());
+        // et's shutdown hook closed the session: the host says so, rather than waiting out the limit.
+        Path hostLog = host.home().resolve(".et/log/host.log");
+        assertTrue(Poll.until(DEADLINE, () -> read(hostLog).contains("CLOSED_BY_PEER: the client was interrupted")),
+            "the host's log: " + read(hostLog));
       }
     }
   }
@@ -170,6 +176,14 @@ class TunnelE2ETest {
       return in.read();
     } catch (IOException reset) {
       return -1;
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
