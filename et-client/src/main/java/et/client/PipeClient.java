@@ -56,9 +56,7 @@ final class PipeClient {
       tasks.tryFork("stdin", TaskGroup.Threads.PLATFORM, () -> sendInput(in));
       CompletableFuture<Void> outDone = copyInTask(tasks, "stdout", out, stdout);
       CompletableFuture<Void> errDone = copyInTask(tasks, "stderr", err, stderr);
-      while (!session.awaitEnd(Duration.ofHours(1))) {
-        // a command may run for days
-      }
+      session.awaitEnd(); // a command may run for days
       // After an orderly close the channels drain to their end: let the last bytes out first.
       try {
         CompletableFuture.allOf(outDone, errDone).get(DRAIN_WAIT.toNanos(), TimeUnit.NANOSECONDS);

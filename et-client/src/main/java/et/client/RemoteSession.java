@@ -41,6 +41,8 @@ import java.util.function.Consumer;
 public final class RemoteSession implements SessionRunner {
 
   private static final int SHOWN_CHARS = 300;
+  /** How long the end of a run waits for its tasks to return once cancelled. */
+  private static final Duration TASKS_END_WAIT = Duration.ofSeconds(5);
   /**
    * Platform threads for the one connection, which the kernel wakes directly when bytes arrive;
    * the rest as et.core's defaults.
@@ -58,9 +60,6 @@ public final class RemoteSession implements SessionRunner {
   public static RemoteSession forThisProcess() {
     return new RemoteSession(LocalStreams.ofThisProcess());
   }
-
-  /** How long the end of a run waits for its tasks to return once cancelled. */
-  private static final Duration TASKS_END_WAIT = Duration.ofSeconds(5);
 
   @Override
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
@@ -155,10 +154,7 @@ public final class RemoteSession implements SessionRunner {
     }, "et close session");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      while (!session.awaitEnd(Duration.ofHours(1))) {
-        // tunnels may stay open for days
-      }
-      return Ending.of(session.end(), host);
+      return Ending.of(session.awaitEnd(), host);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

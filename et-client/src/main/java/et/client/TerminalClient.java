@@ -244,9 +244,7 @@ final class TerminalClient {
   }
 
   private void awaitSessionEnd() throws InterruptedException {
-    while (!session.awaitEnd(Duration.ofHours(1))) {
-      // a session may run for days
-    }
+    session.awaitEnd();
     outcome.complete(Outcome.SESSION_ENDED);
   }
 

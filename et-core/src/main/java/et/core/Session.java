@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.tinylog.Logger;
 
@@ -148,6 +149,15 @@ public final class Session implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stream.finishClosed("closed (interrupted)");
+    }
+  }
+
+  /** Waits until the session has ended, however long that takes; returns how it ended. */
+  public SessionEnd awaitEnd() throws InterruptedException {
+    try {
+      return ended.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the end is never a failure", e);
     }
   }
 

@@ -57,9 +57,7 @@ public final class SessionProgram {
     session.tasks().fork("bridge", () -> {
       try {
         run();
-        while (!session.awaitEnd(Duration.ofDays(1))) {
-          // the client has yet to take the close; the session expires at its disconnect limit
-        }
+        session.awaitEnd(); // the client takes the close, or the session expires at its disconnect limit
       } finally {
         whenEnded.run();
       }

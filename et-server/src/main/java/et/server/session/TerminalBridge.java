@@ -2,6 +2,7 @@ package et.server.session;
 
 import et.core.Channel;
 import et.core.Session;
+import et.core.SessionEnd;
 import et.server.process.Waits;
 import et.server.pty.TerminalProcess;
 import et.terminal.ResizeDecoder;
@@ -92,10 +93,8 @@ final class TerminalBridge {
 
   /** Waits for the end of {@code session}, then calls {@code hangUp}; returns at cancellation. */
   static void hangUpWhenSessionEnds(String name, Session session, Runnable hangUp) throws InterruptedException {
-    while (!session.awaitEnd(Duration.ofDays(365))) {
-      // the session lives on
-    }
-    Logger.info("{}: session ended before the program ({}): hanging up", name, session.end().reason());
+    SessionEnd end = session.awaitEnd();
+    Logger.info("{}: session ended before the program ({}): hanging up", name, end.reason());
     hangUp.run();
   }
 }
