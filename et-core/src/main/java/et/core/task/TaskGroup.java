@@ -187,11 +187,6 @@ public final class TaskGroup {
     return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** Whether the group has ended: every task returned, nothing more to fork. */
-  public boolean hasEnded() {
-    return ended.getCount() == 0;
-  }
-
   /**
    * Runs the group on the calling thread (its owner) until it has ended. If the owner is
    * interrupted, the group is cancelled, and once it has ended the interrupt is thrown.

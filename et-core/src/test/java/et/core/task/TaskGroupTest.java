@@ -76,7 +76,7 @@ class TaskGroupTest {
     assertTrue(started.await(10, TimeUnit.SECONDS));
     group.cancel();
     assertTrue(group.awaitEnd(DEADLINE));
-    assertTrue(child.hasEnded());
+    assertTrue(child.awaitEnd(Duration.ZERO), "the child ended with its parent");
     assertEquals(2, interrupted.get());
   }
 
@@ -116,7 +116,7 @@ class TaskGroupTest {
     owner.interrupt();
     assertTrue(owner.join(DEADLINE));
     assertTrue(ownerSaw.get() instanceof InterruptedException, "owner saw " + ownerSaw.get());
-    assertTrue(group.hasEnded());
+    assertTrue(group.awaitEnd(Duration.ZERO), "ended before the owner returned");
   }
 
   @Test
