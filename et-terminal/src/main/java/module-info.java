@@ -8,4 +8,5 @@ module et.terminal {
   requires transitive et.core;
   requires org.tinylog.api;
   exports et.terminal;
+  exports et.terminal.forward;
 }

@@ -87,12 +87,14 @@ public final class Bootstrap {
   /**
    * The request for {@code options}: TERM from {@code environment} (or {@value #FALLBACK_TERM}),
    * the local terminal's {@code size} (or {@link #FALLBACK_SIZE} when unknown, capped to the
-   * request's range), the command and noexit, and LANG then the LC_* variables in name order, when set.
+   * request's range), the command and noexit, and LANG then the LC_* variables in name order, when set;
+   * {@code forwardAgent} asks the host for an agent socket.
    *
    * @throws IllegalArgumentException when the request breaks a cap of docs/TERMINAL.md (a command
    *     longer than the line allows), with a message for the user
    */
-  public static BootstrapRequest request(ClientOptions options, TerminalSize size, Map<String, String> environment) {
+  public static BootstrapRequest request(
+      ClientOptions options, TerminalSize size, Map<String, String> environment, boolean forwardAgent) {
     String term = environment.getOrDefault("TERM", "");
     if (!VALID_TERM.matcher(term).matches()) {
       term = FALLBACK_TERM;
@@ -110,7 +112,7 @@ public final class Bootstrap {
     return BootstrapRequest.create(term,
         Math.min(known.columns(), BootstrapRequest.MAX_SIZE),
         Math.min(known.rows(), BootstrapRequest.MAX_SIZE),
-        options.command(), options.noexit(), env, options.noTerminal());
+        options.command(), options.noexit(), env, options.noTerminal(), forwardAgent);
   }
 
   /**

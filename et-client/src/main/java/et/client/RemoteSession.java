@@ -12,11 +12,13 @@ import et.core.SessionRefusedException;
 import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.forward.Endpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +32,8 @@ import java.util.function.Consumer;
  * for passwords and Ctrl-C still stops et during the bootstrap.
  *
  * <p>Tasks: one {@link TaskGroup} "et" for the run, holding the warm-up and the session's group
- * (whose tasks are the terminal's or the pipes', and the tunnels' of {@link LocalForwards}); it
+ * (whose tasks are the terminal's or the pipes', the tunnels' of {@link LocalForwards} and
+ * {@link ReverseForwards}); it
  * is cancelled when the run is over, so nothing of it outlives {@link #run}.
  *
  * <p>The et host is the host name the user's ssh connects to for the destination ({@link
@@ -82,9 +85,10 @@ public final class RemoteSession implements SessionRunner {
         // While ssh makes first contact: compile the keystroke path before the first key.
         ClientWarmup.startInBackground(tasks, sessionOptions(options), local.stdout());
       }
+      Optional<Endpoint> agent = LocalAgent.socket(options, local.environment(), line -> say(err, line));
       BootstrapRequest request;
       try {
-        request = Bootstrap.request(options, size, local.environment());
+        request = Bootstrap.request(options, size, local.environment(), agent.isPresent());
       } catch (IllegalArgumentException e) {
         say(err, "cannot ask for a session: " + e.getMessage());
         return ExitCodes.FAILURE;
@@ -112,10 +116,12 @@ public final class RemoteSession implements SessionRunner {
         return ExitCodes.FAILURE;
       }
       // Ends its lines with CR LF: the local terminal may be in raw mode by the time one comes.
-      LocalForwards.start(session, options.tunnels(), line -> {
+      Consumer<String> warn = line -> {
         err.print("et: " + line + "\r\n");
         err.flush();
-      });
+      };
+      LocalForwards.start(session, options.tunnels(), warn);
+      ReverseForwards.start(session, options.reverseTunnels(), agent, warn);
       Ending ending = null;
       try {
         ending = options.noTerminal()

@@ -2,6 +2,7 @@ package et.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.cli.ClientOptions;
@@ -50,7 +51,7 @@ class BootstrapTest {
     Map<String, String> environment = Map.of(
         "TERM", "screen-256color", "LANG", "C.UTF-8", "LC_TIME", "en_GB.UTF-8", "LC_ALL", "C.UTF-8",
         "HOME", "/home/someone", "API_TOKEN", "never-sent");
-    BootstrapRequest request = Bootstrap.request(options, new TerminalSize(132, 43), environment);
+    BootstrapRequest request = Bootstrap.request(options, new TerminalSize(132, 43), environment, false);
 
     BootstrapReply.Session reply = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS).run(request);
 
@@ -71,13 +72,15 @@ class BootstrapTest {
   @Test
   void requestFallsBackToAUsableTermAndSize() {
     ClientOptions options = options(Path.of("ssh"), Optional.empty(), false);
-    BootstrapRequest noTerm = Bootstrap.request(options, new TerminalSize(0, 0), Map.of());
+    BootstrapRequest noTerm = Bootstrap.request(options, new TerminalSize(0, 0), Map.of(), true);
     assertEquals("xterm-256color", noTerm.term());
     assertEquals(List.of(80, 24), List.of(noTerm.cols(), noTerm.rows()));
     assertEquals(Map.of(), noTerm.env());
+    assertTrue(noTerm.forwardAgent());
 
-    BootstrapRequest oddTerm = Bootstrap.request(options, new TerminalSize(20_000, 5), Map.of("TERM", "xterm 256"));
+    BootstrapRequest oddTerm = Bootstrap.request(options, new TerminalSize(20_000, 5), Map.of("TERM", "xterm 256"), false);
     assertEquals("xterm-256color", oddTerm.term());
+    assertFalse(oddTerm.forwardAgent());
     assertEquals(List.of(BootstrapRequest.MAX_SIZE, 5), List.of(oddTerm.cols(), oddTerm.rows()));
   }
 
@@ -193,6 +196,6 @@ class BootstrapTest {
 
   private static ClientOptions options(Path ssh, Optional<String> command, boolean noexit) {
     return new ClientOptions(Optional.empty(), "127.0.0.1", OptionalInt.empty(), command, noexit,
-        List.of(ssh.toString()), List.of(), "etterminal", Duration.ofSeconds(1), false, List.of(), false);
+        List.of(ssh.toString()), List.of(), "etterminal", Duration.ofSeconds(1), false, List.of(), List.of(), false, false);
   }
 }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,19 @@ final class EtProcess implements AutoCloseable {
 
   static EtProcess start(List<String> command) throws IOException {
     return new EtProcess(new ProcessBuilder(command).start());
+  }
+
+  /** As {@link #start(List)}, with {@code environment} changed first (a null value removes a variable). */
+  static EtProcess start(List<String> command, Map<String, String> environment) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    environment.forEach((name, value) -> {
+      if (value == null) {
+        builder.environment().remove(name);
+      } else {
+        builder.environment().put(name, value);
+      }
+    });
+    return new EtProcess(builder.start());
   }
 
   InputStream stdout() {

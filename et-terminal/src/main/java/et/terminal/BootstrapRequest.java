@@ -12,14 +12,15 @@ import java.util.regex.Pattern;
 /**
  * The one line the client writes to etterminal's stdin over ssh (docs/TERMINAL.md):
  *
- * <pre>ET1 REQUEST nonce=&lt;32 hex&gt; term=&lt;TERM&gt; cols=&lt;n&gt; rows=&lt;n&gt; [command=&lt;cmd&gt;] [noexit=1] [noprogram=1] [env=&lt;NAME=VALUE&gt;]...</pre>
+ * <pre>ET1 REQUEST nonce=&lt;32 hex&gt; term=&lt;TERM&gt; cols=&lt;n&gt; rows=&lt;n&gt; [command=&lt;cmd&gt;] [noexit=1] [noprogram=1] [agent=1] [env=&lt;NAME=VALUE&gt;]...</pre>
  *
  * Values are percent-encoded UTF-8 ({@link PercentCodec}); an {@code env} field is the variable's
  * name, a literal {@code =} and its encoded value ({@code env=LANG=C.UTF-8}). Every instance satisfies the caps (the
  * constructor throws IllegalArgumentException otherwise), so {@link #toLine()} always gives a line
  * that {@link #parse(String)} accepts. {@code env} keeps its order; the record holds a read-only copy.
  * {@code noProgram}: the session runs no program and carries forwarded connections only ({@code et
- * -N}); it takes no command.
+ * -N}); it takes no command. {@code forwardAgent}: the program gets SSH_AUTH_SOCK for a socket whose
+ * connections reach the client's ssh agent ({@code et -A}).
  */
 public record BootstrapRequest(
     BootstrapNonce nonce,
@@ -29,7 +30,8 @@ public record BootstrapRequest(
     Optional<String> command,
     boolean noexit,
     SequencedMap<String, String> env,
-    boolean noProgram) {
+    boolean noProgram,
+    boolean forwardAgent) {
 
   public static final String KIND = "REQUEST";
   public static final int MAX_TERM_BYTES = 64;
@@ -39,7 +41,7 @@ public record BootstrapRequest(
   private static final Pattern TERM = Pattern.compile("[A-Za-z0-9._+-]{1," + MAX_TERM_BYTES + "}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Map<String, Integer> MAX_COUNTS =
-      Map.of("nonce", 1, "term", 1, "cols", 1, "rows", 1, "command", 1, "noexit", 1, "noprogram", 1, "env", MAX_ENV);
+      Map.of("nonce", 1, "term", 1, "cols", 1, "rows", 1, "command", 1, "noexit", 1, "noprogram", 1, "agent", 1, "env", MAX_ENV);
   private static final List<String> REQUIRED = List.of("nonce", "term", "cols", "rows");
 
   public BootstrapRequest {
@@ -64,7 +66,7 @@ public record BootstrapRequest(
       for (Map.Entry<String, String> entry : env.entrySet()) {
         checkEnv(Objects.requireNonNull(entry.getKey(), "env name"), Objects.requireNonNull(entry.getValue(), "env value"));
       }
-      int length = line(nonce, term, cols, rows, command, noexit, env, noProgram).length();
+      int length = line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent).length();
       if (length > BootstrapLine.MAX_LINE_BYTES) {
         throw new BootstrapException(
             "line would be " + length + " bytes long, more than " + BootstrapLine.MAX_LINE_BYTES);
@@ -78,19 +80,19 @@ public record BootstrapRequest(
   public BootstrapRequest(
       BootstrapNonce nonce, String term, int cols, int rows, Optional<String> command, boolean noexit,
       SequencedMap<String, String> env) {
-    this(nonce, term, cols, rows, command, noexit, env, false);
+    this(nonce, term, cols, rows, command, noexit, env, false, false);
   }
 
   /** A request with a fresh random nonce; IllegalArgumentException when a value breaks a cap. */
   public static BootstrapRequest create(
       String term, int cols, int rows, Optional<String> command, boolean noexit, SequencedMap<String, String> env,
-      boolean noProgram) {
-    return new BootstrapRequest(BootstrapNonce.random(), term, cols, rows, command, noexit, env, noProgram);
+      boolean noProgram, boolean forwardAgent) {
+    return new BootstrapRequest(BootstrapNonce.random(), term, cols, rows, command, noexit, env, noProgram, forwardAgent);
   }
 
   /** The line to write to etterminal's stdin, without its line terminator. */
   public String toLine() {
-    return line(nonce, term, cols, rows, command, noexit, env, noProgram);
+    return line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent);
   }
 
   /**
@@ -115,22 +117,9 @@ public record BootstrapRequest(
       command = Optional.of(decoded(fields, "command"));
       checkCommand(command.get());
     }
-    boolean noexit = false;
-    if (fields.containsKey("noexit")) {
-      String value = decoded(fields, "noexit");
-      if (!value.equals("1")) {
-        throw new BootstrapException("noexit must be 1 when present: " + Shown.value(value));
-      }
-      noexit = true;
-    }
-    boolean noProgram = false;
-    if (fields.containsKey("noprogram")) {
-      String value = decoded(fields, "noprogram");
-      if (!value.equals("1")) {
-        throw new BootstrapException("noprogram must be 1 when present: " + Shown.value(value));
-      }
-      noProgram = true;
-    }
+    boolean noexit = flag(fields, "noexit");
+    boolean noProgram = flag(fields, "noprogram");
+    boolean forwardAgent = flag(fields, "agent");
     SequencedMap<String, String> env = new LinkedHashMap<>();
     for (String entry : fields.getOrDefault("env", List.of())) {
       // NAME, a literal '=', the encoded VALUE: names cannot contain '=', so the first one ends it.
@@ -149,7 +138,19 @@ public record BootstrapRequest(
     if (noProgram && (command.isPresent() || noexit)) {
       throw new BootstrapException("noprogram takes no command and no noexit");
     }
-    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram);
+    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent);
+  }
+
+  /** A field that is either absent or "1". */
+  private static boolean flag(Map<String, List<String>> fields, String key) throws BootstrapException {
+    if (!fields.containsKey(key)) {
+      return false;
+    }
+    String value = decoded(fields, key);
+    if (!value.equals("1")) {
+      throw new BootstrapException(key + " must be 1 when present: " + Shown.value(value));
+    }
+    return true;
   }
 
   private static String decoded(Map<String, List<String>> fields, String key) throws BootstrapException {
@@ -164,7 +165,8 @@ public record BootstrapRequest(
       Optional<String> command,
       boolean noexit,
       Map<String, String> env,
-      boolean noProgram) {
+      boolean noProgram,
+      boolean forwardAgent) {
     StringBuilder line = new StringBuilder(BootstrapLine.PREFIX).append(KIND);
     line.append(" nonce=").append(nonce);
     line.append(" term=").append(PercentCodec.encode(term));
@@ -175,6 +177,9 @@ public record BootstrapRequest(
     }
     if (noProgram) {
       line.append(" noprogram=1");
+    }
+    if (forwardAgent) {
+      line.append(" agent=1");
     }
     // The separator stays a literal '=': names are unreserved characters only, values are encoded.
     env.forEach((name, value) -> line.append(" env=").append(name).append('=').append(PercentCodec.encode(value)));

@@ -4,12 +4,12 @@ package et.terminal;
  * How an untrusted value appears in an error message: quoted, control and non-ASCII characters
  * escaped as {@code \\uXXXX}, cut after {@link #MAX_CHARS} characters. Never used for secrets.
  */
-final class Shown {
+public final class Shown {
   static final int MAX_CHARS = 40;
 
   private Shown() {}
 
-  static String value(String value) {
+  public static String value(String value) {
     StringBuilder shown = new StringBuilder("\"");
     int end = Math.min(value.length(), MAX_CHARS);
     for (int i = 0; i < end; i++) {

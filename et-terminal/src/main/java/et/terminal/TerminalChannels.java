@@ -17,11 +17,29 @@ public final class TerminalChannels {
   /** The command's stderr, server to client. */
   public static final String STDERR = "stderr";
   /**
-   * A forwarded connection, opened by the client at any time in the session: an {@link Endpoint}
-   * (where the server connects), the server's {@link ForwardReply}, then the connection's bytes
+   * A forwarded connection, opened by the client at any time in the session: an {@code Endpoint}
+   * (where the server connects), the server's {@code ForwardReply}, then the connection's bytes
    * both ways.
    */
   public static final String FORWARD = "forward";
+  /**
+   * A reverse tunnel's listener, asked for by the client: an {@code Endpoint} (where the host
+   * listens), the host's {@code ForwardReply} (listening, or why not), then the channel closes; the
+   * listener lives as long as the session.
+   */
+  public static final String LISTEN = "listen";
+  /**
+   * A connection to a reverse tunnel's listener, opened by the host: the listener's {@link
+   * Endpoint} as the client asked for it, the client's {@code ForwardReply}, then the connection's
+   * bytes both ways. The client alone chooses where it connects.
+   */
+  public static final String REVERSE = "reverse";
+  /**
+   * A connection to the session's agent socket (SSH_AUTH_SOCK on the host), opened by the host when
+   * the client asked for agent forwarding: as {@link #REVERSE}, the client connects it to its own
+   * agent.
+   */
+  public static final String AGENT = "agent";
 
   private TerminalChannels() {}
 }

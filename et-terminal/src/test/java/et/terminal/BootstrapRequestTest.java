@@ -44,7 +44,7 @@ class BootstrapRequestTest {
     env.put("EMPTY", "");
     env.put("_under_score9", "=");
     String command = "printf '%s\\n' \"a b\" = 100% && echo naïve 日本語 🎉\nsecond line";
-    BootstrapRequest request = BootstrapRequest.create("xterm+256.color-x_y", 10000, 1, Optional.of(command), true, env, false);
+    BootstrapRequest request = BootstrapRequest.create("xterm+256.color-x_y", 10000, 1, Optional.of(command), true, env, false, false);
 
     String line = request.toLine();
     assertFalse(line.contains("\n") || line.contains("\r") || line.contains("\t"), line);
@@ -202,8 +202,8 @@ class BootstrapRequestTest {
     SequencedMap<String, String> env = new LinkedHashMap<>();
     env.put("Z", "1");
     env.put("A", "2");
-    BootstrapRequest first = BootstrapRequest.create("xterm", 80, 24, Optional.empty(), false, env, false);
-    BootstrapRequest second = BootstrapRequest.create("xterm", 80, 24, Optional.empty(), false, env, false);
+    BootstrapRequest first = BootstrapRequest.create("xterm", 80, 24, Optional.empty(), false, env, false, false);
+    BootstrapRequest second = BootstrapRequest.create("xterm", 80, 24, Optional.empty(), false, env, false, false);
     assertNotEquals(first.nonce(), second.nonce());
     assertEquals(BootstrapNonce.BYTES, first.nonce().bytes().length);
     env.put("LATER", "3");
@@ -214,19 +214,34 @@ class BootstrapRequestTest {
 
   @Test
   void aRequestWithoutProgramRoundTripsAndTakesNoCommand() throws Exception {
-    BootstrapRequest tunnelsOnly = BootstrapRequest.create("xterm", 80, 24, Optional.empty(), false, new LinkedHashMap<>(), true);
+    BootstrapRequest tunnelsOnly = BootstrapRequest.create("xterm", 80, 24, Optional.empty(), false, new LinkedHashMap<>(), true, false);
     assertTrue(tunnelsOnly.toLine().contains(" noprogram=1"), tunnelsOnly.toLine());
     assertEquals(tunnelsOnly, BootstrapRequest.parse(tunnelsOnly.toLine()));
     assertTrue(!BootstrapRequest.parse("ET1 REQUEST nonce=" + NONCE + " term=x cols=1 rows=1").noProgram());
 
     assertRefused("noprogram takes no command",
-        () -> BootstrapRequest.create("xterm", 80, 24, Optional.of("ls"), false, new LinkedHashMap<>(), true));
+        () -> BootstrapRequest.create("xterm", 80, 24, Optional.of("ls"), false, new LinkedHashMap<>(), true, false));
     BootstrapException both = assertThrows(BootstrapException.class,
         () -> BootstrapRequest.parse("ET1 REQUEST nonce=" + NONCE + " term=x cols=1 rows=1 command=ls noprogram=1"));
     assertTrue(both.getMessage().contains("noprogram takes no command"), both.getMessage());
     BootstrapException notOne = assertThrows(BootstrapException.class,
         () -> BootstrapRequest.parse("ET1 REQUEST nonce=" + NONCE + " term=x cols=1 rows=1 noprogram=yes"));
     assertTrue(notOne.getMessage().contains("noprogram must be 1"), notOne.getMessage());
+  }
+
+  @Test
+  void anAgentForwardingRequestRoundTripsAndTheFlagTakesOnlyOne() throws Exception {
+    BootstrapRequest withAgent = BootstrapRequest.create("xterm", 80, 24, Optional.empty(), false, new LinkedHashMap<>(), false, true);
+    assertTrue(withAgent.toLine().contains(" agent=1"), withAgent.toLine());
+    assertEquals(withAgent, BootstrapRequest.parse(withAgent.toLine()));
+    assertTrue(BootstrapRequest.parse(withAgent.toLine()).forwardAgent());
+    assertTrue(!BootstrapRequest.parse("ET1 REQUEST nonce=" + NONCE + " term=x cols=1 rows=1").forwardAgent());
+    BootstrapException notOne = assertThrows(BootstrapException.class,
+        () -> BootstrapRequest.parse("ET1 REQUEST nonce=" + NONCE + " term=x cols=1 rows=1 agent=0"));
+    assertTrue(notOne.getMessage().contains("agent must be 1"), notOne.getMessage());
+    BootstrapException twice = assertThrows(BootstrapException.class,
+        () -> BootstrapRequest.parse("ET1 REQUEST nonce=" + NONCE + " term=x cols=1 rows=1 agent=1 agent=1"));
+    assertTrue(twice.getMessage().contains("agent"), twice.getMessage());
   }
 
   private static void assertRefused(String message, Runnable construct) {

@@ -10,8 +10,10 @@ class TerminalChannelsTest {
   @Test
   void labelsAreTheOnesOfTerminalMd() {
     List<String> labels =
-        List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE, TerminalChannels.STDIN, TerminalChannels.STDOUT, TerminalChannels.STDERR);
-    assertEquals(List.of("terminal", "resize", "stdin", "stdout", "stderr"), labels);
+        List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE, TerminalChannels.STDIN, TerminalChannels.STDOUT,
+            TerminalChannels.STDERR, TerminalChannels.FORWARD, TerminalChannels.LISTEN, TerminalChannels.REVERSE,
+            TerminalChannels.AGENT);
+    assertEquals(List.of("terminal", "resize", "stdin", "stdout", "stderr", "forward", "listen", "reverse", "agent"), labels);
     assertEquals(labels.size(), Set.copyOf(labels).size());
   }
 }

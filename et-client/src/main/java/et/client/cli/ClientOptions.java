@@ -24,7 +24,9 @@ import java.util.OptionalInt;
  * @param keepalive    the et keepalive interval, whole seconds in 1..60; see {@link #deadAfter()}
  * @param verbose      log more about what et does
  * @param tunnels      local connections forwarded through the session ({@code -t}, {@code -L})
+ * @param reverseTunnels the host's listeners whose connections come back to this machine ({@code -r}, {@code -R})
  * @param noTerminal   run no program, only the tunnels ({@code -N}); takes no command
+ * @param forwardAgent the program on the host reaches this machine's ssh agent ({@code -A})
  */
 public record ClientOptions(
     Optional<String> user,
@@ -38,7 +40,9 @@ public record ClientOptions(
     Duration keepalive,
     boolean verbose,
     List<TunnelSpec.Tunnel> tunnels,
-    boolean noTerminal) {
+    List<TunnelSpec.Tunnel> reverseTunnels,
+    boolean noTerminal,
+    boolean forwardAgent) {
 
   /** Smallest and largest keepalive interval, in seconds. */
   public static final int MIN_KEEPALIVE_SECONDS = 1;
@@ -56,6 +60,7 @@ public record ClientOptions(
     sshArgv = List.copyOf(sshArgv);
     sshOptions = List.copyOf(sshOptions);
     tunnels = List.copyOf(tunnels);
+    reverseTunnels = List.copyOf(reverseTunnels);
 
     user.ifPresent(u -> requireText("user", u));
     if (host.isEmpty()) {

@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
       "  et -p 2022 myhost                   use et port 2022 on myhost",
       "  et -t 8888:8888 myhost              this machine's port 8888 reaches myhost's",
       "  et -N -L 5432:db:5432 myhost        only the tunnel: port 5432 reaches db via myhost",
+      "  et -r 9000:3000 myhost              myhost's port 9000 reaches this machine's 3000",
+      "  et -A myhost                        ssh from myhost with the keys of your local agent",
       "",
       "Exit status: that of the remote shell or command; 1 when et itself fails; "
           + "2 for a usage error (nothing was started)."
@@ -102,6 +104,21 @@ public final class EtCommand implements Callable<Integer> {
   @Option(names = "-L", paramLabel = "SPEC", description = "As --tunnel, as ssh users write it.")
   private List<String> sshTunnels = new ArrayList<>();
 
+  @Option(names = {"-r", "--reversetunnel"}, paramLabel = "SPEC",
+      description = "Forward connections made to the host back through the session to this machine: "
+          + "the same forms as --tunnel, the first part on the host (its loopback unless you name an "
+          + "address and its server.conf has gateway-ports=yes), the second as seen from here.")
+  private List<String> reverseTunnels = new ArrayList<>();
+
+  @Option(names = "-R", paramLabel = "SPEC", description = "As --reversetunnel, as ssh users write it.")
+  private List<String> sshReverseTunnels = new ArrayList<>();
+
+  @Option(names = {"-A", "-f", "--forward-ssh-agent"},
+      description = "Let the shell on the host use this machine's ssh agent (SSH_AUTH_SOCK there points "
+          + "at a private socket whose connections reach your agent). Only to hosts you trust: "
+          + "their root can use your keys while you are connected.")
+  private boolean forwardAgent;
+
   @Option(names = {"-N", "--no-terminal"},
       description = "No shell or command on the host: only the tunnels, until et is interrupted (Ctrl-C).")
   private boolean noTerminal;
@@ -146,8 +163,14 @@ public final class EtCommand implements Callable<Integer> {
         terminalPath,
         Duration.ofSeconds(keepaliveSeconds),
         verbose,
-        Stream.concat(tunnels.stream(), sshTunnels.stream()).flatMap(spec -> TunnelSpec.parse(spec).stream()).toList(),
-        noTerminal);
+        parseTunnels(tunnels, sshTunnels),
+        parseTunnels(reverseTunnels, sshReverseTunnels),
+        noTerminal,
+        forwardAgent);
+  }
+
+  private static List<TunnelSpec.Tunnel> parseTunnels(List<String> specs, List<String> sshSpecs) {
+    return Stream.concat(specs.stream(), sshSpecs.stream()).flatMap(spec -> TunnelSpec.parse(spec).stream()).toList();
   }
 
   /** The same thing given in {@code user@host} and by option must agree; either alone is fine. */

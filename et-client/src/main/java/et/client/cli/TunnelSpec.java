@@ -1,14 +1,15 @@
 package et.client.cli;
 
-import et.terminal.Endpoint;
+import et.terminal.forward.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses {@code -t}/{@code -L} forwarding specs into {@link Tunnel}s: a listening side on this
- * machine and a target the session host connects to. The forms:
+ * Parses forwarding specs into {@link Tunnel}s: a listening side and a target. For {@code -t}/{@code
+ * -L} the listener is on this machine and the session host connects to the target; for {@code
+ * -r}/{@code -R} the host listens and this machine connects. The forms (as {@code -t}):
  *
  * <ul>
  *   <li>{@code 8080:80}: listen on 127.0.0.1:8080, connect to localhost:80 on the host;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * IllegalArgumentException} naming it and what is wrong.
  */
 public final class TunnelSpec {
-  /** One forwarding: connections accepted at {@code listen} go to {@code target} on the host. */
+  /** One forwarding: connections accepted at {@code listen} go to {@code target}. */
   public record Tunnel(Endpoint listen, Endpoint target) {}
 
   /** The most ports one range may hold. */

@@ -102,7 +102,15 @@ class EtCommandTest {
                     "/tmp/a.sock -> localhost:80", "127.0.0.1:5432 -> db:5432"), // -t and --tunnel, then -L
                 o.tunnels().stream().map(t -> t.listen() + " -> " + t.target()).toList())),
         check(List.of("-N", "-t", "1:2", "myhost"), o -> assertTrue(o.noTerminal())),
-        check(List.of("--no-terminal", "myhost"), o -> assertTrue(o.noTerminal())));
+        check(List.of("--no-terminal", "myhost"), o -> assertTrue(o.noTerminal())),
+        check(List.of("-r", "9000:3000", "-R", "0.0.0.0:8022:[::1]:22", "--reversetunnel=/tmp/h.sock:/tmp/l.sock", "myhost"),
+            o -> assertEquals(List.of("127.0.0.1:9000 -> localhost:3000", "/tmp/h.sock -> /tmp/l.sock", "0.0.0.0:8022 -> [::1]:22"),
+                o.reverseTunnels().stream().map(t -> t.listen() + " -> " + t.target()).toList())),
+        check(List.of("-r", "9000:3000", "myhost"), o -> assertEquals(List.of(), o.tunnels())),
+        check(List.of("-A", "myhost"), o -> assertTrue(o.forwardAgent())),
+        check(List.of("-f", "myhost"), o -> assertTrue(o.forwardAgent())),
+        check(List.of("--forward-ssh-agent", "myhost"), o -> assertTrue(o.forwardAgent())),
+        check(List.of("myhost"), o -> assertTrue(!o.forwardAgent() && o.reverseTunnels().isEmpty())));
   }
 
   private static Arguments check(List<String> args, Consumer<ClientOptions> assertion) {
@@ -153,6 +161,8 @@ class EtCommandTest {
         Arguments.of(List.of("-t", "8080", "myhost"),
             "bad tunnel \"8080\": expected [bind:]port:host:hostport, port:hostport or a unix socket path on either side"),
         Arguments.of(List.of("-L", "8080:web:99999", "myhost"), "bad tunnel \"8080:web:99999\": target port out of 1..65535: 99999"),
+        Arguments.of(List.of("-R", "8080", "myhost"),
+            "bad tunnel \"8080\": expected [bind:]port:host:hostport, port:hostport or a unix socket path on either side"),
         Arguments.of(List.of("-N", "-c", "ls", "myhost"), "--no-terminal runs no command: give -N or --command, not both"));
   }
 

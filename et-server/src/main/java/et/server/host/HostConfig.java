@@ -3,6 +3,7 @@ package et.server.host;
 import et.core.ConnectionThreads;
 import et.core.SessionOptions;
 import et.server.request.HostPaths;
+import et.server.session.ForwardPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param idleExit the host exits after having had no session this long
  * @param clientWait how long a new session waits for its client to open the terminal's channels
  * @param sessionOptions the et.core options of every session
+ * @param forwarding what the sessions' forwards and reverse tunnels may do
  */
 public record HostConfig(
     HostPaths paths,
@@ -24,7 +26,8 @@ public record HostConfig(
     int port,
     Duration idleExit,
     Duration clientWait,
-    SessionOptions sessionOptions) {
+    SessionOptions sessionOptions,
+    ForwardPolicy forwarding) {
   public static final Duration DEFAULT_IDLE_EXIT = Duration.ofMinutes(10);
   /** Generous: ssh must hand the answer back and the client dial the port before it opens channels. */
   public static final Duration DEFAULT_CLIENT_WAIT = Duration.ofMinutes(2);
@@ -44,6 +47,7 @@ public record HostConfig(
       throw new IllegalArgumentException("idleExit and clientWait must be positive");
     }
     Objects.requireNonNull(sessionOptions, "sessionOptions");
+    Objects.requireNonNull(forwarding, "forwarding");
   }
 
   /** The configuration a host started as a command gets: server.conf's port and bind, defaults otherwise. */
@@ -54,22 +58,23 @@ public record HostConfig(
         conf.port(),
         DEFAULT_IDLE_EXIT,
         DEFAULT_CLIENT_WAIT,
-        SESSION_OPTIONS);
+        SESSION_OPTIONS,
+        conf.forwarding());
   }
 
   public HostConfig withPort(int port) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding);
   }
 
   public HostConfig withIdleExit(Duration idleExit) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding);
   }
 
   public HostConfig withClientWait(Duration clientWait) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding);
   }
 
   public HostConfig withBind(InetAddress address) {
-    return new HostConfig(paths, Optional.of(address), port, idleExit, clientWait, sessionOptions);
+    return new HostConfig(paths, Optional.of(address), port, idleExit, clientWait, sessionOptions, forwarding);
   }
 }

@@ -1,5 +1,7 @@
 package et.server.host;
 
+import et.server.session.ForwardPolicy;
+import et.server.session.ForwardPolicy.Permit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -7,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,18 +23,23 @@ import java.util.regex.Pattern;
  *       #DEFAULT_PORT}); if it is taken, the next ones up.
  *   <li>{@code bind}: the IP address to listen on (a literal such as {@code 127.0.0.1}); default
  *       all addresses.
+ *   <li>{@code permit-open}: where the clients' forwarded connections ({@code et -t}) may go:
+ *       {@code any} (the default), {@code none}, or entries separated by blanks, each {@code
+ *       host:port}, {@code host:*}, {@code [v6]:port} or a unix socket path (as sshd's PermitOpen).
+ *   <li>{@code gateway-ports}: {@code yes} lets a reverse tunnel ({@code et -r}) listen on an
+ *       address other than loopback when the client names one; {@code no} (the default) refuses it.
  * </ul>
  *
  * Unknown keys and bad values are refused with the line number, so a typo does not pass silently.
  */
-public record ServerConf(int port, Optional<InetAddress> bind) {
+public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy forwarding) {
   public static final int DEFAULT_PORT = 2022;
   private static final int MAX_BYTES = 64 * 1024;
   // Literals only: a host name would mean a DNS lookup at every start.
   private static final Pattern ADDRESS = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   public static ServerConf defaults() {
-    return new ServerConf(DEFAULT_PORT, Optional.empty());
+    return new ServerConf(DEFAULT_PORT, Optional.empty(), ForwardPolicy.defaults());
   }
 
   /** The configuration in {@code file}, or the defaults when it does not exist. */
@@ -51,6 +59,8 @@ public record ServerConf(int port, Optional<InetAddress> bind) {
   static ServerConf parse(String name, List<String> lines) throws IOException {
     int port = DEFAULT_PORT;
     Optional<InetAddress> bind = Optional.empty();
+    Optional<List<Permit>> permitOpen = Optional.empty();
+    boolean gatewayPorts = false;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -66,10 +76,13 @@ public record ServerConf(int port, Optional<InetAddress> bind) {
       switch (key) {
         case "port" -> port = port(where, value);
         case "bind" -> bind = Optional.of(address(where, value));
-        default -> throw new IOException(where + ": unknown key \"" + key + "\" (known: port, bind)");
+        case "permit-open" -> permitOpen = permitOpen(where, value);
+        case "gateway-ports" -> gatewayPorts = yesOrNo(where, key, value);
+        default -> throw new IOException(
+            where + ": unknown key \"" + key + "\" (known: port, bind, permit-open, gateway-ports)");
       }
     }
-    return new ServerConf(port, bind);
+    return new ServerConf(port, bind, new ForwardPolicy(permitOpen, gatewayPorts));
   }
 
   private static int port(String where, String value) throws IOException {
@@ -77,6 +90,36 @@ public record ServerConf(int port, Optional<InetAddress> bind) {
       throw new IOException(where + ": port must be a number in 1..65535");
     }
     return Integer.parseInt(value);
+  }
+
+  private static Optional<List<Permit>> permitOpen(String where, String value) throws IOException {
+    switch (value) {
+      case "any" -> {
+        return Optional.empty();
+      }
+      case "none" -> {
+        return Optional.of(List.of());
+      }
+      default -> {
+        List<Permit> permits = new ArrayList<>();
+        for (String entry : value.split("\\s+")) {
+          try {
+            permits.add(Permit.parse(entry));
+          } catch (IllegalArgumentException e) {
+            throw new IOException(where + ": permit-open: " + e.getMessage());
+          }
+        }
+        return Optional.of(permits);
+      }
+    }
+  }
+
+  private static boolean yesOrNo(String where, String key, String value) throws IOException {
+    return switch (value) {
+      case "yes" -> true;
+      case "no" -> false;
+      default -> throw new IOException(where + ": " + key + " must be yes or no");
+    };
   }
 
   private static InetAddress address(String where, String value) throws IOException {

@@ -278,7 +278,8 @@ public final class SessionHost implements AutoCloseable {
   }
 
   private void startSession(Session session, BootstrapRequest request) {
-    SessionProgram program = new SessionProgram(session, request, config.paths().home(), config.clientWait());
+    SessionProgram program = new SessionProgram(
+        session, request, config.paths().home(), config.paths().runtimeDir(), config.clientWait(), config.forwarding());
     Logger.info(
         "{} made: {} {}x{}{}",
         session,

@@ -2,6 +2,7 @@ package et.server.process;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,8 +43,11 @@ public record CommandSpec(List<String> command, Path directory, Map<String, Stri
     return new CommandSpec(List.of(command), directory, Map.of());
   }
 
+  /** This command with {@code added} set in its environment, over what it sets already. */
   public CommandSpec withEnvironment(Map<String, String> added) {
-    return new CommandSpec(command, directory, added);
+    Map<String, String> merged = new LinkedHashMap<>(environment);
+    merged.putAll(added);
+    return new CommandSpec(command, directory, merged);
   }
 
   /**

@@ -4,7 +4,10 @@ import et.core.Session;
 import et.server.process.PipeProcess;
 import et.server.pty.TerminalProcess;
 import et.terminal.BootstrapRequest;
+import et.terminal.ChannelDispatcher;
+import et.terminal.ChannelHandler;
 import et.terminal.TerminalChannels;
+import et.terminal.forward.ForwardService;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,13 +38,24 @@ public final class SessionProgram {
   private final Session session;
   private final BootstrapRequest request;
   private final Path home;
+  private final Path runtimeDir;
+  private final ForwardPolicy forwarding;
   private final ClientChannels.Setup setup;
   private final String name;
 
-  public SessionProgram(Session session, BootstrapRequest request, Path home, Duration clientWait) {
+  /**
+   * @param home the user's home: where the program starts, and its HOME
+   * @param runtimeDir the user's private runtime directory, where the agent socket goes
+   * @param clientWait how long the program waits for the client's channels
+   * @param forwarding what the client's forwards and reverse tunnels may do
+   */
+  public SessionProgram(
+      Session session, BootstrapRequest request, Path home, Path runtimeDir, Duration clientWait, ForwardPolicy forwarding) {
     this.session = Objects.requireNonNull(session, "session");
     this.request = Objects.requireNonNull(request, "request");
     this.home = Objects.requireNonNull(home, "home");
+    this.runtimeDir = Objects.requireNonNull(runtimeDir, "runtimeDir");
+    this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
     this.setup = new ClientChannels.Setup(session, Objects.requireNonNull(clientWait, "clientWait"));
     this.name = session.toString();
   }
@@ -77,7 +91,8 @@ public final class SessionProgram {
 
   /**
    * The session's channel services: the program's channels go to its setup; each forwarded
-   * connection to a {@link ForwardService}.
+   * connection to a {@link ForwardService} under the host's {@link ForwardPolicy}; reverse
+   * tunnels' listeners to a {@link ReverseListenService}.
    */
   private Map<String, ChannelHandler> channelHandlers() {
     Map<String, ChannelHandler> handlers = new HashMap<>();
@@ -87,7 +102,8 @@ public final class SessionProgram {
         handlers.put(label, toSetup);
       }
     }
-    handlers.put(TerminalChannels.FORWARD, new ForwardService(session));
+    handlers.put(TerminalChannels.FORWARD, new ForwardService(session, forwarding));
+    handlers.put(TerminalChannels.LISTEN, new ReverseListenService(session, forwarding));
     return handlers;
   }
 
@@ -140,7 +156,7 @@ public final class SessionProgram {
       throws IOException, InterruptedException, SessionScope.TaskFailedException {
     try (TerminalProcess pty =
         TerminalProcess.start(
-            SessionCommand.forTerminal(request, home), request.term(), request.cols(), request.rows(), session.tasks())) {
+            SessionCommand.forTerminal(request, home).withEnvironment(forwardedAgent()), request.term(), request.cols(), request.rows(), session.tasks())) {
       Logger.info("{}: pid {} in a {}x{} terminal", name, pty.pid(), request.cols(), request.rows());
       return TerminalBridge.run(
           name,
@@ -153,7 +169,7 @@ public final class SessionProgram {
 
   private int runPipes(ClientChannels channels)
       throws IOException, InterruptedException, SessionScope.TaskFailedException {
-    try (PipeProcess program = PipeProcess.start(SessionCommand.forPipes(request, home))) {
+    try (PipeProcess program = PipeProcess.start(SessionCommand.forPipes(request, home).withEnvironment(forwardedAgent()))) {
       Logger.info("{}: pid {} with pipes", name, program.pid());
       return PipeBridge.run(
           name,
@@ -163,6 +179,16 @@ public final class SessionProgram {
           channels.get(TerminalChannels.STDERR),
           program);
     }
+  }
+
+  /** SSH_AUTH_SOCK for the program, when the client forwards its agent and the socket could be made. */
+  private Map<String, String> forwardedAgent() {
+    if (!request.forwardAgent()) {
+      return Map.of();
+    }
+    return AgentSocket.start(session, runtimeDir)
+        .map(path -> Map.of(AgentSocket.VARIABLE, path.toString()))
+        .orElse(Map.of());
   }
 
   private void closeSession(int status, String reason) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.EternalServer;
 import et.core.SessionOptions;
+import et.server.session.ForwardPolicy;
+import et.server.session.ForwardPolicy.Permit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,6 +34,24 @@ class HostPartsTest {
       assertTrue(refused.getMessage().startsWith("t line 2: "), refused.getMessage());
     }
   }
+  @Test
+  void serverConfReadsTheForwardingRulesAndRefusesBadOnes() throws IOException {
+    ForwardPolicy defaults = ServerConf.parse("t", List.of()).forwarding();
+    assertEquals(ForwardPolicy.defaults(), defaults);
+    ForwardPolicy narrow = ServerConf.parse("t", List.of("permit-open = db:5432  localhost:*  [::1]:80 /run/x.sock", "gateway-ports=yes")).forwarding();
+    assertTrue(narrow.gatewayPorts());
+    assertEquals(List.of(new Permit("db", 5432), new Permit("localhost", Permit.ANY_PORT), new Permit("::1", 80),
+        new Permit("/run/x.sock", Permit.ANY_PORT)), narrow.permitOpen().orElseThrow());
+    assertEquals(Optional.of(List.of()), ServerConf.parse("t", List.of("permit-open=none")).forwarding().permitOpen());
+    assertEquals(Optional.empty(), ServerConf.parse("t", List.of("permit-open=none", "permit-open=any")).forwarding().permitOpen());
+
+    for (String bad : List.of("permit-open=db", "permit-open=db:http", "permit-open=db:70000", "permit-open=a b:1",
+        "permit-open=relative/path", "gateway-ports=maybe", "gateway-ports=")) {
+      IOException refused = assertThrows(IOException.class, () -> ServerConf.parse("t", List.of(bad)), bad);
+      assertTrue(refused.getMessage().startsWith("t line 1: "), refused.getMessage());
+    }
+  }
+
   @Test
   void aTakenPortMakesTheHostListenOnTheNextFreeOneUpward() throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();

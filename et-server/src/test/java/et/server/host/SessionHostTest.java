@@ -17,8 +17,8 @@ import et.server.session.SessionProgram;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
-import et.terminal.Endpoint;
-import et.terminal.ForwardReply;
+import et.terminal.forward.Endpoint;
+import et.terminal.forward.ForwardReply;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
 import et.testkit.CapturedOutput;
@@ -210,7 +210,7 @@ class SessionHostTest {
     HostConfig config = HostFixture.config(HostFixture.paths(base)).withClientWait(Duration.ofMillis(300));
     try (HostFixture fixture = HostFixture.start(config);
         ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      String noProgram = BootstrapRequest.create("xterm-256color", 80, 24, Optional.empty(), false, new LinkedHashMap<>(), true)
+      String noProgram = BootstrapRequest.create("xterm-256color", 80, 24, Optional.empty(), false, new LinkedHashMap<>(), true, false)
           .toLine();
       Session tunnels = fixture.connect(fixture.requestSession(noProgram));
       Session plain = fixture.connect(fixture.requestSession(request(Optional.empty())));
@@ -239,7 +239,7 @@ class SessionHostTest {
     config =
         new HostConfig(
             config.paths(), config.bind(), config.port(), config.idleExit(), config.clientWait(),
-            HostFixture.OPTIONS.withHandshakeTimeout(Duration.ofMillis(500)));
+            HostFixture.OPTIONS.withHandshakeTimeout(Duration.ofMillis(500)), config.forwarding());
     try (HostFixture fixture = HostFixture.start(config)) {
       fixture.requestSession(request(Optional.empty()));
       assertEquals(1, fixture.host.sessionCount());

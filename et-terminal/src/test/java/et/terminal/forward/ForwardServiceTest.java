@@ -1,4 +1,4 @@
-package et.server.session;
+package et.terminal.forward;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,8 +10,7 @@ import et.core.EternalClient;
 import et.core.EternalServer;
 import et.core.Session;
 import et.core.SessionOptions;
-import et.terminal.Endpoint;
-import et.terminal.ForwardReply;
+import et.terminal.ChannelDispatcher;
 import et.terminal.TerminalChannels;
 import et.testkit.TestSeed;
 import java.io.IOException;
@@ -59,7 +58,7 @@ class ForwardServiceTest {
     server = EternalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), OPTIONS);
     serverSide = server.newSession();
     ChannelDispatcher dispatcher =
-        new ChannelDispatcher(serverSide, Map.of(TerminalChannels.FORWARD, new ForwardService(serverSide)));
+        new ChannelDispatcher(serverSide, Map.of(TerminalChannels.FORWARD, new ForwardService(serverSide, request -> request)));
     serverSide.tasks().fork("channels", dispatcher::run);
     client = EternalClient.connect(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), serverSide.credentials(), OPTIONS);

@@ -1,4 +1,4 @@
-package et.server.session;
+package et.terminal;
 
 import et.core.Channel;
 import et.core.Session;
@@ -8,27 +8,28 @@ import java.util.Map;
 import org.tinylog.Logger;
 
 /**
- * Takes the channels a session's client opens, for the session's whole life, and forks each one's
+ * Takes the channels a session's peer opens, for the session's whole life, and forks each one's
  * {@link ChannelHandler} into the session's group as a task named after its label ({@link
  * ChannelHandler.InOrder} ones run at once, in the order the channels opened). A label no handler
- * serves is refused: the channel is closed (the client reads its end), the refusal logged, and the
- * session goes on.
+ * serves is refused: the channel is closed (the peer reads its end), the refusal logged, and the
+ * session goes on. Used alike by the host (the client's channels) and the client (the host's:
+ * reverse tunnels, the agent).
  *
  * <p>{@link #run} is the session's task "channels"; it returns when the session has ended.
  */
-final class ChannelDispatcher {
+public final class ChannelDispatcher {
   /** Shown of a label in a log line: it is remote text. */
   private static final int SHOWN_CHARS = 40;
 
   private final Session session;
   private final Map<String, ChannelHandler> handlers;
 
-  ChannelDispatcher(Session session, Map<String, ChannelHandler> handlers) {
+  public ChannelDispatcher(Session session, Map<String, ChannelHandler> handlers) {
     this.session = session;
     this.handlers = Map.copyOf(handlers);
   }
 
-  void run() throws InterruptedException {
+  public void run() throws InterruptedException {
     while (true) {
       Channel channel = session.acceptChannel(Duration.ofDays(1));
       if (channel == null) {
@@ -68,7 +69,7 @@ final class ChannelDispatcher {
   }
 
   /** Closes {@code channel}, which fails only once the session has ended (and the channel with it). */
-  static void closeQuietly(Channel channel) {
+  public static void closeQuietly(Channel channel) {
     try {
       channel.close();
     } catch (IOException e) {

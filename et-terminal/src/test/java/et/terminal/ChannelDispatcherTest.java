@@ -1,4 +1,4 @@
-package et.server.session;
+package et.terminal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package et.terminal;
+package et.terminal.forward;
 
 import et.core.Channel;
 import et.core.Session;
@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import org.tinylog.Logger;
 
 /**
- * The bytes of one forwarded connection, both ways between a {@link TerminalChannels#FORWARD}
+ * The bytes of one forwarded connection, both ways between a {@link et.terminal.TerminalChannels#FORWARD}
  * channel and a socket (the client's accepted connection, or the host's connection to the
  * target), with end of file carried through as a half-close in each direction. Used alike on both
  * ends.

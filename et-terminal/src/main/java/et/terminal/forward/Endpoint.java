@@ -1,5 +1,6 @@
-package et.terminal;
+package et.terminal.forward;
 
+import et.terminal.Shown;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -15,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * One end of a forwarded connection: a TCP host and port, or a unix socket path. The client names
- * the target of each {@link TerminalChannels#FORWARD} channel with one (docs/TERMINAL.md,
+ * the target of each {@link et.terminal.TerminalChannels#FORWARD} channel with one (docs/TERMINAL.md,
  * "Forwarded connections"): {@code u8 kind} (1 TCP, 2 unix), then for TCP {@code u16 length, host
  * (UTF-8), u16 port}, for unix {@code u16 length, path (UTF-8)}; every length is checked before
  * anything is allocated.

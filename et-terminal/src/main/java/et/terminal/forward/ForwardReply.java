@@ -1,4 +1,4 @@
-package et.terminal;
+package et.terminal.forward;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The server's answer on a {@link TerminalChannels#FORWARD} channel once it has tried the target
+ * The server's answer on a {@link et.terminal.TerminalChannels#FORWARD} channel once it has tried the target
  * (docs/TERMINAL.md): {@code u8 0} connected, or {@code u8 1, u16 length, reason (UTF-8, at most
  * 256 bytes)} refused, after which the server closes the channel.
  */

@@ -1,14 +1,14 @@
-package et.server.session;
+package et.terminal;
 
 import et.core.Channel;
 
 /**
- * What a session does with one kind of channel, by the label the client gave it ({@link
+ * What a session does with one kind of channel, by the label its opener gave it ({@link
  * ChannelDispatcher}): it runs as a task of the session's group from the moment the channel
  * opens, and should return when the channel or the session ends.
  */
 @FunctionalInterface
-interface ChannelHandler {
+public interface ChannelHandler {
   void serve(Channel channel) throws Exception;
 
   /**
@@ -17,5 +17,5 @@ interface ChannelHandler {
    * must not block.
    */
   @FunctionalInterface
-  interface InOrder extends ChannelHandler {}
+  public interface InOrder extends ChannelHandler {}
 }
