@@ -12,13 +12,12 @@ import et.core.SessionRefusedException;
 import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
-import et.terminal.forward.Endpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -79,16 +78,26 @@ public final class RemoteSession implements SessionRunner {
     Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
     // -N leaves the local terminal as it is: nothing is typed or shown, and Ctrl-C ends et.
     boolean useTerminal = local.terminal() && !options.noTerminal();
+    // ssh -G beside the terminal's set-up: its forwardings go into the request.
+    CompletableFuture<SshHostLookup.HostConfig> sshConfig = new CompletableFuture<>();
+    tasks.fork("ssh config", () -> {
+      try {
+        sshConfig.complete(new SshHostLookup(options, note, tasks).lookUp());
+      } finally {
+        sshConfig.complete(new SshHostLookup.HostConfig(options.host(), SshForwardings.NONE)); // if it was interrupted
+      }
+    });
     try (LocalTerminal terminal = useTerminal ? LocalTerminal.open(note).orElse(null) : null) {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
       if (terminal != null) {
         // While ssh makes first contact: compile the keystroke path before the first key.
         ClientWarmup.startInBackground(tasks, sessionOptions(options), local.stdout());
       }
-      Optional<Endpoint> agent = LocalAgent.socket(options, local.environment(), line -> say(err, line));
+      SshHostLookup.HostConfig hostConfig = sshConfig.join(); // completes whatever happens to the task
+      Forwardings forwardings = Forwardings.of(options, hostConfig.forwardings(), local.environment(), line -> say(err, line));
       BootstrapRequest request;
       try {
-        request = Bootstrap.request(options, size, local.environment(), agent.isPresent());
+        request = Bootstrap.request(options, size, local.environment(), forwardings.agent().isPresent());
       } catch (IllegalArgumentException e) {
         say(err, "cannot ask for a session: " + e.getMessage());
         return ExitCodes.FAILURE;
@@ -100,7 +109,7 @@ public final class RemoteSession implements SessionRunner {
         say(err, e.getMessage());
         return e.exitStatus();
       }
-      String address = new SshHostLookup(options, note, tasks).hostName();
+      String address = hostConfig.hostName();
       int port = options.port().orElse(reply.port());
       note.accept("connecting to " + address + " port " + port);
       Session session;
@@ -120,8 +129,8 @@ public final class RemoteSession implements SessionRunner {
         err.print("et: " + line + "\r\n");
         err.flush();
       };
-      LocalForwards.start(session, options.tunnels(), warn);
-      ReverseForwards.start(session, options.reverseTunnels(), agent, warn);
+      LocalForwards.start(session, forwardings.local(), warn);
+      ReverseForwards.start(session, forwardings.remote(), forwardings.agent(), warn);
       Ending ending = null;
       try {
         ending = options.noTerminal()

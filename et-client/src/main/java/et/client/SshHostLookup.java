@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * that an alias from ~/.ssh/config ({@code Host work} with {@code HostName 10.1.2.3}), a {@code -F}
  * file in {@code --ssh} or {@code --ssh-option HostName=...} lead et where they lead ssh. It asks
  * ssh itself ({@link SshCommand#configQuery}, which prints the configuration without connecting)
- * and reads the {@code hostname} line ({@link SshConfigDump}).
+ * and reads the {@code hostname} line ({@link SshConfigDump}) and the forwardings ({@link
+ * SshForwardings}).
  *
  * <p>When ssh cannot say (it fails, prints no usable host name, prints more than
  * {@value #MAX_OUTPUT_BYTES} bytes, or takes longer than the timeout), the host is used as given,
@@ -58,20 +59,29 @@ final class SshHostLookup {
     this.note = Objects.requireNonNull(note, "note");
   }
 
-  /** The host name ssh would connect to, or the host as given when ssh cannot say. */
-  String hostName() throws InterruptedException {
+  /** What ssh's configuration says of the host. */
+  record HostConfig(String hostName, SshForwardings forwardings) {}
+
+  /**
+   * The host name ssh would connect to and the forwardings it would make; the host as given and no
+   * forwardings when ssh cannot say.
+   */
+  HostConfig lookUp() throws InterruptedException {
     try {
-      String found = ask();
+      String dump = ask();
+      String found = SshConfigDump.hostName(dump)
+          .orElseThrow(() -> new LookupFailure(what() + " printed no usable hostname line"));
       if (!found.equals(host)) {
         note.accept("ssh's configuration leads " + host + " to " + found);
       }
-      return found;
+      return new HostConfig(found, SshForwardings.parse(dump));
     } catch (LookupFailure e) {
       note.accept("using " + host + " as given: " + e.getMessage());
-      return host;
+      return new HostConfig(host, SshForwardings.NONE);
     }
   }
 
+  /** ssh's configuration dump for the host. */
   private String ask() throws LookupFailure, InterruptedException {
     Process ssh = start();
     try {
@@ -89,8 +99,7 @@ final class SshHostLookup {
         throw new LookupFailure(what() + " exited with status " + ssh.exitValue()
             + (last.isEmpty() ? "" : ": " + Printable.escape(last, SHOWN_CHARS)));
       }
-      return SshConfigDump.hostName(text)
-          .orElseThrow(() -> new LookupFailure(what() + " printed no usable hostname line"));
+      return text;
     } finally {
       // A wrapper given as --ssh may have started something that still holds the pipe.
       ssh.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -66,7 +66,7 @@ class BootstrapTest {
         received.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
         "LANG, then LC_* in name order, nothing else");
     assertEquals("eof", fake.stdinAfterRequest(), "ssh's stdin must end right after the one line");
-    assertEquals(List.of("-T", "127.0.0.1", "--", "etterminal"), fake.argv());
+    assertEquals(List.of("-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "127.0.0.1", "--", "etterminal"), fake.argv());
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.Poll;
 import et.testkit.SshServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -131,6 +133,34 @@ class ReverseTunnelE2ETest {
       assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
       assertEquals("agent:none\n", new String(et.stdout().readAllBytes(), StandardCharsets.UTF_8));
       assertTrue(et.stderr().contains("no agent to forward: SSH_AUTH_SOCK is not set"), et.stderr());
+    }
+  }
+
+  @Test
+  void theForwardingsOfSshsConfigurationAreMadeByEtNotByTheBootstrapsSsh() throws Exception {
+    try (ServerSocket localTarget = echoServer(); ServerSocket remoteTarget = echoServer()) {
+      int localPort = SshServer.freePort();
+      int remotePort = SshServer.freePort();
+      Path config = base.resolve("ssh_config_forwards");
+      Files.writeString(config, "Host " + SshServer.HOST_ALIAS + "\n"
+          + "  LocalForward " + localPort + " 127.0.0.1:" + localTarget.getLocalPort() + "\n"
+          + "  RemoteForward " + remotePort + " 127.0.0.1:" + remoteTarget.getLocalPort() + "\n"
+          + Files.readString(host.sshd().clientConfig()));
+      String command = "exec 3<>/dev/tcp/127.0.0.1/" + remotePort + " && echo ping >&3 && read -r line <&3 && echo got:$line; " + HOLD;
+      try (EtProcess et = EtProcess.start(RemoteHost.etCommandTo(host.sshd().user() + "@" + SshServer.HOST_ALIAS,
+          "ssh -F " + config, host.wrapper().toString(), "-c", command))) {
+        assertEquals("got:ping", new BufferedReader(new InputStreamReader(et.stdout(), StandardCharsets.UTF_8)).readLine(),
+            "the RemoteForward reached this machine: " + et.stderr());
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), localPort)) {
+          client.getOutputStream().write("pong".getBytes(StandardCharsets.UTF_8));
+          client.shutdownOutput();
+          assertEquals("pong", new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8), "the LocalForward");
+        }
+        et.stdin().write('\n');
+        et.stdin().close();
+        assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
+        assertTrue(!et.stderr().contains("cannot listen"), "the bootstrap's ssh held a port: " + et.stderr());
+      }
     }
   }
 

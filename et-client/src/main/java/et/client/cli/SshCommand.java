@@ -6,9 +6,11 @@ import java.util.List;
 /**
  * The command line that starts etterminal on the remote host through the user's own ssh.
  *
- * <p>Shape: {@code <ssh argv> -T [-o OPTION]... [-l USER] HOST -- <terminal path>}. {@code -T}
+ * <p>Shape: {@code <ssh argv> -T -a -x -o ClearAllForwardings=yes [-o OPTION]... [-l USER] HOST --
+ * <terminal path>}. {@code -T}
  * because the bootstrap is a line exchange over ssh's stdin/stdout: a remote PTY would echo the
- * request line back (where it would look like an answer) and translate line ends. {@code --} so the
+ * request line back (where it would look like an answer) and translate line ends; no forwarding
+ * (see {@link #BOOTSTRAP_FLAGS}). {@code --} so the
  * terminal path is never read as an ssh option. Nothing secret is ever part of it: the command
  * ({@code -c}), the nonce, and the session's credentials travel over ssh's stdin and stdout only,
  * because any local user can read a process's argv.
@@ -20,13 +22,20 @@ import java.util.List;
  */
 public final class SshCommand {
 
+  /**
+   * No PTY, and none of the forwarding ~/.ssh/config may ask for (agent, X11, LocalForward,
+   * RemoteForward, DynamicForward): the bootstrap is one line each way, and et makes the
+   * configuration's forwardings itself, in its session.
+   */
+  static final List<String> BOOTSTRAP_FLAGS = List.of("-T", "-a", "-x", "-o", "ClearAllForwardings=yes");
+
   private SshCommand() {
   }
 
   /** Returns the argv to run (program first), built only from {@code options}. */
   public static List<String> build(ClientOptions options) {
     List<String> argv = new ArrayList<>(options.sshArgv());
-    argv.add("-T");
+    argv.addAll(BOOTSTRAP_FLAGS);
     addOptionsUserAndHost(argv, options);
     argv.add("--");
     argv.add(options.terminalPath());

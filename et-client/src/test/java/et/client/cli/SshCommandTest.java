@@ -27,15 +27,15 @@ class SshCommandTest {
   static Stream<Arguments> commands() {
     return Stream.of(
         Arguments.of(options(null, "myhost", List.of("ssh"), List.of(), "etterminal"),
-            List.of("ssh", "-T", "myhost", "--", "etterminal")),
+            List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "myhost", "--", "etterminal")),
         Arguments.of(options("alice", "myhost", List.of("ssh"), List.of(), "etterminal"),
-            List.of("ssh", "-T", "-l", "alice", "myhost", "--", "etterminal")),
+            List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-l", "alice", "myhost", "--", "etterminal")),
         Arguments.of(options(null, "::1", List.of("ssh"), List.of(), "etterminal"),
-            List.of("ssh", "-T", "::1", "--", "etterminal")),
+            List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "::1", "--", "etterminal")),
         Arguments.of(
             options("alice", "myhost", List.of("/usr/bin/ssh", "-J", "bastion"), List.of("Port=2222", "BatchMode=yes"),
                 "/opt/et/bin/etterminal"),
-            List.of("/usr/bin/ssh", "-J", "bastion", "-T", "-o", "Port=2222", "-o", "BatchMode=yes", "-l", "alice",
+            List.of("/usr/bin/ssh", "-J", "bastion", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-o", "Port=2222", "-o", "BatchMode=yes", "-l", "alice",
                 "myhost", "--", "/opt/et/bin/etterminal")));
   }
 
@@ -50,7 +50,7 @@ class SshCommandTest {
     EtCommandTest.Outcome run = EtCommandTest.et(
         "--ssh", "ssh -o 'ProxyCommand=nc %h %p'", "--ssh-option", "Compression=yes", "-p", "2022", "bob@myhost");
     assertEquals(
-        List.of("ssh", "-o", "ProxyCommand=nc %h %p", "-T", "-o", "Compression=yes", "-l", "bob", "myhost", "--",
+        List.of("ssh", "-o", "ProxyCommand=nc %h %p", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-o", "Compression=yes", "-l", "bob", "myhost", "--",
             "etterminal"),
         SshCommand.build(run.options()));
   }
@@ -84,7 +84,7 @@ class SshCommandTest {
     }
     Set<String> allowed = new HashSet<>(options.sshArgv());
     allowed.addAll(options.sshOptions());
-    allowed.addAll(List.of("-T", "-o", "-l", "--", "alice", "myhost", options.terminalPath()));
+    allowed.addAll(List.of("-T", "-a", "-x", "ClearAllForwardings=yes", "-o", "-l", "--", "alice", "myhost", options.terminalPath()));
     assertTrue(allowed.containsAll(argv), () -> "unexpected word in " + argv);
   }
 }
