@@ -1,0 +1,95 @@
+package et.client;
+
+import et.client.Socks5Handshake.Reply;
+import et.core.Session;
+import et.core.task.Deadline;
+import et.terminal.Endpoint;
+import et.terminal.TerminalChannels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.tinylog.Logger;
+
+/**
+ * SOCKS5 proxies on this machine ({@code -D}) whose connections go out from the session host: a
+ * {@link LocalListener} per proxy ("socks LISTEN"), and per accepted connection a task "socks" that
+ * runs the handshake ({@link Socks5Handshake}) within a deadline, then carries the connection to the
+ * target it asked for through a {@link TerminalChannels#FORWARD} channel ({@link
+ * ForwardedConnection}), answering the client with the host's result: succeeded, or general failure
+ * when the host could not connect. Names are resolved on the host.
+ *
+ * <p>A connection that is refused (a request the proxy does not serve, another protocol, a target
+ * the host cannot reach) gets the answer the protocol has for it and is closed; so is one that has
+ * not finished its handshake by the deadline. Each is logged at debug level; neither the session
+ * nor another connection notices. A listener that cannot bind is reported through {@code warn}.
+ */
+final class SocksProxy {
+  /** How long a client may take over its greeting and request. */
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  private SocksProxy() {}
+
+  /** Binds every proxy's listener now (so failures show before the session runs) and serves them. */
+  static void start(Session session, List<Endpoint.Tcp> proxies, Consumer<String> warn) {
+    start(session, proxies, HANDSHAKE_TIMEOUT, warn);
+  }
+
+  /** As above, with the handshake's deadline {@code handshakeTimeout}. */
+  static void start(Session session, List<Endpoint.Tcp> proxies, Duration handshakeTimeout, Consumer<String> warn) {
+    for (Endpoint.Tcp at : proxies) {
+      LocalListener.start(session, at, "socks", "socks", local -> serve(session, local, handshakeTimeout), warn);
+    }
+  }
+
+  private static void serve(Session session, SocketChannel local, Duration handshakeTimeout) throws InterruptedException {
+    InputStream in = Channels.newInputStream(local);
+    OutputStream out = Channels.newOutputStream(local);
+    Endpoint.Tcp target;
+    try (Deadline deadline = Deadline.closeAfter(local, handshakeTimeout)) {
+      try {
+        target = Socks5Handshake.accept(in, out);
+      } catch (Socks5Handshake.Refused e) {
+        Logger.debug("{}: refused a SOCKS connection: {}", session, e.getMessage());
+        awaitClientClose(local, in); // within the deadline
+        return;
+      } catch (IOException e) {
+        Logger.debug("{}: SOCKS handshake ended: {}", session, deadline.passed()
+            ? "not done within " + handshakeTimeout.toMillis() + " ms" : e.toString());
+        return;
+      }
+      if (!deadline.cancel()) {
+        return; // it passed just now: the connection is closed
+      }
+    }
+    ForwardedConnection.run(session, local, target, new ForwardedConnection.HostAnswer() {
+      @Override
+      public void connected() throws IOException {
+        Socks5Handshake.writeReply(out, Reply.SUCCEEDED);
+      }
+
+      @Override
+      public void refused(String reason) throws IOException {
+        Logger.debug("{}: SOCKS connection to {} refused by the host: {}", session, target, reason);
+        Socks5Handshake.writeReply(out, Reply.GENERAL_FAILURE);
+      }
+    });
+  }
+
+  /**
+   * Ends our side after a refusal and reads what the client still sends until it closes: closing
+   * with unread bytes would reset the connection, which can destroy the reply before it is read.
+   */
+  private static void awaitClientClose(SocketChannel local, InputStream in) {
+    try {
+      local.shutdownOutput();
+      in.transferTo(OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      // the client reset the connection, or the deadline closed it
+    }
+  }
+}
