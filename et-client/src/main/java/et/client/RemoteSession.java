@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * for passwords and Ctrl-C still stops et during the bootstrap.
  *
  * <p>Tasks: one {@link TaskGroup} "et" for the run, holding the warm-up and the session's group
- * (whose tasks are the terminal's or the pipes', and the tunnels' of {@link LocalForwards}); it
- * is cancelled when the run is over, so nothing of it outlives {@link #run}.
+ * (whose tasks are the terminal's or the pipes', the tunnels' of {@link LocalForwards} and the
+ * proxies' of {@link SocksProxy}); it is cancelled when the run is over, so nothing of it outlives
+ * {@link #run}.
  *
  * <p>The et host is the host name the user's ssh connects to for the destination ({@link
  * SshHostLookup}: an alias from ~/.ssh/config leads where ssh goes), resolved again before every
@@ -112,10 +113,12 @@ public final class RemoteSession implements SessionRunner {
         return ExitCodes.FAILURE;
       }
       // Ends its lines with CR LF: the local terminal may be in raw mode by the time one comes.
-      LocalForwards.start(session, options.tunnels(), line -> {
+      Consumer<String> warn = line -> {
         err.print("et: " + line + "\r\n");
         err.flush();
-      });
+      };
+      LocalForwards.start(session, options.tunnels(), warn);
+      SocksProxy.start(session, options.socksProxies(), warn, options.verbose() ? warn : line -> { });
       Ending ending = null;
       try {
         ending = options.noTerminal()
@@ -140,8 +143,9 @@ public final class RemoteSession implements SessionRunner {
   }
 
   /**
-   * {@code -N}: nothing but the tunnels, until the session ends or et is ended by a signal, whose
-   * shutdown hook closes the session so the host need not wait out its disconnect limit.
+   * {@code -N}: nothing but the tunnels and proxies, until the session ends or et is ended by a
+   * signal, whose shutdown hook closes the session so the host need not wait out its disconnect
+   * limit.
    */
   private static Ending tunnelsOnly(Session session, String host) throws InterruptedException {
     Thread hook = new Thread(() -> {

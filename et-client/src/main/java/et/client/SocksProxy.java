@@ -21,7 +21,8 @@ import org.tinylog.Logger;
  * runs the handshake ({@link Socks5Handshake}) within a deadline, then carries the connection to the
  * target it asked for through a {@link TerminalChannels#FORWARD} channel ({@link
  * ForwardedConnection}), answering the client with the host's result: succeeded, or general failure
- * when the host could not connect. Names are resolved on the host.
+ * when the host could not connect (its reason goes to {@code note}, shown with {@code -v}). Names
+ * are resolved on the host.
  *
  * <p>A connection that is refused (a request the proxy does not serve, another protocol, a target
  * the host cannot reach) gets the answer the protocol has for it and is closed; so is one that has
@@ -31,22 +32,25 @@ import org.tinylog.Logger;
 final class SocksProxy {
   /** How long a client may take over its greeting and request. */
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  private static final int SHOWN_CHARS = 200;
 
   private SocksProxy() {}
 
   /** Binds every proxy's listener now (so failures show before the session runs) and serves them. */
-  static void start(Session session, List<Endpoint.Tcp> proxies, Consumer<String> warn) {
-    start(session, proxies, HANDSHAKE_TIMEOUT, warn);
+  static void start(Session session, List<Endpoint.Tcp> proxies, Consumer<String> warn, Consumer<String> note) {
+    start(session, proxies, HANDSHAKE_TIMEOUT, warn, note);
   }
 
   /** As above, with the handshake's deadline {@code handshakeTimeout}. */
-  static void start(Session session, List<Endpoint.Tcp> proxies, Duration handshakeTimeout, Consumer<String> warn) {
+  static void start(Session session, List<Endpoint.Tcp> proxies, Duration handshakeTimeout, Consumer<String> warn,
+      Consumer<String> note) {
     for (Endpoint.Tcp at : proxies) {
-      LocalListener.start(session, at, "socks", "socks", local -> serve(session, local, handshakeTimeout), warn);
+      LocalListener.start(session, at, "socks", "socks", local -> serve(session, local, handshakeTimeout, note), warn);
     }
   }
 
-  private static void serve(Session session, SocketChannel local, Duration handshakeTimeout) throws InterruptedException {
+  private static void serve(Session session, SocketChannel local, Duration handshakeTimeout, Consumer<String> note)
+      throws InterruptedException {
     InputStream in = Channels.newInputStream(local);
     OutputStream out = Channels.newOutputStream(local);
     Endpoint.Tcp target;
@@ -74,7 +78,7 @@ final class SocksProxy {
 
       @Override
       public void refused(String reason) throws IOException {
-        Logger.debug("{}: SOCKS connection to {} refused by the host: {}", session, target, reason);
+        note.accept("SOCKS connection to " + target + ": " + Printable.escape(reason, SHOWN_CHARS));
         Socks5Handshake.writeReply(out, Reply.GENERAL_FAILURE);
       }
     });

@@ -23,9 +23,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +47,8 @@ class SocksProxyTest {
 
   private InProcessHost host;
   private Session client;
-  private final List<String> warnings = new ArrayList<>();
+  private final List<String> warnings = new CopyOnWriteArrayList<>();
+  private final List<String> notes = new CopyOnWriteArrayList<>();
   private int proxyPort;
 
   @BeforeEach
@@ -56,7 +57,7 @@ class SocksProxyTest {
     client = EternalClient.connect(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), host.port()), host.session().credentials(), SessionOptions.defaults());
     proxyPort = SshServer.freePort();
-    SocksProxy.start(client, List.of(Endpoint.loopback(proxyPort)), warnings::add);
+    SocksProxy.start(client, List.of(Endpoint.loopback(proxyPort)), warnings::add, notes::add);
   }
 
   @AfterEach
@@ -82,6 +83,7 @@ class SocksProxyTest {
       assertArrayEquals(ascii("pong"), socks.getInputStream().readAllBytes());
     }
     assertEquals(List.of(), warnings);
+    assertEquals(List.of(), notes);
   }
 
   static Stream<Arguments> addresses() {
@@ -94,7 +96,7 @@ class SocksProxyTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("addresses")
-  void eachAddressTypeNamesItsTargetAndARefusalIsAGeneralFailure(String what, byte[] request, Endpoint target)
+  void eachAddressTypeNamesItsTargetAndARefusalIsAGeneralFailureAndANote(String what, byte[] request, Endpoint target)
       throws Exception {
     try (Socket socks = connect(proxyPort)) {
       socks.getOutputStream().write(concat(NO_AUTH_GREETING, request));
@@ -104,6 +106,8 @@ class SocksProxyTest {
       forward.shutdownOutput();
       assertArrayEquals(concat(NO_AUTH_CHOSEN, reply(1)), readToEnd(socks), "general failure, then the close");
     }
+    assertEquals(List.of("SOCKS connection to " + target + ": cannot connect to " + target + ": Connection refused"), notes);
+    assertEquals(List.of(), warnings, "a refused connection is no warning");
   }
 
   static Stream<Arguments> refusals() {
@@ -142,7 +146,7 @@ class SocksProxyTest {
   @Test
   void aClientThatSaysNothingIsClosedAtTheDeadline() throws Exception {
     int quickPort = SshServer.freePort();
-    SocksProxy.start(client, List.of(Endpoint.loopback(quickPort)), Duration.ofMillis(200), warnings::add);
+    SocksProxy.start(client, List.of(Endpoint.loopback(quickPort)), Duration.ofMillis(200), warnings::add, notes::add);
     try (Socket silent = connect(quickPort); Socket halfway = connect(quickPort)) {
       halfway.getOutputStream().write(NO_AUTH_GREETING);
       assertArrayEquals(bytes(), readToEnd(silent));
@@ -154,7 +158,7 @@ class SocksProxyTest {
   @Test
   void aListenerThatCannotBindIsReportedAndTheOthersServe() throws Exception {
     int second = SshServer.freePort();
-    SocksProxy.start(client, List.of(Endpoint.loopback(proxyPort), Endpoint.loopback(second)), warnings::add);
+    SocksProxy.start(client, List.of(Endpoint.loopback(proxyPort), Endpoint.loopback(second)), warnings::add, notes::add);
     assertEquals(1, warnings.size(), warnings.toString());
     assertTrue(warnings.getFirst().startsWith("cannot listen on 127.0.0.1:" + proxyPort + ": "), warnings.toString());
     assertStillServes(second);

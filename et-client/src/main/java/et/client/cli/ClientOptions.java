@@ -1,5 +1,6 @@
 package et.client.cli;
 
+import et.terminal.Endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +25,8 @@ import java.util.OptionalInt;
  * @param keepalive    the et keepalive interval, whole seconds in 1..60; see {@link #deadAfter()}
  * @param verbose      log more about what et does
  * @param tunnels      local connections forwarded through the session ({@code -t}, {@code -L})
- * @param noTerminal   run no program, only the tunnels ({@code -N}); takes no command
+ * @param socksProxies where SOCKS proxies listen, whose connections go through the session ({@code -D})
+ * @param noTerminal   run no program, only the tunnels and proxies ({@code -N}); takes no command
  */
 public record ClientOptions(
     Optional<String> user,
@@ -38,6 +40,7 @@ public record ClientOptions(
     Duration keepalive,
     boolean verbose,
     List<TunnelSpec.Tunnel> tunnels,
+    List<Endpoint.Tcp> socksProxies,
     boolean noTerminal) {
 
   /** Smallest and largest keepalive interval, in seconds. */
@@ -56,6 +59,7 @@ public record ClientOptions(
     sshArgv = List.copyOf(sshArgv);
     sshOptions = List.copyOf(sshOptions);
     tunnels = List.copyOf(tunnels);
+    socksProxies = List.copyOf(socksProxies);
 
     user.ifPresent(u -> requireText("user", u));
     if (host.isEmpty()) {

@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       "  et -p 2022 myhost                   use et port 2022 on myhost",
       "  et -t 8888:8888 myhost              this machine's port 8888 reaches myhost's",
       "  et -N -L 5432:db:5432 myhost        only the tunnel: port 5432 reaches db via myhost",
+      "  et -D 1080 myhost                   a SOCKS5 proxy on port 1080 through myhost",
       "",
       "Exit status: that of the remote shell or command; 1 when et itself fails; "
           + "2 for a usage error (nothing was started)."
@@ -102,8 +103,14 @@ public final class EtCommand implements Callable<Integer> {
   @Option(names = "-L", paramLabel = "SPEC", description = "As --tunnel, as ssh users write it.")
   private List<String> sshTunnels = new ArrayList<>();
 
+  @Option(names = {"-D", "--dynamic"}, paramLabel = "SPEC",
+      description = "A SOCKS5 proxy on this machine whose connections go out from the host: [bind:]port "
+          + "(bind default 127.0.0.1, IPv6 in brackets); names are resolved on the host. Repeatable.")
+  private List<String> socksProxies = new ArrayList<>();
+
   @Option(names = {"-N", "--no-terminal"},
-      description = "No shell or command on the host: only the tunnels, until et is interrupted (Ctrl-C).")
+      description = "No shell or command on the host: only the tunnels and SOCKS proxies, "
+          + "until et is interrupted (Ctrl-C).")
   private boolean noTerminal;
 
   @Option(names = {"-v", "--verbose"}, description = "Say more about what et does.")
@@ -147,6 +154,7 @@ public final class EtCommand implements Callable<Integer> {
         Duration.ofSeconds(keepaliveSeconds),
         verbose,
         Stream.concat(tunnels.stream(), sshTunnels.stream()).flatMap(spec -> TunnelSpec.parse(spec).stream()).toList(),
+        socksProxies.stream().map(SocksSpec::parse).toList(),
         noTerminal);
   }
 
