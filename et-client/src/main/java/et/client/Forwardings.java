@@ -10,18 +10,19 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Everything a run forwards: the command line's tunnels, then those of ssh's configuration for the
+ * Everything a run forwards: the command line's tunnels and SOCKS proxies, then those of ssh's configuration for the
  * host ({@link SshForwardings}), as ssh adds both; and the local agent's socket when {@code -A} or
  * the configuration's {@code ForwardAgent} asks for it and there is one.
  *
  * @param agent the local agent's socket, when the host is to get SSH_AUTH_SOCK
  */
-record Forwardings(List<Tunnel> local, List<Tunnel> remote, Optional<Endpoint> agent) {
+record Forwardings(List<Tunnel> local, List<Tunnel> remote, List<Endpoint> socks, Optional<Endpoint> agent) {
   static final String AGENT_VARIABLE = "SSH_AUTH_SOCK";
 
   Forwardings {
     local = List.copyOf(local);
     remote = List.copyOf(remote);
+    socks = List.copyOf(socks);
   }
 
   /**
@@ -34,8 +35,10 @@ record Forwardings(List<Tunnel> local, List<Tunnel> remote, Optional<Endpoint> a
     local.addAll(fromSsh.local());
     List<Tunnel> remote = new ArrayList<>(options.reverseTunnels());
     remote.addAll(fromSsh.remote());
+    List<Endpoint> socks = new ArrayList<>(options.socksProxies());
+    socks.addAll(fromSsh.dynamic());
     Optional<String> agentSetting = options.forwardAgent() ? Optional.of("yes") : fromSsh.agent();
-    return new Forwardings(local, remote, agentSetting.flatMap(setting -> agentSocket(setting, environment, warn)));
+    return new Forwardings(local, remote, socks, agentSetting.flatMap(setting -> agentSocket(setting, environment, warn)));
   }
 
   /** {@code yes}: SSH_AUTH_SOCK; {@code $NAME}: that variable; else a path, as ssh's ForwardAgent. */

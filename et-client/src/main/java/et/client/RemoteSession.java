@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  *
  * <p>Tasks: one {@link TaskGroup} "et" for the run, holding the warm-up and the session's group
  * (whose tasks are the terminal's or the pipes', the tunnels' of {@link LocalForwards} and
- * {@link ReverseForwards}); it
- * is cancelled when the run is over, so nothing of it outlives {@link #run}.
+ * {@link ReverseForwards}, the proxies' of {@link SocksProxy}); it is cancelled when the run is
+ * over, so nothing of it outlives {@link #run}.
  *
  * <p>The et host is the host name the user's ssh connects to for the destination ({@link
  * SshHostLookup}: an alias from ~/.ssh/config leads where ssh goes), resolved again before every
@@ -130,6 +130,7 @@ public final class RemoteSession implements SessionRunner {
         err.flush();
       };
       LocalForwards.start(session, forwardings.local(), warn);
+      SocksProxy.start(session, forwardings.socks(), warn, options.verbose() ? warn : line -> { });
       ReverseForwards.start(session, forwardings.remote(), forwardings.agent(), warn);
       Ending ending = null;
       try {
@@ -155,8 +156,9 @@ public final class RemoteSession implements SessionRunner {
   }
 
   /**
-   * {@code -N}: nothing but the tunnels, until the session ends or et is ended by a signal, whose
-   * shutdown hook closes the session so the host need not wait out its disconnect limit.
+   * {@code -N}: nothing but the tunnels and proxies, until the session ends or et is ended by a
+   * signal, whose shutdown hook closes the session so the host need not wait out its disconnect
+   * limit.
    */
   private static Ending tunnelsOnly(Session session, String host) throws InterruptedException {
     Thread hook = new Thread(() -> {

@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * ssh's configuration's forwardings: as a real {@code ssh -G} prints them, each form et takes, the
@@ -77,18 +77,21 @@ class SshForwardingsTest {
 
   @Test
   void theConfigurationsForwardingsFollowTheCommandLinesAndTheAgentSettingPicksTheSocket() {
-    SshForwardings fromSsh = SshForwardings.parse("localforward 8080 [web]:80\nremoteforward 9000 [localhost]:3000\nforwardagent $MY_AGENT\n");
+    SshForwardings fromSsh = SshForwardings.parse(
+        "localforward 8080 [web]:80\nremoteforward 9000 [localhost]:3000\ndynamicforward 1080\nforwardagent $MY_AGENT\n");
     List<String> warnings = new ArrayList<>();
     Map<String, String> environment = new HashMap<>(Map.of("MY_AGENT", "/run/my.sock", "SSH_AUTH_SOCK", "/run/default.sock"));
 
     Forwardings none = Forwardings.of(options("myhost"), fromSsh, environment, warnings::add);
     assertEquals(List.of(new Tunnel(Endpoint.loopback(8080), new Endpoint.Tcp("web", 80))), none.local());
     assertEquals(List.of(new Tunnel(Endpoint.loopback(9000), new Endpoint.Tcp("localhost", 3000))), none.remote());
+    assertEquals(List.of(Endpoint.loopback(1080)), none.socks());
     assertEquals(Optional.of(new Endpoint.Unix("/run/my.sock")), none.agent(), "ForwardAgent $MY_AGENT");
 
-    Forwardings both = Forwardings.of(options("-A", "-t", "1:2", "myhost"), fromSsh, environment, warnings::add);
+    Forwardings both = Forwardings.of(options("-A", "-t", "1:2", "-D", "1081", "myhost"), fromSsh, environment, warnings::add);
     assertEquals(List.of(Endpoint.loopback(1), Endpoint.loopback(8080)), both.local().stream().map(Tunnel::listen).toList(),
         "the command line's first");
+    assertEquals(List.of(Endpoint.loopback(1081), Endpoint.loopback(1080)), both.socks());
     assertEquals(Optional.of(new Endpoint.Unix("/run/default.sock")), both.agent(), "-A takes SSH_AUTH_SOCK");
     assertEquals(List.of(), warnings);
 

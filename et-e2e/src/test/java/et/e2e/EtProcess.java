@@ -1,14 +1,20 @@
 package et.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import et.testkit.CapturedOutput;
+import et.testkit.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * launcher/et without a terminal (pipe mode): stdin, stdout and stderr are pipes. The test reads
@@ -55,6 +61,21 @@ final class EtProcess implements AutoCloseable {
     }
     stderr.endsWithin(timeout);
     return process.exitValue();
+  }
+
+  /** A connection to {@code port} on loopback once et listens there (a tunnel's or a proxy's); fails past the timeout. */
+  Socket connectWhenListening(int port, Duration timeout) throws InterruptedException {
+    AtomicReference<Socket> connected = new AtomicReference<>();
+    boolean listening = Poll.until(timeout, () -> {
+      try {
+        connected.set(new Socket(InetAddress.getLoopbackAddress(), port));
+        return true;
+      } catch (IOException refused) {
+        return false;
+      }
+    });
+    assertTrue(listening, "et did not listen on " + port + ": " + stderr());
+    return connected.get();
   }
 
   /** Sends et SIGTERM, as a user's kill or a closed window would. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.FaultRelay;
 import et.testkit.Poll;
+import et.testkit.SshServer;
 import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,10 +67,10 @@ class TunnelE2ETest {
     try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         FaultRelay relay = new FaultRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), host.etPort()))) {
       echoOnce(target);
-      int local = freePort();
+      int local = SshServer.freePort();
       try (EtProcess et = EtProcess.start(
           host.etCommand("-p", "" + relay.port(), "-t", local + ":" + target.getLocalPort(), "-c", HOLD))) {
-        try (Socket client = connectWhenListening(local, et)) {
+        try (Socket client = et.connectWhenListening(local, DEADLINE)) {
           CompletableFuture<byte[]> echoed = readFully(client.getInputStream(), size);
           OutputStream out = client.getOutputStream();
           int chunk = size / 6;
@@ -96,10 +96,10 @@ class TunnelE2ETest {
 
   @Test
   void aTargetNobodyListensOnIsReportedAndTheConnectionClosedWhileTheSessionGoesOn() throws Exception {
-    int closed = freePort();
-    int local = freePort();
+    int closed = SshServer.freePort();
+    int local = SshServer.freePort();
     try (EtProcess et = EtProcess.start(host.etCommand("-t", local + ":" + closed, "-c", "echo up; " + HOLD))) {
-      try (Socket client = connectWhenListening(local, et)) {
+      try (Socket client = et.connectWhenListening(local, DEADLINE)) {
         client.setSoTimeout((int) DEADLINE.toMillis());
         assertEquals(-1, readOrReset(client.getInputStream()), "the forwarded connection closes");
       }
@@ -116,9 +116,9 @@ class TunnelE2ETest {
   void withNoTerminalEtCarriesOnlyItsTunnelsUntilASignalEndsIt() throws Exception {
     try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       echoOnce(target);
-      int local = freePort();
+      int local = SshServer.freePort();
       try (EtProcess et = EtProcess.start(host.etCommand("-N", "-t", local + ":" + target.getLocalPort()))) {
-        try (Socket client = connectWhenListening(local, et)) {
+        try (Socket client = et.connectWhenListening(local, DEADLINE)) {
           client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
           client.shutdownOutput();
           assertEquals("ping", new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
@@ -156,21 +156,6 @@ class TunnelE2ETest {
     return read;
   }
 
-  /** Connects to the tunnel's local port once et listens there. */
-  private static Socket connectWhenListening(int port, EtProcess et) throws InterruptedException {
-    AtomicReference<Socket> connected = new AtomicReference<>();
-    boolean listening = Poll.until(DEADLINE, () -> {
-      try {
-        connected.set(new Socket(InetAddress.getLoopbackAddress(), port));
-        return true;
-      } catch (IOException refused) {
-        return false;
-      }
-    });
-    assertTrue(listening, "et did not listen on " + port + ": " + et.stderr());
-    return connected.get();
-  }
-
   private static int readOrReset(InputStream in) {
     try {
       return in.read();
@@ -184,12 +169,6 @@ class TunnelE2ETest {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
     }
   }
 

@@ -1,5 +1,6 @@
 package et.client.cli;
 
+import et.terminal.forward.Endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,8 @@ import java.util.OptionalInt;
  * @param verbose      log more about what et does
  * @param tunnels      local connections forwarded through the session ({@code -t}, {@code -L})
  * @param reverseTunnels the host's listeners whose connections come back to this machine ({@code -r}, {@code -R})
- * @param noTerminal   run no program, only the tunnels ({@code -N}); takes no command
+ * @param socksProxies where SOCKS proxies listen, whose connections go through the session ({@code -D})
+ * @param noTerminal   run no program, only the tunnels and proxies ({@code -N}); takes no command
  * @param forwardAgent the program on the host reaches this machine's ssh agent ({@code -A})
  */
 public record ClientOptions(
@@ -41,6 +43,7 @@ public record ClientOptions(
     boolean verbose,
     List<TunnelSpec.Tunnel> tunnels,
     List<TunnelSpec.Tunnel> reverseTunnels,
+    List<Endpoint.Tcp> socksProxies,
     boolean noTerminal,
     boolean forwardAgent) {
 
@@ -61,6 +64,7 @@ public record ClientOptions(
     sshOptions = List.copyOf(sshOptions);
     tunnels = List.copyOf(tunnels);
     reverseTunnels = List.copyOf(reverseTunnels);
+    socksProxies = List.copyOf(socksProxies);
 
     user.ifPresent(u -> requireText("user", u));
     if (host.isEmpty()) {

@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       "  et -N -L 5432:db:5432 myhost        only the tunnel: port 5432 reaches db via myhost",
       "  et -r 9000:3000 myhost              myhost's port 9000 reaches this machine's 3000",
       "  et -A myhost                        ssh from myhost with the keys of your local agent",
+      "  et -D 1080 myhost                   a SOCKS5 proxy on port 1080 through myhost",
       "",
       "Exit status: that of the remote shell or command; 1 when et itself fails; "
           + "2 for a usage error (nothing was started)."
@@ -119,8 +120,14 @@ public final class EtCommand implements Callable<Integer> {
           + "their root can use your keys while you are connected.")
   private boolean forwardAgent;
 
+  @Option(names = {"-D", "--dynamic"}, paramLabel = "SPEC",
+      description = "A SOCKS5 proxy on this machine whose connections go out from the host: [bind:]port "
+          + "(bind default 127.0.0.1, IPv6 in brackets); names are resolved on the host. Repeatable.")
+  private List<String> socksProxies = new ArrayList<>();
+
   @Option(names = {"-N", "--no-terminal"},
-      description = "No shell or command on the host: only the tunnels, until et is interrupted (Ctrl-C).")
+      description = "No shell or command on the host: only the tunnels and SOCKS proxies, "
+          + "until et is interrupted (Ctrl-C).")
   private boolean noTerminal;
 
   @Option(names = {"-v", "--verbose"}, description = "Say more about what et does.")
@@ -165,6 +172,7 @@ public final class EtCommand implements Callable<Integer> {
         verbose,
         parseTunnels(tunnels, sshTunnels),
         parseTunnels(reverseTunnels, sshReverseTunnels),
+        socksProxies.stream().map(SocksSpec::parse).toList(),
         noTerminal,
         forwardAgent);
   }

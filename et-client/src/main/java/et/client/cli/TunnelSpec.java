@@ -127,7 +127,8 @@ public final class TunnelSpec {
     return ports;
   }
 
-  private static int port(String digits, String what) {
+  /** The port of {@code digits} (one to five of them), in 1..65535. */
+  static int port(String digits, String what) {
     int port = Integer.parseInt(digits);
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException(what + " out of 1..65535: " + port);
@@ -135,8 +136,8 @@ public final class TunnelSpec {
     return port;
   }
 
-  /** Splits at colons outside brackets. */
-  private static List<String> split(String spec) {
+  /** Splits at colons outside brackets; no field may be empty. */
+  static List<String> split(String spec) {
     List<String> parts = new ArrayList<>();
     StringBuilder part = new StringBuilder();
     boolean bracketed = false;
@@ -162,7 +163,8 @@ public final class TunnelSpec {
     return parts;
   }
 
-  private static String unbracket(String host) {
+  /** {@code host} without the brackets of an IPv6 literal; a bracket anywhere else is refused. */
+  static String unbracket(String host) {
     if (host.startsWith("[")) {
       if (!host.endsWith("]") || !host.substring(1, host.length() - 1).contains(":")) {
         throw new IllegalArgumentException("brackets are for IPv6 addresses: " + host);
@@ -175,7 +177,7 @@ public final class TunnelSpec {
     return host;
   }
 
-  private static boolean isPath(String text) {
+  static boolean isPath(String text) {
     return text.startsWith("/");
   }
 }

@@ -101,6 +101,9 @@ class EtCommandTest {
                 List.of("127.0.0.1:8080 -> localhost:80", "127.0.0.1:9000 -> localhost:9000", "127.0.0.1:9001 -> localhost:9001",
                     "/tmp/a.sock -> localhost:80", "127.0.0.1:5432 -> db:5432"), // -t and --tunnel, then -L
                 o.tunnels().stream().map(t -> t.listen() + " -> " + t.target()).toList())),
+        check(List.of("-D", "1080", "--dynamic=[::1]:1081", "-D", "0.0.0.0:1082", "myhost"),
+            o -> assertEquals(List.of("127.0.0.1:1080", "[::1]:1081", "0.0.0.0:1082"),
+                o.socksProxies().stream().map(Object::toString).toList())),
         check(List.of("-N", "-t", "1:2", "myhost"), o -> assertTrue(o.noTerminal())),
         check(List.of("--no-terminal", "myhost"), o -> assertTrue(o.noTerminal())),
         check(List.of("-r", "9000:3000", "-R", "0.0.0.0:8022:[::1]:22", "--reversetunnel=/tmp/h.sock:/tmp/l.sock", "myhost"),
@@ -163,6 +166,9 @@ class EtCommandTest {
         Arguments.of(List.of("-L", "8080:web:99999", "myhost"), "bad tunnel \"8080:web:99999\": target port out of 1..65535: 99999"),
         Arguments.of(List.of("-R", "8080", "myhost"),
             "bad tunnel \"8080\": expected [bind:]port:host:hostport, port:hostport or a unix socket path on either side"),
+        Arguments.of(List.of("-D", "1080:80", "myhost"),
+            "bad SOCKS proxy \"1080:80\": bind address \"1080\" is a number: -D takes one port "
+                + "(-t forwards a port to another)"),
         Arguments.of(List.of("-N", "-c", "ls", "myhost"), "--no-terminal runs no command: give -N or --command, not both"));
   }
 
@@ -189,11 +195,12 @@ class EtCommandTest {
       assertTrue(help.startsWith("Usage: et [OPTIONS] [user@]host[:port]"), help);
       assertTrue(help.contains("A remote shell that survives network changes."), help);
       for (String example : List.of(
-          "et myhost", "et -c 'tail -f log' alice@myhost", "et --ssh 'ssh -J bastion' myhost", "et -p 2022 myhost")) {
+          "et myhost", "et -c 'tail -f log' alice@myhost", "et --ssh 'ssh -J bastion' myhost", "et -p 2022 myhost",
+          "et -D 1080 myhost")) {
         assertTrue(help.contains("\n  " + example + " "), () -> "missing example " + example + " in\n" + help);
       }
       for (String option : List.of("-u, --user=USER", "-p, --port=PORT", "-c, --command=CMD", "-e, --noexit",
-          "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "-v, --verbose",
+          "-D, --dynamic=SPEC", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "-v, --verbose",
           "-V, --version", "Default: etterminal.", "Default: ssh.", "Default: 1.")) {
         assertTrue(help.contains(option), () -> "missing " + option + " in\n" + help);
       }

@@ -11,17 +11,17 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class SshCommandTest {
 
   private static ClientOptions options(
       String user, String host, List<String> ssh, List<String> sshOptions, String terminalPath) {
     return new ClientOptions(Optional.ofNullable(user), host, OptionalInt.empty(), Optional.empty(), false,
-        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), false, List.of(), List.of(), false, false);
+        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), false, List.of(), List.of(), List.of(), false, false);
   }
 
   static Stream<Arguments> commands() {
