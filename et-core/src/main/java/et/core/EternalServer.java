@@ -9,8 +9,10 @@ import et.core.task.TaskGroup;
 import et.core.wire.FrameReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,8 @@ public final class EternalServer implements AutoCloseable {
   /** Ended session ids remembered to answer "ended" rather than "unknown". */
   private static final int ENDED_IDS_REMEMBERED = 65_536;
 
-  private final ServerSocket listener;
+  private final ServerSocketChannel listener;
+  private final int port;
   private final SessionOptions options;
   private final Map<SessionId, Session> sessions = new ConcurrentHashMap<>();
   private final Set<SessionId> endedIds =
@@ -50,10 +53,11 @@ public final class EternalServer implements AutoCloseable {
   private final TaskGroup tasks;
   private final LifecycleLog lifecycle = LifecycleLog.here();
 
-  private EternalServer(ServerSocket listener, SessionOptions options, TaskGroup parent) {
+  private EternalServer(ServerSocketChannel listener, SessionOptions options, TaskGroup parent) throws IOException {
     this.listener = listener;
+    this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
     this.options = options;
-    String name = "et-server :" + listener.getLocalPort();
+    String name = "et-server :" + port;
     this.tasks = parent == null ? TaskGroup.startRoot(name) : parent.forkGroup(name);
     tasks.fork("accept", this::acceptLoop);
   }
@@ -67,9 +71,9 @@ public final class EternalServer implements AutoCloseable {
   /** As above, with the server's task group a child of {@code parent}. */
   public static EternalServer start(InetSocketAddress address, SessionOptions options, TaskGroup parent)
       throws IOException {
-    ServerSocket listener = new ServerSocket();
+    ServerSocketChannel listener = ServerSocketChannel.open();
     try {
-      listener.setReuseAddress(true);
+      listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       listener.bind(address, 1024);
       return new EternalServer(listener, options, parent);
     } catch (IOException | RuntimeException e) {
@@ -80,7 +84,7 @@ public final class EternalServer implements AutoCloseable {
 
   /** The port it listens on. */
   public int port() {
-    return listener.getLocalPort();
+    return port;
   }
 
   /** Makes a session with fresh credentials; it waits for its client to connect. */
@@ -113,23 +117,23 @@ public final class EternalServer implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (!listener.isClosed()) {
-      Socket socket;
+    while (listener.isOpen()) {
+      SocketChannel socket;
       try {
         socket = listener.accept();
       } catch (IOException e) {
-        if (!listener.isClosed()) {
+        if (listener.isOpen()) {
           Logger.warn("accept failed: {}", e.getMessage());
         }
         continue;
       }
       if (!handshakeSlots.tryAcquire()) {
-        Logger.warn("refused {}: {} handshakes already pending", socket.getRemoteSocketAddress(), MAX_PENDING_HANDSHAKES);
+        Logger.warn("refused {}: {} handshakes already pending", remoteAddress(socket), MAX_PENDING_HANDSHAKES);
         closeQuietly(socket);
         continue;
       }
       boolean forked = tasks.tryFork(
-          "handshake " + socket.getRemoteSocketAddress(),
+          "handshake " + remoteAddress(socket),
           () -> {
             try {
               handshake(socket);
@@ -144,14 +148,13 @@ public final class EternalServer implements AutoCloseable {
     }
   }
 
-  private void handshake(Socket socket) {
-    String peer = String.valueOf(socket.getRemoteSocketAddress());
+  private void handshake(SocketChannel socket) {
+    String peer = String.valueOf(remoteAddress(socket));
     // The whole handshake's limit: per-read timeouts alone a peer could reset forever.
     Deadline deadline = Deadline.closeAfter(socket, options.handshakeTimeout());
     try {
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
-      FrameReader reader = new FrameReader(socket.getInputStream());
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      FrameReader reader = new FrameReader(socket);
       Handshake.Hello hello = Handshake.readHello(socket, reader);
       SessionId id = SessionId.of(hello.sessionId());
       Session session = sessions.get(id);
@@ -193,7 +196,16 @@ public final class EternalServer implements AutoCloseable {
     return id.toString().substring(0, 4);
   }
 
-  private static void closeQuietly(Socket socket) {
+  /** The peer's address, or null when the socket has closed already. */
+  private static SocketAddress remoteAddress(SocketChannel socket) {
+    try {
+      return socket.getRemoteAddress();
+    } catch (IOException closed) {
+      return null;
+    }
+  }
+
+  private static void closeQuietly(SocketChannel socket) {
     try {
       socket.close();
     } catch (IOException ignored) {

@@ -18,6 +18,7 @@ import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
 import et.testkit.Await;
 import et.testkit.TestSeed;
+import java.nio.channels.Channels;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -398,7 +399,7 @@ class HostileInputTest {
 
   /** The first two frames the recorded client sent, checked to be HELLO and PROOF, as raw bytes. */
   private static byte[] helloAndProof(byte[] recorded) throws IOException {
-    FrameReader reader = new FrameReader(new ByteArrayInputStream(recorded));
+    FrameReader reader = new FrameReader(Channels.newChannel(new ByteArrayInputStream(recorded)));
     Frame hello = reader.read();
     Frame proof = reader.read();
     assertEquals(FrameType.HELLO, hello.type());

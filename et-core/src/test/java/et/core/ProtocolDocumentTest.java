@@ -16,6 +16,8 @@ import et.core.wire.Frame;
 import et.core.wire.FrameHeader;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.io.ByteArrayInputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.RecordComponent;
@@ -104,7 +106,7 @@ class ProtocolDocumentTest {
     assertEquals(new FrameHeader(FrameType.CHANNEL_DATA, 1, 0, 2 + SequenceAead.TAG_BYTES), header);
     assertEquals(FrameHeader.BYTES + header.length(), wire.length);
 
-    Frame frame = new FrameReader(new ByteArrayInputStream(wire)).read();
+    Frame frame = new FrameReader(Channels.newChannel(new ByteArrayInputStream(wire))).read();
     assertEquals(header, frame.header());
     assertEquals("hi", new String(frame.open(aead), StandardCharsets.US_ASCII));
 
@@ -115,13 +117,13 @@ class ProtocolDocumentTest {
   @Test
   void helloAndChallengeAreWhatTheFrameCodeBuildsAndTheServerReads() throws Exception {
     byte[] hello = doc.hex("hello-frame");
-    Frame parsed = new FrameReader(new ByteArrayInputStream(hello)).read();
+    Frame parsed = new FrameReader(Channels.newChannel(new ByteArrayInputStream(hello))).read();
     assertEquals(new FrameHeader(FrameType.HELLO, 0, 0, 49), parsed.header());
     assertArrayEquals(hello, Frame.plain(FrameType.HELLO, parsed.body()).wire());
     assertEquals(Handshake.VERSION, parsed.body()[0]);
 
     // The server's own parser must find the documented id and nonce in the documented bytes.
-    Handshake.Hello read = Handshake.readHello(null, new FrameReader(new ByteArrayInputStream(hello)));
+    Handshake.Hello read = Handshake.readHello(null, new FrameReader(Channels.newChannel(new ByteArrayInputStream(hello))));
     assertArrayEquals(sessionId, read.sessionId());
     assertArrayEquals(clientNonce, read.clientNonce());
 
@@ -139,7 +141,7 @@ class ProtocolDocumentTest {
     Arrays.fill(instance, (byte) 0x33);
     byte[] payload = ByteBuffer.allocate(8 + instance.length).putLong(0).put(instance).array();
     assertArrayEquals(proof, Frame.seal(aead, FrameType.PROOF, 0, 0, payload).wire());
-    Frame frame = new FrameReader(new ByteArrayInputStream(proof)).read();
+    Frame frame = new FrameReader(Channels.newChannel(new ByteArrayInputStream(proof))).read();
     assertEquals(
         new FrameHeader(FrameType.PROOF, 0, 0, 8 + instance.length + SequenceAead.TAG_BYTES),
         frame.header());
@@ -160,16 +162,15 @@ class ProtocolDocumentTest {
     int nonceOffset = documentedHello.length - KeySchedule.NONCE_BYTES;
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         var executor = Executors.newVirtualThreadPerTaskExecutor();
-        Socket clientSocket = new Socket()) {
-      clientSocket.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()), timeoutMillis());
-      clientSocket.setSoTimeout(timeoutMillis());
+        SocketChannel clientSocket = SocketChannel.open()) {
+      clientSocket.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()));
       Future<Connection> client =
           executor.submit(
               () -> Handshake.client(clientSocket, sessionId, secret, instance, clientReceived, "test client"));
       listener.setSoTimeout(timeoutMillis());
       try (Socket server = listener.accept()) {
         server.setSoTimeout(timeoutMillis());
-        FrameReader reader = new FrameReader(server.getInputStream());
+        FrameReader reader = new FrameReader(Channels.newChannel(server.getInputStream()));
 
         Frame hello = reader.read();
         assertEquals(documentedHello.length, hello.wire().length);

@@ -4,14 +4,15 @@ import et.core.crypto.SequenceAead;
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
+import et.core.wire.FrameWriter;
 import et.core.wire.ProtocolException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
- * One authenticated TCP connection and its connection keys. Control frames are numbered per
+ * One authenticated TCP connection (a blocking {@link SocketChannel}) and its connection keys. Control frames are numbered per
  * connection and direction from 1 (0 sealed the handshake proof), and a control frame that does not
  * carry the next number is refused, so nothing recorded can be replayed into a live connection.
  *
@@ -21,9 +22,8 @@ import java.nio.ByteBuffer;
  * number of times.
  */
 public final class Connection implements AutoCloseable {
-  private final Socket socket;
+  private final SocketChannel socket;
   private final FrameReader reader;
-  private final OutputStream out;
   private final SequenceAead sendAead;
   private final SequenceAead receiveAead;
   /** The peer's count of our stream frames it holds, stated in the handshake. */
@@ -33,16 +33,14 @@ public final class Connection implements AutoCloseable {
   private long nextControlToReceive = 1;
 
   Connection(
-      Socket socket,
+      SocketChannel socket,
       FrameReader reader,
       SequenceAead sendAead,
       SequenceAead receiveAead,
       long peerReceived,
-      String name)
-      throws IOException {
+      String name) {
     this.socket = socket;
     this.reader = reader;
-    this.out = socket.getOutputStream();
     this.sendAead = sendAead;
     this.receiveAead = receiveAead;
     this.peerReceived = peerReceived;
@@ -56,7 +54,7 @@ public final class Connection implements AutoCloseable {
 
   /** Writes one frame. */
   void write(Frame frame) throws IOException {
-    out.write(frame.wire());
+    FrameWriter.write(socket, frame);
   }
 
   /** Seals and writes a control frame carrying one 64-bit value. */
@@ -77,8 +75,13 @@ public final class Connection implements AutoCloseable {
     return value;
   }
 
-  Socket socket() {
-    return socket;
+  /** This end's address; null once closed. */
+  InetSocketAddress localAddress() {
+    try {
+      return (InetSocketAddress) socket.getLocalAddress();
+    } catch (IOException closed) {
+      return null;
+    }
   }
 
   long peerReceived() {

@@ -3,7 +3,11 @@ package et.core.resume;
 import et.core.task.Deadline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,16 +42,22 @@ public final class Dialer {
   Connection dialOnce(byte[] sessionId, byte[] secret, long received, Liveness liveness)
       throws IOException {
     InetSocketAddress target = address.get();
-    Socket socket = new Socket();
+    SocketChannel socket = SocketChannel.open();
+    // Connect and handshake together: the deadline closes the socket, which ends either.
     Deadline deadline = Deadline.closeAfter(socket, liveness.handshakeTimeout());
     try {
-      socket.setTcpNoDelay(true);
-      socket.connect(target, (int) liveness.handshakeTimeout().toMillis());
-      socket.setSoTimeout((int) liveness.handshakeTimeout().toMillis());
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      socket.connect(target);
       String name = "connection to " + target;
       return Handshake.client(socket, sessionId, secret, clientInstance, received, name);
+    } catch (UnresolvedAddressException e) {
+      socket.close();
+      throw new UnknownHostException(target.getHostString());
     } catch (IOException | RuntimeException e) {
       socket.close();
+      if (deadline.passed() && !(e instanceof RefusedException)) {
+        throw new SocketTimeoutException("no answer within " + liveness.handshakeTimeout().toMillis() + " ms");
+      }
       throw e;
     } finally {
       deadline.close();

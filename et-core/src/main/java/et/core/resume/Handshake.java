@@ -6,10 +6,11 @@ import et.core.crypto.SequenceAead;
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
+import et.core.wire.FrameWriter;
 import et.core.wire.ProtocolException;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 
@@ -41,17 +42,17 @@ public final class Handshake {
 
   /** The client's side: returns an authenticated connection or throws RefusedException. */
   public static Connection client(
-      Socket socket, byte[] sessionId, byte[] secret, byte[] clientInstance, long received, String name)
+      SocketChannel socket, byte[] sessionId, byte[] secret, byte[] clientInstance, long received, String name)
       throws IOException {
     byte[] clientNonce = randomNonce();
-    FrameReader reader = new FrameReader(socket.getInputStream());
+    FrameReader reader = new FrameReader(socket);
     byte[] hello =
         ByteBuffer.allocate(FrameType.HELLO.minBody)
             .put((byte) VERSION)
             .put(sessionId)
             .put(clientNonce)
             .array();
-    socket.getOutputStream().write(Frame.plain(FrameType.HELLO, hello).wire());
+    FrameWriter.write(socket, Frame.plain(FrameType.HELLO, hello));
 
     Frame challenge = readAnswer(reader, FrameType.CHALLENGE);
     byte[] serverNonce = challenge.body();
@@ -62,7 +63,7 @@ public final class Handshake {
         new SequenceAead(
             KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.SERVER_TO_CLIENT));
     byte[] proof = ByteBuffer.allocate(8 + CLIENT_INSTANCE_BYTES).putLong(received).put(clientInstance).array();
-    socket.getOutputStream().write(Frame.seal(sendAead, FrameType.PROOF, 0, 0, proof).wire());
+    FrameWriter.write(socket, Frame.seal(sendAead, FrameType.PROOF, 0, 0, proof));
 
     Frame resume = readAnswer(reader, FrameType.RESUME);
     String failure = "server failed to prove the secret";
@@ -74,7 +75,7 @@ public final class Handshake {
   public record Hello(byte[] sessionId, byte[] clientNonce) {}
 
   /** Reads the client's HELLO; an unsupported version is refused here. */
-  public static Hello readHello(Socket socket, FrameReader reader) throws IOException {
+  public static Hello readHello(SocketChannel socket, FrameReader reader) throws IOException {
     Frame frame = reader.read();
     if (frame.type() != FrameType.HELLO) {
       throw new ProtocolException("expected HELLO, got " + frame.type());
@@ -92,12 +93,12 @@ public final class Handshake {
   }
 
   /** Sends a refusal; the caller then closes the socket. */
-  public static void refuse(Socket socket, Refusal refusal) throws IOException {
+  public static void refuse(SocketChannel socket, Refusal refusal) throws IOException {
     byte[] text = refusal.text.getBytes(StandardCharsets.UTF_8);
     byte[] body = new byte[1 + text.length];
     body[0] = (byte) refusal.code;
     System.arraycopy(text, 0, body, 1, text.length);
-    socket.getOutputStream().write(Frame.plain(FrameType.REFUSE, body).wire());
+    FrameWriter.write(socket, Frame.plain(FrameType.REFUSE, body));
   }
 
   /**
@@ -105,10 +106,10 @@ public final class Handshake {
    * connection that is authenticated but not yet answered (the session sends RESUME).
    */
   public static PendingConnection challenge(
-      Socket socket, FrameReader reader, Hello hello, byte[] secret, String name)
+      SocketChannel socket, FrameReader reader, Hello hello, byte[] secret, String name)
       throws IOException {
     byte[] serverNonce = randomNonce();
-    socket.getOutputStream().write(Frame.plain(FrameType.CHALLENGE, serverNonce).wire());
+    FrameWriter.write(socket, Frame.plain(FrameType.CHALLENGE, serverNonce));
     SequenceAead receiveAead =
         new SequenceAead(
             KeySchedule.connectionKey(
@@ -131,7 +132,7 @@ public final class Handshake {
 
   /** An authenticated connection that the session has yet to answer with RESUME. */
   public record PendingConnection(
-      Socket socket,
+      SocketChannel socket,
       FrameReader reader,
       SequenceAead sendAead,
       SequenceAead receiveAead,
@@ -141,8 +142,7 @@ public final class Handshake {
 
     /** Sends RESUME with the server's count and returns the live connection. */
     Connection resume(long serverReceived) throws IOException {
-      socket.getOutputStream()
-          .write(Frame.seal(sendAead, FrameType.RESUME, 0, 0, long8(serverReceived)).wire());
+      FrameWriter.write(socket, Frame.seal(sendAead, FrameType.RESUME, 0, 0, long8(serverReceived)));
       return new Connection(socket, reader, sendAead, receiveAead, clientReceived, name);
     }
 

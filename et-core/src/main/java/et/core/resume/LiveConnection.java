@@ -6,13 +6,14 @@ import et.core.wire.ProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -50,6 +51,8 @@ final class LiveConnection {
   private final String name;
 
   private final AtomicBoolean ackDue = new AtomicBoolean();
+  /** When the socket-reader last got a frame: the keepalive task ends a silent connection. */
+  private volatile long lastHeardNanos = System.nanoTime();
   private final AtomicBoolean pingDue = new AtomicBoolean(true);
   private final AtomicLong pongDue = new AtomicLong(-1);
   private volatile long ackSent;
@@ -107,8 +110,6 @@ final class LiveConnection {
       case ConnectionLostException lost -> lost;
       case FatalStreamException fatal -> fatal;
       case PeerFinishedException finished -> finished;
-      case SocketTimeoutException timeout ->
-          new ConnectionLostException("silent for " + liveness.deadAfter().toMillis() + " ms");
       case EOFException eof when peerClosedAndAcknowledged() ->
           new PeerFinishedException(); // the closer hangs up once it has our acknowledgement
       case EOFException eof -> new ConnectionLostException(eof.getMessage());
@@ -132,9 +133,9 @@ final class LiveConnection {
   }
 
   private void readLoop() throws IOException {
-    connection.socket().setSoTimeout((int) liveness.deadAfter().toMillis());
     while (true) {
       Frame frame = connection.read();
+      lastHeardNanos = System.nanoTime();
       switch (frame.type().kind) {
         case STREAM -> {
           var payload = reader.accept(frame);
@@ -273,14 +274,30 @@ final class LiveConnection {
     }
   }
 
+  /**
+   * Asks for a PING every keepalive interval, and ends the connection once nothing has come from
+   * the peer for {@link Liveness#deadAfter()} (a blocking channel's read has no timeout of its own:
+   * ending the scope closes the socket, which ends the read).
+   */
   private void keepaliveLoop() throws InterruptedException, ConnectionLostException {
-    InetAddress local = connection.socket().getLocalAddress();
+    InetSocketAddress local = connection.localAddress();
+    long interval = liveness.keepaliveInterval().toNanos();
+    long deadAfter = liveness.deadAfter().toNanos();
+    long nextPing = System.nanoTime() + interval;
     while (true) {
-      Thread.sleep(liveness.keepaliveInterval());
-      if (watchLocalAddress && !stillAssigned(local)) {
-        throw new ConnectionLostException("this end's address " + local.getHostAddress() + " is gone");
+      long now = System.nanoTime();
+      long silentUntil = lastHeardNanos + deadAfter;
+      if (now - silentUntil >= 0) {
+        throw new ConnectionLostException("silent for " + liveness.deadAfter().toMillis() + " ms");
       }
-      raise(pingDue);
+      if (now - nextPing >= 0) {
+        if (watchLocalAddress && local != null && !stillAssigned(local.getAddress())) {
+          throw new ConnectionLostException("this end's address " + local.getAddress().getHostAddress() + " is gone");
+        }
+        raise(pingDue);
+        nextPing = now + interval;
+      }
+      TimeUnit.NANOSECONDS.sleep(Math.min(nextPing - now, silentUntil - now));
     }
   }
 

@@ -2,6 +2,7 @@ package et.core.testing;
 
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
+import java.nio.channels.Channels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -65,7 +66,7 @@ public final class HostileSocket implements AutoCloseable {
   /** Reads one whole frame from the server, waiting at most {@code timeout}. */
   public Frame readFrame(Duration timeout) throws IOException {
     socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
-    return new FrameReader(socket.getInputStream()).read();
+    return new FrameReader(Channels.newChannel(socket.getInputStream())).read();
   }
 
   /** How the server ended the connection. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import et.core.crypto.SequenceAead;
 import et.testkit.TestSeed;
 import et.testkit.TestStreams;
+import java.nio.channels.Channels;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -39,7 +40,7 @@ class FrameReaderTest {
     InputStream endless = new HeaderThenEndlessBody(header);
 
     ProtocolException refused =
-        assertThrows(ProtocolException.class, () -> new FrameReader(endless).read());
+        assertThrows(ProtocolException.class, () -> new FrameReader(Channels.newChannel(endless)).read());
     assertTrue(refused.getMessage().contains("body length 2147483648"), refused.getMessage());
   }
 
@@ -52,7 +53,7 @@ class FrameReaderTest {
       ProtocolException refused =
           assertThrows(
               ProtocolException.class,
-              () -> new FrameReader(new ByteArrayInputStream(frame)).read(),
+              () -> new FrameReader(Channels.newChannel(new ByteArrayInputStream(frame))).read(),
               type + " with a body of " + length);
       assertTrue(refused.getMessage().contains("body length " + length), refused.getMessage());
     }
@@ -63,7 +64,7 @@ class FrameReaderTest {
   void lengthsAtEachTypesBoundsAreAccepted(FrameType type) throws IOException {
     for (int length : List.of(type.minBody, type.maxBody)) {
       byte[] frame = Arrays.copyOf(header(type, length), FrameHeader.BYTES + length);
-      Frame read = new FrameReader(new ByteArrayInputStream(frame)).read();
+      Frame read = new FrameReader(Channels.newChannel(new ByteArrayInputStream(frame))).read();
       assertEquals(type, read.type());
       assertEquals(length, read.header().length());
       assertArrayEquals(frame, read.wire());
@@ -75,7 +76,7 @@ class FrameReaderTest {
     byte[] frame = Arrays.copyOf(header(0x7F, 8), FrameHeader.BYTES + 8);
     ProtocolException refused =
         assertThrows(
-            ProtocolException.class, () -> new FrameReader(new ByteArrayInputStream(frame)).read());
+            ProtocolException.class, () -> new FrameReader(Channels.newChannel(new ByteArrayInputStream(frame))).read());
     assertTrue(refused.getMessage().contains("unknown frame type 0x7f"), refused.getMessage());
   }
 
@@ -97,7 +98,7 @@ class FrameReaderTest {
       wire.write(frame.wire());
     }
 
-    FrameReader reader = new FrameReader(TestStreams.oneByteAtATime(wire.toByteArray()));
+    FrameReader reader = new FrameReader(Channels.newChannel(TestStreams.oneByteAtATime(wire.toByteArray())));
     for (Frame expected : sent) {
       Frame got = reader.read();
       assertEquals(expected.header(), got.header());
@@ -109,20 +110,20 @@ class FrameReaderTest {
   @Test
   void endOfStreamMidHeaderThrowsEof() {
     byte[] partial = Arrays.copyOf(header(FrameType.HELLO, FrameType.HELLO.minBody), 9);
-    assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(partial)).read());
-    assertThrows(EOFException.class, () -> new FrameReader(TestStreams.oneByteAtATime(partial)).read());
+    assertThrows(EOFException.class, () -> new FrameReader(Channels.newChannel(new ByteArrayInputStream(partial))).read());
+    assertThrows(EOFException.class, () -> new FrameReader(Channels.newChannel(TestStreams.oneByteAtATime(partial))).read());
   }
 
   @Test
   void endOfStreamMidBodyThrowsEof() {
     byte[] partial = Arrays.copyOf(header(FrameType.HELLO, FrameType.HELLO.minBody), FrameHeader.BYTES + 10);
-    assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(partial)).read());
-    assertThrows(EOFException.class, () -> new FrameReader(TestStreams.oneByteAtATime(partial)).read());
+    assertThrows(EOFException.class, () -> new FrameReader(Channels.newChannel(new ByteArrayInputStream(partial))).read());
+    assertThrows(EOFException.class, () -> new FrameReader(Channels.newChannel(TestStreams.oneByteAtATime(partial))).read());
   }
 
   @Test
   void emptyStreamThrowsEof() {
-    assertThrows(EOFException.class, () -> new FrameReader(InputStream.nullInputStream()).read());
+    assertThrows(EOFException.class, () -> new FrameReader(Channels.newChannel(InputStream.nullInputStream())).read());
   }
 
   private static byte[] header(FrameType type, int length) {

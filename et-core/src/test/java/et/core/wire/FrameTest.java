@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import et.core.TestKeys;
 import et.core.crypto.SequenceAead;
+import java.nio.channels.Channels;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -111,7 +112,7 @@ class FrameTest {
     byte[] challenge = new byte[32];
     Arrays.fill(challenge, (byte) 0x5a);
     Frame plain = Frame.plain(FrameType.CHALLENGE, challenge);
-    Frame read = new FrameReader(new ByteArrayInputStream(plain.wire())).read();
+    Frame read = new FrameReader(Channels.newChannel(new ByteArrayInputStream(plain.wire()))).read();
     assertEquals(plain.header(), read.header());
     assertArrayEquals(challenge, read.body());
   }
@@ -122,7 +123,7 @@ class FrameTest {
    */
   private byte[] receive(byte[] wire) throws IOException {
     byte[] stream = Arrays.copyOf(wire, wire.length + FrameType.MAX_DATA_BYTES + SequenceAead.TAG_BYTES);
-    Frame frame = new FrameReader(new ByteArrayInputStream(stream)).read();
+    Frame frame = new FrameReader(Channels.newChannel(new ByteArrayInputStream(stream))).read();
     return frame.open(aead);
   }
 }
