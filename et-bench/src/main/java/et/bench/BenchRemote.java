@@ -61,6 +61,11 @@ final class BenchRemote implements AutoCloseable {
         sshd.user() + "@127.0.0.1");
   }
 
+  /** The sshd listener; the processes serving each ssh session are its descendants. */
+  ProcessHandle sshd() {
+    return sshd.process();
+  }
+
   /** The session host, if one runs. */
   Optional<ProcessHandle> sessionHost() throws IOException {
     return sandbox.sessionHost();
