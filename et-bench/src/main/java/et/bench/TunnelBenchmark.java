@@ -1,6 +1,5 @@
 package et.bench;
 
-import et.testkit.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +28,6 @@ import java.util.List;
 final class TunnelBenchmark {
   private static final double TARGET = 1.5;
   private static final int CHUNK = 64 * 1024;
-  private static final Duration READY = Duration.ofSeconds(60);
 
   private final Path repo;
   private final int mib;
@@ -58,21 +55,21 @@ final class TunnelBenchmark {
         ServerSocket sink = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
       Thread.ofPlatform().daemon().name("sink").start(() -> serve(sink));
       String target = "127.0.0.1:" + sink.getLocalPort();
-      int sshPort = freePort();
-      int etPort = freePort();
+      int sshPort = LoopbackPorts.free();
+      int etPort = LoopbackPorts.free();
       List<String> ssh = new ArrayList<>(remote.sshBase());
       ssh.addAll(List.of("-N", "-o", "Ciphers=aes128-gcm@openssh.com", "-L", sshPort + ":" + target, "et-test"));
       Process sshTunnel = new ProcessBuilder(ssh).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       Process etTunnel = null;
       try {
-        awaitListening(sshPort, "ssh -L");
+        LoopbackPorts.awaitListening(sshPort, "ssh -L");
         ProcessCpu bench = ProcessCpu.ofThisJvm("bench");
         transfer(new Tunnel("ssh -L", sshPort, List.of(bench)), 64); // warm-up (the JIT, the windows)
         // After a transfer and before et starts, every process below the sshd listener serves this ssh session.
         List<ProcessHandle> sshdSession = remote.sshd().descendants().toList();
         etTunnel = new ProcessBuilder(remote.etTunnelCommand(etPort + ":" + target))
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        awaitListening(etPort, "et -t");
+        LoopbackPorts.awaitListening(etPort, "et -t");
         ProcessHandle host = remote.sessionHost()
             .orElseThrow(() -> new IllegalStateException("et -t listens, but no session host runs"));
         Tunnel sshL = new Tunnel("ssh -L", sshPort,
@@ -194,25 +191,6 @@ final class TunnelBenchmark {
       } catch (IOException e) {
         return; // closed
       }
-    }
-  }
-
-  private static void awaitListening(int port, String what) throws InterruptedException {
-    boolean up = Poll.until(READY, () -> {
-      try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
-    if (!up) {
-      throw new IllegalStateException(what + " did not listen on " + port + " within " + READY.toSeconds() + " s");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
     }
   }
 }
