@@ -41,9 +41,10 @@ final class BenchRemote implements AutoCloseable {
     return et("-N", "-t", spec);
   }
 
-  /** {@code ssh -tt -F CFG et-test -- REMOTE}. */
-  List<String> sshCommand(String remote) {
+  /** {@code ssh -F CFG OPTIONS... -tt et-test -- REMOTE}. */
+  List<String> sshCommand(String remote, String... options) {
     List<String> command = new ArrayList<>(sshd.sshCommand());
+    command.addAll(List.of(options));
     command.addAll(List.of("-tt", SshServer.HOST_ALIAS, "--", remote));
     return command;
   }
