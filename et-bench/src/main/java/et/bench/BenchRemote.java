@@ -38,27 +38,40 @@ final class BenchRemote implements AutoCloseable {
 
   /** {@code launcher/et ... -N -t SPEC USER@127.0.0.1}: a tunnel alone. */
   List<String> etTunnelCommand(String spec) {
-    return List.of(repo.resolve("launcher/et").toString(),
-        "--ssh", String.join(" ", sshd.sshCommand()),
-        "--terminal-path", sandbox.wrapper().toString(),
-        "-N", "-t", spec,
-        sshd.user() + "@127.0.0.1");
+    return et("-N", "-t", spec);
   }
 
-  /** {@code ssh -tt -F CFG et-test -- REMOTE}. */
-  List<String> sshCommand(String remote) {
+  /** {@code ssh -F CFG OPTIONS... -tt et-test -- REMOTE}. */
+  List<String> sshCommand(String remote, String... options) {
     List<String> command = new ArrayList<>(sshd.sshCommand());
+    command.addAll(List.of(options));
     command.addAll(List.of("-tt", SshServer.HOST_ALIAS, "--", remote));
     return command;
   }
 
   /** {@code launcher/et --ssh "ssh -F CFG" --terminal-path WRAPPER -c REMOTE USER@127.0.0.1}. */
   List<String> etCommand(String remote) {
-    return List.of(repo.resolve("launcher/et").toString(),
+    return et("-c", remote);
+  }
+
+  /** {@code launcher/et ... -t SPEC -c REMOTE USER@127.0.0.1}: a terminal and a tunnel in one session. */
+  List<String> etCommand(String remote, String tunnelSpec) {
+    return et("-t", tunnelSpec, "-c", remote);
+  }
+
+  /** {@code launcher/et --ssh "ssh -F CFG" --terminal-path WRAPPER OPTIONS... USER@127.0.0.1}. */
+  private List<String> et(String... options) {
+    List<String> command = new ArrayList<>(List.of(repo.resolve("launcher/et").toString(),
         "--ssh", String.join(" ", sshd.sshCommand()),
-        "--terminal-path", sandbox.wrapper().toString(),
-        "-c", remote,
-        sshd.user() + "@127.0.0.1");
+        "--terminal-path", sandbox.wrapper().toString()));
+    command.addAll(List.of(options));
+    command.add(sshd.user() + "@127.0.0.1");
+    return List.copyOf(command);
+  }
+
+  /** The sshd listener; the processes serving each ssh session are its descendants. */
+  ProcessHandle sshd() {
+    return sshd.process();
   }
 
   /** The session host, if one runs. */

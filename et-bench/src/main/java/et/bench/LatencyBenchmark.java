@@ -2,16 +2,13 @@ package et.bench;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Keystroke echo latency and time to prompt of a remote interactive bash, through plain {@code ssh
@@ -26,13 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * arrival of the echo.
  */
 final class LatencyBenchmark implements Benchmark {
-  static final String REMOTE_SHELL = "env PS1='READY> ' bash --norc -i";
-  private static final String PROMPT = "READY>";
-  private static final String CHARS = "qwertyuiopasdfgzxcvbnjk"; // none of them ends an escape sequence
-  private static final int CLEAR_EVERY = 25;
+  private static final String REMOTE_SHELL = ShellKeys.REMOTE_SHELL;
   private static final double TARGET_MS = 0.2;
-  private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration ECHO_TIMEOUT = Duration.ofSeconds(5);
 
   private final Path repo;
   private final int keys;
@@ -74,7 +66,7 @@ final class LatencyBenchmark implements Benchmark {
         throw new IllegalStateException("a session host already runs in " + runDir);
       }
       try (PtySession cold = PtySession.start(remote.etCommand(REMOTE_SHELL), runDir)) {
-        etCold = awaitPrompt(cold);
+        etCold = ShellKeys.awaitPrompt(cold);
       }
       out.printf("  et cold (no session host yet): prompt %.1f ms%n", etCold);
       for (int round = 1; round <= rounds; round++) {
@@ -85,7 +77,7 @@ final class LatencyBenchmark implements Benchmark {
           for (Figures f : order) {
             PtySession pty = PtySession.start(f == ssh ? remote.sshCommand(REMOTE_SHELL) : remote.etCommand(REMOTE_SHELL), runDir);
             sessions.add(pty);
-            f.prompts().add(awaitPrompt(pty));
+            f.prompts().add(ShellKeys.awaitPrompt(pty));
           }
           double[][] these = typeInTurns(sessions, share, random);
           for (int i = 0; i < order.size(); i++) {
@@ -106,8 +98,8 @@ final class LatencyBenchmark implements Benchmark {
     }
     out.println();
     out.println("time to prompt (process start to READY> seen), ms:");
-    out.printf("  ssh            median %7.1f  (%d runs)%n", Stats.median(toArray(ssh.prompts())), ssh.prompts().size());
-    out.printf("  et, host up    median %7.1f  (%d runs)%n", Stats.median(toArray(et.prompts())), et.prompts().size());
+    out.printf("  ssh            median %7.1f  (%d runs)%n", Stats.median(Stats.toArray(ssh.prompts())), ssh.prompts().size());
+    out.printf("  et, host up    median %7.1f  (%d runs)%n", Stats.median(Stats.toArray(et.prompts())), et.prompts().size());
     out.printf("  et, first run         %7.1f  (no session host running: it is started on the way)%n", etCold);
     out.println("keystroke echo (write to echo seen), ms:");
     double sshMedian = echoLine(out, ssh);
@@ -120,14 +112,6 @@ final class LatencyBenchmark implements Benchmark {
     return pass ? 0 : 1;
   }
 
-  /** Waits for the prompt and for the shell to finish its start; returns the time to prompt in ms. */
-  private static double awaitPrompt(PtySession pty) throws Exception {
-    long prompt = pty.await(pty.expect(PROMPT, 0), PROMPT_TIMEOUT);
-    // Let the shell finish its start (bracketed paste mode and the like) before typing.
-    pty.awaitQuiet(Duration.ofMillis(200), Duration.ofSeconds(2));
-    return (prompt - pty.startNanos()) / 1e6;
-  }
-
   /**
    * Types {@code keys} keys into each session, taking turns key by key (who goes first alternates),
    * so that both meet the same machine; returns each session's echo latencies in ms.
@@ -138,18 +122,13 @@ final class LatencyBenchmark implements Benchmark {
       for (int turn = 0; turn < sessions.size(); turn++) {
         int s = (i + turn) % sessions.size();
         PtySession pty = sessions.get(s);
-        if (i > 0 && i % CLEAR_EVERY == 0 && turn == 0) {
+        if (i > 0 && i % ShellKeys.CLEAR_EVERY == 0 && turn == 0) {
           for (PtySession each : sessions) {
-            each.type(new byte[] {0x15});
-            each.awaitQuiet(Duration.ofMillis(100), Duration.ofSeconds(1));
+            ShellKeys.clearLine(each);
           }
         }
-        Thread.sleep(Duration.ofMillis(40 + random.nextInt(51)));
-        String key = String.valueOf(CHARS.charAt(i % CHARS.length()));
-        CompletableFuture<Long> echo = pty.expectNext(key);
-        long written = System.nanoTime();
-        pty.type(key.getBytes(StandardCharsets.US_ASCII));
-        echoes[s][i] = (pty.await(echo, ECHO_TIMEOUT) - written) / 1e6;
+        ShellKeys.pause(random, 40, 90);
+        echoes[s][i] = ShellKeys.echo(pty, i);
       }
     }
     return echoes;
@@ -160,14 +139,9 @@ final class LatencyBenchmark implements Benchmark {
   }
 
   private static double echoLine(PrintStream out, Figures f) {
-    double[] values = toArray(f.echoes());
+    double[] values = Stats.toArray(f.echoes());
     double median = Stats.median(values);
-    out.printf("  %-3s median %.2f  p90 %.2f  p99 %.2f  min %.2f  max %.2f  (%d keys)%n", f.name(), median,
-        Stats.percentile(values, 90), Stats.percentile(values, 99), Stats.min(values), Stats.max(values), values.length);
+    out.printf("  %-3s %s  (%d keys)%n", f.name(), Stats.spread(values), values.length);
     return median;
-  }
-
-  private static double[] toArray(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }

@@ -64,6 +64,13 @@ final class PtySession implements AutoCloseable {
     return new PtySession(process, start);
   }
 
+  /** The process on the PTY (for {@code launcher/et}, the client JVM: the launcher execs java). */
+  ProcessHandle process() {
+    // pty4j's Process does not implement toHandle()
+    return ProcessHandle.of(process.pid())
+        .orElseThrow(() -> new IllegalStateException("the process on the PTY has ended: pid " + process.pid()));
+  }
+
   /** {@link System#nanoTime()} just before the process was started. */
   long startNanos() {
     return startNanos;

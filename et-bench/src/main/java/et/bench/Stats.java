@@ -1,6 +1,7 @@
 package et.bench;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Small statistics over a handful of measurements. */
 final class Stats {
@@ -34,5 +35,15 @@ final class Stats {
 
   static double max(double[] values) {
     return Arrays.stream(values).max().orElseThrow();
+  }
+
+  /** {@code median 0.81  p90 1.20  p99 2.70  min 0.50  max 3.10}, two decimals. */
+  static String spread(double[] values) {
+    return String.format("median %.2f  p90 %.2f  p99 %.2f  min %.2f  max %.2f", median(values),
+        percentile(values, 90), percentile(values, 99), min(values), max(values));
+  }
+
+  static double[] toArray(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
   }
 }

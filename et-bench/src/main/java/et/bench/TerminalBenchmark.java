@@ -2,6 +2,7 @@ package et.bench;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Benchmark command for the et terminal (run through {@code bench/terminal.sh}); see
@@ -11,6 +12,8 @@ import java.nio.file.Path;
  *   <li>{@code latency [--keys N] [--rounds R]}: keystroke echo latency and time to prompt, ssh against et
  *   <li>{@code tunnel [--mib N] [--rounds R]}: bulk throughput through {@code et -N -t} against
  *       {@code ssh -N -L}
+ *   <li>{@code tunnel-fair [--seconds S] [--connections N]}: fair shares of N connections through one
+ *       {@code et -t} and the echo of the terminal in the same session while they run
  * </ul>
  *
  * <p>System properties: {@code et.bench.repo} (the repository root, default the working
@@ -21,12 +24,20 @@ public final class TerminalBenchmark {
 
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
-    if (args.length == 0 || !(args[0].equals("latency") || args[0].equals("tunnel"))) {
-      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] | tunnel [--mib N] [--rounds R]");
+    if (args.length == 0 || !List.of("latency", "tunnel", "tunnel-fair").contains(args[0])) {
+      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] | tunnel [--mib N] [--rounds R]"
+          + " | tunnel-fair [--seconds S] [--connections N]");
       System.exit(2);
     }
     CommandLine line = CommandLine.parse(args, 1);
     Path repo = Path.of(System.getProperty("et.bench.repo", "")).toAbsolutePath();
+    long seed = Long.getLong("et.bench.seed", System.nanoTime());
+    if (args[0].equals("tunnel-fair")) {
+      int seconds = line.intOption("seconds", 10);
+      int connections = line.intOption("connections", 64);
+      line.rejectUnused();
+      System.exit(new TunnelFairBenchmark(repo, connections, seconds, seed).run(out));
+    }
     if (args[0].equals("tunnel")) {
       int mib = line.intOption("mib", 1024);
       int rounds = line.intOption("rounds", 5);
@@ -36,7 +47,6 @@ public final class TerminalBenchmark {
     int keys = line.intOption("keys", 300);
     int rounds = line.intOption("rounds", 5);
     line.rejectUnused();
-    long seed = Long.getLong("et.bench.seed", System.nanoTime());
     System.exit(new LatencyBenchmark(repo, keys, rounds, seed).run(out));
   }
 }

@@ -1,6 +1,5 @@
 package et.bench;
 
-import et.testkit.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,8 +9,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,11 +19,15 @@ import java.util.List;
  * aes128-gcm@openssh.com, both to the same sink in this JVM (it reads to end of file, then answers
  * one byte). Each round moves N MiB through each, the two in turns; a transfer is timed from the
  * first write to the sink's answer. Target: et's median at least 1.5 × ssh's.
+ *
+ * <p>Around each transfer it also reads the CPU time (user + system) of each process the bytes
+ * cross, reported per 10^9 bytes: for ssh the {@code ssh -N -L} client and the sshd processes
+ * serving its session, for et the {@code launcher/et} client JVM and the session host JVM, and for
+ * both this JVM (the source and the sink).
  */
 final class TunnelBenchmark {
   private static final double TARGET = 1.5;
   private static final int CHUNK = 64 * 1024;
-  private static final Duration READY = Duration.ofSeconds(60);
 
   private final Path repo;
   private final int mib;
@@ -36,68 +39,136 @@ final class TunnelBenchmark {
     this.rounds = rounds;
   }
 
+  /** One tunnel under test: where it listens and the processes whose CPU its transfers cost. */
+  private record Tunnel(String name, int port, List<ProcessCpu> processes) {}
+
+  /** One timed transfer: MB/s, and CPU s/GB of each of the tunnel's processes, in their order. */
+  private record Sample(double megabytesPerSecond, double[] cpuPerGigabyte) {
+    double totalCpuPerGigabyte() {
+      return Arrays.stream(cpuPerGigabyte).sum();
+    }
+  }
+
   int run(PrintStream out) throws Exception {
     Path base = Files.createDirectories(repo.resolve("et-bench/target/tunnel-bench"));
     try (BenchRemote remote = BenchRemote.start(repo, Files.createTempDirectory(base, "run"));
         ServerSocket sink = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
       Thread.ofPlatform().daemon().name("sink").start(() -> serve(sink));
       String target = "127.0.0.1:" + sink.getLocalPort();
-      int sshPort = freePort();
-      int etPort = freePort();
+      int sshPort = LoopbackPorts.free();
+      int etPort = LoopbackPorts.free();
       List<String> ssh = new ArrayList<>(remote.sshBase());
       ssh.addAll(List.of("-N", "-o", "Ciphers=aes128-gcm@openssh.com", "-L", sshPort + ":" + target, "et-test"));
       Process sshTunnel = new ProcessBuilder(ssh).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      Process etTunnel = new ProcessBuilder(remote.etTunnelCommand(etPort + ":" + target))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process etTunnel = null;
       try {
-        awaitListening(sshPort, "ssh -L");
-        awaitListening(etPort, "et -t");
+        LoopbackPorts.awaitListening(sshPort, "ssh -L");
+        ProcessCpu bench = ProcessCpu.ofThisJvm("bench");
+        transfer(new Tunnel("ssh -L", sshPort, List.of(bench)), 64); // warm-up (the JIT, the windows)
+        // After a transfer and before et starts, every process below the sshd listener serves this ssh session.
+        List<ProcessHandle> sshdSession = remote.sshd().descendants().toList();
+        etTunnel = new ProcessBuilder(remote.etTunnelCommand(etPort + ":" + target))
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        LoopbackPorts.awaitListening(etPort, "et -t");
+        ProcessHandle host = remote.sessionHost()
+            .orElseThrow(() -> new IllegalStateException("et -t listens, but no session host runs"));
+        Tunnel sshL = new Tunnel("ssh -L", sshPort,
+            List.of(new ProcessCpu("ssh", List.of(sshTunnel.toHandle())), new ProcessCpu("sshd", sshdSession), bench));
+        Tunnel etT = new Tunnel("et -t", etPort,
+            List.of(new ProcessCpu("client", List.of(etTunnel.toHandle())), new ProcessCpu("host", List.of(host)), bench));
         out.printf("tunnel throughput: %d MiB, %d rounds, %d CPUs, java %s%n",
             mib, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        transfer(sshPort, 64); // warm-up of each (the JIT, the windows)
-        transfer(etPort, 256);
-        List<Double> sshRates = new ArrayList<>();
-        List<Double> etRates = new ArrayList<>();
+        for (Tunnel tunnel : List.of(sshL, etT)) {
+          out.printf("  %s processes: %s%n", tunnel.name(), String.join(", ",
+              tunnel.processes().stream().map(p -> p.name() + " " + p.pids()).toList()));
+        }
+        transfer(etT, 256); // warm-up
+        List<Sample> sshSamples = new ArrayList<>();
+        List<Sample> etSamples = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
           boolean sshFirst = round % 2 == 1;
-          double first = transfer(sshFirst ? sshPort : etPort, mib);
-          double second = transfer(sshFirst ? etPort : sshPort, mib);
-          sshRates.add(sshFirst ? first : second);
-          etRates.add(sshFirst ? second : first);
-          out.printf("  round %d: ssh -L %7.1f MB/s, et -t %7.1f MB/s%n", round, sshRates.getLast(), etRates.getLast());
+          Sample first = transfer(sshFirst ? sshL : etT, mib);
+          Sample second = transfer(sshFirst ? etT : sshL, mib);
+          sshSamples.add(sshFirst ? first : second);
+          etSamples.add(sshFirst ? second : first);
+          out.printf("  round %d: ssh -L %7.1f MB/s, et -t %7.1f MB/s; CPU s/GB %s; %s%n", round,
+              sshSamples.getLast().megabytesPerSecond(), etSamples.getLast().megabytesPerSecond(),
+              cpuLine(sshL, sshSamples.getLast().cpuPerGigabyte(), sshSamples.getLast().totalCpuPerGigabyte()),
+              cpuLine(etT, etSamples.getLast().cpuPerGigabyte(), etSamples.getLast().totalCpuPerGigabyte()));
         }
-        double sshMedian = Stats.median(sshRates.stream().mapToDouble(Double::doubleValue).toArray());
-        double etMedian = Stats.median(etRates.stream().mapToDouble(Double::doubleValue).toArray());
+        double sshMedian = Stats.median(sshSamples.stream().mapToDouble(Sample::megabytesPerSecond).toArray());
+        double etMedian = Stats.median(etSamples.stream().mapToDouble(Sample::megabytesPerSecond).toArray());
         double ratio = etMedian / sshMedian;
         out.printf("ssh -L median %7.1f MB/s (aes128-gcm@openssh.com)%n", sshMedian);
         out.printf("et -t  median %7.1f MB/s%n", etMedian);
+        out.println("CPU s/GB (user + system per 10^9 bytes through the tunnel), medians of the rounds:");
+        out.printf("  %s%n  %s%n", cpuLine(sshL, medians(sshSamples), medianTotal(sshSamples)),
+            cpuLine(etT, medians(etSamples), medianTotal(etSamples)));
         out.printf("ratio et/ssh = %.2f (target >= %.1f: %s)%n", ratio, TARGET, ratio >= TARGET ? "PASS" : "FAIL");
         return ratio >= TARGET ? 0 : 1;
       } finally {
         sshTunnel.destroy();
-        etTunnel.destroy(); // its shutdown hook closes the session
-        etTunnel.waitFor();
+        if (etTunnel != null) {
+          etTunnel.destroy(); // its shutdown hook closes the session
+          etTunnel.waitFor();
+        }
         sshTunnel.waitFor();
       }
     }
   }
 
-  /** Sends {@code mebibytes} MiB through the tunnel at {@code port}; MB/s (10^6 bytes a second). */
-  private static double transfer(int port, int mebibytes) throws IOException {
+  /**
+   * Sends {@code mebibytes} MiB through {@code tunnel}; MB/s (10^6 bytes a second) and the CPU its
+   * processes spent meanwhile.
+   */
+  private static Sample transfer(Tunnel tunnel, int mebibytes) throws IOException {
     byte[] chunk = new byte[CHUNK];
     long bytes = (long) mebibytes << 20;
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    List<ProcessCpu> processes = tunnel.processes();
+    long[] cpuBefore = new long[processes.size()];
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tunnel.port())) {
       OutputStream out = socket.getOutputStream();
+      for (int i = 0; i < cpuBefore.length; i++) {
+        cpuBefore[i] = processes.get(i).cpuNanos();
+      }
       long start = System.nanoTime();
       for (long sent = 0; sent < bytes; sent += CHUNK) {
         out.write(chunk);
       }
       socket.shutdownOutput();
       if (socket.getInputStream().read() < 0) {
-        throw new IOException("the sink's answer did not come back through the tunnel at " + port);
+        throw new IOException("the sink's answer did not come back through " + tunnel.name() + " at " + tunnel.port());
       }
-      return bytes / ((System.nanoTime() - start) / 1e9) / 1e6;
+      long wallNanos = System.nanoTime() - start;
+      double[] cpuPerGigabyte = new double[cpuBefore.length];
+      for (int i = 0; i < cpuBefore.length; i++) {
+        cpuPerGigabyte[i] = (processes.get(i).cpuNanos() - cpuBefore[i]) / (double) bytes;
+      }
+      return new Sample(bytes / (wallNanos / 1e9) / 1e6, cpuPerGigabyte);
     }
+  }
+
+  /** {@code et -t: client 1.23, host 1.10, bench 0.70 (total 3.03)}. */
+  private static String cpuLine(Tunnel tunnel, double[] cpuPerGigabyte, double total) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < cpuPerGigabyte.length; i++) {
+      parts.add(String.format("%s %.2f", tunnel.processes().get(i).name(), cpuPerGigabyte[i]));
+    }
+    return String.format("%s: %s (total %.2f)", tunnel.name(), String.join(", ", parts), total);
+  }
+
+  /** Per process, the median over the samples of its CPU s/GB. */
+  private static double[] medians(List<Sample> samples) {
+    double[] medians = new double[samples.getFirst().cpuPerGigabyte().length];
+    for (int i = 0; i < medians.length; i++) {
+      int process = i;
+      medians[i] = Stats.median(samples.stream().mapToDouble(s -> s.cpuPerGigabyte()[process]).toArray());
+    }
+    return medians;
+  }
+
+  private static double medianTotal(List<Sample> samples) {
+    return Stats.median(samples.stream().mapToDouble(Sample::totalCpuPerGigabyte).toArray());
   }
 
   /** Reads each connection to its end, then answers one byte and closes it. */
@@ -120,25 +191,6 @@ final class TunnelBenchmark {
       } catch (IOException e) {
         return; // closed
       }
-    }
-  }
-
-  private static void awaitListening(int port, String what) throws InterruptedException {
-    boolean up = Poll.until(READY, () -> {
-      try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
-    if (!up) {
-      throw new IllegalStateException(what + " did not listen on " + port + " within " + READY.toSeconds() + " s");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
     }
   }
 }
