@@ -6,6 +6,8 @@ import et.core.wire.FrameHeader;
 import et.core.wire.FrameType;
 import et.core.wire.ProtocolException;
 import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,28 +16,43 @@ import java.util.concurrent.locks.ReentrantLock;
  * The sending half of a resumable stream: every sealed frame the peer has not acknowledged, in a
  * bounded ring, so a reconnect resends exactly what the peer missed.
  *
- * <p>Invariants (sequence numbers count frames from 0):
+ * <p>Invariants (sequence numbers count frames from 0; byte offsets count sealed bytes from 0):
  *
  * <ol>
  *   <li>{@code 0 ≤ acked ≤ nextToSend ≤ written}
  *   <li>{@code written − acked ≤ slots.length} and {@code bytesHeld ≤ capacityBytes}, except that
  *       one frame is always admitted into an empty ring
- *   <li>{@code slots[seq & mask]} holds frame {@code seq} for every {@code acked ≤ seq < written}
+ *   <li>{@code slots[seq & mask]} holds frame {@code seq}, and {@code endOffsets[seq & mask]} the
+ *       byte offset where it ends, for every {@code acked ≤ seq < written}
+ *   <li>{@code sentBytes ≤ writtenBytes}: the bytes sealed but not yet taken for sending are {@code
+ *       writtenBytes − sentBytes}
  *   <li>each sequence number is sealed exactly once, so the stream key never sees a nonce twice
  * </ol>
  *
- * <p>Threads: producers append (serialised by {@code appendLock}: sequence numbers are assigned in
- * order and each is sealed once); whoever holds the current connection's send lock (its
- * socket-writer, or a producer sending its own frames, see {@link LiveConnection#sendFromProducer})
- * reads and advances {@code nextToSend}; its socket-reader acknowledges; between connections the
- * stream's run resumes ({@link #resumeFrom}). The ring itself is lock-free: indices are volatile
- * longs, slots are published before {@code written}, and waiting is park/unpark.
+ * <p>Admission: a bulk frame (a payload over {@value #INTERACTIVE_BYTES} bytes) waits while more
+ * than {@code bulkUnsentBytes} wait to be sent, and leaves {@code interactiveReserveBytes} of the
+ * ring to small frames. So keystrokes and other small frames are sealed behind at most that much
+ * bulk, never behind a full backlog of it, and never wait for room that bulk took.
+ *
+ * <p>Threads: producers append (sealing and publishing serialised by {@code appendLock}, so
+ * sequence numbers are assigned in order and each is sealed once; a producer waits for room
+ * without the lock); whoever holds the current connection's send lock (its socket-writer, or a
+ * producer sending its own frames, see {@link LiveConnection#sendFromProducer}) reads and advances
+ * {@code nextToSend}; its socket-reader acknowledges; between connections the stream's run resumes
+ * ({@link #resumeFrom}). The ring itself is lock-free: indices are volatile longs, slots are
+ * published before {@code written}, and waiting is park/unpark.
  */
 public final class BackedWriter {
+  /** Frames with payloads up to this size are interactive: they skip the bulk limits. */
+  public static final int INTERACTIVE_BYTES = 1024;
+
   private final SequenceAead streamAead;
   private final Frame[] slots;
+  private final long[] endOffsets;
   private final int mask;
   private final long capacityBytes;
+  private final long bulkUnsentBytes;
+  private final long interactiveReserveBytes;
   private final ReentrantLock appendLock = new ReentrantLock();
 
   /** Sequence number the next appended frame gets; written only under appendLock. */
@@ -46,69 +63,117 @@ public final class BackedWriter {
   private volatile long nextToSend;
   /** Sealed bytes held in the ring: sum of slot sizes in [acked, written). */
   private final AtomicLong bytesHeld = new AtomicLong();
+  /** Byte offset where frame {@code written − 1} ends; written only under appendLock. */
+  private volatile long writtenBytes;
+  /** Byte offset where frame {@code nextToSend − 1} ends. */
+  private volatile long sentBytes;
+  /** Byte offset where frame {@code acked − 1} ends; written only by the acknowledging thread. */
+  private long ackedBytes;
 
   private volatile boolean closed;
-  private volatile Thread waitingProducer;
+  /** Producers waiting for room; woken by acknowledgements, sends that free the bulk limit, close. */
+  private final Queue<Thread> waitingProducers = new ConcurrentLinkedQueue<>();
   private volatile Thread sender;
 
-  /** A ring of at most {@code capacityFrames} (a power of two) frames and {@code capacityBytes}. */
-  public BackedWriter(SequenceAead streamAead, int capacityFrames, long capacityBytes) {
+  /**
+   * A ring of at most {@code capacityFrames} (a power of two) frames and {@code capacityBytes};
+   * bulk frames wait while more than {@code bulkUnsentBytes} are unsent and leave {@code
+   * interactiveReserveBytes} to interactive ones.
+   */
+  public BackedWriter(
+      SequenceAead streamAead, int capacityFrames, long capacityBytes, long bulkUnsentBytes, long interactiveReserveBytes) {
     if (Integer.bitCount(capacityFrames) != 1) {
       throw new IllegalArgumentException("capacityFrames must be a power of two: " + capacityFrames);
     }
     if (capacityBytes < FrameType.MAX_DATA_BYTES * 2L) {
       throw new IllegalArgumentException("capacityBytes too small: " + capacityBytes);
     }
+    if (bulkUnsentBytes < 1 || interactiveReserveBytes < 0 || interactiveReserveBytes > capacityBytes / 2) {
+      throw new IllegalArgumentException(
+          "bulkUnsentBytes must be positive and interactiveReserveBytes within [0, capacityBytes / 2]: "
+              + bulkUnsentBytes + ", " + interactiveReserveBytes);
+    }
     this.streamAead = streamAead;
     this.slots = new Frame[capacityFrames];
+    this.endOffsets = new long[capacityFrames];
     this.mask = capacityFrames - 1;
     this.capacityBytes = capacityBytes;
+    this.bulkUnsentBytes = bulkUnsentBytes;
+    this.interactiveReserveBytes = interactiveReserveBytes;
   }
 
   /**
-   * Seals and appends one frame, blocking while the ring is full (back-pressure, never a drop).
-   * Returns its sequence number.
+   * Seals and appends one frame, blocking while there is no room for it (back-pressure, never a
+   * drop). Returns its sequence number.
    */
   public long append(FrameType type, int channel, byte[] payload)
       throws IOException, InterruptedException {
     if (type.kind != FrameType.Kind.STREAM) {
       throw new IllegalArgumentException("not a stream frame: " + type);
     }
-    appendLock.lockInterruptibly();
-    try {
-      int size = payload.length + SequenceAead.TAG_BYTES + FrameHeader.BYTES;
-      awaitRoom(size);
-      long seq = written;
-      // Sealed only once room is certain: an abandoned seal would let this number be sealed again.
-      Frame frame = Frame.seal(streamAead, type, channel, seq, payload);
-      slots[(int) (seq & mask)] = frame;
-      bytesHeld.addAndGet(frame.size());
-      written = seq + 1;
-      return seq; // the caller sends it, or wakes the socket-writer (ResumableStream.send)
-    } finally {
-      appendLock.unlock();
+    int size = payload.length + SequenceAead.TAG_BYTES + FrameHeader.BYTES;
+    boolean bulk = payload.length > INTERACTIVE_BYTES;
+    while (true) {
+      awaitRoom(size, bulk);
+      appendLock.lockInterruptibly();
+      try {
+        checkOpen();
+        if (hasRoom(size, bulk)) {
+          long seq = written;
+          // Sealed only once room is certain: an abandoned seal would let this number be sealed again.
+          Frame frame = Frame.seal(streamAead, type, channel, seq, payload);
+          int slot = (int) (seq & mask);
+          slots[slot] = frame;
+          long end = writtenBytes + frame.size();
+          endOffsets[slot] = end;
+          bytesHeld.addAndGet(frame.size());
+          writtenBytes = end;
+          written = seq + 1;
+          return seq; // the caller sends it, or wakes the socket-writer (ResumableStream.send)
+        }
+      } finally {
+        appendLock.unlock();
+      }
     }
   }
 
-  private void awaitRoom(int size) throws IOException, InterruptedException {
+  /** Whether a frame of {@code size} sealed bytes may go in now. */
+  private boolean hasRoom(int size, boolean bulk) {
+    long held = written - acked;
+    if (held == 0) {
+      return true;
+    }
+    if (held >= slots.length) {
+      return false;
+    }
+    if (!bulk) {
+      return bytesHeld.get() + size <= capacityBytes;
+    }
+    return bytesHeld.get() + size <= capacityBytes - interactiveReserveBytes
+        && writtenBytes - sentBytes < bulkUnsentBytes;
+  }
+
+  private void awaitRoom(int size, boolean bulk) throws IOException, InterruptedException {
     while (true) {
       checkOpen();
-      long held = written - acked;
-      if (held == 0 || (held < slots.length && bytesHeld.get() + size <= capacityBytes)) {
-        waitingProducer = null;
+      if (hasRoom(size, bulk)) {
         return;
       }
-      waitingProducer = Thread.currentThread();
-      // Re-checked after publishing ourselves, so an acknowledgement or close in between is seen.
-      checkOpen();
-      held = written - acked;
-      if (held < slots.length && bytesHeld.get() + size <= capacityBytes) {
-        continue;
-      }
-      wake(sender);
-      LockSupport.park(this);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
+      Thread me = Thread.currentThread();
+      waitingProducers.add(me);
+      try {
+        // Re-checked after publishing ourselves, so an acknowledgement, send or close in between is seen.
+        checkOpen();
+        if (hasRoom(size, bulk)) {
+          return;
+        }
+        wake(sender);
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      } finally {
+        waitingProducers.remove(me);
       }
     }
   }
@@ -135,9 +200,10 @@ public final class BackedWriter {
       freed += slots[slot].size();
       slots[slot] = null;
     }
+    ackedBytes = endOffsets[(int) ((peerReceived - 1) & mask)];
     bytesHeld.addAndGet(-freed);
     acked = peerReceived;
-    wake(waitingProducer);
+    wakeProducers();
   }
 
   /**
@@ -151,6 +217,7 @@ public final class BackedWriter {
     }
     nextToSend = peerReceived;
     acknowledge(peerReceived);
+    sentBytes = ackedBytes; // frame peerReceived − 1 ends where the acknowledged bytes end
   }
 
   /** The next frame to send and advances the cursor, or null when all appended frames are sent. */
@@ -159,8 +226,14 @@ public final class BackedWriter {
     if (seq >= written) {
       return null;
     }
-    Frame frame = slots[(int) (seq & mask)];
+    int slot = (int) (seq & mask);
+    Frame frame = slots[slot];
+    boolean bulkWasHeld = writtenBytes - sentBytes >= bulkUnsentBytes;
+    sentBytes = endOffsets[slot];
     nextToSend = seq + 1;
+    if (bulkWasHeld && writtenBytes - sentBytes < bulkUnsentBytes) {
+      wakeProducers();
+    }
     return frame;
   }
 
@@ -185,7 +258,11 @@ public final class BackedWriter {
   /** Fails current and future appends; the backlog stays readable. */
   public void close() {
     closed = true;
-    wake(waitingProducer);
+    wakeProducers();
+  }
+
+  private void wakeProducers() {
+    waitingProducers.forEach(LockSupport::unpark);
   }
 
   private static void wake(Thread thread) {

@@ -40,6 +40,13 @@ public final class ResumableStream {
   static final int BACKLOG_FRAMES = 1024;
   /** Sealed bytes of backlog per stream. */
   static final long BACKLOG_BYTES = 4L << 20;
+  /**
+   * Bulk waits while this much is sealed and unsent: enough to keep the socket busy, little enough
+   * that a keystroke sealed behind it goes out within a millisecond or so on a fast link.
+   */
+  static final long BULK_UNSENT_BYTES = 256L << 10;
+  /** Backlog only small frames may use, so bulk never leaves a keystroke waiting for room. */
+  static final long INTERACTIVE_RESERVE_BYTES = 512L << 10;
 
   private final String name;
   private final BackedWriter writer;
@@ -79,7 +86,9 @@ public final class ResumableStream {
         new BackedWriter(
             new SequenceAead(KeySchedule.streamKey(secret, sessionId, sending)),
             BACKLOG_FRAMES,
-            BACKLOG_BYTES);
+            BACKLOG_BYTES,
+            BULK_UNSENT_BYTES,
+            INTERACTIVE_RESERVE_BYTES);
     this.reader =
         new BackedReader(
             new SequenceAead(KeySchedule.streamKey(secret, sessionId, sending.reverse())));

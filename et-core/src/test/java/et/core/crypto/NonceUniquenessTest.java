@@ -55,7 +55,7 @@ class NonceUniquenessTest {
       throws Exception {
     String keyId = HEX.formatHex(key);
     SequenceAead aead = new SequenceAead(key);
-    BackedWriter writer = new BackedWriter(aead, 64, 1 << 20);
+    BackedWriter writer = new BackedWriter(aead, 64, 1 << 20, 1 << 20, 0);
     long sent = 0;
     int resends = 0;
     for (int round = 0; round < 10_000 && writer.acked() < frames; round++) {

@@ -51,7 +51,7 @@ class BackedWriterCloseRaceTest {
       for (int t = 1; t <= MAX_TRIALS && System.nanoTime() - start < TIME_BUDGET_NANOS; t++) {
         int trial = t;
         trials = trial;
-        BackedWriter full = new BackedWriter(new SequenceAead(TestKeys.fresh()), 1, 2L * FrameType.MAX_DATA_BYTES);
+        BackedWriter full = new BackedWriter(new SequenceAead(TestKeys.fresh()), 1, 2L * FrameType.MAX_DATA_BYTES, 2L * FrameType.MAX_DATA_BYTES, 0);
         full.append(FrameType.CHANNEL_DATA, 1, new byte[1]); // one slot: now full
         writer = full;
         trialGo = trial;

@@ -44,7 +44,7 @@ class BackedWriterTest {
   private static final int OVERHEAD = FrameHeader.BYTES + SequenceAead.TAG_BYTES;
 
   private final SequenceAead aead = new SequenceAead(TestKeys.fresh());
-  private final BackedWriter writer = new BackedWriter(aead, FRAMES, MIN_BYTES);
+  private final BackedWriter writer = new BackedWriter(aead, FRAMES, MIN_BYTES, MIN_BYTES, 0);
 
   @Test
   void emptyWriterHasNothingToSend() {
@@ -144,6 +144,57 @@ class BackedWriterTest {
     long free = MIN_BYTES - writer.bytesHeld();
     writer.append(FrameType.CHANNEL_DATA, 1, payload(3, (int) free - OVERHEAD));
     assertEquals(MIN_BYTES, writer.bytesHeld());
+  }
+
+  @Test
+  void bulkWaitsForTheSenderWhileKeystrokesGoStraightIn() throws Exception {
+    int bulkUnsent = 40_000;
+    BackedWriter prioritised = new BackedWriter(aead, FRAMES, MIN_BYTES, bulkUnsent, 0);
+    prioritised.append(FrameType.CHANNEL_DATA, 1, payload(0, 30_000));
+    prioritised.append(FrameType.CHANNEL_DATA, 1, payload(1, 30_000)); // under the limit when it came
+    BlockedAppend bulk = BlockedAppend.start(prioritised, payload(2, 30_000));
+    bulk.assertStillBlocked(prioritised);
+
+    // A small frame is sealed at once, behind the two waiting to be sent, not behind more bulk.
+    assertEquals(2, prioritised.append(FrameType.CHANNEL_DATA, 2, payload(3, BackedWriter.INTERACTIVE_BYTES)));
+    bulk.assertStillBlocked(prioritised);
+
+    prioritised.nextToSend(); // the unsent bytes fall under the limit: bulk goes on, no ack needed
+    assertEquals(3, bulk.result());
+    prioritised.checkInvariants();
+  }
+
+  @Test
+  void bulkLeavesTheReserveToKeystrokes() throws Exception {
+    long reserve = MIN_BYTES / 4;
+    BackedWriter prioritised = new BackedWriter(aead, FRAMES, MIN_BYTES, MIN_BYTES, reserve);
+    int size = 30_000;
+    for (int i = 0; i < 3; i++) { // 90 KB of 128 KiB: the fourth would cut into the 32 KiB reserve
+      prioritised.append(FrameType.CHANNEL_DATA, 1, payload(i, size));
+      prioritised.nextToSend();
+    }
+    BlockedAppend bulk = BlockedAppend.start(prioritised, payload(3, size));
+    bulk.assertStillBlocked(prioritised);
+    for (int i = 0; i < 4; i++) {
+      prioritised.append(FrameType.CHANNEL_DATA, 2, payload(10 + i, 100)); // keystrokes use the reserve
+    }
+    prioritised.acknowledge(1);
+    assertEquals(7, bulk.result());
+    prioritised.checkInvariants();
+  }
+
+  @Test
+  void aRewindCountsTheResentBytesAsUnsentAgain() throws Exception {
+    BackedWriter prioritised = new BackedWriter(aead, FRAMES, MIN_BYTES, 40_000, 0);
+    prioritised.append(FrameType.CHANNEL_DATA, 1, payload(0, 30_000));
+    prioritised.nextToSend();
+    prioritised.append(FrameType.CHANNEL_DATA, 1, payload(1, 30_000));
+    prioritised.nextToSend(); // both sent on a connection that then died
+    prioritised.resumeFrom(0); // the new one resends both: 60 KB unsent again
+    BlockedAppend bulk = BlockedAppend.start(prioritised, payload(2, 30_000));
+    bulk.assertStillBlocked(prioritised);
+    prioritised.nextToSend();
+    assertEquals(2, bulk.result());
   }
 
   @Test
@@ -257,8 +308,8 @@ class BackedWriterTest {
 
   @Test
   void capacitiesAreChecked() {
-    assertThrows(IllegalArgumentException.class, () -> new BackedWriter(aead, 6, MIN_BYTES));
-    assertThrows(IllegalArgumentException.class, () -> new BackedWriter(aead, 8, MIN_BYTES - 1));
+    assertThrows(IllegalArgumentException.class, () -> new BackedWriter(aead, 6, MIN_BYTES, MIN_BYTES, 0));
+    assertThrows(IllegalArgumentException.class, () -> new BackedWriter(aead, 8, MIN_BYTES - 1, MIN_BYTES, 0));
   }
 
   /** A recognisable payload: the sequence number, then filler derived from it. */

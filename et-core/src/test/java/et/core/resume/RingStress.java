@@ -66,7 +66,7 @@ final class RingStress {
   RingStress(long seed, int frames, int capacityFrames, long capacityBytes) {
     this.seed = seed;
     this.random = new Random(seed);
-    this.writer = new BackedWriter(aead, capacityFrames, capacityBytes);
+    this.writer = new BackedWriter(aead, capacityFrames, capacityBytes, capacityBytes / 4, capacityBytes / 8);
     this.payloads = new ArrayList<>(frames);
     for (int i = 0; i < frames; i++) {
       // Mostly small frames, some large enough that bytes, not slots, fill the ring.
