@@ -106,12 +106,16 @@ final class LiveConnection {
   }
 
   private IOException classify(Throwable cause) {
+    boolean peerWent = cause instanceof EOFException || cause instanceof SocketException || cause instanceof ConnectionLostException;
+    if (peerWent && peerClosedAndAcknowledged()) {
+      // The closer hangs up once it has our acknowledgement: by a FIN, a reset (it may not read
+      // what we sent meanwhile) or silence, its close is done.
+      return new PeerFinishedException();
+    }
     return switch (cause) {
       case ConnectionLostException lost -> lost;
       case FatalStreamException fatal -> fatal;
       case PeerFinishedException finished -> finished;
-      case EOFException eof when peerClosedAndAcknowledged() ->
-          new PeerFinishedException(); // the closer hangs up once it has our acknowledgement
       case EOFException eof -> new ConnectionLostException(eof.getMessage());
       case ProtocolException bad -> new ConnectionLostException("protocol violation: " + bad.getMessage());
       case SocketException socket -> new ConnectionLostException(socket.getMessage());
@@ -232,8 +236,10 @@ final class LiveConnection {
     }
     if (ackDue.getAndSet(false)) {
       long received = reader.received();
-      connection.writeControl(FrameType.ACK, received);
+      // Counted before the write: the peer may act on it (hang up after its close) before the
+      // write returns. If the write fails, the next handshake carries the count instead.
       ackSent = received;
+      connection.writeControl(FrameType.ACK, received);
       wrote = true;
     }
     return wrote;
