@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.testing.MeteredOutputStream;
-import et.core.testing.SeededStream;
 import et.core.wire.FrameType;
 import et.testkit.Await;
 import et.testkit.FaultRelay;
+import et.testkit.SeededStream;
 import et.testkit.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

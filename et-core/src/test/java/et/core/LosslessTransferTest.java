@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.testing.Diagnostics;
-import et.core.testing.SeededStream;
 import et.testkit.ChaosSchedule;
 import et.testkit.FaultRelay;
+import et.testkit.SeededStream;
 import et.testkit.TestSeed;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package et.core.testing;
+package et.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
