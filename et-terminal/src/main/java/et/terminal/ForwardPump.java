@@ -24,8 +24,9 @@ public final class ForwardPump {
 
   /**
    * Copies socket to channel in a task "forward-in" of the session's group and channel to socket on
-   * the calling thread, and returns once both directions have ended or the session has; then
-   * closes the socket. A failure in either direction closes the socket, which ends the other.
+   * the calling thread, and returns once both directions have ended or the session has, or once
+   * the channel's bytes are written and the peer has closed it; then closes the socket. A failure in
+   * either direction closes the socket, which ends the other.
    */
   public static void run(Session session, Channel channel, SocketChannel socket) throws InterruptedException {
     try (socket) {
@@ -35,7 +36,9 @@ public final class ForwardPump {
       }
       copyOut(session, channel, socket);
       // The other end may still answer after our end of file: wait for its end, or the session's.
-      CompletableFuture.anyOf(inbound, session.whenEnded()).get();
+      // A peer that closed the channel reads no more: its answer would go nowhere, and a socket
+      // that never ends would be held for the session's life.
+      CompletableFuture.anyOf(inbound, session.whenEnded(), channel.whenClosedByPeer()).get();
     } catch (ExecutionException | IOException e) {
       Logger.debug("{}: forward ended: {}", session, e.toString());
     }
