@@ -128,9 +128,9 @@ class TunnelE2ETest {
             Duration.ofSeconds(1), () -> relay.connectionsDialedIntoBlackhole() > 0);
         ChaosSchedule.Done done = chaos.run(() -> upReceived.get() + downReceived.get());
 
-        assertIntact("into the tunnel", up, upSent.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+        up.assertReceived("into the tunnel", upSent.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
             upCheck.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        assertIntact("out of the tunnel", down, downSent.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+        down.assertReceived("out of the tunnel", downSent.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
             downCheck.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
         System.err.println("TunnelE2ETest: 2 x " + (BULK_BYTES >> 20) + " MiB at once in "
             + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms, " + done + ", "
@@ -187,12 +187,6 @@ class TunnelE2ETest {
     byte[] sha = stream.writeTo(socket.getOutputStream(), 64 * 1024);
     socket.shutdownOutput();
     return sha;
-  }
-
-  private static void assertIntact(String direction, SeededStream sent, byte[] sentSha, SeededStream.Check received) {
-    assertEquals(-1, received.firstMismatch(), direction + ": " + received);
-    assertEquals(sent.length(), received.count(), direction + ": nothing lost, nothing twice");
-    assertArrayEquals(sentSha, received.sha256(), direction + ": SHA-256");
   }
 
   /** Accepts one connection and echoes it back until its end of file, then closes. */
