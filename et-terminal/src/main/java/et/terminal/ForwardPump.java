@@ -2,6 +2,7 @@ package et.terminal;
 
 import et.core.Channel;
 import et.core.Session;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,7 +56,11 @@ public final class ForwardPump {
     }
   }
 
-  /** Socket to channel until the socket's end, then a half-close of the channel. */
+  /**
+   * Socket to channel until the socket's end, then a half-close of the channel. A failure (the
+   * socket was reset, or closed because the other direction failed) closes the channel too: the
+   * peer, which may be waiting for bytes and never send any, learns that the connection is gone.
+   */
   private static void copyIn(Session session, SocketChannel socket, Channel channel, CompletableFuture<Void> done) {
     try {
       copy(Channels.newInputStream(socket), channel.output());
@@ -63,6 +68,7 @@ public final class ForwardPump {
     } catch (IOException e) {
       Logger.debug("{}: forward in ended: {}", session, e.getMessage());
       closeQuietly(socket);
+      closeQuietly(channel);
     } finally {
       done.complete(null);
     }
@@ -75,11 +81,11 @@ public final class ForwardPump {
     }
   }
 
-  private static void closeQuietly(SocketChannel socket) {
+  private static void closeQuietly(Closeable closeable) {
     try {
-      socket.close();
+      closeable.close();
     } catch (IOException e) {
-      // closing is all we can do
+      // closing is all we can do (a channel fails only once the session has ended)
     }
   }
 }
