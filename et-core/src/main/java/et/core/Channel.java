@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One bidirectional byte stream inside a session, with its own flow control: a channel whose reader
@@ -54,6 +55,14 @@ public final class Channel implements Closeable {
   /** Half-close: the peer reads EOF after what was written. */
   public void shutdownOutput() throws IOException {
     end.shutdownOutput();
+  }
+
+  /**
+   * Completes once the peer has closed the channel: it will neither write nor read again (for code
+   * that waits on several things). Bytes it sent before are still read from {@link #input()}.
+   */
+  public CompletableFuture<Void> whenClosedByPeer() {
+    return end.whenClosedByPeer();
   }
 
   /** Closes both directions; unread bytes are dropped. */

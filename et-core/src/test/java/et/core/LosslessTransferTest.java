@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.testing.Diagnostics;
-import et.core.testing.SeededStream;
 import et.testkit.ChaosSchedule;
 import et.testkit.FaultRelay;
+import et.testkit.SeededStream;
 import et.testkit.TestSeed;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,9 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Timeout;
 import org.tinylog.Logger;
 
 /**

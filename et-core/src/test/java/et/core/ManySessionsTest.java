@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.testing.SeededStream;
 import et.testkit.Await;
 import et.testkit.FaultRelay;
+import et.testkit.SeededStream;
 import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -118,7 +117,7 @@ class NetworkOutageE2ETest {
     }
 
     static Lab start(Path base) throws Exception {
-      NetLab netLab = createOrSkip();
+      NetLab netLab = RemoteHost.createLabOrSkip();
       RemoteHost host = null;
       PtyEt et = null;
       try {
@@ -135,15 +134,6 @@ class NetworkOutageE2ETest {
           e.addSuppressed(cleanup);
         }
         throw e;
-      }
-    }
-
-    private static NetLab createOrSkip() throws InterruptedException {
-      try {
-        return NetLab.create();
-      } catch (NetLab.UnavailableException e) {
-        Assumptions.abort("no network namespaces here: " + e.getMessage());
-        throw new AssertionError("not reached");
       }
     }
 

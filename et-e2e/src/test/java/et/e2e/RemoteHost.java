@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The remote side of the end-to-end tests, all real: a private sshd (et-testkit) that lets this user
@@ -46,6 +47,16 @@ final class RemoteHost implements AutoCloseable {
   /** As {@link #start(Path)}, with sshd and the session host in {@code lab}'s server namespace. */
   static RemoteHost startIn(Path base, NetLab lab) throws IOException, InterruptedException {
     return start(base, ETTERMINAL, NetLab.SERVER_ADDRESS, lab.serverPrefix());
+  }
+
+  /** A new {@link NetLab} for {@link #startIn}; where none can be made (not root), the test is skipped. */
+  static NetLab createLabOrSkip() throws InterruptedException {
+    try {
+      return NetLab.create();
+    } catch (NetLab.UnavailableException e) {
+      Assumptions.abort("no network namespaces here: " + e.getMessage());
+      throw new AssertionError("not reached");
+    }
   }
 
   private static RemoteHost start(Path base, Path etterminal, String address, List<String> commandPrefix)

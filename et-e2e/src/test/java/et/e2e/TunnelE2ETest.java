@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.ChaosSchedule;
 import et.testkit.FaultRelay;
 import et.testkit.Poll;
+import et.testkit.SeededStream;
 import et.testkit.SshServer;
 import et.testkit.TestSeed;
 import java.io.IOException;
@@ -23,7 +25,11 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code et -t LOCAL:TARGET} end to end (real sshd, launchers, session host), with et's own
  * connection through a {@link FaultRelay}: a forwarded connection carries random bytes both ways
  * to an echoing target while the relay cuts the session's connection, and every byte arrives, in
- * order; a target nobody listens on is reported and the forwarded connection closed, while the
+ * order; with -N, 64 MiB each way at once cross eight cuts and a blackhole whole; a target nobody listens on is reported and the forwarded connection closed, while the
  * tunnel and the session go on; with -N et runs no program and only its tunnels.
  */
 @EnabledOnOs(OS.LINUX)
@@ -43,6 +49,9 @@ class TunnelE2ETest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   /** Keeps the session (and so the tunnel) open until the test lets it end. */
   private static final String HOLD = "read -r _";
+  /** Each direction of the bulk test: the release case of docs/TESTING.md (64 MiB through cuts). */
+  private static final long BULK_BYTES = 64L << 20;
+  private static final int BULK_CUTS = 8;
 
   @TempDir static Path base;
   private static RemoteHost host;
@@ -95,6 +104,46 @@ class TunnelE2ETest {
   }
 
   @Test
+  void sixtyFourMebibytesEachWayAtOnceSurviveCutsAndABlackhole() throws Exception {
+    long seed = TestSeed.forTest("tunnel of 64 MiB each way through chaos");
+    SeededStream up = new SeededStream(seed, BULK_BYTES);
+    SeededStream down = new SeededStream(~seed, BULK_BYTES);
+    AtomicLong upReceived = new AtomicLong();
+    AtomicLong downReceived = new AtomicLong();
+    try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        FaultRelay relay = new FaultRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), host.etPort()));
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Socket> far = threads.submit(target::accept);
+      int local = SshServer.freePort();
+      try (EtProcess et = EtProcess.start(host.etCommand("-p", "" + relay.port(), "-N", "-t", local + ":" + target.getLocalPort()));
+          Socket near = et.connectWhenListening(local, DEADLINE);
+          Socket farEnd = far.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+        long start = System.nanoTime();
+        Future<byte[]> upSent = threads.submit(() -> sendAndShutOutput(up, near));
+        Future<byte[]> downSent = threads.submit(() -> sendAndShutOutput(down, farEnd));
+        Future<SeededStream.Check> upCheck = threads.submit(() -> up.readFrom(farEnd.getInputStream(), upReceived));
+        Future<SeededStream.Check> downCheck = threads.submit(() -> down.readFrom(near.getInputStream(), downReceived));
+        // The client notices a blackhole when it dials again (its keepalives go unanswered).
+        ChaosSchedule chaos = new ChaosSchedule(relay, seed, BULK_CUTS, 1, (long) (2 * BULK_BYTES * 0.8),
+            Duration.ofSeconds(1), () -> relay.connectionsDialedIntoBlackhole() > 0);
+        ChaosSchedule.Done done = chaos.run(() -> upReceived.get() + downReceived.get());
+
+        up.assertReceived("into the tunnel", upSent.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+            upCheck.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        down.assertReceived("out of the tunnel", downSent.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
+            downCheck.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        System.err.println("TunnelE2ETest: 2 x " + (BULK_BYTES >> 20) + " MiB at once in "
+            + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms, " + done + ", "
+            + relay.connectionsAccepted() + " connections");
+        assertEquals(new ChaosSchedule.Done(BULK_CUTS, 1), done);
+        assertTrue(relay.connectionsAccepted() > BULK_CUTS + 1, "connections: " + relay.connectionsAccepted());
+        et.terminate();
+        assertEquals(128 + 15, et.awaitExit(DEADLINE), et.stderr());
+      }
+    }
+  }
+
+  @Test
   void aTargetNobodyListensOnIsReportedAndTheConnectionClosedWhileTheSessionGoesOn() throws Exception {
     int closed = SshServer.freePort();
     int local = SshServer.freePort();
@@ -131,6 +180,13 @@ class TunnelE2ETest {
             "the host's log: " + read(hostLog));
       }
     }
+  }
+
+  /** Writes the whole stream, then half-closes, so the reader sees where it ends; its SHA-256. */
+  private static byte[] sendAndShutOutput(SeededStream stream, Socket socket) throws IOException {
+    byte[] sha = stream.writeTo(socket.getOutputStream(), 64 * 1024);
+    socket.shutdownOutput();
+    return sha;
   }
 
   /** Accepts one connection and echoes it back until its end of file, then closes. */

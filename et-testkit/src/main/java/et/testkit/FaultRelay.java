@@ -38,6 +38,8 @@ public final class FaultRelay implements AutoCloseable {
   private final TrafficGate gate = new TrafficGate();
   private final Set<RelayLink> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
+  /** Connections accepted while the latest blackhole was on; reset when a blackhole begins. */
+  private final AtomicInteger acceptedInBlackhole = new AtomicInteger();
   private final Object settingsLock = new Object();
   private final Map<Direction, List<Long>> flipsForNext = new EnumMap<>(Direction.class); // guarded
   private final List<RelayLink> recordedLinks = new ArrayList<>(); // guarded by settingsLock
@@ -111,7 +113,18 @@ public final class FaultRelay implements AutoCloseable {
    * (not read further), and new connections are accepted but not passed on until it is off.
    */
   public void blackhole(boolean on) {
+    if (on) {
+      acceptedInBlackhole.set(0);
+    }
     gate.blackhole(on);
+  }
+
+  /**
+   * Connections accepted while the latest blackhole was on: a client that dialed again noticed
+   * the silence.
+   */
+  public int connectionsDialedIntoBlackhole() {
+    return acceptedInBlackhole.get();
   }
 
   /** While on, bytes travelling in {@code direction} are held; the other direction flows. */
@@ -165,6 +178,9 @@ public final class FaultRelay implements AutoCloseable {
         continue; // closed (the loop ends) or a transient failure (accept again)
       }
       int number = accepted.incrementAndGet();
+      if (gate.blackholed()) {
+        acceptedInBlackhole.incrementAndGet();
+      }
       RelayLink link;
       synchronized (settingsLock) {
         link =

@@ -16,7 +16,8 @@ import org.tinylog.Logger;
  * namespace joined by a veth pair, the server at {@value #SERVER_ADDRESS}/24 and the client at
  * {@value #CLIENT_ADDRESS}/24. Nothing is connected to the root namespace, so lab traffic never
  * leaves the lab. The faults are real kernel state: the client's link set down, every packet on
- * the server's link silently dropped (nftables), the client's address changed.
+ * the server's link silently dropped (nftables), the server's connections reset, the client's
+ * address changed.
  *
  * <p>Programs are placed with {@link #clientPrefix} and {@link #serverPrefix} ({@code ip netns
  * exec NS ...}); what they start stays in that namespace. Names are unique per JVM and lab ({@value
@@ -165,6 +166,17 @@ public final class NetLab implements AutoCloseable {
 
   private static String nft() {
     return tool("nft").orElseThrow(() -> new IllegalStateException("no nft command (install nftables)"));
+  }
+
+  /**
+   * Resets the established TCP connections to {@code localPort} in the server namespace ({@code ss
+   * -K}: the kernel aborts each and sends the peer a reset), as a middlebox or a restarted NAT
+   * would; returns how many it reset.
+   */
+  public int resetServerConnections(int localPort) {
+    CommandResult killed = run(ip, "netns", "exec", server, "ss", "-HKtn", "state", "established",
+        "( sport = :" + localPort + " )");
+    return (int) killed.stdout().lines().filter(line -> !line.isBlank()).count();
   }
 
   /**

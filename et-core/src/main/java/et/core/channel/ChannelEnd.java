@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Our end of one multiplexed channel: a blocking InputStream and OutputStream with their own flow
@@ -32,6 +33,8 @@ public final class ChannelEnd {
   private boolean outputShut; // guarded by writeLock
   private volatile boolean closedLocally;
   private volatile boolean closedByPeer;
+  /** Completed by the peer's CHANNEL_CLOSE. */
+  private final CompletableFuture<Void> peerClosed = new CompletableFuture<>();
 
   ChannelEnd(int id, String label, int window, Multiplexer mux) {
     this.id = id;
@@ -127,6 +130,11 @@ public final class ChannelEnd {
     }
   }
 
+  /** See {@link et.core.Channel#whenClosedByPeer}. */
+  public CompletableFuture<Void> whenClosedByPeer() {
+    return peerClosed.copy();
+  }
+
   boolean bothClosed() {
     return closedLocally && closedByPeer;
   }
@@ -150,6 +158,7 @@ public final class ChannelEnd {
     // Writes fail before reads see the end, so nobody writes after reading -1 into the void.
     remoteWindow.fail(new IOException("channel " + id + " closed by peer"));
     inbound.finish(null);
+    peerClosed.complete(null);
   }
 
   /** The session ended: readers drain and then see EOF (clean end) or {@code failure}. */

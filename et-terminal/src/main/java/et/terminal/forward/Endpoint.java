@@ -109,7 +109,7 @@ public sealed interface Endpoint {
     int kind = data.read();
     try {
       return switch (kind) {
-        case 1 -> new Tcp(readText(data, MAX_HOST_BYTES), data.readUnsignedShort());
+        case 1 -> new Tcp(readText(data, MAX_HOST_BYTES), readU16(data));
         case 2 -> new Unix(readText(data, MAX_PATH_BYTES));
         case -1 -> throw new EOFException("no forward request");
         default -> throw new IOException("unknown endpoint kind " + kind);
@@ -126,14 +126,27 @@ public sealed interface Endpoint {
   }
 
   private static String readText(DataInputStream data, int maxBytes) throws IOException {
-    int length = data.readUnsignedShort();
+    int length = readU16(data);
     if (length > maxBytes) {
       throw new IOException("endpoint of " + length + " bytes, more than " + maxBytes);
     }
     byte[] bytes = data.readNBytes(length);
     if (bytes.length < length) {
-      throw new EOFException("forward request cut short");
+      throw cutShort();
     }
     return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** A length or port; DataInputStream's own EOFException has no message to refuse with. */
+  private static int readU16(DataInputStream data) throws IOException {
+    try {
+      return data.readUnsignedShort();
+    } catch (EOFException e) {
+      throw cutShort();
+    }
+  }
+
+  private static EOFException cutShort() {
+    return new EOFException("forward request cut short");
   }
 }

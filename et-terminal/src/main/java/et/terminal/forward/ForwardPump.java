@@ -2,6 +2,7 @@ package et.terminal.forward;
 
 import et.core.Channel;
 import et.core.Session;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +25,9 @@ public final class ForwardPump {
 
   /**
    * Copies socket to channel in a task "forward-in" of the session's group and channel to socket on
-   * the calling thread, and returns once both directions have ended or the session has; then
-   * closes the socket. A failure in either direction closes the socket, which ends the other.
+   * the calling thread, and returns once both directions have ended or the session has, or once
+   * the channel's bytes are written and the peer has closed it; then closes the socket. A failure in
+   * either direction closes the socket, which ends the other.
    */
   public static void run(Session session, Channel channel, SocketChannel socket) throws InterruptedException {
     try (socket) {
@@ -35,7 +37,9 @@ public final class ForwardPump {
       }
       copyOut(session, channel, socket);
       // The other end may still answer after our end of file: wait for its end, or the session's.
-      CompletableFuture.anyOf(inbound, session.whenEnded()).get();
+      // A peer that closed the channel reads no more: its answer would go nowhere, and a socket
+      // that never ends would be held for the session's life.
+      CompletableFuture.anyOf(inbound, session.whenEnded(), channel.whenClosedByPeer()).get();
     } catch (ExecutionException | IOException e) {
       Logger.debug("{}: forward ended: {}", session, e.toString());
     }
@@ -52,7 +56,11 @@ public final class ForwardPump {
     }
   }
 
-  /** Socket to channel until the socket's end, then a half-close of the channel. */
+  /**
+   * Socket to channel until the socket's end, then a half-close of the channel. A failure (the
+   * socket was reset, or closed because the other direction failed) closes the channel too: the
+   * peer, which may be waiting for bytes and never send any, learns that the connection is gone.
+   */
   private static void copyIn(Session session, SocketChannel socket, Channel channel, CompletableFuture<Void> done) {
     try {
       copy(Channels.newInputStream(socket), channel.output());
@@ -60,6 +68,7 @@ public final class ForwardPump {
     } catch (IOException e) {
       Logger.debug("{}: forward in ended: {}", session, e.getMessage());
       closeQuietly(socket);
+      closeQuietly(channel);
     } finally {
       done.complete(null);
     }
@@ -72,11 +81,11 @@ public final class ForwardPump {
     }
   }
 
-  private static void closeQuietly(SocketChannel socket) {
+  private static void closeQuietly(Closeable closeable) {
     try {
-      socket.close();
+      closeable.close();
     } catch (IOException e) {
-      // closing is all we can do
+      // closing is all we can do (a channel fails only once the session has ended)
     }
   }
 }

@@ -16,6 +16,7 @@ import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -32,6 +33,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Forwarded connections through a real session over loopback: bytes both ways and a half-close
  * carried through to real TCP and unix socket targets; a refused target and a bad request answered
- * with their reason while the session goes on; the session's end closes the target connection.
+ * with their reason while the session goes on; a target that resets its connection ends the
+ * forward at the client; the session's end closes the target connection.
  */
 class ForwardServiceTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -136,6 +140,34 @@ class ForwardServiceTest {
       forward.shutdownOutput();
       assertEquals("0\n", new String(forward.input().readAllBytes(), StandardCharsets.US_ASCII));
       assertEquals(0, counted.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  @Test
+  void aTargetThatResetsTheConnectionEndsTheForwardAtTheClient() throws Exception {
+    try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CountDownLatch connected = new CountDownLatch(1);
+      Thread.ofVirtual().start(() -> {
+        try (Socket accepted = target.accept()) {
+          connected.await();
+          accepted.setSoLinger(true, 0); // closing resets: a target that crashed
+        } catch (IOException | InterruptedException e) {
+          // the client's read below fails
+        }
+      });
+      Channel forward = open(new Endpoint.Tcp("127.0.0.1", target.getLocalPort()));
+      assertEquals(Optional.empty(), ForwardReply.read(forward.input()), "connected");
+      connected.countDown();
+      // The client sends nothing: only the host can tell it that the connection is gone.
+      CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+        try {
+          return forward.input().read();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, Executors.newVirtualThreadPerTaskExecutor());
+      assertEquals(-1, read.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the forward ends");
+      assertNull(serverSide.end(), "the session goes on");
     }
   }
 

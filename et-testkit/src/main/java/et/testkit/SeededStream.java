@@ -1,4 +1,4 @@
-package et.core.testing;
+package et.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,6 +93,19 @@ public final class SeededStream {
       progress.addAndGet(n);
     }
     return new Check(count, digest.digest(), firstMismatch);
+  }
+
+  /**
+   * Throws an AssertionError naming {@code what} unless {@code received} is this whole stream:
+   * every byte once and in order, and the SHA-256 its writer computed ({@code sentSha256}).
+   */
+  public void assertReceived(String what, byte[] sentSha256, Check received) {
+    if (received.firstMismatch() >= 0 || received.count() != length) {
+      throw new AssertionError(what + ": " + received + " of " + length);
+    }
+    if (!MessageDigest.isEqual(sentSha256, received.sha256())) {
+      throw new AssertionError(what + ": SHA-256 of what was read differs from what was written");
+    }
   }
 
   private static MessageDigest sha256() {
