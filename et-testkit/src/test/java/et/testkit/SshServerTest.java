@@ -211,9 +211,11 @@ class SshServerTest {
       client = own.startSsh(own.user(), "sleep 300");
       client.getOutputStream().close();
       assertTrue(own.awaitLog("Starting session: command for " + own.user(), TIMEOUT), own::log);
+      // sshd logs the session's start before its child has forked the command.
+      assertTrue(Poll.until(TIMEOUT, () -> own.process().descendants().count() >= 2),
+          () -> "listener, session sshd and sleep expected: " + own.process().descendants().toList());
       List<ProcessHandle> tree = new ArrayList<>(own.process().descendants().toList());
       tree.add(own.process());
-      assertTrue(tree.size() >= 3, () -> "listener, session sshd and sleep expected: " + tree);
       Path dir = own.dir();
       int port = own.port();
 
