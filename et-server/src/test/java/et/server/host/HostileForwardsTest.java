@@ -3,10 +3,13 @@ package et.server.host;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.Channel;
 import et.core.Session;
+import et.server.session.ForwardPolicy;
+import et.server.session.ForwardPolicy.Permit;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapRequest;
 import et.terminal.ResizeEvent;
@@ -231,6 +234,53 @@ class HostileForwardsTest {
       good.shutdownOutput();
       assertEquals("ping", new String(good.input().readAllBytes(), StandardCharsets.US_ASCII), "a good forward after them");
     }
+  }
+
+  @Test
+  void destinationsAndListenersTheHostsConfigForbidsAreRefusedWithTheReasonAndTheSessionGoesOn() throws Exception {
+    try (ServerSocket allowed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket forbidden = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      HostConfig open = HostFixture.config(HostFixture.paths(base));
+      ForwardPolicy narrow = new ForwardPolicy(Optional.of(List.of(Permit.parse("127.0.0.1:" + allowed.getLocalPort()))), false);
+      HostConfig config = new HostConfig(open.paths(), open.bind(), open.port(), open.idleExit(), open.clientWait(),
+          open.sessionOptions(), narrow);
+      try (HostFixture fixture = HostFixture.start(config)) {
+        Session client = fixture.connect(fixture.requestSession(terminalRequest()));
+        Terminal terminal = Terminal.open(client);
+        for (Endpoint target : List.of(new Endpoint.Tcp("127.0.0.1", forbidden.getLocalPort()),
+            new Endpoint.Tcp("localhost", allowed.getLocalPort()), new Endpoint.Unix("/run/any.sock"))) {
+          Channel channel = client.openChannel(TerminalChannels.FORWARD);
+          target.writeTo(channel.output());
+          assertEquals(Optional.of(target + " is not allowed by the host's permit-open"), ForwardReply.read(channel.input()));
+          assertEquals(-1, channel.input().read(), "the refused forward ends");
+          channel.close();
+        }
+        int port = freePort();
+        Channel listen = client.openChannel(TerminalChannels.LISTEN);
+        new Endpoint.Tcp("0.0.0.0", port).writeTo(listen.output());
+        String refusal = ForwardReply.read(listen.input()).orElseThrow(() -> new AssertionError("listening"));
+        assertTrue(refusal.contains("gateway-ports=no"), refusal);
+        assertRefusedConnection(port);
+
+        assertNull(client.end(), "the session goes on");
+        terminal.run("echo still-$((6*7))", "still-42");
+        Thread.ofVirtual().start(() -> {
+          try {
+            echoOnce(allowed);
+          } catch (IOException e) {
+            // the forward's assertion below fails
+          }
+        });
+        Channel good = connectedForward(client, allowed);
+        good.output().write("ping".getBytes(StandardCharsets.US_ASCII));
+        good.shutdownOutput();
+        assertEquals("ping", new String(good.input().readAllBytes(), StandardCharsets.US_ASCII), "the permitted target");
+      }
+    }
+  }
+
+  private static void assertRefusedConnection(int port) {
+    assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(), "nothing listens on " + port);
   }
 
   private static String terminalRequest() {
