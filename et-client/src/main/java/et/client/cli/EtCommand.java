@@ -40,15 +40,18 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  et myhost                           a login shell on myhost",
-      "  et -c 'tail -f log' alice@myhost    run a command as alice",
-      "  et --ssh 'ssh -J bastion' myhost    go through a jump host",
-      "  et -p 2022 myhost                   use et port 2022 on myhost",
-      "  et -t 8888:8888 myhost              this machine's port 8888 reaches myhost's",
-      "  et -N -L 5432:db:5432 myhost        only the tunnel: port 5432 reaches db via myhost",
-      "  et -r 9000:3000 myhost              myhost's port 9000 reaches this machine's 3000",
-      "  et -A myhost                        ssh from myhost with the keys of your local agent",
-      "  et -D 1080 myhost                   a SOCKS5 proxy on port 1080 through myhost",
+      "  et myhost                         a login shell on myhost",
+      "  et -c 'tail -f log' alice@myhost  run a command as alice",
+      "  et --ssh 'ssh -J bastion' myhost  go through a jump host",
+      "  et -p 2022 myhost                 use et port 2022 on myhost",
+      "  et -t 8888:8888 myhost            port 8888 here reaches myhost's",
+      "  et -N -L 5432:db:5432 myhost      tunnel only: 5432 here reaches db",
+      "  et -r 9000:3000 myhost            myhost's port 9000 reaches 3000 here",
+      "  et -A myhost                      ssh on myhost uses your local agent",
+      "  et -D 1080 myhost                 a SOCKS5 proxy on 1080 via myhost",
+      "",
+      "LocalForward, RemoteForward, DynamicForward and ForwardAgent in your ssh "
+          + "configuration for the host apply too, as ssh would make them.",
       "",
       "Exit status: that of the remote shell or command; 1 when et itself fails; "
           + "2 for a usage error (nothing was started)."

@@ -196,11 +196,13 @@ class EtCommandTest {
       assertTrue(help.contains("A remote shell that survives network changes."), help);
       for (String example : List.of(
           "et myhost", "et -c 'tail -f log' alice@myhost", "et --ssh 'ssh -J bastion' myhost", "et -p 2022 myhost",
-          "et -D 1080 myhost")) {
+          "et -D 1080 myhost", "et -t 8888:8888 myhost", "et -N -L 5432:db:5432 myhost", "et -r 9000:3000 myhost",
+          "et -A myhost")) {
         assertTrue(help.contains("\n  " + example + " "), () -> "missing example " + example + " in\n" + help);
       }
       for (String option : List.of("-u, --user=USER", "-p, --port=PORT", "-c, --command=CMD", "-e, --noexit",
-          "-D, --dynamic=SPEC", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "-v, --verbose",
+          "-D, --dynamic=SPEC", "-t, --tunnel=SPEC", "-r, --reversetunnel=SPEC", "-A, -f, --forward-ssh-agent",
+          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "-v, --verbose",
           "-V, --version", "Default: etterminal.", "Default: ssh.", "Default: 1.")) {
         assertTrue(help.contains(option), () -> "missing " + option + " in\n" + help);
       }
