@@ -22,10 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@code 0 ≤ acked ≤ nextToSend ≤ written}
  *   <li>{@code written − acked ≤ slots.length} and {@code bytesHeld ≤ capacityBytes}, except that
  *       one frame is always admitted into an empty ring
- *   <li>{@code slots[seq & mask]} holds frame {@code seq}, and {@code endOffsets[seq & mask]} the
- *       byte offset where it ends, for every {@code acked ≤ seq < written}
- *   <li>{@code sentBytes ≤ writtenBytes}: the bytes sealed but not yet taken for sending are {@code
- *       writtenBytes − sentBytes}
+ *   <li>{@code slots[seq & mask]} holds frame {@code seq} for every {@code acked ≤ seq < written}
+ *   <li>{@code bytesUnsent} is the sum of slot sizes in [nextToSend, written)
  *   <li>each sequence number is sealed exactly once, so the stream key never sees a nonce twice
  * </ol>
  *
@@ -39,8 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * without the lock); whoever holds the current connection's send lock (its socket-writer, or a
  * producer sending its own frames, see {@link LiveConnection#sendFromProducer}) reads and advances
  * {@code nextToSend}; its socket-reader acknowledges; between connections the stream's run resumes
- * ({@link #resumeFrom}). The ring itself is lock-free: indices are volatile longs, slots are
- * published before {@code written}, and waiting is park/unpark.
+ * ({@link #resumeFrom}, under the append lock). Otherwise the ring is lock-free: indices are
+ * volatile longs, slots are published before {@code written}, and waiting is park/unpark.
  */
 public final class BackedWriter {
   /** Frames with payloads up to this size are interactive: they skip the bulk limits. */
@@ -48,7 +46,6 @@ public final class BackedWriter {
 
   private final SequenceAead streamAead;
   private final Frame[] slots;
-  private final long[] endOffsets;
   private final int mask;
   private final long capacityBytes;
   private final long bulkUnsentBytes;
@@ -63,12 +60,8 @@ public final class BackedWriter {
   private volatile long nextToSend;
   /** Sealed bytes held in the ring: sum of slot sizes in [acked, written). */
   private final AtomicLong bytesHeld = new AtomicLong();
-  /** Byte offset where frame {@code written − 1} ends; written only under appendLock. */
-  private volatile long writtenBytes;
-  /** Byte offset where frame {@code nextToSend − 1} ends. */
-  private volatile long sentBytes;
-  /** Byte offset where frame {@code acked − 1} ends; written only by the acknowledging thread. */
-  private long ackedBytes;
+  /** Sealed bytes not yet taken for sending: sum of slot sizes in [nextToSend, written). */
+  private final AtomicLong bytesUnsent = new AtomicLong();
 
   private volatile boolean closed;
   /** Producers waiting for room; woken by acknowledgements, sends that free the bulk limit, close. */
@@ -95,7 +88,6 @@ public final class BackedWriter {
     }
     this.streamAead = streamAead;
     this.slots = new Frame[capacityFrames];
-    this.endOffsets = new long[capacityFrames];
     this.mask = capacityFrames - 1;
     this.capacityBytes = capacityBytes;
     this.bulkUnsentBytes = bulkUnsentBytes;
@@ -122,12 +114,9 @@ public final class BackedWriter {
           long seq = written;
           // Sealed only once room is certain: an abandoned seal would let this number be sealed again.
           Frame frame = Frame.seal(streamAead, type, channel, seq, payload);
-          int slot = (int) (seq & mask);
-          slots[slot] = frame;
-          long end = writtenBytes + frame.size();
-          endOffsets[slot] = end;
+          slots[(int) (seq & mask)] = frame;
           bytesHeld.addAndGet(frame.size());
-          writtenBytes = end;
+          bytesUnsent.addAndGet(frame.size());
           written = seq + 1;
           return seq; // the caller sends it, or wakes the socket-writer (ResumableStream.send)
         }
@@ -150,7 +139,7 @@ public final class BackedWriter {
       return bytesHeld.get() + size <= capacityBytes;
     }
     return bytesHeld.get() + size <= capacityBytes - interactiveReserveBytes
-        && writtenBytes - sentBytes < bulkUnsentBytes;
+        && bytesUnsent.get() < bulkUnsentBytes;
   }
 
   private void awaitRoom(int size, boolean bulk) throws IOException, InterruptedException {
@@ -200,7 +189,6 @@ public final class BackedWriter {
       freed += slots[slot].size();
       slots[slot] = null;
     }
-    ackedBytes = endOffsets[(int) ((peerReceived - 1) & mask)];
     bytesHeld.addAndGet(-freed);
     acked = peerReceived;
     wakeProducers();
@@ -215,9 +203,19 @@ public final class BackedWriter {
       throw new ProtocolException(
           "peer resumes from frame " + peerReceived + ", outside [" + acked + ", " + written + "]");
     }
-    nextToSend = peerReceived;
-    acknowledge(peerReceived);
-    sentBytes = ackedBytes; // frame peerReceived − 1 ends where the acknowledged bytes end
+    // Under the append lock, so no frame is published while the unsent bytes are counted again.
+    appendLock.lock();
+    try {
+      nextToSend = peerReceived;
+      acknowledge(peerReceived);
+      long unsent = 0;
+      for (long seq = peerReceived; seq < written; seq++) {
+        unsent += slots[(int) (seq & mask)].size();
+      }
+      bytesUnsent.set(unsent);
+    } finally {
+      appendLock.unlock();
+    }
   }
 
   /** The next frame to send and advances the cursor, or null when all appended frames are sent. */
@@ -226,13 +224,11 @@ public final class BackedWriter {
     if (seq >= written) {
       return null;
     }
-    int slot = (int) (seq & mask);
-    Frame frame = slots[slot];
-    boolean bulkWasHeld = writtenBytes - sentBytes >= bulkUnsentBytes;
-    sentBytes = endOffsets[slot];
+    Frame frame = slots[(int) (seq & mask)];
     nextToSend = seq + 1;
-    if (bulkWasHeld && writtenBytes - sentBytes < bulkUnsentBytes) {
-      wakeProducers();
+    long unsent = bytesUnsent.addAndGet(-frame.size());
+    if (unsent < bulkUnsentBytes && unsent + frame.size() >= bulkUnsentBytes) {
+      wakeProducers(); // bulk may go on
     }
     return frame;
   }
