@@ -104,6 +104,7 @@ final class TunnelBenchmark {
         out.println("CPU s/GB (user + system per 10^9 bytes through the tunnel), medians of the rounds:");
         out.printf("  %s%n  %s%n", cpuLine(sshL, medians(sshSamples), medianTotal(sshSamples)),
             cpuLine(etT, medians(etSamples), medianTotal(etSamples)));
+        out.printf("peak RSS (VmHWM) after the rounds: %s; %s%n", PeakRss.line(sshL.processes()), PeakRss.line(etT.processes()));
         out.printf("ratio et/ssh = %.2f (target >= %.1f: %s)%n", ratio, TARGET, ratio >= TARGET ? "PASS" : "FAIL");
         return ratio >= TARGET ? 0 : 1;
       } finally {
