@@ -55,7 +55,7 @@ public final class Dialer {
       throw new UnknownHostException(target.getHostString());
     } catch (IOException | RuntimeException e) {
       socket.close();
-      if (deadline.passed() && !(e instanceof RefusedException)) {
+      if (e instanceof IOException && !(e instanceof RefusedException) && deadline.passed()) {
         throw new SocketTimeoutException("no answer within " + liveness.handshakeTimeout().toMillis() + " ms");
       }
       throw e;
