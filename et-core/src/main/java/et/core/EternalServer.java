@@ -13,13 +13,13 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import org.tinylog.Logger;
 
 /**
@@ -31,8 +31,12 @@ import org.tinylog.Logger;
  * which then hands it to its session; and each session's own group as a child.
  */
 public final class EternalServer implements AutoCloseable {
-  /** Handshakes in progress at once; more are turned away at accept time. */
+  /** Handshakes in progress at once; a newcomer beyond displaces the oldest ({@link PendingHandshakes}). */
   static final int MAX_PENDING_HANDSHAKES = 256;
+  /** Handshakes in progress at once from one source address. */
+  static final int PENDING_HANDSHAKES_PER_SOURCE = 32;
+  /** The client's first frame (HELLO) must arrive whole this soon; an honest client sends it at once. */
+  static final Duration FIRST_FRAME_TIMEOUT = Duration.ofSeconds(1);
   /** Ended session ids remembered to answer "ended" rather than "unknown". */
   private static final int ENDED_IDS_REMEMBERED = 65_536;
 
@@ -49,7 +53,8 @@ public final class EternalServer implements AutoCloseable {
                   return size() > ENDED_IDS_REMEMBERED;
                 }
               }));
-  private final Semaphore handshakeSlots = new Semaphore(MAX_PENDING_HANDSHAKES);
+  private final PendingHandshakes pendingHandshakes =
+      new PendingHandshakes(MAX_PENDING_HANDSHAKES, PENDING_HANDSHAKES_PER_SOURCE);
   private final TaskGroup tasks;
   private final LifecycleLog lifecycle = LifecycleLog.here();
 
@@ -127,22 +132,25 @@ public final class EternalServer implements AutoCloseable {
         }
         continue;
       }
-      if (!handshakeSlots.tryAcquire()) {
-        Logger.warn("refused {}: {} handshakes already pending", remoteAddress(socket), MAX_PENDING_HANDSHAKES);
-        closeQuietly(socket);
+      if (!(remoteAddress(socket) instanceof InetSocketAddress peer)) {
+        closeQuietly(socket); // gone already
         continue;
       }
+      pendingHandshakes.admit(socket, peer.getAddress()).ifPresent(oldest -> {
+        Logger.debug("closed the oldest pending handshake, from {}, to admit {}", remoteAddress(oldest), peer);
+        closeQuietly(oldest);
+      });
       boolean forked = tasks.tryFork(
-          "handshake " + remoteAddress(socket),
+          "handshake " + peer,
           () -> {
             try {
               handshake(socket);
             } finally {
-              handshakeSlots.release();
+              pendingHandshakes.finished(socket);
             }
           });
       if (!forked) { // closing
-        handshakeSlots.release();
+        pendingHandshakes.finished(socket);
         closeQuietly(socket);
       }
     }
@@ -150,12 +158,22 @@ public final class EternalServer implements AutoCloseable {
 
   private void handshake(SocketChannel socket) {
     String peer = String.valueOf(remoteAddress(socket));
-    // The whole handshake's limit: per-read timeouts alone a peer could reset forever.
-    Deadline deadline = Deadline.closeAfter(socket, options.handshakeTimeout());
+    long start = System.nanoTime();
+    // Deadlines for the first frame and for the whole handshake: per-read timeouts alone a peer
+    // could reset forever.
+    Duration firstFrameLimit = FIRST_FRAME_TIMEOUT.compareTo(options.handshakeTimeout()) < 0
+        ? FIRST_FRAME_TIMEOUT : options.handshakeTimeout();
+    Deadline firstFrame = Deadline.closeAfter(socket, firstFrameLimit);
+    Deadline deadline = null;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
       FrameReader reader = new FrameReader(socket);
       Handshake.Hello hello = Handshake.readHello(socket, reader);
+      if (!firstFrame.cancel()) {
+        throw new IOException("first frame took longer than " + firstFrameLimit.toMillis() + " ms");
+      }
+      Duration left = options.handshakeTimeout().minusNanos(System.nanoTime() - start);
+      deadline = Deadline.closeAfter(socket, left.isPositive() ? left : Duration.ofMillis(1));
       SessionId id = SessionId.of(hello.sessionId());
       Session session = sessions.get(id);
       if (session == null) {
@@ -180,15 +198,22 @@ public final class EternalServer implements AutoCloseable {
       }
       session.offer(pending);
     } catch (IOException e) {
-      // When the deadline closed the socket, the read only says "Socket closed": name the deadline.
+      // When a deadline or an eviction closed the socket, the read only says it was closed: say why.
       String reason =
-          deadline.passed()
+          firstFrame.passed()
+              ? "first frame took longer than " + firstFrameLimit.toMillis() + " ms"
+              : deadline != null && deadline.passed()
               ? "handshake took longer than " + options.handshakeTimeout().toMillis() + " ms"
+              : !pendingHandshakes.isPending(socket)
+              ? "closed to admit newer handshakes"
               : e.getMessage();
       lifecycle.log("handshake from {} failed: {}", peer, reason);
       closeQuietly(socket);
     } finally {
-      deadline.close();
+      firstFrame.close();
+      if (deadline != null) {
+        deadline.close();
+      }
     }
   }
 
