@@ -8,6 +8,7 @@ import et.core.task.Deadline;
 import et.core.task.TaskGroup;
 import et.core.wire.FrameReader;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -37,6 +38,8 @@ public final class EternalServer implements AutoCloseable {
   static final int PENDING_HANDSHAKES_PER_SOURCE = 32;
   /** The client's first frame (HELLO) must arrive whole this soon; an honest client sends it at once. */
   static final Duration FIRST_FRAME_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration ACCEPT_FIRST_BACKOFF = Duration.ofMillis(10);
+  private static final Duration ACCEPT_MAX_BACKOFF = Duration.ofSeconds(1);
   /** Ended session ids remembered to answer "ended" rather than "unknown". */
   private static final int ENDED_IDS_REMEMBERED = 65_536;
 
@@ -57,6 +60,8 @@ public final class EternalServer implements AutoCloseable {
       new PendingHandshakes(MAX_PENDING_HANDSHAKES, PENDING_HANDSHAKES_PER_SOURCE);
   private final TaskGroup tasks;
   private final LifecycleLog lifecycle = LifecycleLog.here();
+  /** Lines about peers that proved nothing: rate-limited, since anyone who reaches the port causes them. */
+  private final HandshakeLog strangers = new HandshakeLog(lifecycle, System::nanoTime);
 
   private EternalServer(ServerSocketChannel listener, SessionOptions options, TaskGroup parent) throws IOException {
     this.listener = listener;
@@ -121,14 +126,19 @@ public final class EternalServer implements AutoCloseable {
     return sessions.size();
   }
 
-  private void acceptLoop() {
+  private void acceptLoop() throws InterruptedException {
+    Duration backoff = ACCEPT_FIRST_BACKOFF;
     while (listener.isOpen()) {
       SocketChannel socket;
       try {
         socket = listener.accept();
+        backoff = ACCEPT_FIRST_BACKOFF;
       } catch (IOException e) {
         if (listener.isOpen()) {
-          Logger.warn("accept failed: {}", e.getMessage());
+          // Out of descriptors, say: wait rather than spin (and log) until the cause goes away.
+          Logger.warn("accept failed: {}; trying again in {} ms", e.getMessage(), backoff.toMillis());
+          Thread.sleep(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(ACCEPT_MAX_BACKOFF) > 0 ? ACCEPT_MAX_BACKOFF : backoff.multipliedBy(2);
         }
         continue;
       }
@@ -144,7 +154,7 @@ public final class EternalServer implements AutoCloseable {
           "handshake " + peer,
           () -> {
             try {
-              handshake(socket);
+              handshake(socket, peer.getAddress());
             } finally {
               pendingHandshakes.finished(socket);
             }
@@ -156,7 +166,7 @@ public final class EternalServer implements AutoCloseable {
     }
   }
 
-  private void handshake(SocketChannel socket) {
+  private void handshake(SocketChannel socket, InetAddress source) {
     String peer = String.valueOf(remoteAddress(socket));
     long start = System.nanoTime();
     // Deadlines for the first frame and for the whole handshake: per-read timeouts alone a peer
@@ -178,7 +188,7 @@ public final class EternalServer implements AutoCloseable {
       Session session = sessions.get(id);
       if (session == null) {
         Refusal refusal = endedIds.contains(id) ? Refusal.SESSION_ENDED : Refusal.UNKNOWN_SESSION;
-        lifecycle.log("refused {} for session {}: {}", peer, shortId(id), refusal.text);
+        strangers.log(source, "refused {} for session {}: {}", peer, shortId(id), refusal.text);
         Handshake.refuse(socket, refusal);
         closeQuietly(socket);
         return;
@@ -207,7 +217,7 @@ public final class EternalServer implements AutoCloseable {
               : !pendingHandshakes.isPending(socket)
               ? "closed to admit newer handshakes"
               : e.getMessage();
-      lifecycle.log("handshake from {} failed: {}", peer, reason);
+      strangers.log(source, "handshake from {} failed: {}", peer, reason);
       closeQuietly(socket);
     } finally {
       firstFrame.close();
@@ -249,6 +259,7 @@ public final class EternalServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    strangers.flush();
     try {
       listener.close();
     } catch (IOException ignored) {
