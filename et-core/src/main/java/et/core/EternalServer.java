@@ -206,6 +206,7 @@ public final class EternalServer implements AutoCloseable {
         closeQuietly(socket);
         return;
       }
+      pendingHandshakes.finished(socket); // authenticated: no newcomer may displace it now
       session.offer(pending);
     } catch (IOException e) {
       // When a deadline or an eviction closed the socket, the read only says it was closed: say why.
