@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tinylog.Logger;
 
 /**
  * What a session runs, from its request (docs/TERMINAL.md), always through the user's login shell
  * ({@code $SHELL -l}, so the profile sets PATH and the like as for an ssh login) in the user's
- * home, with HOME set to it and the request's {@code env} added:
+ * home, with HOME set to it and the request's {@code env} added (only LANG, LC_* and COLORTERM: a
+ * client sets its locale and colours, never the shell's PATH or LD_PRELOAD):
  *
  * <ul>
  *   <li>no command: the login shell ({@code $SHELL -l}); in pipe mode it reads its commands from
@@ -44,13 +46,24 @@ public final class SessionCommand {
     return new CommandSpec(argv, home, environment(request, home));
   }
 
-  // HOME is the home the host serves (its runtime and log paths come from it too); the request's
-  // env comes last, as the client's choice.
+  // HOME is the home the host serves (its runtime and log paths come from it too); of the
+  // request's env only what the client may set comes last, as the client's choice.
   private static Map<String, String> environment(BootstrapRequest request, Path home) {
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("HOME", home.toString());
-    environment.putAll(request.env());
+    request.env().forEach((name, value) -> {
+      if (clientMaySet(name)) {
+        environment.put(name, value);
+      } else {
+        Logger.info("ignored {} in a session's request: the client may set LANG, LC_* and COLORTERM", name);
+      }
+    });
     return environment;
+  }
+
+  /** The variables a client may set: its locale and colour support, as sshd's default AcceptEnv. */
+  static boolean clientMaySet(String name) {
+    return name.equals("LANG") || name.startsWith("LC_") || name.equals("COLORTERM");
   }
 
   /** {@code text} as one POSIX shell word. */

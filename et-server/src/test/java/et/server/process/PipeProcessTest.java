@@ -15,8 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,31 @@ class PipeProcessTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   @TempDir Path directory;
+
+  @Test
+  void theChildsEnvironmentIsBuiltAfreshNotTheServersOwn() throws Exception {
+    CommandSpec command = CommandSpec.of(directory, "/usr/bin/env").withEnvironment(Map.of("LANG", "C.UTF-8"));
+    try (var env = PipeProcess.start(command)) {
+      env.input().close();
+      CompletableFuture<byte[]> stdout = readAll(env.stdout());
+      assertEquals(Optional.of(0), env.waitFor(TIMEOUT));
+      Map<String, String> seen = new HashMap<>();
+      for (String line : new String(stdout.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8).split("\n")) {
+        int equals = line.indexOf('=');
+        if (equals > 0) {
+          seen.put(line.substring(0, equals), line.substring(equals + 1));
+        }
+      }
+      assertEquals(CommandSpec.DEFAULT_PATH, seen.get("PATH"));
+      assertEquals(System.getProperty("user.name"), seen.get("USER"));
+      assertEquals("C.UTF-8", seen.get("LANG"));
+      assertEquals(directory.toString(), seen.get("PWD"));
+      Set<String> allowed = Set.of("USER", "LOGNAME", "HOME", "SHELL", "PATH", "PWD", "XDG_RUNTIME_DIR", "LANG");
+      assertTrue(allowed.containsAll(seen.keySet()), "nothing of the server's own environment: " + seen.keySet());
+      assertTrue(System.getenv().keySet().stream().anyMatch(name -> !allowed.contains(name)),
+          "the test JVM has variables a leak would show (JAVA_HOME, MAVEN_*, ...)");
+    }
+  }
 
   @Test
   void stdoutAndStderrStaySeparateByteForByte() throws Exception {
