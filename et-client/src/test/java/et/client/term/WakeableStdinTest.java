@@ -51,7 +51,9 @@ class WakeableStdinTest {
   void theWarmUpReadsItsOwnPipeAndLeavesNoDescriptorOpen() throws Exception {
     long before = openDescriptors();
     WakeableStdin.warmUp(1000);
-    assertEquals(before, openDescriptors());
+    // At most as many: what an earlier test left behind may close meanwhile (seen in a CI run: 62 then 50).
+    long after = openDescriptors();
+    assertTrue(after <= before, "descriptors before the warm-up " + before + ", after " + after);
   }
 
   private static long openDescriptors() throws IOException {
