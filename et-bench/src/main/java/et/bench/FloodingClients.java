@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Connections to one port on 127.0.0.1, each sending its index (a 4-byte int, for {@link
- * CountingSink}) and then 64 KiB chunks as fast as the connection takes them, until {@link
- * #close()}.
+ * CountingSink}) and then chunks of {@link #CHUNK} bytes as fast as the connection takes them,
+ * until {@link #close()}.
  *
  * <p>Threads: one platform thread per connection writes; {@link #close()} closes the sockets,
  * which ends a write blocked in the kernel, and joins the threads. A write that fails before

@@ -7,7 +7,7 @@ import java.util.List;
  * The CPU time (user + system, from /proc through {@link ProcessHandle.Info}) of one named group of
  * processes, e.g. the sshd processes serving one session. The processes are fixed when the group is
  * made; one that has ended counts zero from then on, so read groups only around work during which
- * none of them starts or ends. Resolution: the kernel's clock tick (10 ms here).
+ * none of them starts or ends. Resolution: the kernel's clock tick.
  */
 record ProcessCpu(String name, List<ProcessHandle> processes) {
   ProcessCpu {

@@ -20,11 +20,12 @@ import java.util.Random;
  *
  * <p>For each: first keys are typed into the idle session for {@code --seconds}; then {@code
  * --connections} connections (default 64) through the tunnel to a {@link CountingSink} in this JVM
- * each send as fast as they can, and after a 1 s ramp the bytes each delivers are counted for
+ * each send as fast as they can, and after a {@link #RAMP} the bytes each delivers are counted for
  * {@code --seconds} while keys are typed again. Keys: one printable char after a seeded random
- * 50–200 ms pause, the line cleared every 25 keys; echo latency is from the write on the PTY
- * master to the arrival of the echo. Targets, for et: no connection below half the mean, and the
- * median echo under load within 2 ms.
+ * pause of {@link #MIN_PAUSE_MS} to {@link #MAX_PAUSE_MS} ms, the line cleared every {@link
+ * ShellKeys#CLEAR_EVERY} keys; echo latency is from the write on the PTY master to the arrival of
+ * the echo. Targets, for et: no connection below {@link #FAIR_SHARE} of the mean, and the median
+ * echo under load within {@link #ECHO_TARGET_MS} ms.
  */
 final class TunnelFairBenchmark implements Benchmark {
   private static final double FAIR_SHARE = 0.5;

@@ -41,8 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code et -t LOCAL:TARGET} end to end (real sshd, launchers, session host), with et's own
  * connection through a {@link FaultRelay}: a forwarded connection carries random bytes both ways
  * to an echoing target while the relay cuts the session's connection, and every byte arrives, in
- * order; with -N, 64 MiB each way at once cross eight cuts and a blackhole whole; a target nobody listens on is reported and the forwarded connection closed, while the
- * tunnel and the session go on; with -N et runs no program and only its tunnels.
+ * order; with -N, a bulk transfer each way at once crosses cuts and a blackhole whole; a target
+ * nobody listens on is reported and the forwarded connection closed, while the tunnel and the
+ * session go on; with -N et runs no program and only its tunnels.
  */
 @EnabledOnOs(OS.LINUX)
 class TunnelE2ETest {
