@@ -3,13 +3,12 @@ package et.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.EchoServer;
 import et.testkit.Poll;
 import et.testkit.SshServer;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -59,11 +58,11 @@ class ReverseTunnelE2ETest {
 
   @Test
   void theProgramReachesThisMachineThroughAReverseTunnelAtOnce() throws Exception {
-    try (ServerSocket target = echoServer()) {
+    try (EchoServer target = EchoServer.start()) {
       int remote = SshServer.freePort();
       // The command connects first thing: the host must listen before the program starts.
       String command = "exec 3<>/dev/tcp/127.0.0.1/" + remote + " && echo ping >&3 && read -r line <&3 && echo got:$line";
-      try (EtProcess et = EtProcess.start(host.etCommand("-r", remote + ":" + target.getLocalPort(), "-c", command))) {
+      try (EtProcess et = EtProcess.start(host.etCommand("-r", remote + ":" + target.port(), "-c", command))) {
         assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
         assertEquals("got:ping\n", new String(et.stdout().readAllBytes(), StandardCharsets.UTF_8));
       }
@@ -73,8 +72,8 @@ class ReverseTunnelE2ETest {
   @Test
   void aUnixSocketListenerOnTheHostIsPrivateAndGoesWithTheSession() throws Exception {
     Path socket = base.resolve("reverse.sock");
-    try (ServerSocket target = echoServer();
-        EtProcess et = EtProcess.start(host.etCommand("-R", socket + ":" + target.getLocalPort(), "-c", HOLD))) {
+    try (EchoServer target = EchoServer.start();
+        EtProcess et = EtProcess.start(host.etCommand("-R", socket + ":" + target.port(), "-c", HOLD))) {
       assertTrue(Poll.until(DEADLINE, () -> Files.exists(socket)), "no listener at " + socket + ": " + et.stderr());
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
       try (SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -138,13 +137,13 @@ class ReverseTunnelE2ETest {
 
   @Test
   void theForwardingsOfSshsConfigurationAreMadeByEtNotByTheBootstrapsSsh() throws Exception {
-    try (ServerSocket localTarget = echoServer(); ServerSocket remoteTarget = echoServer()) {
+    try (EchoServer localTarget = EchoServer.start(); EchoServer remoteTarget = EchoServer.start()) {
       int localPort = SshServer.freePort();
       int remotePort = SshServer.freePort();
       Path config = base.resolve("ssh_config_forwards");
       Files.writeString(config, "Host " + SshServer.HOST_ALIAS + "\n"
-          + "  LocalForward " + localPort + " 127.0.0.1:" + localTarget.getLocalPort() + "\n"
-          + "  RemoteForward " + remotePort + " 127.0.0.1:" + remoteTarget.getLocalPort() + "\n"
+          + "  LocalForward " + localPort + " 127.0.0.1:" + localTarget.port() + "\n"
+          + "  RemoteForward " + remotePort + " 127.0.0.1:" + remoteTarget.port() + "\n"
           + Files.readString(host.sshd().clientConfig()));
       String command = "exec 3<>/dev/tcp/127.0.0.1/" + remotePort + " && echo ping >&3 && read -r line <&3 && echo got:$line; " + HOLD;
       try (EtProcess et = EtProcess.start(RemoteHost.etCommandTo(host.sshd().user() + "@" + SshServer.HOST_ALIAS,
@@ -162,29 +161,6 @@ class ReverseTunnelE2ETest {
         assertTrue(!et.stderr().contains("cannot listen"), "the bootstrap's ssh held a port: " + et.stderr());
       }
     }
-  }
-
-  /** Echoes each connection back until its end of file. */
-  private static ServerSocket echoServer() throws IOException {
-    ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(() -> {
-      while (true) {
-        Socket accepted;
-        try {
-          accepted = server.accept();
-        } catch (IOException closed) {
-          return;
-        }
-        Thread.ofVirtual().start(() -> {
-          try (accepted) {
-            accepted.getInputStream().transferTo(accepted.getOutputStream());
-          } catch (IOException e) {
-            // the test fails on what it reads
-          }
-        });
-      }
-    });
-    return server;
   }
 
   private static int run(Map<String, String> environment, String... command) throws Exception {

@@ -10,12 +10,12 @@ import et.core.Session;
 import et.core.SessionOptions;
 import et.terminal.ChannelDispatcher;
 import et.testkit.Await;
+import et.testkit.EchoServer;
 import et.testkit.SshServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
@@ -52,14 +52,13 @@ class ForwardListenerTest {
   private EternalServer server;
   private Session serverSide;
   private Session client;
-  private ServerSocket echo;
+  private EchoServer echo;
   private final List<String> refusals = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void connect() throws IOException {
-    echo = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(this::echoAll);
-    Endpoint echoAt = new Endpoint.Tcp("127.0.0.1", echo.getLocalPort());
+    echo = EchoServer.start();
+    Endpoint echoAt = new Endpoint.Tcp("127.0.0.1", echo.port());
     server = EternalServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), OPTIONS);
     serverSide = server.newSession();
     ForwardService toEcho = new ForwardService(serverSide, request -> {
@@ -131,23 +130,5 @@ class ForwardListenerTest {
     assertTrue(listener.serve(client, "test-listen", connection ->
         ForwardChannels.forward(client, LABEL, request, connection, refusals::add)));
     return listener;
-  }
-
-  private void echoAll() {
-    while (true) {
-      Socket accepted;
-      try {
-        accepted = echo.accept();
-      } catch (IOException e) {
-        return; // closed
-      }
-      Thread.ofVirtual().start(() -> {
-        try (accepted) {
-          accepted.getInputStream().transferTo(accepted.getOutputStream());
-        } catch (IOException e) {
-          // the test sees what it got
-        }
-      });
-    }
   }
 }
