@@ -220,19 +220,7 @@ class HostileForwardsTest {
         assertEquals(-1, channel.input().read(), "the refused forward ends");
         channel.close();
       }
-      assertNull(client.end(), "the session goes on");
-      terminal.run("echo still-$((6*7))", "still-42");
-      Thread.ofVirtual().start(() -> {
-        try {
-          echoOnce(echoTarget);
-        } catch (IOException e) {
-          // the forward's assertion below fails
-        }
-      });
-      Channel good = connectedForward(client, echoTarget);
-      good.output().write("ping".getBytes(StandardCharsets.US_ASCII));
-      good.shutdownOutput();
-      assertEquals("ping", new String(good.input().readAllBytes(), StandardCharsets.US_ASCII), "a good forward after them");
+      assertSessionGoesOn(client, terminal, echoTarget);
     }
   }
 
@@ -262,21 +250,26 @@ class HostileForwardsTest {
         assertTrue(refusal.contains("gateway-ports=no"), refusal);
         assertRefusedConnection(port);
 
-        assertNull(client.end(), "the session goes on");
-        terminal.run("echo still-$((6*7))", "still-42");
-        Thread.ofVirtual().start(() -> {
-          try {
-            echoOnce(allowed);
-          } catch (IOException e) {
-            // the forward's assertion below fails
-          }
-        });
-        Channel good = connectedForward(client, allowed);
-        good.output().write("ping".getBytes(StandardCharsets.US_ASCII));
-        good.shutdownOutput();
-        assertEquals("ping", new String(good.input().readAllBytes(), StandardCharsets.US_ASCII), "the permitted target");
+        assertSessionGoesOn(client, terminal, allowed);
       }
     }
+  }
+
+  /** The session is open, its terminal answers, and a forward to {@code echoTarget} carries bytes. */
+  private static void assertSessionGoesOn(Session client, Terminal terminal, ServerSocket echoTarget) throws Exception {
+    assertNull(client.end(), "the session goes on");
+    terminal.run("echo still-$((6*7))", "still-42");
+    Thread.ofVirtual().start(() -> {
+      try {
+        echoOnce(echoTarget);
+      } catch (IOException e) {
+        // the forward's assertion below fails
+      }
+    });
+    Channel good = connectedForward(client, echoTarget);
+    good.output().write("ping".getBytes(StandardCharsets.US_ASCII));
+    good.shutdownOutput();
+    assertEquals("ping", new String(good.input().readAllBytes(), StandardCharsets.US_ASCII), "a good forward afterwards");
   }
 
   private static void assertRefusedConnection(int port) {
