@@ -59,11 +59,6 @@ public final class ForwardListener implements AutoCloseable {
     };
   }
 
-  /** Where it listens. */
-  public Endpoint at() {
-    return at;
-  }
-
   /**
    * Accepts connections in a task {@code role} of the session's group until the session ends,
    * each forwarded by {@code connections} in a task "forward". Returns false, with the listener

@@ -81,10 +81,11 @@ class ForwardListenerTest {
 
   @Test
   void aTcpListenersConnectionsReachTheTargetTheOtherEndChose() throws Exception {
-    ForwardListener listener = serve(ForwardListener.bind(new Endpoint.Tcp("127.0.0.1", SshServer.freePort())), new Endpoint.Tcp("anything", 80));
+    Endpoint at = new Endpoint.Tcp("127.0.0.1", SshServer.freePort());
+    serve(ForwardListener.bind(at), new Endpoint.Tcp("anything", 80));
     for (int i = 0; i < 3; i++) {
       try (Socket local = new Socket()) {
-        local.connect(listener.at().address());
+        local.connect(at.address());
         local.getOutputStream().write(("hello " + i).getBytes(StandardCharsets.US_ASCII));
         local.shutdownOutput();
         assertEquals("hello " + i, new String(local.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
@@ -94,9 +95,10 @@ class ForwardListenerTest {
 
   @Test
   void aRefusalResetsTheLocalConnectionAndIsReported() throws Exception {
-    ForwardListener listener = serve(ForwardListener.bind(new Endpoint.Tcp("127.0.0.1", SshServer.freePort())), new Endpoint.Tcp("anything", 1));
+    Endpoint at = new Endpoint.Tcp("127.0.0.1", SshServer.freePort());
+    serve(ForwardListener.bind(at), new Endpoint.Tcp("anything", 1));
     try (Socket local = new Socket()) {
-      local.connect(listener.at().address());
+      local.connect(at.address());
       InputStream in = local.getInputStream();
       SocketException reset = assertThrows(SocketException.class, in::read);
       assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
@@ -126,9 +128,8 @@ class ForwardListenerTest {
     Await.until("the socket file is removed with the session", TIMEOUT, () -> !Files.exists(path));
   }
 
-  private ForwardListener serve(ForwardListener listener, Endpoint request) {
+  private void serve(ForwardListener listener, Endpoint request) {
     assertTrue(listener.serve(client, "test-listen", connection ->
         ForwardChannels.forward(client, LABEL, request, connection, refusals::add)));
-    return listener;
   }
 }
