@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -49,16 +51,27 @@ class WakeableStdinTest {
 
   @Test
   void theWarmUpReadsItsOwnPipeAndLeavesNoDescriptorOpen() throws Exception {
-    long before = openDescriptors();
+    Map<String, String> before = openDescriptors();
     WakeableStdin.warmUp(1000);
-    // At most as many: what an earlier test left behind may close meanwhile (seen in a CI run: 62 then 50).
-    long after = openDescriptors();
-    assertTrue(after <= before, "descriptors before the warm-up " + before + ", after " + after);
+    // Every descriptor open now was open before, to the same file or pipe; what an earlier test
+    // left behind may close meanwhile, so the count alone could fall.
+    Map<String, String> after = openDescriptors();
+    after.keySet().removeIf(fd -> after.get(fd).equals(before.get(fd)));
+    assertEquals(Map.of(), after, "descriptors the warm-up left open");
   }
 
-  private static long openDescriptors() throws IOException {
+  /** This JVM's open descriptors and what each points at (a path, pipe:[inode], socket:[inode]). */
+  private static Map<String, String> openDescriptors() throws IOException {
+    Map<String, String> targets = new HashMap<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.count();
+      for (Path fd : fds.toList()) {
+        try {
+          targets.put(fd.getFileName().toString(), Files.readSymbolicLink(fd).toString());
+        } catch (IOException closed) {
+          // the directory's own descriptor, or one closed while listing
+        }
+      }
     }
+    return targets;
   }
 }
