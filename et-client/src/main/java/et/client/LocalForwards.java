@@ -5,7 +5,6 @@ import et.core.Session;
 import et.terminal.TerminalChannels;
 import et.terminal.forward.ForwardChannels;
 import et.terminal.forward.ForwardListener;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -24,14 +23,7 @@ final class LocalForwards {
   /** Binds every tunnel's listener now (so failures show before the session runs) and serves them. */
   static void start(Session session, List<Tunnel> tunnels, Consumer<String> warn) {
     for (Tunnel tunnel : tunnels) {
-      ForwardListener listener;
-      try {
-        listener = ForwardListener.bind(tunnel.listen());
-      } catch (IOException e) {
-        warn.accept("cannot listen on " + tunnel.listen() + ": " + e.getMessage());
-        continue;
-      }
-      listener.serve(session, "tunnel " + tunnel.listen(), connection ->
+      ForwardListener.listen(session, tunnel.listen(), "tunnel " + tunnel.listen(), warn, connection ->
           ForwardChannels.forward(session, TerminalChannels.FORWARD, tunnel.target(), connection,
               reason -> warn.accept("tunnel to " + tunnel.target() + ": " + Printable.escape(reason, SHOWN_CHARS))));
     }

@@ -50,14 +50,7 @@ final class SocksProxy {
   static void start(Session session, List<Endpoint> proxies, Duration handshakeTimeout, Consumer<String> warn,
       Consumer<String> note) {
     for (Endpoint at : proxies) {
-      ForwardListener listener;
-      try {
-        listener = ForwardListener.bind(at);
-      } catch (IOException e) {
-        warn.accept("cannot listen on " + at + ": " + e.getMessage());
-        continue;
-      }
-      listener.serve(session, "socks " + at, local -> serve(session, local, handshakeTimeout, note));
+      ForwardListener.listen(session, at, "socks " + at, warn, local -> serve(session, local, handshakeTimeout, note));
     }
   }
 

@@ -5,7 +5,6 @@ import et.terminal.TerminalChannels;
 import et.terminal.forward.Endpoint;
 import et.terminal.forward.ForwardChannels;
 import et.terminal.forward.ForwardListener;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -27,15 +26,14 @@ final class AgentSocket {
     byte[] id = session.id().bytes();
     Path path = runtimeDir.resolve("agent-" + HexFormat.of().formatHex(id, 0, Math.min(8, id.length)) + ".sock");
     Endpoint.Unix at;
-    ForwardListener listener;
     try {
       at = new Endpoint.Unix(path.toString());
-      listener = ForwardListener.bind(at);
-    } catch (IOException | IllegalArgumentException e) {
-      Logger.warn("{}: no agent forwarding: cannot make {}: {}", session, path, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      Logger.warn("{}: no agent forwarding: {}", session, e.getMessage());
       return Optional.empty();
     }
-    boolean serving = listener.serve(session, "agent-listen", connection ->
+    boolean serving = ForwardListener.listen(session, at, "agent-listen",
+        why -> Logger.warn("{}: no agent forwarding: {}", session, why), connection ->
         ForwardChannels.forward(session, TerminalChannels.AGENT, at, connection,
             reason -> Logger.info("{}: the client's agent refused: {}", session, reason)));
     return serving ? Optional.of(path) : Optional.empty();

@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tinylog.Logger;
 
@@ -57,6 +58,22 @@ public final class ForwardListener implements AutoCloseable {
       }
       case Endpoint.Unix unix -> new ForwardListener(at, bindPrivately(Path.of(unix.path())));
     };
+  }
+
+  /**
+   * Binds {@code at} and serves it ({@link #serve}); when it cannot bind, tells {@code cannotListen}
+   * why ("cannot listen on AT: reason") and returns false, as it does when the session has ended.
+   */
+  public static boolean listen(
+      Session session, Endpoint at, String role, Consumer<String> cannotListen, Connections connections) {
+    ForwardListener listener;
+    try {
+      listener = bind(at);
+    } catch (IOException e) {
+      cannotListen.accept("cannot listen on " + at + ": " + e.getMessage());
+      return false;
+    }
+    return listener.serve(session, role, connections);
   }
 
   /**
