@@ -154,7 +154,7 @@ public final class EternalServer implements AutoCloseable {
           "handshake " + peer,
           () -> {
             try {
-              handshake(socket, peer.getAddress());
+              handshake(socket, peer);
             } finally {
               pendingHandshakes.finished(socket);
             }
@@ -166,8 +166,9 @@ public final class EternalServer implements AutoCloseable {
     }
   }
 
-  private void handshake(SocketChannel socket, InetAddress source) {
-    String peer = String.valueOf(remoteAddress(socket));
+  private void handshake(SocketChannel socket, InetSocketAddress from) {
+    InetAddress source = from.getAddress();
+    String peer = from.toString();
     long start = System.nanoTime();
     // Deadlines for the first frame and for the whole handshake: per-read timeouts alone a peer
     // could reset forever.
