@@ -3,14 +3,17 @@ package et.client;
 import et.client.term.StatusLine;
 import et.core.Session;
 import et.core.SessionState;
+import et.core.UnprovenRefusals;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Shows the status line "et: connection lost, reconnecting… N s" while the session is disconnected,
- * counting the seconds since the loss was first seen, and clears it once the session is connected
- * again. Polls {@link Session#state()} every {@link #POLL} (the session offers no state callback);
+ * counting the seconds since the loss was first seen (or, while every attempt is refused without
+ * proof, the refusal and when et gives up), and clears it once the session is connected again. Polls {@link Session#state()} every {@link #POLL} (the session offers no state callback);
  * the pause is {@link Session#awaitEnd}, so the loop stops as soon as the session ends.
  *
  * <p>{@link #run} runs until the session ends or the screen fails (a task of the session's group).
@@ -43,7 +46,11 @@ final class ReconnectIndicator {
             lost = true;
             lostAt = System.nanoTime();
           }
-          screen.status(StatusLine.reconnecting(Duration.ofNanos(System.nanoTime() - lostAt)));
+          Duration elapsed = Duration.ofNanos(System.nanoTime() - lostAt);
+          Optional<UnprovenRefusals> refusals = session.unprovenRefusals();
+          screen.status(refusals.isEmpty()
+              ? StatusLine.reconnecting(elapsed)
+              : StatusLine.refused(elapsed, refusals.get().reason(), Duration.between(Instant.now(), refusals.get().giveUpAt())));
         } else if (state == SessionState.CONNECTED && lost) {
           lost = false;
           screen.clearStatus();

@@ -183,7 +183,8 @@ public final class RemoteSession implements SessionRunner {
 
   /** {@link #TERMINAL_SESSIONS} with the keepalive of {@code --keepalive}. */
   static SessionOptions sessionOptions(ClientOptions options) {
-    return TERMINAL_SESSIONS.withKeepalive(options.keepalive(), options.deadAfter());
+    return TERMINAL_SESSIONS.withKeepalive(options.keepalive(), options.deadAfter())
+        .withRefusalLimit(options.refusalLimit());
   }
 
   private static void say(PrintWriter err, String message) {

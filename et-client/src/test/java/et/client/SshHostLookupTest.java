@@ -37,7 +37,7 @@ class SshHostLookupTest {
 
   private static ClientOptions options(String ssh, Optional<String> user, String host, List<String> sshOptions) {
     return new ClientOptions(user, host, OptionalInt.empty(), Optional.empty(), false, ShellWords.split(ssh),
-        sshOptions, "etterminal", Duration.ofSeconds(1), true, List.of(), List.of(), List.of(), false, false);
+        sshOptions, "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), true, List.of(), List.of(), List.of(), false, false);
   }
 
   private String lookUp(String ssh, Optional<String> user, String host, String... sshOptions) throws InterruptedException {

@@ -1,5 +1,7 @@
 package et.core;
 
+import et.core.crypto.KeySchedule;
+import et.core.crypto.RefusalProof;
 import et.core.resume.Handshake;
 import et.core.resume.LifecycleLog;
 import et.core.resume.Refusal;
@@ -19,7 +21,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.tinylog.Logger;
 
@@ -40,22 +41,22 @@ public final class EternalServer implements AutoCloseable {
   static final Duration FIRST_FRAME_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration ACCEPT_FIRST_BACKOFF = Duration.ofMillis(10);
   private static final Duration ACCEPT_MAX_BACKOFF = Duration.ofSeconds(1);
-  /** Ended session ids remembered to answer "ended" rather than "unknown". */
+  /** Ended sessions whose refusals the server can still vouch for. */
   private static final int ENDED_IDS_REMEMBERED = 65_536;
 
   private final ServerSocketChannel listener;
   private final int port;
   private final SessionOptions options;
   private final Map<SessionId, Session> sessions = new ConcurrentHashMap<>();
-  private final Set<SessionId> endedIds =
-      Collections.synchronizedSet(
-          Collections.newSetFromMap(
-              new LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<SessionId, Boolean> eldest) {
-                  return size() > ENDED_IDS_REMEMBERED;
-                }
-              }));
+  /** The refusal keys of ended sessions, so that a late client's refusal can be vouched for. */
+  private final Map<SessionId, byte[]> endedRefusalKeys =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<SessionId, byte[]> eldest) {
+              return size() > ENDED_IDS_REMEMBERED;
+            }
+          });
   private final PendingHandshakes pendingHandshakes =
       new PendingHandshakes(MAX_PENDING_HANDSHAKES, PENDING_HANDSHAKES_PER_SOURCE);
   private final TaskGroup tasks;
@@ -113,7 +114,7 @@ public final class EternalServer implements AutoCloseable {
             false,
             options,
             end -> {
-              endedIds.add(credentials.id());
+              endedRefusalKeys.put(credentials.id(), refusalKey(credentials));
               sessions.remove(credentials.id());
             },
             tasks);
@@ -188,9 +189,13 @@ public final class EternalServer implements AutoCloseable {
       SessionId id = SessionId.of(hello.sessionId());
       Session session = sessions.get(id);
       if (session == null) {
-        Refusal refusal = endedIds.contains(id) ? Refusal.SESSION_ENDED : Refusal.UNKNOWN_SESSION;
-        strangers.log(source, "refused {} for session {}: {}", peer, shortId(id), refusal.text);
-        Handshake.refuse(socket, refusal);
+        byte[] endedKey = endedRefusalKeys.get(id);
+        strangers.log(source, "refused {} for session {}: {}", peer, shortId(id),
+            endedKey != null ? "the session has ended" : "no such session");
+        byte[] proof = endedKey != null
+            ? RefusalProof.of(endedKey, Refusal.NO_SESSION.code, hello.clientNonce())
+            : RefusalProof.none();
+        Handshake.refuse(socket, Refusal.NO_SESSION, proof);
         closeQuietly(socket);
         return;
       }
@@ -203,7 +208,8 @@ public final class EternalServer implements AutoCloseable {
       if (!session.belongsHere(pending)) {
         Logger.warn(
             "refused {} for session {}: {}", peer, shortId(id), Refusal.OTHER_CLIENT.text);
-        Handshake.refuse(socket, Refusal.OTHER_CLIENT);
+        Handshake.refuse(socket, Refusal.OTHER_CLIENT,
+            RefusalProof.of(refusalKey(session.credentials()), Refusal.OTHER_CLIENT.code, hello.clientNonce()));
         closeQuietly(socket);
         return;
       }
@@ -227,6 +233,10 @@ public final class EternalServer implements AutoCloseable {
         deadline.close();
       }
     }
+  }
+
+  private static byte[] refusalKey(SessionCredentials credentials) {
+    return KeySchedule.refusalKey(credentials.secret(), credentials.id().bytes());
   }
 
   private static String shortId(SessionId id) {

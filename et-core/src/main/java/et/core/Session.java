@@ -4,6 +4,7 @@ import et.core.channel.ChannelEnd;
 import et.core.channel.Multiplexer;
 import et.core.resume.FatalStreamException;
 import et.core.resume.Handshake;
+import et.core.resume.RefusalStreak;
 import et.core.resume.ResumableStream;
 import et.core.resume.StreamEnd;
 import et.core.resume.StreamListener;
@@ -12,6 +13,7 @@ import et.core.wire.FrameType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -183,6 +185,17 @@ public final class Session implements AutoCloseable {
       case DISCONNECTED -> SessionState.DISCONNECTED;
       case ENDED -> SessionState.ENDED;
     };
+  }
+
+  /**
+   * Client side, while reconnecting: the refusals without proof that every attempt has met lately
+   * (forged by someone on the path, or the server lost the session); empty otherwise.
+   */
+  public Optional<UnprovenRefusals> unprovenRefusals() {
+    RefusalStreak streak = stream.refusalStreak();
+    return streak == null
+        ? Optional.empty()
+        : Optional.of(new UnprovenRefusals(streak.reason(), streak.since(), streak.giveUpAt()));
   }
 
   /** How many connections the session has had: 1 plus the reconnects. */

@@ -2,9 +2,12 @@ package et.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.core.crypto.KeySchedule;
+import et.core.crypto.RefusalProof;
 import et.core.testing.EchoSession;
 import et.core.testing.HeapProbe;
 import et.core.testing.HostileSocket;
@@ -173,33 +176,41 @@ class HostileInputTest {
   // ---------------------------------------------------------------- refusals
 
   @Test
-  void unknownSessionIsRefusedWithCode1() throws Exception {
+  void unknownSessionIsRefusedWithCode1AndNoProof() throws Exception {
     SessionCredentials stranger = SessionCredentials.generate();
-    assertThrows(
+    SessionRefusedException refused = assertThrows(
         SessionRefusedException.class, () -> EternalClient.connect(address, stranger, options));
+    assertEquals("no such session (unverified)", refused.getMessage());
 
     try (HostileSocket raw = HostileSocket.open(address)) {
-      raw.send(RawHandshake.hello(stranger.id(), RawHandshake.nonce(random)));
-      assertRefusal(raw, 1, "no such session");
+      byte[] clientNonce = RawHandshake.nonce(random);
+      raw.send(RawHandshake.hello(stranger.id(), clientNonce));
+      byte[] proof = assertRefusal(raw, 1, "no such session");
+      assertFalse(vouches(proof, stranger, 1, clientNonce), "the server cannot vouch for a session it never knew");
       raw.awaitClosedByServer(ON_SIGHT);
       log.awaitLine(LOG_WAIT, "refused " + raw.logName(), "for session " + shortId(stranger.id()), "no such session");
     }
     healthy.assertUndisturbedAndFlowing(ECHO_LINES_AFTER_ATTACK, ECHO_WAIT);
   }
 
+  /** Ended and unknown sessions look alike to a stranger: the code and text are the same. */
   @Test
-  void endedSessionIsRefusedWithCode2() throws Exception {
+  void endedSessionIsRefusedWithCode1AndTheServersProof() throws Exception {
     Session ending = server.newSession();
     Session client = EternalClient.connect(address, ending.credentials(), options);
     client.close();
     assertTrue(ending.awaitEnd(ECHO_WAIT), "the server side saw the orderly close");
 
-    assertThrows(
+    SessionRefusedException refused = assertThrows(
         SessionRefusedException.class,
         () -> EternalClient.connect(address, ending.credentials(), options));
+    assertEquals("the session has ended", refused.getMessage());
     try (HostileSocket raw = HostileSocket.open(address)) {
-      raw.send(RawHandshake.hello(ending.id(), RawHandshake.nonce(random)));
-      assertRefusal(raw, 2, "the session has ended");
+      byte[] clientNonce = RawHandshake.nonce(random);
+      raw.send(RawHandshake.hello(ending.id(), clientNonce));
+      byte[] proof = assertRefusal(raw, 1, "no such session");
+      assertTrue(vouches(proof, ending.credentials(), 1, clientNonce), "the proof is made with the session's key");
+      assertFalse(vouches(proof, ending.credentials(), 1, RawHandshake.nonce(random)), "and for this connection only");
       raw.awaitClosedByServer(ON_SIGHT);
       log.awaitLine(LOG_WAIT, "refused " + raw.logName(), "the session has ended");
     }
@@ -210,7 +221,8 @@ class HostileInputTest {
   void unsupportedVersionIsRefusedWithCode3() throws Exception {
     try (HostileSocket raw = HostileSocket.open(address)) {
       raw.send(RawHandshake.hello(2, healthy.serverSide().id(), RawHandshake.nonce(random)));
-      assertRefusal(raw, 3, "unsupported protocol version");
+      byte[] proof = assertRefusal(raw, 3, "unsupported protocol version");
+      assertFalse(vouches(proof, healthy.serverSide().credentials(), 3, new byte[KeySchedule.NONCE_BYTES]));
       raw.awaitClosedByServer(ON_SIGHT);
       log.awaitLine(LOG_WAIT, "handshake from " + raw.logName(), "protocol version 2");
     }
@@ -418,11 +430,20 @@ class HostileInputTest {
     return frame;
   }
 
-  private static void assertRefusal(HostileSocket socket, int code, String text) throws IOException {
+  /** Reads a REFUSE with {@code code} and {@code text}; returns its proof. */
+  private static byte[] assertRefusal(HostileSocket socket, int code, String text) throws IOException {
     Frame refuse = expectFrame(socket, FrameType.REFUSE);
     ByteBuffer body = ByteBuffer.wrap(refuse.body());
     assertEquals(code, body.get() & 0xff, "refusal code");
+    byte[] proof = new byte[RefusalProof.BYTES];
+    body.get(proof);
     assertEquals(text, StandardCharsets.UTF_8.decode(body).toString());
+    return proof;
+  }
+
+  private static boolean vouches(byte[] proof, SessionCredentials session, int code, byte[] clientNonce) {
+    byte[] key = KeySchedule.refusalKey(session.secret(), session.id().bytes());
+    return RefusalProof.verifies(proof, key, code, clientNonce);
   }
 
   /** Closed by the first frame's deadline: not before it (the wait for the closure bounds the after). */

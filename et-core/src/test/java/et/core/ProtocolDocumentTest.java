@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import et.core.crypto.Direction;
 import et.core.crypto.KeySchedule;
+import et.core.crypto.RefusalProof;
 import et.core.crypto.SequenceAead;
 import et.core.resume.Connection;
 import et.core.resume.Handshake;
@@ -64,7 +65,9 @@ class ProtocolDocumentTest {
           "hello-frame",
           "challenge-frame",
           "connection-key-c2s",
-          "proof-frame");
+          "proof-frame",
+          "refusal-key",
+          "refuse-frame");
 
   private static ProtocolDocument doc;
   private static byte[] secret;
@@ -146,6 +149,22 @@ class ProtocolDocumentTest {
         new FrameHeader(FrameType.PROOF, 0, 0, 8 + instance.length + SequenceAead.TAG_BYTES),
         frame.header());
     assertArrayEquals(payload, frame.open(aead));
+  }
+
+  @Test
+  void refusalKeyAndVouchedRefuseAreWhatTheCodeDerivesAndSends() throws Exception {
+    byte[] key = KeySchedule.refusalKey(secret, sessionId);
+    assertArrayEquals(key, doc.hex("refusal-key"));
+
+    byte[] refuse = doc.hex("refuse-frame");
+    Frame frame = new FrameReader(Channels.newChannel(new ByteArrayInputStream(refuse))).read();
+    assertEquals(FrameType.REFUSE, frame.type());
+    byte[] proof = Arrays.copyOfRange(frame.body(), 1, 1 + RefusalProof.BYTES);
+    assertArrayEquals(RefusalProof.of(key, Refusal.NO_SESSION.code, clientNonce), proof);
+    assertTrue(RefusalProof.verifies(proof, key, frame.body()[0], clientNonce), "the client accepts it as vouched");
+    byte[] body = ByteBuffer.allocate(frame.body().length)
+        .put((byte) Refusal.NO_SESSION.code).put(proof).put(Refusal.NO_SESSION.text.getBytes(StandardCharsets.UTF_8)).array();
+    assertArrayEquals(refuse, Frame.plain(FrameType.REFUSE, body).wire(), "code · proof · text");
   }
 
   /**
@@ -271,7 +290,8 @@ class ProtocolDocumentTest {
             "connection key, client to server",
                 KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.CLIENT_TO_SERVER),
             "connection key, server to client",
-                KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.SERVER_TO_CLIENT));
+                KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.SERVER_TO_CLIENT),
+            "refusal key", KeySchedule.refusalKey(secret, sessionId));
     Map<String, byte[]> salts = Map.of("session id (16 bytes)", sessionId, "client nonce ‖ server nonce (64 bytes)", bothNonces);
     assertEquals(fromCode.keySet(), rows.stream().map(row -> row.get(0)).collect(Collectors.toSet()));
     for (List<String> row : rows) {

@@ -23,6 +23,8 @@ import java.util.OptionalInt;
  * @param sshOptions   ssh options, each passed as {@code -o OPTION}
  * @param terminalPath the program to start on the remote host ({@code --terminal-path})
  * @param keepalive    the et keepalive interval, whole seconds in 1..60; see {@link #deadAfter()}
+ * @param refusalLimit how long every reconnection may be refused, without proof that the host knows
+ *                     the session, before et gives up; whole seconds, 0..86400
  * @param verbose      log more about what et does
  * @param tunnels      local connections forwarded through the session ({@code -t}, {@code -L})
  * @param reverseTunnels the host's listeners whose connections come back to this machine ({@code -r}, {@code -R})
@@ -40,6 +42,7 @@ public record ClientOptions(
     List<String> sshOptions,
     String terminalPath,
     Duration keepalive,
+    Duration refusalLimit,
     boolean verbose,
     List<TunnelSpec.Tunnel> tunnels,
     List<TunnelSpec.Tunnel> reverseTunnels,
@@ -52,6 +55,8 @@ public record ClientOptions(
   public static final int MAX_KEEPALIVE_SECONDS = 60;
   /** A connection is declared dead after this many keepalive intervals without any frame. */
   public static final int DEAD_AFTER_KEEPALIVES = 3;
+  /** Longest refusal limit, in seconds: a day. */
+  public static final int MAX_REFUSAL_LIMIT_SECONDS = 86_400;
 
   public ClientOptions {
     Objects.requireNonNull(user, "user");
@@ -60,6 +65,7 @@ public record ClientOptions(
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(terminalPath, "terminalPath");
     Objects.requireNonNull(keepalive, "keepalive");
+    Objects.requireNonNull(refusalLimit, "refusalLimit");
     sshArgv = List.copyOf(sshArgv);
     sshOptions = List.copyOf(sshOptions);
     tunnels = List.copyOf(tunnels);
@@ -104,6 +110,10 @@ public record ClientOptions(
     if (keepalive.getNano() != 0 || seconds < MIN_KEEPALIVE_SECONDS || seconds > MAX_KEEPALIVE_SECONDS) {
       throw new IllegalArgumentException("keepalive must be whole seconds in " + MIN_KEEPALIVE_SECONDS + ".."
           + MAX_KEEPALIVE_SECONDS + ", got " + describe(keepalive));
+    }
+    if (refusalLimit.getNano() != 0 || refusalLimit.isNegative() || refusalLimit.getSeconds() > MAX_REFUSAL_LIMIT_SECONDS) {
+      throw new IllegalArgumentException("--refusal-limit must be whole seconds in 0.." + MAX_REFUSAL_LIMIT_SECONDS
+          + ", got " + describe(refusalLimit));
     }
   }
 

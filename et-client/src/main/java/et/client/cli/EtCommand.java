@@ -98,6 +98,13 @@ public final class EtCommand implements Callable<Integer> {
           + "is dropped and re-dialed. Default: ${DEFAULT-VALUE}.")
   private int keepaliveSeconds;
 
+  @Option(names = "--refusal-limit", paramLabel = "SECONDS", defaultValue = "600",
+      description = "When the host refuses every reconnection without proving that it knows the session "
+          + "(anyone on the network path could send such a refusal; so does a session host that was "
+          + "restarted), keep trying this long before giving up, 0..86400. A refusal the host proves "
+          + "ends the session at once. Default: ${DEFAULT-VALUE}.")
+  private int refusalLimitSeconds;
+
   @Option(names = {"-t", "--tunnel"}, paramLabel = "SPEC",
       description = "Forward connections made to this machine through the session to the host: "
           + "[bind:]port:[host:]hostport (host as seen from the host, default localhost), "
@@ -172,6 +179,7 @@ public final class EtCommand implements Callable<Integer> {
         sshOptions,
         terminalPath,
         Duration.ofSeconds(keepaliveSeconds),
+        Duration.ofSeconds(refusalLimitSeconds),
         verbose,
         parseTunnels(tunnels, sshTunnels),
         parseTunnels(reverseTunnels, sshReverseTunnels),

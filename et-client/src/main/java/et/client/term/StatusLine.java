@@ -34,6 +34,16 @@ public final class StatusLine {
     return "et: connection lost, reconnecting\u2026 " + elapsed.toSeconds() + " s";
   }
 
+  /**
+   * The reconnect message while every attempt is refused without proof: "et: reconnecting… 42 s;
+   * refused: no such session (unverified); giving up in 9:18".
+   */
+  public static String refused(Duration elapsed, String reason, Duration untilGivingUp) {
+    long left = Math.max(0, untilGivingUp.toSeconds());
+    return "et: reconnecting\u2026 " + elapsed.toSeconds()
+        + " s; refused: " + reason + "; giving up in " + left / 60 + ":" + String.format("%02d", left % 60);
+  }
+
   /** Bytes that show {@code text} on the last row of a terminal of {@code size}, cursor unchanged. */
   public static byte[] render(String text, TerminalSize size) {
     requireKnown(size);

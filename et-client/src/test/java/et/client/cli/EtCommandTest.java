@@ -88,6 +88,9 @@ class EtCommandTest {
           assertEquals(Duration.ofSeconds(15), o.deadAfter());
         }),
         check(List.of("--keepalive=60", "myhost"), o -> assertEquals(Duration.ofSeconds(60), o.keepalive())),
+        check(List.of("myhost"), o -> assertEquals(Duration.ofMinutes(10), o.refusalLimit())),
+        check(List.of("--refusal-limit", "0", "myhost"), o -> assertEquals(Duration.ZERO, o.refusalLimit())),
+        check(List.of("--refusal-limit=86400", "myhost"), o -> assertEquals(Duration.ofDays(1), o.refusalLimit())),
         check(List.of("-v", "myhost"), o -> assertTrue(o.verbose())),
         check(List.of("--verbose", "myhost"), o -> assertTrue(o.verbose())),
         check(List.of("-evc", "top", "myhost"), o -> { // clustered short options, as in getopt
@@ -150,6 +153,8 @@ class EtCommandTest {
         Arguments.of(List.of("-k", "0", "myhost"), "keepalive must be whole seconds in 1..60, got 0 s"),
         Arguments.of(List.of("-k", "61", "myhost"), "keepalive must be whole seconds in 1..60, got 61 s"),
         Arguments.of(List.of("-k", "-3", "myhost"), "keepalive must be whole seconds in 1..60, got -3 s"),
+        Arguments.of(List.of("--refusal-limit", "-1", "myhost"), "--refusal-limit must be whole seconds in 0..86400, got -1 s"),
+        Arguments.of(List.of("--refusal-limit", "86401", "myhost"), "--refusal-limit must be whole seconds in 0..86400, got 86401 s"),
         Arguments.of(List.of("-e", "myhost"), "--noexit needs --command (it keeps the shell after the command ends)"),
         Arguments.of(List.of("-c", " ", "myhost"), "--command is empty"),
         Arguments.of(List.of("--ssh", "", "myhost"), "--ssh names no program"),
@@ -202,7 +207,7 @@ class EtCommandTest {
       }
       for (String option : List.of("-u, --user=USER", "-p, --port=PORT", "-c, --command=CMD", "-e, --noexit",
           "-D, --dynamic=SPEC", "-t, --tunnel=SPEC", "-r, --reversetunnel=SPEC", "-A, -f, --forward-ssh-agent",
-          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "-v, --verbose",
+          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "--refusal-limit=SECONDS", "-v, --verbose",
           "-V, --version", "Default: etterminal.", "Default: ssh.", "Default: 1.")) {
         assertTrue(help.contains(option), () -> "missing " + option + " in\n" + help);
       }

@@ -33,6 +33,14 @@ class StatusLineTest {
   }
 
   @Test
+  void theMessageWhileRefusedWithoutProofSaysWhenEtGivesUp() {
+    assertEquals("et: reconnecting\u2026 42 s; refused: no such session (unverified); giving up in 9:18",
+        StatusLine.refused(Duration.ofSeconds(42), "no such session (unverified)", Duration.ofSeconds(558)));
+    assertEquals("et: reconnecting\u2026 0 s; refused: x; giving up in 0:00",
+        StatusLine.refused(Duration.ZERO, "x", Duration.ofSeconds(-3)));
+  }
+
+  @Test
   void rendersOnTheLastRowInReverseVideoAndRestoresTheCursor() {
     byte[] bytes = StatusLine.render("et: connection lost, reconnecting\u2026 12 s", new TerminalSize(80, 24));
     byte[] expected = {

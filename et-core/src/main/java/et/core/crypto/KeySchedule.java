@@ -13,9 +13,17 @@ import java.security.GeneralSecurityException;
  *       so a replay after reconnecting is a plain resend of the same bytes.
  *   <li>connection key: one per connection and direction, salted with both sides' fresh nonces;
  *       seals the handshake proofs and the connection's control frames (ack, ping, pong).
+ *   <li>refusal key: one per session; vouches for a REFUSE ({@link RefusalProof}), so only a
+ *       server that knows the session can end it with a refusal.
  * </ul>
+ *
+ * <p>Every label starts with {@code et/}{@link #VERSION}, the protocol version HELLO announces: a
+ * peer speaking another version derives other keys, so no proof made for one version passes for
+ * another.
  */
 public final class KeySchedule {
+  /** The protocol version; it is part of every key's label. */
+  public static final int VERSION = 1;
   public static final int SECRET_BYTES = 32;
   public static final int NONCE_BYTES = 32;
   private static final int KEY_BYTES = 32;
@@ -24,7 +32,7 @@ public final class KeySchedule {
 
   /** The key for sequenced frames travelling in {@code direction} within one session. */
   public static byte[] streamKey(byte[] secret, byte[] sessionId, Direction direction) {
-    return derive(secret, sessionId, "et/1 stream " + direction.label());
+    return derive(secret, sessionId, "et/" + VERSION + " stream " + direction.label());
   }
 
   /** The key for one connection's control frames travelling in {@code direction}. */
@@ -37,7 +45,12 @@ public final class KeySchedule {
     byte[] salt = new byte[2 * NONCE_BYTES];
     System.arraycopy(clientNonce, 0, salt, 0, NONCE_BYTES);
     System.arraycopy(serverNonce, 0, salt, NONCE_BYTES, NONCE_BYTES);
-    return derive(secret, salt, "et/1 connection " + direction.label());
+    return derive(secret, salt, "et/" + VERSION + " connection " + direction.label());
+  }
+
+  /** The key that vouches for the server's refusals of one session. */
+  public static byte[] refusalKey(byte[] secret, byte[] sessionId) {
+    return derive(secret, sessionId, "et/" + VERSION + " refusal");
   }
 
   private static byte[] derive(byte[] secret, byte[] salt, String info) {

@@ -85,12 +85,12 @@ final class CloseProtocol {
   }
 
   /**
-   * The end after the peer refused a resume. An "ended" refusal while a close was under way only
-   * means the peer finished first: it had our close acknowledged (it ends only then), or its close
-   * reached us and the connection died before our acknowledgement ended it.
+   * The end after the peer refused a resume. A vouched "no such session" while a close was under
+   * way only means the peer finished first: it had our close acknowledged (it ends only then), or
+   * its close reached us and the connection died before our acknowledgement ended it.
    */
   StreamEnd afterRefusal(RefusedException refusal) {
-    if (refusal.refusal() == Refusal.SESSION_ENDED) {
+    if (refusal.vouched() && refusal.refusal() == Refusal.NO_SESSION) {
       switch (state()) {
         case PEER_CLOSING -> {
           return closedByPeer();

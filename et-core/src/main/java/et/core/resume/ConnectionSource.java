@@ -12,6 +12,11 @@ interface ConnectionSource {
    */
   Connection next(long received, Instant giveUpAt) throws IOException, InterruptedException;
 
+  /** The unproven refusals every attempt has met lately, or null. */
+  default RefusalStreak refusalStreak() {
+    return null;
+  }
+
   /** Wakes a waiting {@link #next} for good; the stream is ending. */
   void close();
 }

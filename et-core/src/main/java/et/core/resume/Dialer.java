@@ -17,7 +17,8 @@ import org.tinylog.Logger;
 /**
  * Client side: dials the server and runs the handshake, retrying with capped exponential backoff
  * (first retry after {@link #FIRST_RETRY}, doubling to {@link #MAX_RETRY}) until it resumes, is
- * refused, or the disconnect limit passes.
+ * refused with the server's proof, or a limit passes: the disconnect limit, or the refusal limit
+ * when every attempt since the first unproven refusal was refused.
  */
 public final class Dialer {
   static final Duration FIRST_RETRY = Duration.ofMillis(50);
@@ -69,6 +70,7 @@ public final class Dialer {
     return new ConnectionSource() {
       private volatile boolean closed;
       private volatile Thread dialing;
+      private volatile RefusalStreak refusals;
       private Connection unused = first;
 
       @Override
@@ -96,10 +98,17 @@ public final class Dialer {
             throw new StreamExpiredException("session ended while reconnecting");
           }
           try {
-            return dialOnce(sessionId, secret, received, liveness);
+            Connection connection = dialOnce(sessionId, secret, received, liveness);
+            refusals = null;
+            return connection;
           } catch (RefusedException e) {
-            throw e;
+            if (e.vouched()) {
+              throw e;
+            }
+            attempts++;
+            countRefusal(e, attempts);
           } catch (IOException e) {
+            refusals = null; // a refusal streak is broken by anything else: an outage, say
             attempts++;
             if (attempts == 1 || attempts % 10 == 0) {
               Logger.info("reconnect attempt {} failed: {}", attempts, e.toString());
@@ -112,6 +121,32 @@ public final class Dialer {
           Thread.sleep(backoff);
           backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
         }
+      }
+
+      /**
+       * Notes an unproven refusal: anyone on the path can send one, so it ends the session only
+       * once the refusals have lasted the refusal limit.
+       */
+      private void countRefusal(RefusedException refused, int attempts) throws RefusedException {
+        Instant now = Instant.now();
+        RefusalStreak streak = refusals;
+        if (streak == null) {
+          streak = new RefusalStreak(refused.getMessage(), now, now.plus(liveness.refusalLimit()));
+          refusals = streak;
+          Logger.warn("reconnect attempt {} refused without proof that the server knows the session "
+              + "(forged, or the server lost it); giving up at {} unless it answers", attempts, streak.giveUpAt());
+        } else if (attempts % 10 == 0) {
+          Logger.info("reconnect attempt {} refused: {}", attempts, refused.getMessage());
+        }
+        if (!now.isBefore(streak.giveUpAt())) {
+          throw new RefusedException(refused.refusal(), false,
+              "every reconnection refused for " + liveness.refusalLimit().toSeconds() + " s: " + refused.getMessage());
+        }
+      }
+
+      @Override
+      public RefusalStreak refusalStreak() {
+        return refusals;
       }
 
       @Override

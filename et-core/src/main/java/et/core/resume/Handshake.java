@@ -2,6 +2,7 @@ package et.core.resume;
 
 import et.core.crypto.Direction;
 import et.core.crypto.KeySchedule;
+import et.core.crypto.RefusalProof;
 import et.core.crypto.SequenceAead;
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
@@ -13,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * The four-message handshake that authenticates a connection to a session and states where each
@@ -20,7 +22,7 @@ import java.security.SecureRandom;
  *
  * <pre>
  * client → HELLO(version, session id, client nonce)
- * server → CHALLENGE(server nonce)            or REFUSE(reason)
+ * server → CHALLENGE(server nonce)            or REFUSE(code, proof, text)
  * client → PROOF(sealed: frames received,     proves the secret against the fresh server nonce
  *                client instance)
  * server → RESUME(sealed: frames received)    proves the secret back; sent by the session itself
@@ -29,10 +31,11 @@ import java.security.SecureRandom;
  * A recorded PROOF is useless later: it is sealed under a key salted with that connection's server
  * nonce. The client instance binds the session to one client stream: a second client holding the
  * same credentials would seal its frames from sequence 0 under the same stream key, reusing nonces,
- * so the server refuses it. Both sides run under a deadline set by the caller.
+ * so the server refuses it. A REFUSE is cleartext; its proof tells the client whether the server
+ * knows the session ({@link RefusalProof}). Both sides run under a deadline set by the caller.
  */
 public final class Handshake {
-  public static final int VERSION = 1;
+  public static final int VERSION = KeySchedule.VERSION;
   public static final int SESSION_ID_BYTES = 16;
   /** A client stream's random name, bound to its session by the first PROOF the server accepts. */
   public static final int CLIENT_INSTANCE_BYTES = 16;
@@ -54,7 +57,8 @@ public final class Handshake {
             .array();
     FrameWriter.write(socket, Frame.plain(FrameType.HELLO, hello));
 
-    Frame challenge = readAnswer(reader, FrameType.CHALLENGE);
+    byte[] refusalKey = KeySchedule.refusalKey(secret, sessionId);
+    Frame challenge = readAnswer(reader, FrameType.CHALLENGE, refusalKey, clientNonce);
     byte[] serverNonce = challenge.body();
     SequenceAead sendAead =
         new SequenceAead(
@@ -65,7 +69,7 @@ public final class Handshake {
     byte[] proof = ByteBuffer.allocate(8 + CLIENT_INSTANCE_BYTES).putLong(received).put(clientInstance).array();
     FrameWriter.write(socket, Frame.seal(sendAead, FrameType.PROOF, 0, 0, proof));
 
-    Frame resume = readAnswer(reader, FrameType.RESUME);
+    Frame resume = readAnswer(reader, FrameType.RESUME, refusalKey, clientNonce);
     String failure = "server failed to prove the secret";
     long serverReceived = count(ByteBuffer.wrap(openHandshake(resume, receiveAead, failure)).getLong(), failure);
     return new Connection(socket, reader, sendAead, receiveAead, serverReceived, name);
@@ -83,7 +87,7 @@ public final class Handshake {
     ByteBuffer body = ByteBuffer.wrap(frame.body());
     int version = body.get() & 0xff;
     if (version != VERSION) {
-      refuse(socket, Refusal.UNSUPPORTED_VERSION);
+      refuse(socket, Refusal.UNSUPPORTED_VERSION, RefusalProof.none());
       throw new ProtocolException("client speaks protocol version " + version);
     }
     byte[] sessionId = new byte[SESSION_ID_BYTES];
@@ -92,12 +96,18 @@ public final class Handshake {
     return new Hello(sessionId, clientNonce);
   }
 
-  /** Sends a refusal; the caller then closes the socket. */
-  public static void refuse(SocketChannel socket, Refusal refusal) throws IOException {
+  /**
+   * Sends a refusal with {@code proof} ({@link RefusalProof#of} where the server knows the
+   * session, {@link RefusalProof#none} where it does not); the caller then closes the socket.
+   */
+  public static void refuse(SocketChannel socket, Refusal refusal, byte[] proof) throws IOException {
     byte[] text = refusal.text.getBytes(StandardCharsets.UTF_8);
-    byte[] body = new byte[1 + text.length];
-    body[0] = (byte) refusal.code;
-    System.arraycopy(text, 0, body, 1, text.length);
+    byte[] body =
+        ByteBuffer.allocate(1 + RefusalProof.BYTES + text.length)
+            .put((byte) refusal.code)
+            .put(proof)
+            .put(text)
+            .array();
     FrameWriter.write(socket, Frame.plain(FrameType.REFUSE, body));
   }
 
@@ -155,14 +165,17 @@ public final class Handshake {
     }
   }
 
-  private static Frame readAnswer(FrameReader reader, FrameType wanted) throws IOException {
+  private static Frame readAnswer(FrameReader reader, FrameType wanted, byte[] refusalKey, byte[] clientNonce)
+      throws IOException {
     Frame frame = reader.read();
     if (frame.type() == FrameType.REFUSE) {
-      Refusal refusal = Refusal.ofCode(frame.body()[0] & 0xff);
+      int code = frame.body()[0] & 0xff;
+      Refusal refusal = Refusal.ofCode(code);
       if (refusal == null) {
-        throw new ProtocolException("refusal with unknown code " + (frame.body()[0] & 0xff));
+        throw new ProtocolException("refusal with unknown code " + code);
       }
-      throw new RefusedException(refusal);
+      byte[] proof = Arrays.copyOfRange(frame.body(), 1, 1 + RefusalProof.BYTES);
+      throw new RefusedException(refusal, RefusalProof.verifies(proof, refusalKey, code, clientNonce));
     }
     if (frame.type() != wanted) {
       throw new ProtocolException("expected " + wanted + ", got " + frame.type());

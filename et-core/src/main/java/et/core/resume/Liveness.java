@@ -9,9 +9,15 @@ import java.time.Duration;
  * @param deadAfter a connection silent this long is declared dead and replaced
  * @param handshakeTimeout the whole handshake must finish within this
  * @param disconnectLimit the session ends after staying disconnected this long
+ * @param refusalLimit a client whose every reconnection has been refused, without proof that the
+ *     server knows the session, for this long gives up (section 4 of docs/PROTOCOL.md)
  */
 public record Liveness(
-    Duration keepaliveInterval, Duration deadAfter, Duration handshakeTimeout, Duration disconnectLimit) {
+    Duration keepaliveInterval,
+    Duration deadAfter,
+    Duration handshakeTimeout,
+    Duration disconnectLimit,
+    Duration refusalLimit) {
   public Liveness {
     if (keepaliveInterval.isNegative() || keepaliveInterval.isZero()) {
       throw new IllegalArgumentException("keepaliveInterval must be positive: " + keepaliveInterval);
@@ -25,6 +31,9 @@ public record Liveness(
     }
     if (disconnectLimit.isNegative() || disconnectLimit.isZero()) {
       throw new IllegalArgumentException("disconnectLimit must be positive: " + disconnectLimit);
+    }
+    if (refusalLimit.isNegative()) {
+      throw new IllegalArgumentException("refusalLimit must not be negative: " + refusalLimit);
     }
   }
 }

@@ -353,6 +353,11 @@ public final class ResumableStream {
     return name;
   }
 
+  /** Client side: the unproven refusals every reconnection has met lately, or null. */
+  public RefusalStreak refusalStreak() {
+    return source.refusalStreak();
+  }
+
   /** Sealed bytes waiting for the peer's acknowledgement. */
   public long backlogBytes() {
     return writer.bytesHeld();

@@ -2,6 +2,8 @@ package et.core.wire;
 
 import static et.core.crypto.SequenceAead.TAG_BYTES;
 
+import et.core.crypto.RefusalProof;
+
 /**
  * Every frame type on the wire, with the body length each may carry. A length outside
  * {@code [minBody, maxBody]} is refused before the body is allocated.
@@ -12,7 +14,7 @@ public enum FrameType {
   CHALLENGE(0x02, Kind.HANDSHAKE, 32, 32),
   PROOF(0x03, Kind.HANDSHAKE, 8 + 16 + TAG_BYTES, 8 + 16 + TAG_BYTES),
   RESUME(0x04, Kind.HANDSHAKE, 8 + TAG_BYTES, 8 + TAG_BYTES),
-  REFUSE(0x05, Kind.HANDSHAKE, 1, 1 + FrameType.MAX_REASON_BYTES),
+  REFUSE(0x05, Kind.HANDSHAKE, 1 + RefusalProof.BYTES, 1 + RefusalProof.BYTES + FrameType.MAX_REASON_BYTES),
 
   // Control frames of one connection, sealed with its connection key, numbered per connection.
   ACK(0x10, Kind.CONTROL, 8 + TAG_BYTES, 8 + TAG_BYTES),

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ResumableStreamCloseTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
   private static final Liveness LIVENESS =
-      new Liveness(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofHours(1));
+      new Liveness(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(10));
 
   @Test
   void anOrderlyClientCloseEndsRunNormally() throws Exception {

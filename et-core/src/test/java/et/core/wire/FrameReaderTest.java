@@ -90,7 +90,7 @@ class FrameReaderTest {
     List<Frame> sent =
         List.of(
             Frame.plain(FrameType.HELLO, new byte[FrameType.HELLO.minBody]),
-            Frame.plain(FrameType.REFUSE, new byte[] {1, 'n', 'o'}),
+            Frame.plain(FrameType.REFUSE, new byte[FrameType.REFUSE.minBody + 2]),
             Frame.seal(new SequenceAead(key), FrameType.CHANNEL_DATA, 3, 7, data),
             Frame.seal(new SequenceAead(key), FrameType.CHANNEL_EOF, 3, 8, new byte[0]));
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
