@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import et.testkit.CapturedOutput;
 import et.testkit.Escaped;
+import et.testkit.ForgedRefusals;
 import et.testkit.NetLab;
 import et.testkit.Poll;
 import java.nio.file.Path;
@@ -42,6 +43,10 @@ class NetworkOutageE2ETest {
   private static final String ROAMED_ADDRESS = "10.77.0.3";
   /** et's status line while disconnected; see et.client.term.StatusLine. */
   private static final String RECONNECTING = "et: connection lost, reconnecting";
+  /** et's status line while every reconnection is refused without proof. */
+  private static final String REFUSED_UNPROVEN = "refused: no such session (unverified); giving up in";
+  /** Refusals the forger must have sent before the path comes back (ET's client gave up after one). */
+  private static final int FORGED_REFUSALS = 10;
   /** et's status line blocks: cursor saved (ESC 7) ... cursor restored (ESC 8). */
   private static final Pattern STATUS_LINE = Pattern.compile("\u001b7.*?\u001b8", Pattern.DOTALL);
   /** A line "L<n>": after a line end, or after the \r of bash's "bracketed paste off" before the first one. */
@@ -86,6 +91,31 @@ class NetworkOutageE2ETest {
       lab.holdOutage();
       lab.netLab().endBlackhole();
       lab.reportResumeAfter("blackhole " + OUTAGE.toSeconds() + " s");
+      lab.checkEveryLineOnce();
+      lab.checkTheSessionWorks();
+    }
+  }
+
+  /**
+   * Issue 10's first attack: while the path is blackholed, a box on it answers every reconnection
+   * with a refusal (REFUSE 1, no proof). Before refusals carried a proof, et gave up at the first;
+   * now it waits them out, says so on its status line, and resumes once the path is back.
+   */
+  @Test
+  void refusalsForgedDuringABlackholeDoNotEndTheSession() throws Exception {
+    assumeTrue(NetLab.canBlackhole(), "nft is not installed (apt-get install nftables)");
+    try (Lab lab = Lab.start(base)) {
+      lab.runLoop();
+      lab.netLab().blackhole();
+      int refused;
+      try (ForgedRefusals forged = lab.netLab().forgeRefusals(lab.host().etPort())) {
+        lab.screen().await(REFUSED_UNPROVEN, 0, DEADLINE);
+        assertTrue(Poll.until(DEADLINE, () -> forged.refused() >= FORGED_REFUSALS),
+            () -> "forged refusals sent: " + forged.refused());
+        refused = forged.refused();
+      }
+      lab.netLab().endBlackhole();
+      lab.reportResumeAfter("blackhole with " + refused + " forged refusals");
       lab.checkEveryLineOnce();
       lab.checkTheSessionWorks();
     }

@@ -1,5 +1,6 @@
 package et.testkit;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,9 @@ public final class NetLab implements AutoCloseable {
   private static final String CLIENT_LINK = "c0";
   private static final String SERVER_LINK = "s0";
   private static final String BLACKHOLE_TABLE = "etlab_blackhole";
+  private static final String FORGERY_TABLE = "etlab_forgery";
+  /** Where, inside the client namespace, the {@link RefusingPeer} listens. */
+  private static final int FORGER_PORT = 47_001;
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KILL_GRACE = Duration.ofSeconds(3);
   private static final AtomicInteger LABS = new AtomicInteger();
@@ -162,6 +166,30 @@ public final class NetLab implements AutoCloseable {
   /** Lets packets through again after {@link #blackhole()}. */
   public void endBlackhole() {
     run(ip, "netns", "exec", server, nft(), "delete", "table", "inet", BLACKHOLE_TABLE);
+  }
+
+  /**
+   * From now on, every new connection from the client namespace to the server's {@code
+   * serverPort} reaches a {@link RefusingPeer} instead (an nftables redirect in the client
+   * namespace, as a box on the path would do); connections already open are left alone. Undone
+   * by closing the returned handle.
+   */
+  public ForgedRefusals forgeRefusals(int serverPort) throws IOException, InterruptedException {
+    ForgedRefusals forger = ForgedRefusals.start(clientPrefix(), FORGER_PORT);
+    try {
+      String rules = """
+          table ip %1$s {
+            chain out { type nat hook output priority -100; policy accept; ip daddr %2$s tcp dport %3$d redirect to :%4$d; }
+          }
+          """.formatted(FORGERY_TABLE, SERVER_ADDRESS, serverPort, FORGER_PORT);
+      List<String> load = List.of(ip, "netns", "exec", client, nft(), "-f", "-");
+      check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
+      forger.onClose(() -> run(ip, "netns", "exec", client, nft(), "delete", "table", "ip", FORGERY_TABLE));
+      return forger;
+    } catch (RuntimeException | Error e) {
+      forger.close();
+      throw e;
+    }
   }
 
   private static String nft() {
