@@ -84,7 +84,7 @@ public final class EtHost {
     }
     HostPaths paths = HostPaths.fromEnvironment(System.getenv());
     try {
-      HostLogging.toFile(paths.logFile(), "host", "info");
+      HostLogging.hostToFiles(paths.logFile(), "info");
     } catch (IOException e) {
       HostLogging.toStderr("et-host");
       stderr.println("et-host: cannot log to " + paths.logFile() + ": " + e.getMessage());

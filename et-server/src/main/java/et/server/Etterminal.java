@@ -50,18 +50,18 @@ public final class Etterminal {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      logToHostLog(HostPaths.fromEnvironment(System.getenv()));
+      logToFile(HostPaths.fromEnvironment(System.getenv()));
     }
     int status = run(args, System.in, System.out, System.err, System.getenv());
     System.exit(status);
   }
 
-  private static void logToHostLog(HostPaths paths) {
+  private static void logToFile(HostPaths paths) {
     try {
-      HostLogging.toFile(paths.logFile(), "etterminal", "info");
+      HostLogging.terminalToFile(paths.terminalLogFile(), "info");
     } catch (IOException e) {
       HostLogging.toStderr("etterminal");
-      System.err.println("etterminal: cannot log to " + paths.logFile() + ": " + e.getMessage());
+      System.err.println("etterminal: cannot log to " + paths.terminalLogFile() + ": " + e.getMessage());
     }
   }
 

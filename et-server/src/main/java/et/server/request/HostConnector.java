@@ -62,7 +62,8 @@ public final class HostConnector {
         started = launcher.start();
       } else if (!started.isAlive() && started.exitValue() != 0) {
         throw new IOException(
-            "the session host exited with status " + started.exitValue() + " at start; see " + paths.logFile());
+            "the session host exited with status " + started.exitValue() + " at start; see "
+                + paths.hostOutputFile() + " and " + paths.logFile());
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {

@@ -12,8 +12,9 @@ import org.tinylog.Logger;
 /**
  * Starts the session host detached from the ssh session that runs etterminal: {@code setsid
  * launcher/et-host} in a new session (no controlling terminal, so the end of the ssh session
- * sends it no hang-up), stdin from /dev/null and stdout/stderr appended to the host log, so that
- * no pipe of the ssh session stays open and ssh can exit. The host inherits etterminal's
+ * sends it no hang-up), stdin from /dev/null and stdout/stderr to {@code host.out} beside the host
+ * log (written afresh at each start), so that no pipe of the ssh session stays open and ssh can
+ * exit. The host inherits etterminal's
  * environment without the variables that belong to this one ssh connection.
  *
  * <p>{@code ET_HOST_IDLE_EXIT} (seconds), when set, is passed on as {@code --idle-exit}: tests use
@@ -56,12 +57,12 @@ public final class HostLauncher {
       }
       command.addAll(List.of("--idle-exit", idleExit));
     }
-    File log = PrivateFile.ensure(paths.logFile()).toFile();
+    File output = PrivateFile.ensure(paths.hostOutputFile()).toFile();
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(paths.home().toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+            .redirectOutput(ProcessBuilder.Redirect.to(output))
             .redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(environment);

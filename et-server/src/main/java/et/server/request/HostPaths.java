@@ -11,7 +11,8 @@ import java.util.Map;
  *   <li>{@code runtimeDir}: {@code $XDG_RUNTIME_DIR/et} if XDG_RUNTIME_DIR is set, else {@code
  *       ~/.et/run}; private (0700), holding {@code host.sock} (the unix socket etterminal asks for
  *       sessions on) and {@code host.lock} (held by the running host, with its pid inside);
- *   <li>{@code logFile}: {@code ~/.et/log/host.log} (0600, in a 0700 directory);
+ *   <li>{@code logFile}: {@code ~/.et/log/host.log}, the session host's log (in a 0700 directory,
+ *       beside {@code etterminal.log} and {@code host.out}; see {@link HostLogging});
  *   <li>{@code configFile}: {@code ~/.config/et/server.conf} (optional).
  * </ul>
  *
@@ -42,6 +43,16 @@ public record HostPaths(Path home, Path runtimeDir, Path logFile, Path configFil
         runtime,
         home.resolve(".et").resolve("log").resolve("host.log"),
         home.resolve(".config").resolve("et").resolve("server.conf"));
+  }
+
+  /** etterminal's log, beside the host's. */
+  public Path terminalLogFile() {
+    return logFile.resolveSibling("etterminal.log");
+  }
+
+  /** What the session host's JVM writes on stdout and stderr (before its log is set up, or a crash). */
+  public Path hostOutputFile() {
+    return logFile.resolveSibling("host.out");
   }
 
   /** The unix socket etterminal connects to. */

@@ -1,0 +1,21 @@
+package et.server.request;
+
+import java.nio.file.Path;
+import org.tinylog.Logger;
+
+/**
+ * A process that logs as the session host does ({@link HostLogging#hostToFiles}), {@code args[1]}
+ * lines of 1 KiB numbered from 1, into the directory {@code args[0]}: for {@link HostLoggingTest}.
+ */
+public final class HostLogProbe {
+  private HostLogProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    HostLogging.hostToFiles(Path.of(args[0]).resolve("host.log"), "info");
+    String filler = "x".repeat(1000);
+    int lines = Integer.parseInt(args[1]);
+    for (int i = 1; i <= lines; i++) {
+      Logger.info("line {} {}", i, filler);
+    }
+  }
+}
