@@ -172,10 +172,10 @@ public final class NetLab implements AutoCloseable {
    * From now on, every new connection from the client namespace to the server's {@code
    * serverPort} reaches a {@link RefusingPeer} instead (an nftables redirect in the client
    * namespace, as a box on the path would do); connections already open are left alone. Undone
-   * by closing the returned handle.
+   * by closing the returned program, which counts its answers as "refused".
    */
-  public ForgedRefusals forgeRefusals(int serverPort) throws IOException, InterruptedException {
-    ForgedRefusals forger = ForgedRefusals.start(clientPrefix(), FORGER_PORT);
+  public LabProgram forgeRefusals(int serverPort) throws IOException, InterruptedException {
+    LabProgram forger = LabProgram.start(clientPrefix(), RefusingPeer.class, Integer.toString(FORGER_PORT));
     try {
       String rules = """
           table ip %1$s {
@@ -190,6 +190,16 @@ public final class NetLab implements AutoCloseable {
       forger.close();
       throw e;
     }
+  }
+
+  /**
+   * Holds {@code count} idle connections from the client namespace to the server's {@code
+   * serverPort}, each opened again as soon as the server closes it ({@link IdleFlood}), until the
+   * returned program is closed; it counts the renewals as "renewed".
+   */
+  public LabProgram floodIdle(int serverPort, int count) throws IOException, InterruptedException {
+    return LabProgram.start(clientPrefix(), IdleFlood.class, SERVER_ADDRESS, Integer.toString(serverPort),
+        Integer.toString(count));
   }
 
   private static String nft() {

@@ -15,7 +15,8 @@ import java.security.SecureRandom;
  * it reads the client's HELLO and sends REFUSE 1 "no such session" with 32 random bytes where the
  * server's proof would be (docs/PROTOCOL.md, section 4). Written from the document, byte by byte,
  * as a hostile peer would be. A program of its own ({@link #main}) so it can run inside a {@link
- * NetLab} namespace; it prints "listening" once bound and "refused" after each answer.
+ * NetLab} namespace ({@link LabProgram}); it prints "ready" once bound and "refused" after each
+ * answer.
  */
 public final class RefusingPeer {
   private static final int HEADER_BYTES = 17;
@@ -30,7 +31,7 @@ public final class RefusingPeer {
   public static void main(String[] args) throws IOException {
     PrintStream out = System.out;
     try (ServerSocket listener = new ServerSocket(Integer.parseInt(args[0]), 50, InetAddress.getLoopbackAddress())) {
-      out.println("listening");
+      out.println("ready");
       out.flush();
       SecureRandom random = new SecureRandom();
       while (true) {
