@@ -25,12 +25,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing is buffered, the socket-reader hands arriving bytes to the sink's {@link
  * ChannelSink#offer} itself; what the sink does not take is buffered behind, in order. Such bytes
  * count as read at once, so the draining thread is woken only to hand their credit back.
+ *
+ * <p>Memory: the window bounds the bytes, and coalescing bounds what they cost. Arrivals smaller
+ * than {@link #COALESCE_BYTES} are copied into a shared chunk of that size, so a peer sending one
+ * byte per frame cannot make each byte cost an array and a queue slot (some 30 times the window);
+ * larger ones are kept as they came, without a copy. What is held stays below about twice the
+ * window (a chunk begun by a small arrival and closed by a large one may be mostly empty).
  */
 final class InboundBuffer {
+  /** Arrivals below this are gathered into chunks of this size. */
+  static final int COALESCE_BYTES = 4096;
+
+  /** Received bytes: {@code bytes[0, length)}; only the last chunk may still be filling. */
+  private static final class Chunk {
+    final byte[] bytes;
+    int length;
+
+    Chunk(byte[] bytes, int length) {
+      this.bytes = bytes;
+      this.length = length;
+    }
+  }
+
   private final int window;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
-  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+  private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+  /** The last chunk, while it has room for small arrivals; null otherwise. */
+  private Chunk filling;
   private int headOffset;
   private int buffered;
   private int uncredited;
@@ -61,7 +83,7 @@ final class InboundBuffer {
       uncredited += bytes.length;
       int taken = buffered == 0 && direct != null && !draining ? offerDirectly(bytes) : 0;
       if (taken < bytes.length) {
-        chunks.add(taken == 0 ? bytes : Arrays.copyOfRange(bytes, taken, bytes.length));
+        append(bytes, taken);
         buffered += bytes.length - taken;
         readable.signalAll();
       } else if (creditDue()) {
@@ -70,6 +92,22 @@ final class InboundBuffer {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Queues {@code bytes[from..]}: small arrivals are gathered, large ones kept as they are. */
+  private void append(byte[] bytes, int from) {
+    int length = bytes.length - from;
+    if (length >= COALESCE_BYTES) {
+      chunks.add(new Chunk(from == 0 ? bytes : Arrays.copyOfRange(bytes, from, bytes.length), length));
+      filling = null;
+      return;
+    }
+    if (filling == null || filling.bytes.length - filling.length < length) {
+      filling = new Chunk(new byte[COALESCE_BYTES], 0);
+      chunks.add(filling);
+    }
+    System.arraycopy(bytes, from, filling.bytes, filling.length, length);
+    filling.length += length;
   }
 
   /** Bytes the sink took; 0 when it failed (the draining thread's write reports that). */
@@ -111,14 +149,17 @@ final class InboundBuffer {
       }
       int done = 0;
       while (done < length && !chunks.isEmpty()) {
-        byte[] head = chunks.peek();
+        Chunk head = chunks.peek();
         int n = Math.min(length - done, head.length - headOffset);
-        System.arraycopy(head, headOffset, target, offset + done, n);
+        System.arraycopy(head.bytes, headOffset, target, offset + done, n);
         done += n;
         headOffset += n;
         if (headOffset == head.length) {
           chunks.poll();
           headOffset = 0;
+          if (head == filling) {
+            filling = null; // emptied: the next small arrival starts a fresh chunk
+          }
         }
       }
       buffered -= done;
@@ -205,6 +246,7 @@ final class InboundBuffer {
     lock.lock();
     try {
       chunks.clear();
+      filling = null;
       buffered = 0;
       headOffset = 0;
       finished = true;
