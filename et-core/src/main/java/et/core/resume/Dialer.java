@@ -140,7 +140,9 @@ public final class Dialer {
         }
         if (!now.isBefore(streak.giveUpAt())) {
           throw new RefusedException(refused.refusal(), false,
-              "every reconnection refused for " + liveness.refusalLimit().toSeconds() + " s: " + refused.getMessage());
+              "every reconnection refused for " + liveness.refusalLimit().toSeconds() + " s without proof that "
+                  + "the server knows the session (its session host restarted, or someone on the path "
+                  + "refuses for it): " + refused.refusal().text);
         }
       }
 
