@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Shows the status line "et: connection lost, reconnecting… N s" while the session is disconnected,
- * counting the seconds since the loss was first seen (or, while every attempt is refused without
- * proof, the refusal and when et gives up), and clears it once the session is connected again. Polls {@link Session#state()} every {@link #POLL} (the session offers no state callback);
+ * counting the seconds since the loss was first seen, with why the latest attempt failed (or, while
+ * every attempt is refused without proof, the refusal and when et gives up), and clears it once the
+ * session is connected again. Polls {@link Session#state()} every {@link #POLL} (the session offers no state callback);
  * the pause is {@link Session#awaitEnd}, so the loop stops as soon as the session ends.
  *
  * <p>{@link #run} runs until the session ends or the screen fails (a task of the session's group).
@@ -48,9 +49,12 @@ final class ReconnectIndicator {
           }
           Duration elapsed = Duration.ofNanos(System.nanoTime() - lostAt);
           Optional<UnprovenRefusals> refusals = session.unprovenRefusals();
-          screen.status(refusals.isEmpty()
-              ? StatusLine.reconnecting(elapsed)
-              : StatusLine.refused(elapsed, refusals.get().reason(), Duration.between(Instant.now(), refusals.get().giveUpAt())));
+          Optional<String> failure = session.reconnectFailure();
+          screen.status(refusals.isPresent()
+              ? StatusLine.refused(elapsed, refusals.get().reason(), Duration.between(Instant.now(), refusals.get().giveUpAt()))
+              : failure.isPresent()
+              ? StatusLine.reconnecting(elapsed, failure.get())
+              : StatusLine.reconnecting(elapsed));
         } else if (state == SessionState.CONNECTED && lost) {
           lost = false;
           screen.clearStatus();

@@ -116,8 +116,9 @@ class TerminalModeTest {
       screen.await("prompt$ ", DEADLINE);
 
       proxy.drop();
-      screen.await(new String(StatusLine.render(StatusLine.reconnecting(Duration.ofSeconds(1)), new TerminalSize(80, 24)),
-          StandardCharsets.UTF_8), DEADLINE); // drawn, and counting
+      String status = StatusLine.reconnecting(Duration.ofSeconds(1), "Connection refused"); // the proxy stopped listening
+      screen.await(new String(StatusLine.render(status, new TerminalSize(80, 24)), StandardCharsets.UTF_8),
+          DEADLINE); // drawn, counting, and saying why
       type("typed during the outage\r");
       proxy.resume();
 

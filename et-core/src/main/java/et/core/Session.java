@@ -198,6 +198,14 @@ public final class Session implements AutoCloseable {
         : Optional.of(new UnprovenRefusals(streak.reason(), streak.since(), streak.giveUpAt()));
   }
 
+  /**
+   * Client side, while reconnecting: why the latest attempt failed ("Connection refused", "no
+   * answer within 5000 ms", …); empty before the first failure and once connected again.
+   */
+  public Optional<String> reconnectFailure() {
+    return Optional.ofNullable(stream.lastReconnectFailure());
+  }
+
   /** How many connections the session has had: 1 plus the reconnects. */
   public long connections() {
     return stream.connections();

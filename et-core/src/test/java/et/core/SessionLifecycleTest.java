@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import et.core.testing.Loopback;
+import et.testkit.Await;
 
 /** How sessions end: expiry on either side, refusal of an ended session, orderly close. */
 @Timeout(60)
@@ -51,6 +52,21 @@ class SessionLifecycleTest {
     assertTrue(client.awaitEnd(Duration.ofSeconds(10)));
     assertEquals(SessionEnd.Cause.EXPIRED, client.end().cause());
     assertTrue(client.connections() >= 1);
+  }
+
+  @Test
+  void aReconnectingClientTellsWhyItsAttemptsFail() throws Exception {
+    SessionOptions patient = FAST.withDisconnectLimit(Duration.ofMinutes(1));
+    EternalServer server = Loopback.server(patient);
+    Session client = Loopback.connect(server, server.newSession(), patient);
+    awaitState(client, SessionState.CONNECTED);
+    assertTrue(client.reconnectFailure().isEmpty(), "nothing failed yet");
+
+    server.close(); // its port now refuses connections
+
+    Await.until("a failed reconnect", Duration.ofSeconds(10), () -> client.reconnectFailure().isPresent());
+    assertEquals("Connection refused", client.reconnectFailure().get());
+    client.close();
   }
 
   @Test

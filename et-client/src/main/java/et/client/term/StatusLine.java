@@ -34,6 +34,11 @@ public final class StatusLine {
     return "et: connection lost, reconnecting\u2026 " + elapsed.toSeconds() + " s";
   }
 
+  /** As {@link #reconnecting(Duration)}, with why the latest attempt failed: "… 12 s (Connection refused)". */
+  public static String reconnecting(Duration elapsed, String why) {
+    return reconnecting(elapsed) + " (" + why + ")";
+  }
+
   /**
    * The reconnect message while every attempt is refused without proof: "et: reconnecting… 42 s;
    * refused: no such session (unverified); giving up in 9:18".

@@ -33,6 +33,12 @@ class StatusLineTest {
   }
 
   @Test
+  void theReconnectMessageSaysWhyTheLatestAttemptFailed() {
+    assertEquals("et: connection lost, reconnecting\u2026 7 s (Connection refused)",
+        StatusLine.reconnecting(Duration.ofSeconds(7), "Connection refused"));
+  }
+
+  @Test
   void theMessageWhileRefusedWithoutProofSaysWhenEtGivesUp() {
     assertEquals("et: reconnecting\u2026 42 s; refused: no such session (unverified); giving up in 9:18",
         StatusLine.refused(Duration.ofSeconds(42), "no such session (unverified)", Duration.ofSeconds(558)));

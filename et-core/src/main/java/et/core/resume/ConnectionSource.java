@@ -17,6 +17,11 @@ interface ConnectionSource {
     return null;
   }
 
+  /** Why the latest attempt to connect failed, while reconnecting; null otherwise. */
+  default String lastFailure() {
+    return null;
+  }
+
   /** Wakes a waiting {@link #next} for good; the stream is ending. */
   void close();
 }

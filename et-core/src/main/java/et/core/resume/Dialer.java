@@ -71,6 +71,7 @@ public final class Dialer {
       private volatile boolean closed;
       private volatile Thread dialing;
       private volatile RefusalStreak refusals;
+      private volatile String lastFailure;
       private Connection unused = first;
 
       @Override
@@ -100,15 +101,18 @@ public final class Dialer {
           try {
             Connection connection = dialOnce(sessionId, secret, received, liveness);
             refusals = null;
+            lastFailure = null;
             return connection;
           } catch (RefusedException e) {
             if (e.vouched()) {
               throw e;
             }
             attempts++;
+            lastFailure = e.getMessage();
             countRefusal(e, attempts);
           } catch (IOException e) {
             refusals = null; // a refusal streak is broken by anything else: an outage, say
+            lastFailure = e instanceof UnknownHostException ? "cannot resolve " + e.getMessage() : e.getMessage();
             attempts++;
             if (attempts == 1 || attempts % 10 == 0) {
               Logger.info("reconnect attempt {} failed: {}", attempts, e.toString());
@@ -149,6 +153,11 @@ public final class Dialer {
       @Override
       public RefusalStreak refusalStreak() {
         return refusals;
+      }
+
+      @Override
+      public String lastFailure() {
+        return lastFailure;
       }
 
       @Override

@@ -358,6 +358,11 @@ public final class ResumableStream {
     return source.refusalStreak();
   }
 
+  /** Client side, while reconnecting: why the latest attempt failed, or null. */
+  public String lastReconnectFailure() {
+    return source.lastFailure();
+  }
+
   /** Sealed bytes waiting for the peer's acknowledgement. */
   public long backlogBytes() {
     return writer.bytesHeld();
