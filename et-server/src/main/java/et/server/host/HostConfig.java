@@ -3,6 +3,7 @@ package et.server.host;
 import et.core.ConnectionThreads;
 import et.core.SessionOptions;
 import et.server.request.HostPaths;
+import et.server.session.AcceptedEnvironment;
 import et.server.session.ForwardPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -27,7 +28,8 @@ public record HostConfig(
     Duration idleExit,
     Duration clientWait,
     SessionOptions sessionOptions,
-    ForwardPolicy forwarding) {
+    ForwardPolicy forwarding,
+    AcceptedEnvironment acceptEnv) {
   public static final Duration DEFAULT_IDLE_EXIT = Duration.ofMinutes(10);
   /** Generous: ssh must hand the answer back and the client dial the port before it opens channels. */
   public static final Duration DEFAULT_CLIENT_WAIT = Duration.ofMinutes(2);
@@ -48,6 +50,7 @@ public record HostConfig(
     }
     Objects.requireNonNull(sessionOptions, "sessionOptions");
     Objects.requireNonNull(forwarding, "forwarding");
+    Objects.requireNonNull(acceptEnv, "acceptEnv");
   }
 
   /** The configuration a host started as a command gets: server.conf's port and bind, defaults otherwise. */
@@ -59,22 +62,23 @@ public record HostConfig(
         DEFAULT_IDLE_EXIT,
         DEFAULT_CLIENT_WAIT,
         SESSION_OPTIONS,
-        conf.forwarding());
+        conf.forwarding(),
+        conf.acceptEnv());
   }
 
   public HostConfig withPort(int port) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
   }
 
   public HostConfig withIdleExit(Duration idleExit) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
   }
 
   public HostConfig withClientWait(Duration clientWait) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
   }
 
   public HostConfig withBind(InetAddress address) {
-    return new HostConfig(paths, Optional.of(address), port, idleExit, clientWait, sessionOptions, forwarding);
+    return new HostConfig(paths, Optional.of(address), port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
   }
 }

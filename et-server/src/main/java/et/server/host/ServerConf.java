@@ -1,5 +1,6 @@
 package et.server.host;
 
+import et.server.session.AcceptedEnvironment;
 import et.server.session.ForwardPolicy;
 import et.server.session.ForwardPolicy.Permit;
 import java.io.IOException;
@@ -28,18 +29,21 @@ import java.util.regex.Pattern;
  *       host:port}, {@code host:*}, {@code [v6]:port} or a unix socket path (as sshd's PermitOpen).
  *   <li>{@code gateway-ports}: {@code yes} lets a reverse tunnel ({@code et -r}) listen on an
  *       address other than loopback when the client names one; {@code no} (the default) refuses it.
+ *   <li>{@code accept-env}: variables of the client's request the program gets besides LANG, LC_*
+ *       and COLORTERM: names or prefixes ending in {@code *}, separated by blanks (as sshd's
+ *       AcceptEnv); see {@link AcceptedEnvironment} for what may not be added.
  * </ul>
  *
  * Unknown keys and bad values are refused with the line number, so a typo does not pass silently.
  */
-public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy forwarding) {
+public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy forwarding, AcceptedEnvironment acceptEnv) {
   public static final int DEFAULT_PORT = 2022;
   private static final int MAX_BYTES = 64 * 1024;
   // Literals only: a host name would mean a DNS lookup at every start.
   private static final Pattern ADDRESS = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   public static ServerConf defaults() {
-    return new ServerConf(DEFAULT_PORT, Optional.empty(), ForwardPolicy.defaults());
+    return new ServerConf(DEFAULT_PORT, Optional.empty(), ForwardPolicy.defaults(), AcceptedEnvironment.defaults());
   }
 
   /** The configuration in {@code file}, or the defaults when it does not exist. */
@@ -61,6 +65,7 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
     Optional<InetAddress> bind = Optional.empty();
     Optional<List<Permit>> permitOpen = Optional.empty();
     boolean gatewayPorts = false;
+    AcceptedEnvironment acceptEnv = AcceptedEnvironment.defaults();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -78,11 +83,12 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
         case "bind" -> bind = Optional.of(address(where, value));
         case "permit-open" -> permitOpen = permitOpen(where, value);
         case "gateway-ports" -> gatewayPorts = yesOrNo(where, key, value);
+        case "accept-env" -> acceptEnv = acceptEnv(where, value);
         default -> throw new IOException(
-            where + ": unknown key \"" + key + "\" (known: port, bind, permit-open, gateway-ports)");
+            where + ": unknown key \"" + key + "\" (known: port, bind, permit-open, gateway-ports, accept-env)");
       }
     }
-    return new ServerConf(port, bind, new ForwardPolicy(permitOpen, gatewayPorts));
+    return new ServerConf(port, bind, new ForwardPolicy(permitOpen, gatewayPorts), acceptEnv);
   }
 
   private static int port(String where, String value) throws IOException {
@@ -111,6 +117,14 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
         }
         return Optional.of(permits);
       }
+    }
+  }
+
+  private static AcceptedEnvironment acceptEnv(String where, String value) throws IOException {
+    try {
+      return AcceptedEnvironment.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(where + ": accept-env: " + e.getMessage());
     }
   }
 

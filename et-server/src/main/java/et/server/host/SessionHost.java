@@ -279,7 +279,8 @@ public final class SessionHost implements AutoCloseable {
 
   private void startSession(Session session, BootstrapRequest request) {
     SessionProgram program = new SessionProgram(
-        session, request, config.paths().home(), config.paths().runtimeDir(), config.clientWait(), config.forwarding());
+        session, request, config.paths().home(), config.paths().runtimeDir(), config.clientWait(), config.forwarding(),
+        config.acceptEnv());
     Logger.info(
         "{} made: {} {}x{}{}",
         session,

@@ -12,8 +12,9 @@ import org.tinylog.Logger;
 /**
  * What a session runs, from its request (docs/TERMINAL.md), always through the user's login shell
  * ({@code $SHELL -l}, so the profile sets PATH and the like as for an ssh login) in the user's
- * home, with HOME set to it and the request's {@code env} added (only LANG, LC_* and COLORTERM: a
- * client sets its locale and colours, never the shell's PATH or LD_PRELOAD):
+ * home, with HOME set to it and the request's {@code env} added as far as the host accepts it
+ * ({@link AcceptedEnvironment}: a client sets its locale and colours, never the shell's PATH or
+ * LD_PRELOAD):
  *
  * <ul>
  *   <li>no command: the login shell ({@code $SHELL -l}); in pipe mode it reads its commands from
@@ -27,7 +28,7 @@ import org.tinylog.Logger;
 public final class SessionCommand {
   private SessionCommand() {}
 
-  static CommandSpec forTerminal(BootstrapRequest request, Path home) {
+  static CommandSpec forTerminal(BootstrapRequest request, Path home, AcceptedEnvironment accepted) {
     String shell = CommandSpec.userShell();
     List<String> argv = new ArrayList<>(List.of(shell, "-l"));
     request
@@ -37,33 +38,28 @@ public final class SessionCommand {
               argv.add("-c");
               argv.add(request.noexit() ? command + "\nexec " + quoted(shell) + " -l" : command);
             });
-    return new CommandSpec(argv, home, environment(request, home));
+    return new CommandSpec(argv, home, environment(request, home, accepted));
   }
 
-  static CommandSpec forPipes(BootstrapRequest request, Path home) {
+  static CommandSpec forPipes(BootstrapRequest request, Path home, AcceptedEnvironment accepted) {
     List<String> argv = new ArrayList<>(List.of(CommandSpec.userShell(), "-l"));
     request.command().ifPresent(command -> argv.addAll(List.of("-c", command)));
-    return new CommandSpec(argv, home, environment(request, home));
+    return new CommandSpec(argv, home, environment(request, home, accepted));
   }
 
   // HOME is the home the host serves (its runtime and log paths come from it too); of the
   // request's env only what the client may set comes last, as the client's choice.
-  private static Map<String, String> environment(BootstrapRequest request, Path home) {
+  private static Map<String, String> environment(BootstrapRequest request, Path home, AcceptedEnvironment accepted) {
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("HOME", home.toString());
     request.env().forEach((name, value) -> {
-      if (clientMaySet(name)) {
+      if (accepted.accepts(name)) {
         environment.put(name, value);
       } else {
-        Logger.info("ignored {} in a session's request: the client may set LANG, LC_* and COLORTERM", name);
+        Logger.info("ignored {} in a session's request: the client may set {}", name, accepted);
       }
     });
     return environment;
-  }
-
-  /** The variables a client may set: its locale and colour support, as sshd's default AcceptEnv. */
-  static boolean clientMaySet(String name) {
-    return name.equals("LANG") || name.startsWith("LC_") || name.equals("COLORTERM");
   }
 
   /** {@code text} as one POSIX shell word. */

@@ -40,6 +40,7 @@ public final class SessionProgram {
   private final Path home;
   private final Path runtimeDir;
   private final ForwardPolicy forwarding;
+  private final AcceptedEnvironment acceptEnv;
   private final ClientChannels.Setup setup;
   private final String name;
 
@@ -48,14 +49,17 @@ public final class SessionProgram {
    * @param runtimeDir the user's private runtime directory, where the agent socket goes
    * @param clientWait how long the program waits for the client's channels
    * @param forwarding what the client's forwards and reverse tunnels may do
+   * @param acceptEnv which of the request's variables the program gets
    */
   public SessionProgram(
-      Session session, BootstrapRequest request, Path home, Path runtimeDir, Duration clientWait, ForwardPolicy forwarding) {
+      Session session, BootstrapRequest request, Path home, Path runtimeDir, Duration clientWait, ForwardPolicy forwarding,
+      AcceptedEnvironment acceptEnv) {
     this.session = Objects.requireNonNull(session, "session");
     this.request = Objects.requireNonNull(request, "request");
     this.home = Objects.requireNonNull(home, "home");
     this.runtimeDir = Objects.requireNonNull(runtimeDir, "runtimeDir");
     this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
+    this.acceptEnv = Objects.requireNonNull(acceptEnv, "acceptEnv");
     this.setup = new ClientChannels.Setup(session, Objects.requireNonNull(clientWait, "clientWait"));
     this.name = session.toString();
   }
@@ -156,7 +160,7 @@ public final class SessionProgram {
       throws IOException, InterruptedException, SessionScope.TaskFailedException {
     try (TerminalProcess pty =
         TerminalProcess.start(
-            SessionCommand.forTerminal(request, home).withEnvironment(forwardedAgent()), request.term(), request.cols(), request.rows(), session.tasks())) {
+            SessionCommand.forTerminal(request, home, acceptEnv).withEnvironment(forwardedAgent()), request.term(), request.cols(), request.rows(), session.tasks())) {
       Logger.info("{}: pid {} in a {}x{} terminal", name, pty.pid(), request.cols(), request.rows());
       return TerminalBridge.run(
           name,
@@ -169,7 +173,7 @@ public final class SessionProgram {
 
   private int runPipes(ClientChannels channels)
       throws IOException, InterruptedException, SessionScope.TaskFailedException {
-    try (PipeProcess program = PipeProcess.start(SessionCommand.forPipes(request, home).withEnvironment(forwardedAgent()))) {
+    try (PipeProcess program = PipeProcess.start(SessionCommand.forPipes(request, home, acceptEnv).withEnvironment(forwardedAgent()))) {
       Logger.info("{}: pid {} with pipes", name, program.pid());
       return PipeBridge.run(
           name,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.EternalServer;
 import et.core.SessionOptions;
+import et.server.session.AcceptedEnvironment;
 import et.server.session.ForwardPolicy;
 import et.server.session.ForwardPolicy.Permit;
 import java.io.IOException;
@@ -50,6 +51,16 @@ class HostPartsTest {
       IOException refused = assertThrows(IOException.class, () -> ServerConf.parse("t", List.of(bad)), bad);
       assertTrue(refused.getMessage().startsWith("t line 1: "), refused.getMessage());
     }
+  }
+
+  @Test
+  void serverConfReadsAcceptEnvAndRefusesWhatMayNotBeAccepted() throws IOException {
+    assertEquals(AcceptedEnvironment.defaults(), ServerConf.parse("t", List.of()).acceptEnv());
+    AcceptedEnvironment accepted = ServerConf.parse("t", List.of("accept-env = EDITOR  GIT_*")).acceptEnv();
+    assertEquals(List.of("EDITOR", "GIT_*"), accepted.added());
+    IOException refused = assertThrows(IOException.class, () -> ServerConf.parse("t", List.of("accept-env=LD_LIBRARY_PATH")));
+    assertEquals("t line 1: accept-env: LD_LIBRARY_PATH may not be accepted: LD_* is set by the session host or "
+        + "changes what code runs", refused.getMessage());
   }
 
   @Test
