@@ -5,7 +5,8 @@ import org.tinylog.Logger;
 
 /**
  * A process that logs as the session host does ({@link HostLogging#hostToFiles}), {@code args[1]}
- * lines of 1 KiB numbered from 1, into the directory {@code args[0]}: for {@link HostLoggingTest}.
+ * lines of 1 KiB numbered from 1, into the directory {@code args[0]}, then says so on stdout: for
+ * {@link HostLoggingTest}.
  */
 public final class HostLogProbe {
   private HostLogProbe() {}
@@ -17,5 +18,6 @@ public final class HostLogProbe {
     for (int i = 1; i <= lines; i++) {
       Logger.info("line {} {}", i, filler);
     }
+    System.out.println("logged " + lines + " lines");
   }
 }

@@ -2,6 +2,7 @@ package et.server.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +26,8 @@ class HostLoggingTest {
   @Test
   void theHostsLogRollsOverAndKeepsThreeFiles() throws Exception {
     int lines = 14 * 1024;
-    Process probe = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            HostLogProbe.class.getName(), dir.toString(), Integer.toString(lines))
-        .redirectErrorStream(true)
-        .start();
-    String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(probe.waitFor(60, TimeUnit.SECONDS), "the probe ended");
-    assertEquals(0, probe.exitValue(), output);
+    String output = probe(dir, lines);
+    assertTrue(output.contains("logged " + lines + " lines"), output);
 
     List<Path> rolled = rolledFiles();
     assertEquals(HostLogging.HOST_LOG_FILES, rolled.size(), "files: " + rolled);
@@ -45,6 +39,38 @@ class HostLoggingTest {
     assertTrue(latest.getLast().contains("line " + lines + " "), "host.log ends with the last line logged");
     assertTrue(Files.isSameFile(dir.resolve("host.log"), rolled.getLast()), "host.log is the newest file");
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+  }
+
+  /** A full disk fails the log's writes, never the process that logs (a host goes on serving). */
+  @Test
+  void aFullDiskDoesNotStopAProcessThatLogs() throws Exception {
+    Path small = dir.resolve("small");
+    Files.createDirectory(small);
+    List<String> mount = List.of("mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", small.toString());
+    Process mounting = new ProcessBuilder(mount).redirectErrorStream(true).start();
+    String why = new String(mounting.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assumeTrue(mounting.waitFor() == 0, "cannot mount a small tmpfs here (needs root): " + why);
+    try {
+      int lines = 2048; // 2 MiB into 256 KiB
+      String output = probe(small, lines);
+      assertTrue(output.contains("logged " + lines + " lines"), output);
+    } finally {
+      new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  /** Runs {@link HostLogProbe} logging {@code lines} into {@code directory}; its output, once it exited 0. */
+  private static String probe(Path directory, int lines) throws Exception {
+    Process probe = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"),
+            HostLogProbe.class.getName(), directory.toString(), Integer.toString(lines))
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(probe.waitFor(60, TimeUnit.SECONDS), "the probe ended");
+    assertEquals(0, probe.exitValue(), output);
+    return output;
   }
 
   @Test
