@@ -11,7 +11,11 @@ import et.core.task.TaskGroup;
 import et.core.wire.FrameType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -38,6 +42,8 @@ public final class Session implements AutoCloseable {
   private final Consumer<SessionEnd> onEnd;
   private final TaskGroup tasks;
   private volatile SessionEnd end;
+  /** Server side: the remote address of the latest connection that proved the secret; null before one. */
+  private volatile InetSocketAddress latestPeer;
   private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
 
   private Session(
@@ -140,15 +146,26 @@ public final class Session implements AutoCloseable {
   @Override
   public void close() {
     try {
-      close(0, "closed");
-      if (!awaitEnd(options.handshakeTimeout())) {
-        stream.finishClosed("closed without acknowledgement");
-      }
-    } catch (IOException e) {
-      stream.finishClosed("closed: " + e.getMessage());
+      close(0, "closed", options.handshakeTimeout());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stream.finishClosed("closed (interrupted)");
+    }
+  }
+
+  /**
+   * Closes in order as {@link #close(int, String)}, waits up to {@code ackWait} for the peer's
+   * acknowledgement, then ends the session regardless: a peer that is away learns, when it comes
+   * back, that the session has ended.
+   */
+  public void close(int exitStatus, String reason, Duration ackWait) throws InterruptedException {
+    try {
+      close(exitStatus, reason);
+      if (!awaitEnd(ackWait)) {
+        stream.finishClosed(reason + " without acknowledgement");
+      }
+    } catch (IOException e) {
+      stream.finishClosed(reason + ": " + e.getMessage());
     }
   }
 
@@ -200,6 +217,28 @@ public final class Session implements AutoCloseable {
     return stream.backlogBytes();
   }
 
+  /**
+   * When this end last heard from its peer, to within the keepalive's dead-after time: now while
+   * connected (a connection is dropped once its peer falls silent that long), else when the last
+   * connection ended; empty when the peer has never connected.
+   */
+  public Optional<Instant> lastContact() {
+    if (connections() == 0) {
+      return Optional.empty();
+    }
+    Instant lost = stream.disconnectedSince();
+    return Optional.of(lost == null ? Instant.now() : lost);
+  }
+
+  /**
+   * Server side: the remote address of the client's connection while connected; empty while
+   * disconnected, and always on the client side.
+   */
+  public Optional<InetSocketAddress> peerAddress() {
+    InetSocketAddress peer = latestPeer;
+    return state() == SessionState.CONNECTED ? Optional.ofNullable(peer) : Optional.empty();
+  }
+
   @Override
   public String toString() {
     return stream.name();
@@ -207,12 +246,22 @@ public final class Session implements AutoCloseable {
 
   /** Server side: a connection that proved the secret takes over from the current one. */
   void offer(Handshake.PendingConnection pending) {
+    latestPeer = remoteAddress(pending);
     stream.offer(pending);
   }
 
   /** Server side: whether {@code pending} comes from the client this session belongs to. */
   boolean belongsHere(Handshake.PendingConnection pending) {
     return stream.belongsHere(pending);
+  }
+
+  private static InetSocketAddress remoteAddress(Handshake.PendingConnection pending) {
+    try {
+      SocketAddress address = pending.socket().getRemoteAddress();
+      return address instanceof InetSocketAddress inet ? inet : null;
+    } catch (IOException e) {
+      return null; // closed already: the stream will drop it
+    }
   }
 
   /** Ends the session now, without waiting for the peer. */
