@@ -70,8 +70,7 @@ public final class RemoteSession implements SessionRunner {
     TaskGroup tasks = TaskGroup.startRoot("et");
     try {
       if (!(options.action() instanceof HostAction.NewSession)) {
-        Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
-        return new SessionsCommand(options, local.stderr(), note, tasks).run(options.action(), out, err);
+        return new SessionsCommand(options, local.stderr(), notes(options, err), tasks).run(options.action(), out, err);
       }
       return run(options, err, tasks);
     } finally {
@@ -81,7 +80,7 @@ public final class RemoteSession implements SessionRunner {
   }
 
   private int run(ClientOptions options, PrintWriter err, TaskGroup tasks) throws IOException, InterruptedException {
-    Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
+    Consumer<String> note = notes(options, err);
     // -N leaves the local terminal as it is: nothing is typed or shown, and Ctrl-C ends et.
     boolean useTerminal = local.terminal() && !options.noTerminal();
     // ssh -G beside the terminal's set-up: its forwardings go into the request.
@@ -190,6 +189,11 @@ public final class RemoteSession implements SessionRunner {
   /** {@link #TERMINAL_SESSIONS} with the keepalive of {@code --keepalive}. */
   static SessionOptions sessionOptions(ClientOptions options) {
     return TERMINAL_SESSIONS.withKeepalive(options.keepalive(), options.deadAfter());
+  }
+
+  /** Where {@code --verbose}'s progress lines go: et's stderr, or nowhere without it. */
+  private static Consumer<String> notes(ClientOptions options, PrintWriter err) {
+    return options.verbose() ? line -> say(err, line) : line -> { };
   }
 
   private static void say(PrintWriter err, String message) {
