@@ -1,5 +1,6 @@
 package et.terminal;
 
+import et.core.SessionId;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -65,7 +66,7 @@ public record ListedSession(
     started = started.truncatedTo(ChronoUnit.MILLIS); // the wire's unit
     lastContact = lastContact.map(time -> time.truncatedTo(ChronoUnit.MILLIS));
     try {
-      BootstrapLine.hexDigits("id", id, 16);
+      BootstrapLine.hexDigits("id", id, SessionId.BYTES);
       checkTime("started", started);
       if (lastContact.isPresent()) {
         checkTime("last contact", lastContact.get());
@@ -117,7 +118,7 @@ public record ListedSession(
     if (parts.length != PARTS) {
       throw new BootstrapException("session must have " + PARTS + " comma-separated parts, not " + parts.length);
     }
-    String id = BootstrapLine.hexDigits("session id", parts[0], 16);
+    String id = BootstrapLine.hexDigits("session id", parts[0], SessionId.BYTES);
     Mode mode = switch (parts[1]) {
       case "terminal" -> Mode.TERMINAL;
       case "command" -> Mode.COMMAND;
