@@ -146,26 +146,15 @@ public final class Session implements AutoCloseable {
   @Override
   public void close() {
     try {
-      close(0, "closed", options.handshakeTimeout());
+      close(0, "closed");
+      if (!awaitEnd(options.handshakeTimeout())) {
+        stream.finishClosed("closed without acknowledgement");
+      }
+    } catch (IOException e) {
+      stream.finishClosed("closed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stream.finishClosed("closed (interrupted)");
-    }
-  }
-
-  /**
-   * Closes in order as {@link #close(int, String)}, waits up to {@code ackWait} for the peer's
-   * acknowledgement, then ends the session regardless: a peer that is away learns, when it comes
-   * back, that the session has ended.
-   */
-  public void close(int exitStatus, String reason, Duration ackWait) throws InterruptedException {
-    try {
-      close(exitStatus, reason);
-      if (!awaitEnd(ackWait)) {
-        stream.finishClosed(reason + " without acknowledgement");
-      }
-    } catch (IOException e) {
-      stream.finishClosed(reason + ": " + e.getMessage());
     }
   }
 
@@ -264,8 +253,11 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  /** Ends the session now, without waiting for the peer. */
-  void terminate(String reason) {
+  /**
+   * Ends the session now, without waiting for the peer: after {@link #close(int, String)}, when the
+   * peer is away or slow to acknowledge. A peer that comes back is refused as ended.
+   */
+  public void terminate(String reason) {
     stream.finishClosed(reason);
   }
 

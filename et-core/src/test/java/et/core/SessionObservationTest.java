@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What the server side of a session tells about its client (the facts {@code et --list} shows),
- * and a close that does not wait for an absent client: through a relay that goes silent.
+ * and ending a session whose client is away: through a relay that goes silent.
  */
 @Timeout(60)
 class SessionObservationTest {
@@ -51,10 +51,13 @@ class SessionObservationTest {
       assertEquals(Optional.empty(), serverSide.peerAddress(), "disconnected");
       assertEquals(Optional.of(lost), serverSide.lastContact(), "the moment it was lost stays");
 
-      // Nobody can acknowledge: the close ends the session once the wait is over.
-      serverSide.close(129, "ended by a test", Duration.ofMillis(200));
-      assertTrue(serverSide.awaitEnd(Duration.ZERO), "ended when close returned");
+      // Nobody can acknowledge the close: terminate ends the session at once, with its reason.
+      serverSide.close(129, "ended by a test");
+      assertFalse(serverSide.awaitEnd(Duration.ofMillis(200)), "ended without the client's acknowledgement");
+      serverSide.terminate("ended by a test, the client away");
+      assertTrue(serverSide.awaitEnd(Duration.ZERO), "ended when terminate returned");
       assertEquals(SessionEnd.Cause.CLOSED_LOCALLY, serverSide.end().cause());
+      assertEquals("ended by a test, the client away", serverSide.end().reason());
       client.terminate("done");
     }
   }

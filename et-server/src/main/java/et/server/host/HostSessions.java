@@ -7,9 +7,11 @@ import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import et.terminal.KillRequest;
 import et.terminal.ListedSession;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,9 @@ import org.tinylog.Logger;
  */
 final class HostSessions {
   /**
-   * How long a kill waits for a connected client to acknowledge the close (it then ends with the
-   * kill's status and message); a disconnected session is ended at once.
+   * How long a kill waits for the connected clients to acknowledge the close (each then ends with
+   * the kill's status and message), all at once, well within the request's deadline; a
+   * disconnected session is ended without waiting.
    */
   static final Duration KILL_ACK_WAIT = Duration.ofSeconds(5);
 
@@ -62,18 +65,16 @@ final class HostSessions {
     String id = match.matching().getFirst();
     Entry entry = live.get(id);
     if (entry != null) {
-      end(entry.session(), KillRequest.REASON);
+      end(List.of(entry.session()), KillRequest.REASON);
     }
     return new BootstrapReply.Killed(kill.nonce(), id);
   }
 
   /** Ends every live session ({@code et -x}, before its own is made); returns how many. */
   int killAll() throws InterruptedException {
-    List<Entry> entries = byStart();
-    for (Entry entry : entries) {
-      end(entry.session(), KillRequest.OTHERS_REASON);
-    }
-    return entries.size();
+    List<Session> sessions = byStart().stream().map(Entry::session).toList();
+    end(sessions, KillRequest.OTHERS_REASON);
+    return sessions.size();
   }
 
   private List<Entry> byStart() {
@@ -81,13 +82,33 @@ final class HostSessions {
   }
 
   /**
-   * Closes {@code session} with the kill's status and {@code reason}, so its client ends with a
-   * message rather than a network error, and its program is hung up as after any close.
+   * Closes {@code sessions} with the kill's status and {@code reason}, so their clients end with a
+   * message rather than a network error, and their programs are ended as after any close. Returns
+   * once every one has ended: the connected ones when their clients acknowledged, or when {@link
+   * #KILL_ACK_WAIT} has passed.
    */
-  private static void end(Session session, String reason) throws InterruptedException {
-    Logger.info("{}: {}", session, reason);
-    Duration ackWait = session.state() == SessionState.CONNECTED ? KILL_ACK_WAIT : Duration.ZERO;
-    session.close(KillRequest.EXIT_STATUS, reason, ackWait);
+  private static void end(List<Session> sessions, String reason) throws InterruptedException {
+    List<Session> awaited = new ArrayList<>();
+    for (Session session : sessions) {
+      Logger.info("{}: {}", session, reason);
+      boolean connected = session.state() == SessionState.CONNECTED;
+      try {
+        session.close(KillRequest.EXIT_STATUS, reason);
+      } catch (IOException e) {
+        connected = false; // the close could not be sent: nothing to wait for
+      }
+      if (connected) {
+        awaited.add(session);
+      } else {
+        session.terminate(reason + " (the client was away)");
+      }
+    }
+    long deadline = System.nanoTime() + KILL_ACK_WAIT.toNanos();
+    for (Session session : awaited) {
+      if (!session.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        session.terminate(reason + " (not acknowledged within " + KILL_ACK_WAIT.toSeconds() + " s)");
+      }
+    }
   }
 
   private static ListedSession describe(Entry entry) {
