@@ -150,6 +150,32 @@ class SessionsE2ETest {
     }
   }
 
+  @Test
+  void aKilledTerminalSessionEndsItsEtWithTheMessageAndTheTerminalRestored() throws Exception {
+    try (PtyEt terminal = PtyEt.start(host.etCommand(), base, 100, 30)) {
+      terminal.screen().await(RemoteHost.PROMPT, 0, DEADLINE);
+      List<Matcher> rows = listed();
+      assertEquals(1, rows.size(), rows.toString());
+      assertEquals("terminal", rows.getFirst().group(2));
+      assertTrue(rows.getFirst().group(3).endsWith(" login shell"), rows.getFirst().group());
+
+      CommandResult kill = et("--kill", rows.getFirst().group(1));
+      assertEquals(0, kill.status(), kill.toString());
+
+      PtyEt.Ending ending = terminal.awaitEnding(DEADLINE);
+      assertEquals(129, ending.status());
+      assertEquals(settings(ending.sttyBefore()), settings(ending.sttyAfter()), "the terminal's modes after et");
+      assertTrue(terminal.screen().text().contains("et: the session was ended on 127.0.0.1 by et --kill"),
+          terminal.screen().text());
+      assertEquals("no sessions of yours on 127.0.0.1\n", et("--list").stdout());
+    }
+  }
+
+  /** {@code stty -a}'s modes without the size (pty4j may size the PTY only after the first {@code stty}) or line breaks. */
+  private static String settings(String sttyAll) {
+    return sttyAll.replaceAll("rows \\d+; columns \\d+;", "").replaceAll("\\s+", " ");
+  }
+
   /** A 4-digit prefix neither listed id starts with. */
   private static String unknownPrefix(String a, String b) {
     for (int n = 0; ; n++) {
