@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +55,7 @@ class SessionsE2ETest {
 
     EchoSession(String mark, String... options) throws IOException, InterruptedException {
       this.mark = mark;
-      List<String> command = new java.util.ArrayList<>(List.of(options));
+      List<String> command = new ArrayList<>(List.of(options));
       command.addAll(List.of("-c", "echo " + mark + "; cat"));
       this.et = EtProcess.start(host.etCommand(command.toArray(String[]::new)));
       stdout.readFrom(et.stdout(), mark + " stdout");

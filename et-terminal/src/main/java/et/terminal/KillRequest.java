@@ -1,9 +1,9 @@
 package et.terminal;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**

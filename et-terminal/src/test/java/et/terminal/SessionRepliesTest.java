@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -104,7 +105,7 @@ class SessionRepliesTest {
     ListedSession one = new ListedSession(ID, ListedSession.Mode.TERMINAL, Instant.EPOCH, Optional.empty(), Optional.empty(), 0, Optional.empty());
     assertThrows(IllegalArgumentException.class, () -> new BootstrapReply.Sessions(nonce, 0, List.of(one)));
     assertThrows(IllegalArgumentException.class,
-        () -> new BootstrapReply.Sessions(nonce, 41, java.util.Collections.nCopies(41, one)));
+        () -> new BootstrapReply.Sessions(nonce, 41, Collections.nCopies(41, one)));
     assertThrows(IllegalArgumentException.class, () -> new BootstrapReply.Killed(nonce, ID.toUpperCase()));
     assertThrows(IllegalArgumentException.class, () -> new ListedSession(ID.toUpperCase(), ListedSession.Mode.TERMINAL,
         Instant.EPOCH, Optional.empty(), Optional.empty(), 0, Optional.empty()));
