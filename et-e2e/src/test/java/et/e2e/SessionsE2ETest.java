@@ -3,6 +3,7 @@ package et.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.Await;
 import et.testkit.CapturedOutput;
 import et.testkit.CommandResult;
 import et.testkit.Commands;
@@ -108,6 +109,7 @@ class SessionsE2ETest {
 
     try (EchoSession first = new EchoSession("first-ready");
         EchoSession second = new EchoSession("second-ready")) {
+      assertEquals(2, catsOfTheHost());
       List<Matcher> rows = listed();
       assertEquals(2, rows.size(), rows.toString());
       Matcher firstRow = rowRunning(rows, "echo first-ready; cat");
@@ -129,6 +131,7 @@ class SessionsE2ETest {
 
       assertEquals(129, first.et.awaitExit(DEADLINE), first.et.stderr());
       assertTrue(first.et.stderr().contains("et: the session was ended on 127.0.0.1 by et --kill"), first.et.stderr());
+      Await.until("the killed session's program to end", DEADLINE, () -> catsOfTheHost() == 1, () -> catsOfTheHost() + " cats");
       second.assertEchoes("second-still-echoes");
       List<Matcher> after = listed();
       assertEquals(1, after.size(), after.toString());
@@ -175,6 +178,17 @@ class SessionsE2ETest {
   /** {@code stty -a}'s modes without the size (pty4j may size the PTY only after the first {@code stty}) or line breaks. */
   private static String settings(String sttyAll) {
     return sttyAll.replaceAll("rows \\d+; columns \\d+;", "").replaceAll("\\s+", " ");
+  }
+
+  /** How many {@code cat}s the session host runs: one per echo session's program. */
+  private long catsOfTheHost() {
+    try {
+      return host.sessionHost().orElseThrow().descendants()
+          .filter(process -> process.info().command().filter(command -> command.endsWith("/cat")).isPresent())
+          .count();
+    } catch (IOException e) {
+      throw new AssertionError("cannot find the session host", e);
+    }
   }
 
   /** A 4-digit prefix neither listed id starts with. */
