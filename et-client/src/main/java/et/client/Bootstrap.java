@@ -1,6 +1,7 @@
 package et.client;
 
 import et.client.cli.ClientOptions;
+import et.client.cli.HostAction;
 import et.client.cli.ExitCodes;
 import et.client.cli.SshCommand;
 import et.client.term.TerminalSize;
@@ -8,6 +9,7 @@ import et.core.task.TaskGroup;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.HostRequest;
 import et.terminal.ReplyScanner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +33,7 @@ import java.util.regex.Pattern;
 
 /**
  * The bootstrap over the user's own ssh (docs/TERMINAL.md): runs the argv of {@link SshCommand},
- * writes ONE {@link BootstrapRequest} line to ssh's stdin, finds etterminal's answer in ssh's stdout
+ * writes ONE {@link HostRequest} line to ssh's stdin (a new session, the list, a kill), finds etterminal's answer in ssh's stdout
  * with a {@link ReplyScanner}, and turns each way this can fail into a {@link BootstrapFailure}
  * whose message says what happened.
  *
@@ -88,7 +90,8 @@ public final class Bootstrap {
    * The request for {@code options}: TERM from {@code environment} (or {@value #FALLBACK_TERM}),
    * the local terminal's {@code size} (or {@link #FALLBACK_SIZE} when unknown, capped to the
    * request's range), the command and noexit, and LANG then the LC_* variables in name order, when set;
-   * {@code forwardAgent} asks the host for an agent socket.
+   * {@code forwardAgent} asks the host for an agent socket; {@code -x} asks it to end the user's
+   * other sessions first.
    *
    * @throws IllegalArgumentException when the request breaks a cap of docs/TERMINAL.md (a command
    *     longer than the line allows), with a message for the user
@@ -109,10 +112,13 @@ public final class Bootstrap {
         env.put(name, value);
       }
     });
-    return BootstrapRequest.create(term,
+    BootstrapRequest request = BootstrapRequest.create(term,
         Math.min(known.columns(), BootstrapRequest.MAX_SIZE),
         Math.min(known.rows(), BootstrapRequest.MAX_SIZE),
         options.command(), options.noexit(), env, options.noTerminal(), forwardAgent);
+    return options.action() instanceof HostAction.NewSession(boolean killOthers) && killOthers
+        ? request.withKillOthers()
+        : request;
   }
 
   /**
@@ -121,6 +127,19 @@ public final class Bootstrap {
    * @throws BootstrapFailure when ssh fails, etterminal is missing, refuses, or does not answer
    */
   public BootstrapReply.Session run(BootstrapRequest request) throws BootstrapFailure, InterruptedException {
+    return answer(request, BootstrapReply.Session.class);
+  }
+
+  /**
+   * Runs ssh, sends {@code request} and returns etterminal's answer, which must be of type {@code
+   * expected} (a list request is answered by {@link BootstrapReply.Sessions}, a kill by {@link
+   * BootstrapReply.Killed}).
+   *
+   * @throws BootstrapFailure when ssh fails, etterminal is missing, refuses, does not answer, or
+   *     answers with another kind of line
+   */
+  public <T extends BootstrapReply> T answer(HostRequest request, Class<T> expected)
+      throws BootstrapFailure, InterruptedException {
     note.accept("running: " + String.join(" ", sshArgv));
     Process ssh = start();
     try {
@@ -132,16 +151,18 @@ public final class Bootstrap {
       Scan scan = awaitScan(ssh, scanned);
       boolean exited = ssh.waitFor(EXIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       if (scan.reply().isPresent()) {
-        return switch (scan.reply().get()) {
-          case BootstrapReply.Session session -> {
-            if (!exited) {
-              note.accept("ssh did not exit within " + EXIT_DEADLINE.toSeconds() + " s of the answer; stopping it");
-            }
-            yield session;
-          }
-          case BootstrapReply.Error error -> throw new BootstrapFailure(
-              host + " refused: " + Printable.escape(error.reason(), SHOWN_CHARS), ExitCodes.FAILURE);
-        };
+        BootstrapReply reply = scan.reply().get();
+        if (reply instanceof BootstrapReply.Error error) {
+          throw new BootstrapFailure(host + " refused: " + Printable.escape(error.reason(), SHOWN_CHARS), ExitCodes.FAILURE);
+        }
+        if (!expected.isInstance(reply)) {
+          throw new BootstrapFailure(host + ": etterminal sent a malformed answer: an ET1 " + kind(reply.toLine())
+              + " line to an ET1 " + kind(request.toLine()), ExitCodes.FAILURE);
+        }
+        if (!exited) {
+          note.accept("ssh did not exit within " + EXIT_DEADLINE.toSeconds() + " s of the answer; stopping it");
+        }
+        return expected.cast(reply);
       }
       OptionalInt status = exited ? OptionalInt.of(ssh.exitValue()) : OptionalInt.empty();
       stderr.awaitEnd(STREAM_GRACE); // so the tail holds ssh's last words
@@ -165,8 +186,13 @@ public final class Bootstrap {
     }
   }
 
+  /** The word after "ET1 " of a well-formed bootstrap line. */
+  private static String kind(String line) {
+    return line.split(" ", 3)[1];
+  }
+
   /** Writes the line and closes ssh's stdin (see the class comment). */
-  private void send(Process ssh, BootstrapRequest request) {
+  private void send(Process ssh, HostRequest request) {
     try (OutputStream stdin = ssh.getOutputStream()) {
       stdin.write((request.toLine() + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {

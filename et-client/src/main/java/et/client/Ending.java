@@ -2,6 +2,7 @@ package et.client;
 
 import et.client.cli.ExitCodes;
 import et.core.SessionEnd;
+import et.terminal.KillRequest;
 import java.util.Optional;
 
 /**
@@ -11,7 +12,9 @@ import java.util.Optional;
  * <p>et exits like ssh once the session runs: with the remote status when the server closed the
  * session (the shell or command ended), and with {@link ExitCodes#DISCONNECTED} (255) when it ended
  * any other way: {@code ~.}, the local terminal gone, or the session lost (not resumable within the
- * disconnect limit, refused on resume, protocol failure).
+ * disconnect limit, refused on resume, protocol failure). A session ended by {@code et --kill} or
+ * another client's {@code et -x} ends with the host's close ({@link KillRequest#EXIT_STATUS}) and
+ * a message that says so.
  */
 record Ending(int exitStatus, Optional<String> message) {
 
@@ -20,7 +23,13 @@ record Ending(int exitStatus, Optional<String> message) {
   /** The ending of {@code end} (from {@code host}). */
   static Ending of(SessionEnd end, String host) {
     if (end.cause() == SessionEnd.Cause.CLOSED_BY_PEER) {
-      return new Ending(end.exitStatus(), Optional.empty());
+      Optional<String> killed = switch (String.valueOf(end.reason())) {
+        case KillRequest.REASON -> Optional.of("the session was ended on " + host + " by et --kill");
+        case KillRequest.OTHERS_REASON ->
+            Optional.of("the session was ended on " + host + " by et --kill-other-sessions (-x) from another client");
+        default -> Optional.empty();
+      };
+      return new Ending(end.exitStatus(), killed);
     }
     String why = switch (end.cause()) {
       case EXPIRED -> "lost";

@@ -2,6 +2,7 @@ package et.client;
 
 import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
+import et.client.cli.HostAction;
 import et.client.cli.SessionRunner;
 import et.client.term.TerminalSize;
 import et.core.ConnectionThreads;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The {@code et} session itself, behind a valid command line: bootstrap over ssh ({@link Bootstrap}),
+ * The {@code et} session itself, behind a valid command line ({@code --list} and {@code --kill} go
+ * to {@link SessionsCommand} instead): bootstrap over ssh ({@link Bootstrap}),
  * connect to the session host with the credentials etterminal gave, then run the session on the
  * local terminal in raw mode ({@link TerminalClient}) or, without one, in pipe mode
  * ({@link PipeClient}); et exits with the status described in {@link Ending} and
@@ -67,6 +69,9 @@ public final class RemoteSession implements SessionRunner {
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
     TaskGroup tasks = TaskGroup.startRoot("et");
     try {
+      if (!(options.action() instanceof HostAction.NewSession)) {
+        return new SessionsCommand(options, local.stderr(), notes(options, err), tasks).run(options.action(), out, err);
+      }
       return run(options, err, tasks);
     } finally {
       tasks.cancel();
@@ -75,7 +80,7 @@ public final class RemoteSession implements SessionRunner {
   }
 
   private int run(ClientOptions options, PrintWriter err, TaskGroup tasks) throws IOException, InterruptedException {
-    Consumer<String> note = options.verbose() ? line -> say(err, line) : line -> { };
+    Consumer<String> note = notes(options, err);
     // -N leaves the local terminal as it is: nothing is typed or shown, and Ctrl-C ends et.
     boolean useTerminal = local.terminal() && !options.noTerminal();
     // ssh -G beside the terminal's set-up: its forwardings go into the request.
@@ -185,6 +190,11 @@ public final class RemoteSession implements SessionRunner {
   static SessionOptions sessionOptions(ClientOptions options) {
     return TERMINAL_SESSIONS.withKeepalive(options.keepalive(), options.deadAfter())
         .withRefusalLimit(options.refusalLimit());
+  }
+
+  /** Where {@code --verbose}'s progress lines go: et's stderr, or nowhere without it. */
+  private static Consumer<String> notes(ClientOptions options, PrintWriter err) {
+    return options.verbose() ? line -> say(err, line) : line -> { };
   }
 
   private static void say(PrintWriter err, String message) {

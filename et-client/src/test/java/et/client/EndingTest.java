@@ -16,6 +16,14 @@ class EndingTest {
   }
 
   @Test
+  void endedByAKillGivesItsStatusAndSaysWho() {
+    assertEquals(new Ending(129, Optional.of("the session was ended on h by et --kill")),
+        Ending.of(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, 129, "ended by et --kill"), "h"));
+    assertEquals(new Ending(129, Optional.of("the session was ended on h by et --kill-other-sessions (-x) from another client")),
+        Ending.of(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, 129, "ended by et --kill-other-sessions"), "h"));
+  }
+
+  @Test
   void anyOtherEndIs255WithTheReasonEscaped() {
     assertEquals(new Ending(255, Optional.of("session to h lost: could not reconnect within the disconnect limit")),
         Ending.of(new SessionEnd(SessionEnd.Cause.EXPIRED, 0, "could not reconnect within the disconnect limit"), "h"));

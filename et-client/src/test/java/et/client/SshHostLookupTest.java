@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.cli.ClientOptions;
+import et.client.cli.HostAction;
 import et.client.cli.ShellWords;
 import et.core.task.TaskGroup;
 import et.testkit.Await;
@@ -37,7 +38,7 @@ class SshHostLookupTest {
 
   private static ClientOptions options(String ssh, Optional<String> user, String host, List<String> sshOptions) {
     return new ClientOptions(user, host, OptionalInt.empty(), Optional.empty(), false, ShellWords.split(ssh),
-        sshOptions, "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), true, List.of(), List.of(), List.of(), false, false);
+        sshOptions, "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), true, List.of(), List.of(), List.of(), false, false, new HostAction.NewSession(false));
   }
 
   private String lookUp(String ssh, Optional<String> user, String host, String... sshOptions) throws InterruptedException {

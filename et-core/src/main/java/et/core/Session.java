@@ -12,7 +12,10 @@ import et.core.task.TaskGroup;
 import et.core.wire.FrameType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,6 +43,8 @@ public final class Session implements AutoCloseable {
   private final Consumer<SessionEnd> onEnd;
   private final TaskGroup tasks;
   private volatile SessionEnd end;
+  /** Server side: the remote address of the latest connection that proved the secret; null before one. */
+  private volatile InetSocketAddress latestPeer;
   private final CompletableFuture<SessionEnd> ended = new CompletableFuture<>();
 
   private Session(
@@ -221,6 +226,28 @@ public final class Session implements AutoCloseable {
     return stream.backlogBytes();
   }
 
+  /**
+   * When this end last heard from its peer, to within the keepalive's dead-after time: now while
+   * connected (a connection is dropped once its peer falls silent that long), else when the last
+   * connection ended; empty when the peer has never connected.
+   */
+  public Optional<Instant> lastContact() {
+    if (connections() == 0) {
+      return Optional.empty();
+    }
+    Instant lost = stream.disconnectedSince();
+    return Optional.of(lost == null ? Instant.now() : lost);
+  }
+
+  /**
+   * Server side: the remote address of the client's connection while connected; empty while
+   * disconnected, and always on the client side.
+   */
+  public Optional<InetSocketAddress> peerAddress() {
+    InetSocketAddress peer = latestPeer;
+    return state() == SessionState.CONNECTED ? Optional.ofNullable(peer) : Optional.empty();
+  }
+
   @Override
   public String toString() {
     return stream.name();
@@ -228,6 +255,7 @@ public final class Session implements AutoCloseable {
 
   /** Server side: a connection that proved the secret takes over from the current one. */
   void offer(Handshake.PendingConnection pending) {
+    latestPeer = remoteAddress(pending);
     stream.offer(pending);
   }
 
@@ -236,8 +264,20 @@ public final class Session implements AutoCloseable {
     return stream.belongsHere(pending);
   }
 
-  /** Ends the session now, without waiting for the peer. */
-  void terminate(String reason) {
+  private static InetSocketAddress remoteAddress(Handshake.PendingConnection pending) {
+    try {
+      SocketAddress address = pending.socket().getRemoteAddress();
+      return address instanceof InetSocketAddress inet ? inet : null;
+    } catch (IOException e) {
+      return null; // closed already: the stream will drop it
+    }
+  }
+
+  /**
+   * Ends the session now, without waiting for the peer: after {@link #close(int, String)}, when the
+   * peer is away or slow to acknowledge. A peer that comes back is refused as ended.
+   */
+  public void terminate(String reason) {
     stream.finishClosed(reason);
   }
 

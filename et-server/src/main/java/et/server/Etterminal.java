@@ -9,7 +9,7 @@ import et.server.request.RequestNonce;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
-import et.terminal.BootstrapRequest;
+import et.terminal.HostRequest;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,11 +25,12 @@ import java.util.concurrent.TimeoutException;
 import org.tinylog.Logger;
 
 /**
- * {@code etterminal}, the command ssh runs on the server (docs/TERMINAL.md): reads one {@code ET1
- * REQUEST} line from stdin, asks the user's session host for a session over its unix socket
- * (starting the host, detached, when none answers), and prints the host's one reply line on
- * stdout. Exit status 0 with an {@code ET1 SESSION} line; 1 with an {@code ET1 ERROR} line (when
- * the request's nonce is known) and a message on stderr otherwise.
+ * {@code etterminal}, the command ssh runs on the server (docs/TERMINAL.md): reads one {@link
+ * HostRequest} line from stdin (a new session, the list of sessions, or a kill), hands it to the
+ * user's session host over its unix socket (starting the host, detached, when none answers), and
+ * prints the host's one reply line on stdout. Exit status 0 with any answer but {@code ET1 ERROR};
+ * 1 with an {@code ET1 ERROR} line (when the request's nonce is known) and a message on stderr
+ * otherwise.
  *
  * <p>Nothing is taken from argv but {@code --help} and {@code --version}: argv is visible to every
  * user in {@code ps}. The launcher passes the path of the et-host launcher as the system property
@@ -41,9 +42,9 @@ public final class Etterminal {
   private static final String USAGE =
       """
       usage: etterminal [--help | --version]
-      Run by ssh on behalf of the et client: reads one ET1 REQUEST line on stdin, asks the user's
-      session host for a session (starting it when needed) and prints one ET1 SESSION or ET1 ERROR
-      line on stdout. See docs/TERMINAL.md.
+      Run by ssh on behalf of the et client: reads one ET1 REQUEST, LIST or KILL line on stdin,
+      hands it to the user's session host (starting it when needed) and prints the host's one
+      answer line on stdout. See docs/TERMINAL.md.
       """;
 
   private Etterminal() {}
@@ -92,7 +93,7 @@ public final class Etterminal {
     }
     Optional<BootstrapNonce> nonce = RequestNonce.find(line);
     try {
-      BootstrapRequest.parse(line); // a broken request needs no session host
+      HostRequest.parse(line); // a broken request needs no session host
     } catch (BootstrapException e) {
       return fail(nonce, "bad request: " + e.getMessage(), stdout, stderr);
     }

@@ -96,6 +96,26 @@ final class BootstrapLine {
     return grouped;
   }
 
+  /** Refuses a line of another kind than {@code kind}. */
+  static void expectKind(Split split, String kind) throws BootstrapException {
+    if (!split.kind().equals(kind)) {
+      throw new BootstrapException("expected an ET1 " + kind + " line, got ET1 " + Shown.value(split.kind()));
+    }
+  }
+
+  /** A decimal number in {@code 0..max}, written without sign or leading zeros. */
+  static long longNumber(String field, String value, long max) throws BootstrapException {
+    // At most 18 digits before parsing, so parseLong never overflows.
+    if (!value.matches("0|[1-9][0-9]{0,17}")) {
+      throw new BootstrapException(field + " must be a decimal number in 0.." + max + ": " + Shown.value(value));
+    }
+    long number = Long.parseLong(value);
+    if (number > max) {
+      throw new BootstrapException(field + " must be in 0.." + max + ": " + number);
+    }
+    return number;
+  }
+
   /** A decimal number in {@code min..max}, written without sign or leading zeros. */
   static int number(String field, String value, int min, int max) throws BootstrapException {
     // At most 9 digits before parsing, so parseInt never overflows.

@@ -2,14 +2,17 @@ package et.terminal;
 
 import et.core.SessionCredentials;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The one line etterminal writes to stdout in answer to a {@link BootstrapRequest}
+ * The one line etterminal writes to stdout in answer to a {@link HostRequest}
  * (docs/TERMINAL.md), carrying the request's nonce:
  *
  * <pre>
  * ET1 SESSION nonce=&lt;nonce&gt; id=&lt;32 hex&gt; secret=&lt;43 chars base64url&gt; port=&lt;n&gt;
+ * ET1 SESSIONS nonce=&lt;nonce&gt; total=&lt;n&gt; [session=&lt;listed session&gt;]...
+ * ET1 KILLED nonce=&lt;nonce&gt; id=&lt;32 hex&gt;
  * ET1 ERROR nonce=&lt;nonce&gt; reason=&lt;percent-encoded text&gt;</pre>
  *
  * Use {@link ReplyScanner} to find it among what the remote shell prints. No message, toString or
@@ -61,6 +64,54 @@ public sealed interface BootstrapReply {
     @Override
     public String toString() {
       return "BootstrapReply.Session[nonce=" + nonce + ", id=" + credentials.id() + ", secret hidden, port=" + port + "]";
+    }
+  }
+
+  /**
+   * The answer to a {@link ListRequest}: the user's sessions on the host, {@code total} of them, of
+   * which at most {@value #MAX_LISTED} are listed (the earliest started first).
+   */
+  record Sessions(BootstrapNonce nonce, int total, List<ListedSession> listed) implements BootstrapReply {
+    public static final String KIND = "SESSIONS";
+    /** Sessions listed in one answer: with the longest commands, the line stays within its 64 KiB. */
+    public static final int MAX_LISTED = 40;
+    /** More sessions than one host could hold: a larger total is refused. */
+    public static final int MAX_TOTAL = 1_000_000;
+
+    public Sessions {
+      Objects.requireNonNull(nonce, "nonce");
+      listed = List.copyOf(listed);
+      if (listed.size() > MAX_LISTED) {
+        throw new IllegalArgumentException("at most " + MAX_LISTED + " sessions listed: " + listed.size());
+      }
+      if (total < listed.size() || total > MAX_TOTAL) {
+        throw new IllegalArgumentException("total must be in " + listed.size() + ".." + MAX_TOTAL + ": " + total);
+      }
+    }
+
+    @Override
+    public String toLine() {
+      StringBuilder line = new StringBuilder(BootstrapLine.PREFIX + KIND + " nonce=" + nonce + " total=" + total);
+      listed.forEach(session -> line.append(" session=").append(session.encode()));
+      return line.toString();
+    }
+  }
+
+  /** The answer to a {@link KillRequest}: the session with this {@code id} has ended. */
+  record Killed(BootstrapNonce nonce, String id) implements BootstrapReply {
+    public static final String KIND = "KILLED";
+
+    public Killed {
+      Objects.requireNonNull(nonce, "nonce");
+      Objects.requireNonNull(id, "id");
+      if (!id.matches("[0-9a-f]{32}")) {
+        throw new IllegalArgumentException("id must be 32 lower-case hex digits: " + Shown.value(id));
+      }
+    }
+
+    @Override
+    public String toLine() {
+      return BootstrapLine.PREFIX + KIND + " nonce=" + nonce + " id=" + id;
     }
   }
 

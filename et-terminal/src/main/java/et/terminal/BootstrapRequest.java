@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The one line the client writes to etterminal's stdin over ssh (docs/TERMINAL.md):
  *
- * <pre>ET1 REQUEST nonce=&lt;32 hex&gt; term=&lt;TERM&gt; cols=&lt;n&gt; rows=&lt;n&gt; [command=&lt;cmd&gt;] [noexit=1] [noprogram=1] [agent=1] [env=&lt;NAME=VALUE&gt;]...</pre>
+ * <pre>ET1 REQUEST nonce=&lt;32 hex&gt; term=&lt;TERM&gt; cols=&lt;n&gt; rows=&lt;n&gt; [command=&lt;cmd&gt;] [noexit=1] [noprogram=1] [agent=1] [killothers=1] [env=&lt;NAME=VALUE&gt;]...</pre>
  *
  * Values are percent-encoded UTF-8 ({@link PercentCodec}); an {@code env} field is the variable's
  * name, a literal {@code =} and its encoded value ({@code env=LANG=C.UTF-8}). Every instance satisfies the caps (the
@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * that {@link #parse(String)} accepts. {@code env} keeps its order; the record holds a read-only copy.
  * {@code noProgram}: the session runs no program and carries forwarded connections only ({@code et
  * -N}); it takes no command. {@code forwardAgent}: the program gets SSH_AUTH_SOCK for a socket whose
- * connections reach the client's ssh agent ({@code et -A}).
+ * connections reach the client's ssh agent ({@code et -A}). {@code killOthers}: the host first ends
+ * the user's other sessions ({@code et -x}).
  */
 public record BootstrapRequest(
     BootstrapNonce nonce,
@@ -31,7 +32,8 @@ public record BootstrapRequest(
     boolean noexit,
     SequencedMap<String, String> env,
     boolean noProgram,
-    boolean forwardAgent) {
+    boolean forwardAgent,
+    boolean killOthers) implements HostRequest {
 
   public static final String KIND = "REQUEST";
   public static final int MAX_TERM_BYTES = 64;
@@ -41,7 +43,7 @@ public record BootstrapRequest(
   private static final Pattern TERM = Pattern.compile("[A-Za-z0-9._+-]{1," + MAX_TERM_BYTES + "}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Map<String, Integer> MAX_COUNTS =
-      Map.of("nonce", 1, "term", 1, "cols", 1, "rows", 1, "command", 1, "noexit", 1, "noprogram", 1, "agent", 1, "env", MAX_ENV);
+      Map.of("nonce", 1, "term", 1, "cols", 1, "rows", 1, "command", 1, "noexit", 1, "noprogram", 1, "agent", 1, "killothers", 1, "env", MAX_ENV);
   private static final List<String> REQUIRED = List.of("nonce", "term", "cols", "rows");
 
   public BootstrapRequest {
@@ -66,7 +68,7 @@ public record BootstrapRequest(
       for (Map.Entry<String, String> entry : env.entrySet()) {
         checkEnv(Objects.requireNonNull(entry.getKey(), "env name"), Objects.requireNonNull(entry.getValue(), "env value"));
       }
-      int length = line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent).length();
+      int length = line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers).length();
       if (length > BootstrapLine.MAX_LINE_BYTES) {
         throw new BootstrapException(
             "line would be " + length + " bytes long, more than " + BootstrapLine.MAX_LINE_BYTES);
@@ -83,6 +85,18 @@ public record BootstrapRequest(
     this(nonce, term, cols, rows, command, noexit, env, false, false);
   }
 
+  /** A request that leaves the user's other sessions alone. */
+  public BootstrapRequest(
+      BootstrapNonce nonce, String term, int cols, int rows, Optional<String> command, boolean noexit,
+      SequencedMap<String, String> env, boolean noProgram, boolean forwardAgent) {
+    this(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, false);
+  }
+
+  /** This request, asking the host to end the user's other sessions first. */
+  public BootstrapRequest withKillOthers() {
+    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, true);
+  }
+
   /** A request with a fresh random nonce; IllegalArgumentException when a value breaks a cap. */
   public static BootstrapRequest create(
       String term, int cols, int rows, Optional<String> command, boolean noexit, SequencedMap<String, String> env,
@@ -91,8 +105,9 @@ public record BootstrapRequest(
   }
 
   /** The line to write to etterminal's stdin, without its line terminator. */
+  @Override
   public String toLine() {
-    return line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent);
+    return line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers);
   }
 
   /**
@@ -102,9 +117,7 @@ public record BootstrapRequest(
    */
   public static BootstrapRequest parse(String line) throws BootstrapException {
     BootstrapLine.Split split = BootstrapLine.split(line);
-    if (!split.kind().equals(KIND)) {
-      throw new BootstrapException("expected an ET1 " + KIND + " line, got ET1 " + Shown.value(split.kind()));
-    }
+    BootstrapLine.expectKind(split, KIND);
     Map<String, List<String>> fields = BootstrapLine.group(split, MAX_COUNTS, REQUIRED);
 
     BootstrapNonce nonce = BootstrapNonce.parse(decoded(fields, "nonce"));
@@ -120,6 +133,7 @@ public record BootstrapRequest(
     boolean noexit = flag(fields, "noexit");
     boolean noProgram = flag(fields, "noprogram");
     boolean forwardAgent = flag(fields, "agent");
+    boolean killOthers = flag(fields, "killothers");
     SequencedMap<String, String> env = new LinkedHashMap<>();
     for (String entry : fields.getOrDefault("env", List.of())) {
       // NAME, a literal '=', the encoded VALUE: names cannot contain '=', so the first one ends it.
@@ -138,7 +152,7 @@ public record BootstrapRequest(
     if (noProgram && (command.isPresent() || noexit)) {
       throw new BootstrapException("noprogram takes no command and no noexit");
     }
-    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent);
+    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers);
   }
 
   /** A field that is either absent or "1". */
@@ -166,7 +180,8 @@ public record BootstrapRequest(
       boolean noexit,
       Map<String, String> env,
       boolean noProgram,
-      boolean forwardAgent) {
+      boolean forwardAgent,
+      boolean killOthers) {
     StringBuilder line = new StringBuilder(BootstrapLine.PREFIX).append(KIND);
     line.append(" nonce=").append(nonce);
     line.append(" term=").append(PercentCodec.encode(term));
@@ -180,6 +195,9 @@ public record BootstrapRequest(
     }
     if (forwardAgent) {
       line.append(" agent=1");
+    }
+    if (killOthers) {
+      line.append(" killothers=1");
     }
     // The separator stays a literal '=': names are unreserved characters only, values are encoded.
     env.forEach((name, value) -> line.append(" env=").append(name).append('=').append(PercentCodec.encode(value)));

@@ -31,6 +31,8 @@ import java.util.OptionalInt;
  * @param socksProxies where SOCKS proxies listen, whose connections go through the session ({@code -D})
  * @param noTerminal   run no program, only the tunnels and proxies ({@code -N}); takes no command
  * @param forwardAgent the program on the host reaches this machine's ssh agent ({@code -A})
+ * @param action       a new session, or {@code --list} / {@code --kill}, which take none of the
+ *                     session's options (command, tunnels, agent)
  */
 public record ClientOptions(
     Optional<String> user,
@@ -48,7 +50,8 @@ public record ClientOptions(
     List<TunnelSpec.Tunnel> reverseTunnels,
     List<Endpoint.Tcp> socksProxies,
     boolean noTerminal,
-    boolean forwardAgent) {
+    boolean forwardAgent,
+    HostAction action) {
 
   /** Smallest and largest keepalive interval, in seconds. */
   public static final int MIN_KEEPALIVE_SECONDS = 1;
@@ -66,6 +69,7 @@ public record ClientOptions(
     Objects.requireNonNull(terminalPath, "terminalPath");
     Objects.requireNonNull(keepalive, "keepalive");
     Objects.requireNonNull(refusalLimit, "refusalLimit");
+    Objects.requireNonNull(action, "action");
     sshArgv = List.copyOf(sshArgv);
     sshOptions = List.copyOf(sshOptions);
     tunnels = List.copyOf(tunnels);
@@ -105,6 +109,12 @@ public record ClientOptions(
     }
     if (terminalPath.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("--terminal-path contains a control character");
+    }
+    if (!(action instanceof HostAction.NewSession)
+        && (command.isPresent() || noexit || noTerminal || forwardAgent
+            || !tunnels.isEmpty() || !reverseTunnels.isEmpty() || !socksProxies.isEmpty())) {
+      throw new IllegalArgumentException((action instanceof HostAction.ListSessions ? "--list" : "--kill")
+          + " starts no session: it takes no command, -N, tunnel, proxy or agent option");
     }
     long seconds = keepalive.getSeconds();
     if (keepalive.getNano() != 0 || seconds < MIN_KEEPALIVE_SECONDS || seconds > MAX_KEEPALIVE_SECONDS) {

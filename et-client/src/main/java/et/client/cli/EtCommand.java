@@ -49,12 +49,14 @@ import picocli.CommandLine.Spec;
       "  et -r 9000:3000 myhost            myhost's port 9000 reaches 3000 here",
       "  et -A myhost                      ssh on myhost uses your local agent",
       "  et -D 1080 myhost                 a SOCKS5 proxy on 1080 via myhost",
+      "  et --list myhost                  your sessions on myhost",
+      "  et --kill 3f2a9c01 myhost         end one of them",
       "",
       "LocalForward, RemoteForward, DynamicForward and ForwardAgent in your ssh "
           + "configuration for the host apply too, as ssh would make them.",
       "",
-      "Exit status: that of the remote shell or command; 1 when et itself fails; "
-          + "2 for a usage error (nothing was started)."
+      "Exit status: that of the remote shell or command; 129 when the session was ended "
+          + "by et --kill or et -x; 1 when et itself fails; 2 for a usage error (nothing was started)."
     })
 public final class EtCommand implements Callable<Integer> {
 
@@ -140,6 +142,20 @@ public final class EtCommand implements Callable<Integer> {
           + "until et is interrupted (Ctrl-C).")
   private boolean noTerminal;
 
+  @Option(names = "--list",
+      description = "List your sessions on the host (id, mode, command, started, last contact, client, "
+          + "bytes not yet acknowledged) and exit; starts no session.")
+  private boolean list;
+
+  @Option(names = "--kill", paramLabel = "ID",
+      description = "End your session on the host whose id starts with ID (at least 4 hex digits, as "
+          + "--list shows); its program is hung up and its et exits with status 129.")
+  private String kill;
+
+  @Option(names = {"-x", "--kill-other-sessions"},
+      description = "Before the new session starts, end your other sessions on the host.")
+  private boolean killOtherSessions;
+
   @Option(names = {"-v", "--verbose"}, description = "Say more about what et does.")
   private boolean verbose;
 
@@ -185,7 +201,21 @@ public final class EtCommand implements Callable<Integer> {
         parseTunnels(reverseTunnels, sshReverseTunnels),
         socksProxies.stream().map(SocksSpec::parse).toList(),
         noTerminal,
-        forwardAgent);
+        forwardAgent,
+        action());
+  }
+
+  private HostAction action() {
+    if (list && kill != null) {
+      throw new IllegalArgumentException("--list and --kill: give one of them");
+    }
+    if (killOtherSessions && (list || kill != null)) {
+      throw new IllegalArgumentException("--kill-other-sessions goes with a new session, not with --list or --kill");
+    }
+    if (list) {
+      return new HostAction.ListSessions();
+    }
+    return kill != null ? new HostAction.KillSession(kill) : new HostAction.NewSession(killOtherSessions);
   }
 
   private static List<TunnelSpec.Tunnel> parseTunnels(List<String> specs, List<String> sshSpecs) {

@@ -67,6 +67,8 @@ public final class ResumableStream {
   /** Server side: the client instance that first proved the secret; only it may resume. */
   private final AtomicReference<byte[]> boundClient = new AtomicReference<>();
   private volatile long roundTripNanos = -1;
+  /** When the last connection ended (the stream's start before the first); null while connected. */
+  private volatile Instant lastDisconnect = Instant.now();
   private final AtomicLong connections = new AtomicLong();
   private final CloseProtocol close = new CloseProtocol();
 
@@ -158,8 +160,9 @@ public final class ResumableStream {
         }
         runConnection(connection);
         if (end.get() == null) {
-          state = State.DISCONNECTED;
           disconnectedSince = Instant.now();
+          lastDisconnect = disconnectedSince;
+          state = State.DISCONNECTED;
         }
       }
     } catch (InterruptedException e) {
@@ -208,6 +211,7 @@ public final class ResumableStream {
   /** Runs one connection until it dies; ends the stream if the way it died says so. */
   private void runConnection(Connection connection) throws InterruptedException {
     connections.incrementAndGet();
+    lastDisconnect = null;
     state = State.CONNECTED;
     lifecycle.log("{}: connected via {}, resending from frame {}", name, connection, connection.peerReceived());
     try {
@@ -346,6 +350,14 @@ public final class ResumableStream {
     if (nanos >= 0) {
       roundTripNanos = nanos;
     }
+  }
+
+  /**
+   * When the last connection ended, or when the stream started if it never had one; null while
+   * connected.
+   */
+  public Instant disconnectedSince() {
+    return lastDisconnect;
   }
 
   /** "session 3f2a": the prefix of every log line and thread name of this stream. */

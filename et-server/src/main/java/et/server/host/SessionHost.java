@@ -13,6 +13,9 @@ import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.HostRequest;
+import et.terminal.KillRequest;
+import et.terminal.ListRequest;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -44,9 +47,11 @@ import org.tinylog.Logger;
 /**
  * The session host: one long-lived process per user (docs/TERMINAL.md, "Session host"). It owns the
  * user's sessions and their programs, listens for clients on TCP with an {@link EternalServer}, and
- * answers etterminal on a unix socket in the user's private runtime directory: one {@code ET1
- * REQUEST} line in, one {@code ET1 SESSION} (or {@code ET1 ERROR}) line out, then it hangs up.
- * Each session runs its {@link SessionProgram} as a task of the session's own group.
+ * answers etterminal on a unix socket in the user's private runtime directory: one {@link
+ * HostRequest} line in ({@code ET1 REQUEST}, {@code LIST} or {@code KILL}), one answer line out
+ * ({@code ET1 SESSION}, {@code SESSIONS}, {@code KILLED} or {@code ERROR}), then it hangs up.
+ * Each session runs its {@link SessionProgram} as a task of the session's own group; {@link
+ * HostSessions} keeps the live ones for the list and kill requests.
  *
  * <p>Only one host per runtime directory: the first to hold {@code host.lock} owns {@code
  * host.sock}; {@link #start} throws {@link HostAlreadyRunningException} for the others. The
@@ -74,6 +79,7 @@ public final class SessionHost implements AutoCloseable {
   private final EternalServer server;
   private final TaskGroup tasks;
   private final IdleTracker idle = new IdleTracker();
+  private final HostSessions sessions = new HostSessions();
   private final Semaphore requestSlots = new Semaphore(MAX_REQUESTS);
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch exited = new CountDownLatch(1);
@@ -255,15 +261,32 @@ public final class SessionHost implements AutoCloseable {
   /** The reply line to {@code line}; empty when it is so broken that not even its nonce is known. */
   Optional<String> answer(String line) {
     Optional<BootstrapNonce> nonce = RequestNonce.find(line);
-    BootstrapRequest request;
+    HostRequest request;
     try {
-      request = BootstrapRequest.parse(line);
+      request = HostRequest.parse(line);
     } catch (BootstrapException e) {
       Logger.info("refused a request: {}", e.getMessage());
       return nonce.map(n -> new BootstrapReply.Error(n, "bad request: " + e.getMessage()).toLine());
     }
-    if (!idle.enter()) {
+    try {
+      BootstrapReply reply = switch (request) {
+        case BootstrapRequest newSession -> newSession(newSession);
+        case ListRequest list -> sessions.list(list.nonce());
+        case KillRequest kill -> sessions.kill(kill);
+      };
+      return Optional.of(reply.toLine());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return Optional.of(new BootstrapReply.Error(request.nonce(), "the session host is exiting; try again").toLine());
+    }
+  }
+
+  private BootstrapReply newSession(BootstrapRequest request) throws InterruptedException {
+    if (request.killOthers()) {
+      Logger.info("ending the user's other sessions before a new one: {} ended", sessions.killAll());
+    }
+    if (!idle.enter()) {
+      return new BootstrapReply.Error(request.nonce(), "the session host is exiting; try again");
     }
     Session session;
     try {
@@ -271,10 +294,11 @@ public final class SessionHost implements AutoCloseable {
     } catch (RuntimeException e) {
       idle.leave();
       Logger.error(e, "cannot make a session");
-      return Optional.of(new BootstrapReply.Error(request.nonce(), "the session host cannot make a session").toLine());
+      return new BootstrapReply.Error(request.nonce(), "the session host cannot make a session");
     }
+    sessions.add(session, request);
     startSession(session, request);
-    return Optional.of(new BootstrapReply.Session(request.nonce(), session.credentials(), server.port()).toLine());
+    return new BootstrapReply.Session(request.nonce(), session.credentials(), server.port());
   }
 
   private void startSession(Session session, BootstrapRequest request) {

@@ -1,0 +1,136 @@
+package et.server.host;
+
+import et.core.Session;
+import et.core.SessionState;
+import et.terminal.BootstrapNonce;
+import et.terminal.BootstrapReply;
+import et.terminal.BootstrapRequest;
+import et.terminal.KillRequest;
+import et.terminal.ListedSession;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tinylog.Logger;
+
+/**
+ * The host's live sessions as {@code et --list}, {@code et --kill} and {@code et -x} see them
+ * (docs/TERMINAL.md): each with the request that made it and when. A session leaves when it ends.
+ * The host is the user's own, so these are only ever the user's sessions.
+ *
+ * <p>Thread-safe: requests come on their own threads, sessions end on theirs.
+ */
+final class HostSessions {
+  /**
+   * How long a kill waits for the connected clients to acknowledge the close (each then ends with
+   * the kill's status and message), all at once, well within the request's deadline; a
+   * disconnected session is ended without waiting.
+   */
+  static final Duration KILL_ACK_WAIT = Duration.ofSeconds(5);
+
+  /** One live session and what the list shows of its making. */
+  private record Entry(Session session, BootstrapRequest request, Instant started) {}
+
+  /** Keyed by the session id's 32 hex digits. */
+  private final Map<String, Entry> live = new ConcurrentHashMap<>();
+
+  /** Adds {@code session}, made for {@code request}, until it ends. */
+  void add(Session session, BootstrapRequest request) {
+    String id = session.id().toString();
+    live.put(id, new Entry(session, request, Instant.now()));
+    session.whenEnded().whenComplete((end, failure) -> live.remove(id));
+  }
+
+  /** The answer to a list request: the earliest started sessions first, at most the reply's cap. */
+  BootstrapReply.Sessions list(BootstrapNonce nonce) {
+    List<Entry> entries = byStart();
+    List<ListedSession> listed =
+        entries.stream().limit(BootstrapReply.Sessions.MAX_LISTED).map(HostSessions::describe).toList();
+    return new BootstrapReply.Sessions(nonce, entries.size(), listed);
+  }
+
+  /** Ends the one session {@code kill} names; an error that says why when none or several match. */
+  BootstrapReply kill(KillRequest kill) throws InterruptedException {
+    IdPrefixMatch match = IdPrefixMatch.of(kill.idPrefix(), live.keySet());
+    if (!match.unique()) {
+      Logger.info("refused to kill {}: {}", kill.idPrefix(), match.refusal());
+      return new BootstrapReply.Error(kill.nonce(), match.refusal());
+    }
+    String id = match.matching().getFirst();
+    Entry entry = live.get(id);
+    if (entry != null) {
+      end(List.of(entry.session()), KillRequest.REASON);
+    }
+    return new BootstrapReply.Killed(kill.nonce(), id);
+  }
+
+  /** Ends every live session ({@code et -x}, before its own is made); returns how many. */
+  int killAll() throws InterruptedException {
+    List<Session> sessions = byStart().stream().map(Entry::session).toList();
+    end(sessions, KillRequest.OTHERS_REASON);
+    return sessions.size();
+  }
+
+  private List<Entry> byStart() {
+    return live.values().stream().sorted(Comparator.comparing(Entry::started)).toList();
+  }
+
+  /**
+   * Closes {@code sessions} with the kill's status and {@code reason}, so their clients end with a
+   * message rather than a network error, and their programs are ended as after any close. Returns
+   * once every one has ended: the connected ones when their clients acknowledged, or when {@link
+   * #KILL_ACK_WAIT} has passed.
+   */
+  private static void end(List<Session> sessions, String reason) throws InterruptedException {
+    List<Session> awaited = new ArrayList<>();
+    for (Session session : sessions) {
+      Logger.info("{}: {}", session, reason);
+      boolean connected = session.state() == SessionState.CONNECTED;
+      try {
+        session.close(KillRequest.EXIT_STATUS, reason);
+      } catch (IOException e) {
+        connected = false; // the close could not be sent: nothing to wait for
+      }
+      if (connected) {
+        awaited.add(session);
+      } else {
+        session.terminate(reason + " (the client was away)");
+      }
+    }
+    long deadline = System.nanoTime() + KILL_ACK_WAIT.toNanos();
+    for (Session session : awaited) {
+      if (!session.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+        session.terminate(reason + " (not acknowledged within " + KILL_ACK_WAIT.toSeconds() + " s)");
+      }
+    }
+  }
+
+  private static ListedSession describe(Entry entry) {
+    Session session = entry.session();
+    BootstrapRequest request = entry.request();
+    ListedSession.Mode mode = request.noProgram()
+        ? ListedSession.Mode.TUNNELS
+        : request.command().isPresent() ? ListedSession.Mode.COMMAND : ListedSession.Mode.TERMINAL;
+    return new ListedSession(
+        session.id().toString(),
+        mode,
+        entry.started(),
+        session.lastContact(),
+        session.peerAddress().map(HostSessions::shown),
+        session.backlogBytes(),
+        request.command().map(ListedSession::shownCommand));
+  }
+
+  /** {@code 192.0.2.1:52144} or {@code [2001:db8::1]:52144}, never a reverse lookup. */
+  private static String shown(InetSocketAddress address) {
+    String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+    String shown = (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    // Only an IPv6 address with a long zone name is longer than the list carries.
+    return shown.length() <= ListedSession.MAX_CLIENT_CHARS ? shown : shown.substring(0, ListedSession.MAX_CLIENT_CHARS - 1) + "…";
+  }
+}
