@@ -202,6 +202,16 @@ public final class NetLab implements AutoCloseable {
         Integer.toString(count));
   }
 
+  /**
+   * Makes {@code count} connections from the client namespace to the server's {@code serverPort},
+   * each sending garbage ({@link GarbageConnections}); the returned program prints "done" when all
+   * have been answered.
+   */
+  public LabProgram sendGarbage(int serverPort, int count) throws IOException, InterruptedException {
+    return LabProgram.start(clientPrefix(), GarbageConnections.class, SERVER_ADDRESS, Integer.toString(serverPort),
+        Integer.toString(count));
+  }
+
   private static String nft() {
     return tool("nft").orElseThrow(() -> new IllegalStateException("no nft command (install nftables)"));
   }
