@@ -67,6 +67,12 @@ public final class RemoteSession implements SessionRunner {
 
   @Override
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    try {
+      ClientLogging.configure(options.logging());
+    } catch (IOException e) {
+      say(err, "cannot log to " + options.logging().file().orElseThrow() + ": " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
     TaskGroup tasks = TaskGroup.startRoot("et");
     try {
       if (!(options.action() instanceof HostAction.NewSession)) {

@@ -17,37 +17,43 @@ import org.tinylog.Logger;
  * after its idle time, or is stopped (SIGTERM ends every session). Normally etterminal starts it;
  * a second one for the same runtime directory exits at once with status 0 and says nothing.
  *
- * <pre>et-host [--idle-exit SECONDS] [--port PORT]</pre>
+ * <pre>et-host [--idle-exit SECONDS] [--port PORT] [-v] [--logtostdout]</pre>
  *
- * {@code --port} overrides {@code port=} of {@code ~/.config/et/server.conf} (0: any free port).
+ * {@code --port} overrides {@code port=} of {@code ~/.config/et/server.conf} (0: any free port);
+ * {@code -v} logs at debug; {@code --logtostdout} logs to stdout instead of the host log.
  */
 public final class EtHost {
   /** How long a new host waits for one that holds the lock to answer or go away. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(5);
   private static final String USAGE =
       """
-      usage: et-host [--idle-exit SECONDS] [--port PORT]
+      usage: et-host [--idle-exit SECONDS] [--port PORT] [-v] [--logtostdout]
       Runs this user's et session host: sessions on a TCP port (port= in ~/.config/et/server.conf,
       default 2022, or the next free one), requests from etterminal on a unix socket in
       $XDG_RUNTIME_DIR/et (or ~/.et/run). Exits after SECONDS without a session (default 600).
-      Logs to ~/.et/log/host.log.
+      Logs to ~/.et/log/host.log (at most 3 files of 4 MiB), or to stdout with --logtostdout;
+      -v logs at debug level.
       """;
 
   private EtHost() {}
 
   /** The command line: what it overrides of the configuration. */
-  record Arguments(Integer port, Duration idleExit) {
+  record Arguments(Integer port, Duration idleExit, boolean debug, boolean logToStdout) {
     static Arguments parse(String[] args) {
       Integer port = null;
       Duration idleExit = null;
+      boolean debug = false;
+      boolean logToStdout = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--port" -> port = number(args, ++i, 0, 65535, "--port");
           case "--idle-exit" -> idleExit = Duration.ofSeconds(number(args, ++i, 0, 1_000_000_000, "--idle-exit"));
+          case "-v", "--verbose" -> debug = true;
+          case "--logtostdout" -> logToStdout = true;
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
-      return new Arguments(port, idleExit);
+      return new Arguments(port, idleExit, debug, logToStdout);
     }
 
     private static int number(String[] args, int at, int min, int max, String option) {
@@ -83,8 +89,13 @@ public final class EtHost {
       return 2;
     }
     HostPaths paths = HostPaths.fromEnvironment(System.getenv());
+    String level = arguments.debug() ? "debug" : "info";
     try {
-      HostLogging.hostToFiles(paths.logFile(), "info");
+      if (arguments.logToStdout()) {
+        HostLogging.hostToStdout(level);
+      } else {
+        HostLogging.hostToFiles(paths.logFile(), level);
+      }
     } catch (IOException e) {
       HostLogging.toStderr("et-host");
       stderr.println("et-host: cannot log to " + paths.logFile() + ": " + e.getMessage());

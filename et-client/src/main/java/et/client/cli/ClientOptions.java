@@ -25,7 +25,7 @@ import java.util.OptionalInt;
  * @param keepalive    the et keepalive interval, whole seconds in 1..60; see {@link #deadAfter()}
  * @param refusalLimit how long every reconnection may be refused, without proof that the host knows
  *                     the session, before et gives up; whole seconds, 0..86400
- * @param verbose      log more about what et does
+ * @param logging      how much et says and where ({@code -v}, {@code --log-file})
  * @param tunnels      local connections forwarded through the session ({@code -t}, {@code -L})
  * @param reverseTunnels the host's listeners whose connections come back to this machine ({@code -r}, {@code -R})
  * @param socksProxies where SOCKS proxies listen, whose connections go through the session ({@code -D})
@@ -45,7 +45,7 @@ public record ClientOptions(
     String terminalPath,
     Duration keepalive,
     Duration refusalLimit,
-    boolean verbose,
+    LogSettings logging,
     List<TunnelSpec.Tunnel> tunnels,
     List<TunnelSpec.Tunnel> reverseTunnels,
     List<Endpoint.Tcp> socksProxies,
@@ -69,6 +69,7 @@ public record ClientOptions(
     Objects.requireNonNull(terminalPath, "terminalPath");
     Objects.requireNonNull(keepalive, "keepalive");
     Objects.requireNonNull(refusalLimit, "refusalLimit");
+    Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(action, "action");
     sshArgv = List.copyOf(sshArgv);
     sshOptions = List.copyOf(sshOptions);
@@ -125,6 +126,11 @@ public record ClientOptions(
       throw new IllegalArgumentException("--refusal-limit must be whole seconds in 0.." + MAX_REFUSAL_LIMIT_SECONDS
           + ", got " + describe(refusalLimit));
     }
+  }
+
+  /** Whether et shows its progress notes ({@code -v}). */
+  public boolean verbose() {
+    return logging.verbosity() > 0;
   }
 
   /** How long without any frame before a connection counts as dead: {@value #DEAD_AFTER_KEEPALIVES} keepalives. */

@@ -1,5 +1,6 @@
 package et.client.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,8 +157,14 @@ public final class EtCommand implements Callable<Integer> {
       description = "Before the new session starts, end your other sessions on the host.")
   private boolean killOtherSessions;
 
-  @Option(names = {"-v", "--verbose"}, description = "Say more about what et does.")
-  private boolean verbose;
+  @Option(names = {"-v", "--verbose"},
+      description = "Say more about what et does: its progress, and its log at info; -vv debug, -vvv trace.")
+  private boolean[] verbose = new boolean[0];
+
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "Write et's log to FILE (created 0600, appended to) instead of stderr, at info or "
+          + "what -v asks for.")
+  private Path logFile;
 
   private final SessionRunner runner;
 
@@ -196,7 +203,7 @@ public final class EtCommand implements Callable<Integer> {
         terminalPath,
         Duration.ofSeconds(keepaliveSeconds),
         Duration.ofSeconds(refusalLimitSeconds),
-        verbose,
+        new LogSettings(verbose.length, Optional.ofNullable(logFile)),
         parseTunnels(tunnels, sshTunnels),
         parseTunnels(reverseTunnels, sshReverseTunnels),
         socksProxies.stream().map(SocksSpec::parse).toList(),

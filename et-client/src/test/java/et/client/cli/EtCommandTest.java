@@ -1,12 +1,14 @@
 package et.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.client.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -93,6 +95,14 @@ class EtCommandTest {
         check(List.of("--refusal-limit=86400", "myhost"), o -> assertEquals(Duration.ofDays(1), o.refusalLimit())),
         check(List.of("-v", "myhost"), o -> assertTrue(o.verbose())),
         check(List.of("--verbose", "myhost"), o -> assertTrue(o.verbose())),
+        check(List.of("-vv", "myhost"), o -> assertEquals(new LogSettings(2, Optional.empty()), o.logging())),
+        check(List.of("-v", "-v", "-v", "myhost"), o -> assertEquals("trace", o.logging().level())),
+        check(List.of("myhost"), o -> assertEquals("warn", o.logging().level())),
+        check(List.of("--log-file", "/tmp/et.log", "myhost"), o -> {
+          assertEquals(Optional.of(Path.of("/tmp/et.log")), o.logging().file());
+          assertEquals("info", o.logging().level());
+          assertFalse(o.verbose());
+        }),
         check(List.of("-evc", "top", "myhost"), o -> { // clustered short options, as in getopt
           assertTrue(o.noexit());
           assertTrue(o.verbose());
@@ -166,6 +176,7 @@ class EtCommandTest {
             "--kill starts no session: it takes no command, -N, tunnel, proxy or agent option"),
         Arguments.of(List.of("-k", "61", "myhost"), "keepalive must be whole seconds in 1..60, got 61 s"),
         Arguments.of(List.of("-k", "-3", "myhost"), "keepalive must be whole seconds in 1..60, got -3 s"),
+        Arguments.of(List.of("-vvvv", "myhost"), "-v given 4 times: at most 3"),
         Arguments.of(List.of("--refusal-limit", "-1", "myhost"), "--refusal-limit must be whole seconds in 0..86400, got -1 s"),
         Arguments.of(List.of("--refusal-limit", "86401", "myhost"), "--refusal-limit must be whole seconds in 0..86400, got 86401 s"),
         Arguments.of(List.of("-e", "myhost"), "--noexit needs --command (it keeps the shell after the command ends)"),
@@ -220,7 +231,7 @@ class EtCommandTest {
       }
       for (String option : List.of("-u, --user=USER", "-p, --port=PORT", "-c, --command=CMD", "-e, --noexit",
           "-D, --dynamic=SPEC", "-t, --tunnel=SPEC", "-r, --reversetunnel=SPEC", "-A, -f, --forward-ssh-agent",
-          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "--refusal-limit=SECONDS", "-v, --verbose",
+          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "--refusal-limit=SECONDS", "-v, --verbose", "--log-file=FILE",
           "-V, --version", "Default: etterminal.", "Default: ssh.", "Default: 1.")) {
         assertTrue(help.contains(option), () -> "missing " + option + " in\n" + help);
       }

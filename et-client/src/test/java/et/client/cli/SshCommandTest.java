@@ -21,7 +21,7 @@ class SshCommandTest {
   private static ClientOptions options(
       String user, String host, List<String> ssh, List<String> sshOptions, String terminalPath) {
     return new ClientOptions(Optional.ofNullable(user), host, OptionalInt.empty(), Optional.empty(), false,
-        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), Duration.ofMinutes(10), false, List.of(), List.of(), List.of(), false, false, new HostAction.NewSession(false));
+        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, new HostAction.NewSession(false));
   }
 
   static Stream<Arguments> commands() {

@@ -137,7 +137,8 @@ public final class Dialer {
         if (streak == null) {
           streak = new RefusalStreak(refused.getMessage(), now, now.plus(liveness.refusalLimit()));
           refusals = streak;
-          Logger.warn("reconnect attempt {} refused without proof that the server knows the session "
+          // Info, not warn: a client shows it on its status line; a warning would land on its screen.
+          Logger.info("reconnect attempt {} refused without proof that the server knows the session "
               + "(forged, or the server lost it); giving up at {} unless it answers", attempts, streak.giveUpAt());
         } else if (attempts % 10 == 0) {
           Logger.info("reconnect attempt {} refused: {}", attempts, refused.getMessage());

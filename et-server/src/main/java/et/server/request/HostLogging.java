@@ -46,6 +46,17 @@ public final class HostLogging {
     settings.put("writer.latest", latest.toString());
     settings.put("writer.policies", "size: " + HOST_LOG_FILE_BYTES);
     settings.put("writer.backups", Integer.toString(HOST_LOG_FILES));
+    configure(toFile(settings), "host", level);
+  }
+
+  /** The session host's log at {@code level} and above on stdout ({@code et-host --logtostdout}). */
+  public static void hostToStdout(String level) {
+    if (Configuration.isFrozen()) {
+      return;
+    }
+    Map<String, String> settings = new HashMap<>();
+    settings.put("writer", "console");
+    settings.put("writer.stream", "out");
     configure(settings, "host", level);
   }
 
@@ -70,13 +81,18 @@ public final class HostLogging {
     // overwrites the others' lines.
     settings.put("writer", "shared file");
     settings.put("writer.file", file.toString());
-    configure(settings, "etterminal", level);
+    configure(toFile(settings), "etterminal", level);
   }
 
-  private static void configure(Map<String, String> settings, String command, String level) {
+  /** The settings of every file writer here: appended to, unbuffered, UTF-8. */
+  private static Map<String, String> toFile(Map<String, String> settings) {
     settings.put("writer.append", "true");
     settings.put("writer.buffered", "false");
     settings.put("writer.charset", "UTF-8");
+    return settings;
+  }
+
+  private static void configure(Map<String, String> settings, String command, String level) {
     settings.put("writer.level", level);
     settings.put("writer.format", "{date: yyyy-MM-dd HH:mm:ss.SSS} " + command + "[{pid}] {level} [{thread}] {message}");
     // Unbuffered, so nothing to flush at exit; tinylog's own shutdown hook would close the file

@@ -1,0 +1,64 @@
+package et.client;
+
+import et.client.cli.LogSettings;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import org.tinylog.configuration.Configuration;
+
+/**
+ * Sets up et's own log from {@code -v} and {@code --log-file}, before anything logs: stderr by
+ * default (warnings only, as tinylog.properties says), or a private file. Nothing et logs holds a
+ * session secret.
+ */
+final class ClientLogging {
+  private ClientLogging() {}
+
+  /** Applies {@code settings}; leaves a configuration alone that is in use already (tests). */
+  static void configure(LogSettings settings) throws IOException {
+    if (Configuration.isFrozen() || settings.equals(LogSettings.QUIET)) {
+      return;
+    }
+    Map<String, String> config = new HashMap<>();
+    if (settings.file().isPresent()) {
+      Path file = createPrivate(settings.file().get());
+      config.put("writer", "file");
+      config.put("writer.file", file.toString());
+      config.put("writer.append", "true");
+      config.put("writer.buffered", "false");
+      config.put("writer.charset", "UTF-8");
+      config.put("writer.format", "{date: yyyy-MM-dd HH:mm:ss.SSS} et[{pid}] {level} [{thread}] {message}");
+    } else {
+      config.put("writer", "console");
+      config.put("writer.stream", "err");
+      // On a terminal in raw mode a bare LF would not return the cursor to the first column.
+      config.put("writer.format", "et: {level}: {message}" + (onTerminal() ? "\r" : ""));
+    }
+    config.put("writer.level", settings.level());
+    config.put("autoshutdown", "false"); // unbuffered: nothing to flush at exit
+    Configuration.replace(config);
+  }
+
+  private static boolean onTerminal() {
+    Console console = System.console();
+    return console != null && console.isTerminal();
+  }
+
+  /** {@code file}, created 0600 when new; an existing one must be a regular file (not a link). */
+  private static Path createPrivate(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("--log-file " + file + " is not a regular file");
+      }
+    }
+    return file;
+  }
+}
