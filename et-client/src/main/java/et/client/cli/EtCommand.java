@@ -97,8 +97,9 @@ public final class EtCommand implements Callable<Integer> {
   private String terminalPath;
 
   @Option(names = {"-k", "--keepalive"}, paramLabel = "SECONDS", defaultValue = "1",
-      description = "Keepalive interval in seconds, 1..60; a connection silent for 3 intervals "
-          + "is dropped and re-dialed. Default: ${DEFAULT-VALUE}.")
+      description = "Keepalive interval in seconds, 1..60 (ten times longer while the session is idle); "
+          + "a connection that leaves a keepalive or data unanswered for 3 intervals is dropped and "
+          + "re-dialed. Default: ${DEFAULT-VALUE}.")
   private int keepaliveSeconds;
 
   @Option(names = "--refusal-limit", paramLabel = "SECONDS", defaultValue = "600",

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -51,8 +50,13 @@ final class LiveConnection {
   private final String name;
 
   private final AtomicBoolean ackDue = new AtomicBoolean();
-  /** When the socket-reader last got a frame: the keepalive task ends a silent connection. */
-  private volatile long lastHeardNanos = System.nanoTime();
+  /**
+   * Since when we await an answer (we sent a PING or a stream frame and nothing has come since);
+   * {@link #NOT_AWAITING} otherwise. The keepalive task ends a connection whose answer is late.
+   */
+  private final AtomicLong awaitingSince = new AtomicLong(NOT_AWAITING);
+  private static final long NOT_AWAITING = Long.MIN_VALUE;
+  private volatile Thread keepaliveThread;
   private final AtomicBoolean pingDue = new AtomicBoolean(true);
   private final AtomicLong pongDue = new AtomicLong(-1);
   private volatile long ackSent;
@@ -139,7 +143,7 @@ final class LiveConnection {
   private void readLoop() throws IOException {
     while (true) {
       Frame frame = connection.read();
-      lastHeardNanos = System.nanoTime();
+      awaitingSince.set(NOT_AWAITING); // the peer is there
       switch (frame.type().kind) {
         case STREAM -> {
           var payload = reader.accept(frame);
@@ -185,7 +189,7 @@ final class LiveConnection {
   private void writeLoop() throws IOException, InterruptedException {
     socketWriter = Thread.currentThread();
     writer.setSender(socketWriter);
-    long idleParkNanos = liveness.keepaliveInterval().toNanos();
+    long idleParkNanos = liveness.idleKeepaliveInterval().toNanos(); // a safety net: whoever has work unparks us
     while (true) {
       boolean idle;
       sendLock.lock();
@@ -227,6 +231,7 @@ final class LiveConnection {
     boolean wrote = false;
     if (pingDue.getAndSet(false)) {
       connection.writeControl(FrameType.PING, System.nanoTime());
+      awaitAnswer();
       wrote = true;
     }
     long pong = pongDue.getAndSet(-1);
@@ -256,7 +261,17 @@ final class LiveConnection {
       connection.write(frame);
       wrote = true;
     }
+    if (wrote) {
+      awaitAnswer(); // the peer acknowledges stream frames within ACK_DELAY
+    }
     return wrote;
+  }
+
+  /** We sent something the peer answers: from now, silence counts (see {@link #keepaliveLoop}). */
+  private void awaitAnswer() {
+    if (awaitingSince.compareAndSet(NOT_AWAITING, System.nanoTime())) {
+      LockSupport.unpark(keepaliveThread); // its next wake-up may now be sooner
+    }
   }
 
   /**
@@ -281,29 +296,49 @@ final class LiveConnection {
   }
 
   /**
-   * Asks for a PING every keepalive interval, and ends the connection once nothing has come from
-   * the peer for {@link Liveness#deadAfter()} (a blocking channel's read has no timeout of its own:
-   * ending the scope closes the socket, which ends the read).
+   * Asks for a PING every keepalive interval while frames we sent await the peer's
+   * acknowledgement, and every idle keepalive interval otherwise; ends the connection once
+   * something we sent that the peer answers (a PING, a stream frame) has had no answer, nor any
+   * other frame, for {@link Liveness#deadAfter()}. So a dead link is noticed within deadAfter
+   * whenever data is on its way, and within an idle interval and deadAfter when nothing is: idle
+   * sessions cost a tenth of the pings. (A blocking channel's read has no timeout of its own:
+   * ending the scope closes the socket, which ends the read.)
    */
   private void keepaliveLoop() throws InterruptedException, ConnectionLostException {
+    keepaliveThread = Thread.currentThread();
     InetSocketAddress local = connection.localAddress();
     long interval = liveness.keepaliveInterval().toNanos();
+    long idleInterval = liveness.idleKeepaliveInterval().toNanos();
     long deadAfter = liveness.deadAfter().toNanos();
     long nextPing = System.nanoTime() + interval;
+    long nextAddressCheck = nextPing;
     while (true) {
       long now = System.nanoTime();
-      long silentUntil = lastHeardNanos + deadAfter;
-      if (now - silentUntil >= 0) {
-        throw new ConnectionLostException("silent for " + liveness.deadAfter().toMillis() + " ms");
+      long since = awaitingSince.get();
+      if (since != NOT_AWAITING && now - since >= deadAfter) {
+        throw new ConnectionLostException("no answer for " + liveness.deadAfter().toMillis() + " ms");
       }
-      if (now - nextPing >= 0) {
-        if (watchLocalAddress && local != null && !stillAssigned(local.getAddress())) {
+      if (watchLocalAddress && local != null && now - nextAddressCheck >= 0) {
+        if (!stillAssigned(local.getAddress())) {
           throw new ConnectionLostException("this end's address " + local.getAddress().getHostAddress() + " is gone");
         }
-        raise(pingDue);
-        nextPing = now + interval;
+        nextAddressCheck = now + interval;
       }
-      TimeUnit.NANOSECONDS.sleep(Math.min(nextPing - now, silentUntil - now));
+      if (now - nextPing >= 0) {
+        raise(pingDue);
+        nextPing = now + (writer.written() > writer.acked() ? interval : idleInterval);
+      }
+      long wake = nextPing;
+      if (watchLocalAddress && nextAddressCheck - wake < 0) {
+        wake = nextAddressCheck;
+      }
+      if (since != NOT_AWAITING && since + deadAfter - wake < 0) {
+        wake = since + deadAfter;
+      }
+      LockSupport.parkNanos(this, wake - now);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
   }
 

@@ -36,4 +36,20 @@ public record Liveness(
       throw new IllegalArgumentException("refusalLimit must not be negative: " + refusalLimit);
     }
   }
+
+  /** Idle keepalives come this many times less often than busy ones... */
+  static final int IDLE_KEEPALIVE_FACTOR = 10;
+  /** ...but at least this often, for the sake of NATs and firewalls that forget quiet connections. */
+  static final Duration IDLE_KEEPALIVE_MAX = Duration.ofSeconds(60);
+
+  /**
+   * How often a side pings while nothing it sent awaits an acknowledgement: {@value
+   * #IDLE_KEEPALIVE_FACTOR} keepalive intervals, at most {@link #IDLE_KEEPALIVE_MAX} (never less
+   * than one interval).
+   */
+  public Duration idleKeepaliveInterval() {
+    Duration idle = keepaliveInterval.multipliedBy(IDLE_KEEPALIVE_FACTOR);
+    Duration capped = idle.compareTo(IDLE_KEEPALIVE_MAX) > 0 ? IDLE_KEEPALIVE_MAX : idle;
+    return capped.compareTo(keepaliveInterval) < 0 ? keepaliveInterval : capped;
+  }
 }

@@ -1,0 +1,93 @@
+package et.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import et.core.testing.Loopback;
+import et.core.testing.RecordingProxy;
+import et.core.wire.FrameReader;
+import et.core.wire.FrameType;
+import et.testkit.Await;
+import et.testkit.FaultRelay;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Keepalives adapt (docs/PROTOCOL.md, section 6): an idle connection pings every idle interval,
+ * ten keepalive intervals, so idle sessions cost little; yet a dead link is noticed within
+ * deadAfter as soon as data is on its way.
+ */
+@Timeout(60)
+class AdaptiveKeepaliveTest {
+  /** Keepalive 100 ms, dead after 300 ms: the idle interval is 1 s. */
+  private static final SessionOptions FAST =
+      SessionOptions.defaults()
+          .withKeepalive(Duration.ofMillis(100), Duration.ofMillis(300))
+          .withHandshakeTimeout(Duration.ofSeconds(1));
+  /** Keepalive 200 ms, dead after 400 ms, idle interval 2 s: far apart, for a timing that tells them apart. */
+  private static final SessionOptions SLOWER = FAST.withKeepalive(Duration.ofMillis(200), Duration.ofMillis(400));
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  @Test
+  void anIdleConnectionPingsEveryIdleInterval() throws Exception {
+    try (EternalServer server = Loopback.server(FAST);
+        RecordingProxy path = RecordingProxy.start(address(server))) {
+      Session client = EternalClient.connect(path.address(), server.newSession().credentials(), FAST);
+      Thread.sleep(3_500); // the idle time whose pings are counted, not a wait for something
+      int pings = count(path.recorded(), FrameType.PING);
+      client.close();
+      // A fixed 100 ms keepalive would have sent ~35; an idle one sends the first, then one a second.
+      assertTrue(pings >= 2 && pings <= 6, "the client pinged " + pings + " times in 3.5 s of idle");
+    }
+  }
+
+  @Test
+  void aDeadLinkIsNoticedWithinDeadAfterOnceDataIsOnItsWay() throws Exception {
+    try (EternalServer server = Loopback.server(SLOWER);
+        FaultRelay path = new FaultRelay(address(server))) {
+      Session serverSide = server.newSession();
+      Session client = EternalClient.connect(path.address(), serverSide.credentials(), SLOWER);
+      Channel channel = client.openChannel("data");
+      Channel arrived = serverSide.acceptChannel(WAIT);
+      // Idle for a while: the client's next ping is up to 2 s away (one at 200 ms, then every 2 s).
+      Thread.sleep(2_500); // the idle time itself, not a wait for something
+
+      path.blackhole(true);
+      long sent = System.nanoTime();
+      channel.output().write(new byte[] {1});
+      Await.until("the client gave the connection up", WAIT, () -> client.state() == SessionState.DISCONNECTED);
+      long noticedMillis = (System.nanoTime() - sent) / 1_000_000;
+      // deadAfter (400 ms) and some slack; waiting for the next idle ping instead would take ~2 s.
+      assertTrue(noticedMillis < 1_500, "noticed " + noticedMillis + " ms after the data was sent");
+      path.blackhole(false);
+      Await.until("the client back", WAIT, () -> client.state() == SessionState.CONNECTED);
+      assertEquals(1, arrived.input().read(), "the byte arrived after the resume");
+      client.close();
+    }
+  }
+
+  private static int count(byte[] recorded, FrameType type) throws IOException {
+    FrameReader reader = new FrameReader(Channels.newChannel(new ByteArrayInputStream(recorded)));
+    int count = 0;
+    try {
+      while (true) {
+        if (reader.read().type() == type) {
+          count++;
+        }
+      }
+    } catch (EOFException end) {
+      return count;
+    }
+  }
+
+  private static InetSocketAddress address(EternalServer server) {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+  }
+}
