@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@link ServerConf#parse} on any server.conf, and {@link Permit#parse} on any permit-open entry:
- * a configuration with a port in range, or an IOException (IllegalArgumentException for an entry)
- * that says what is wrong; never a host name lookup for {@code bind}.
+ * a configuration with a port in range, or an IOException naming the line (IllegalArgumentException
+ * for an entry) that says what is wrong.
  */
 class ServerConfFuzzTest {
 

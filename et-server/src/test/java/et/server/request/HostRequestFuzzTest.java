@@ -1,6 +1,7 @@
 package et.server.request;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -40,7 +41,7 @@ class HostRequestFuzzTest {
           BootstrapNonce parsed = BootstrapRequest.parse(line).nonce();
           nonce.ifPresent(found -> assertEquals(parsed, found));
         } catch (BootstrapException refused) {
-          assertTrue(!refused.getMessage().isEmpty());
+          assertFalse(refused.getMessage().isEmpty());
         }
       }
     }
