@@ -36,6 +36,6 @@ if [[ -z "$source_file" ]]; then
   exit 2
 fi
 module="${source_file%%/*}"
-# One test picked with -Dtest turns the fuzz profile off; JAZZER_FUZZ turns fuzzing on in its JVM.
-JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${minutes}m" exec mvn -B -pl "$module" -am test-compile surefire:test \
+# -Pfuzz: the fuzz profile's execution, although -Dtest would turn the profile off.
+exec mvn -B -Pfuzz -pl "$module" -am test-compile surefire:test@fuzz -Dfuzz.duration="${minutes}m" \
   -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false
