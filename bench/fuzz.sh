@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the parsers longer than the build does (docs/TESTING.md, "Fuzz tests").
+# Fuzzes the parsers longer than the build does (README, "Layout": the fuzz tests).
 #   bench/fuzz.sh [--minutes N]                     every *FuzzTest, N minutes each (default 10)
 #   bench/fuzz.sh FrameReaderFuzzTest [--minutes N] one of them
 # An input that breaks a fuzz test is written to its inputs directory,
