@@ -5,7 +5,6 @@ import et.server.session.ForwardPolicy;
 import et.server.session.ForwardPolicy.Permit;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The optional file {@code ~/.config/et/server.conf}: {@code key=value} lines, blank lines and
@@ -40,7 +38,6 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
   public static final int DEFAULT_PORT = 2022;
   private static final int MAX_BYTES = 64 * 1024;
   // Literals only: a host name would mean a DNS lookup at every start.
-  private static final Pattern ADDRESS = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   public static ServerConf defaults() {
     return new ServerConf(DEFAULT_PORT, Optional.empty(), ForwardPolicy.defaults(), AcceptedEnvironment.defaults());
@@ -137,13 +134,11 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
   }
 
   private static InetAddress address(String where, String value) throws IOException {
-    if (!ADDRESS.matcher(value).matches()) {
-      throw new IOException(where + ": bind must be an IP address literal");
-    }
     try {
-      return InetAddress.getByName(value); // a literal: no lookup
-    } catch (UnknownHostException e) {
+      return InetAddress.ofLiteral(value); // unlike getByName, never a lookup of what only looks like one
+    } catch (IllegalArgumentException e) {
       throw new IOException(where + ": bind must be an IP address literal", e);
     }
   }
+
 }

@@ -30,7 +30,7 @@ class HostPartsTest {
     assertEquals(Optional.of(InetAddress.getByName("127.0.0.1")), conf.bind());
     assertEquals(InetAddress.getByName("::1"), ServerConf.parse("t", List.of("bind=::1")).bind().orElseThrow());
 
-    for (String bad : List.of("port=0", "port=65536", "port=22x", "bind=example.com", "prot=2022", "port")) {
+    for (String bad : List.of("port=0", "port=65536", "port=22x", "bind=example.com", "bind=1.2.3.4.5", "prot=2022", "port")) {
       IOException refused = assertThrows(IOException.class, () -> ServerConf.parse("t", List.of("# x", bad)), bad);
       assertTrue(refused.getMessage().startsWith("t line 2: "), refused.getMessage());
     }

@@ -52,18 +52,27 @@ public final class ForwardReply {
         return Optional.empty();
       }
       case 1 -> {
-        int length = data.readUnsignedShort();
+        int length;
+        try {
+          length = data.readUnsignedShort();
+        } catch (EOFException e) { // DataInputStream's has no message to show
+          throw cutShort();
+        }
         if (length > MAX_REASON_BYTES) {
           throw new IOException("a refusal of " + length + " bytes, more than " + MAX_REASON_BYTES);
         }
         byte[] reason = data.readNBytes(length);
         if (reason.length < length) {
-          throw new EOFException("refusal cut short");
+          throw cutShort();
         }
         return Optional.of(new String(reason, StandardCharsets.UTF_8));
       }
       case -1 -> throw new EOFException("the channel ended before the server answered");
       default -> throw new IOException("unknown forward status " + status);
     }
+  }
+
+  private static EOFException cutShort() {
+    return new EOFException("refusal cut short");
   }
 }
