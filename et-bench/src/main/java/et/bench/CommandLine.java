@@ -45,6 +45,20 @@ final class CommandLine {
     }
   }
 
+  /** Any long, negative included (a seed). */
+  long longOption(String name, long fallback) {
+    used.add(name);
+    String value = values.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " needs a number: " + value, e);
+    }
+  }
+
   boolean flag(String name) {
     used.add(name);
     String value = values.get(name);
