@@ -28,21 +28,13 @@ final class CommandLine {
     return new CommandLine(values);
   }
 
+  /** A positive int. */
   int intOption(String name, int fallback) {
-    used.add(name);
-    String value = values.get(name);
-    if (value == null) {
-      return fallback;
+    long parsed = longOption(name, fallback);
+    if (parsed <= 0 || parsed > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("--" + name + " must be a positive int: " + parsed);
     }
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed <= 0) {
-        throw new IllegalArgumentException("--" + name + " must be positive: " + value);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + name + " needs a number: " + value, e);
-    }
+    return (int) parsed;
   }
 
   /** Any long, negative included (a seed). */
