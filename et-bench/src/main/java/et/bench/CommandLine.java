@@ -28,18 +28,24 @@ final class CommandLine {
     return new CommandLine(values);
   }
 
+  /** A positive int. */
   int intOption(String name, int fallback) {
+    long parsed = longOption(name, fallback);
+    if (parsed <= 0 || parsed > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("--" + name + " must be a positive int: " + parsed);
+    }
+    return (int) parsed;
+  }
+
+  /** Any long, negative included (a seed). */
+  long longOption(String name, long fallback) {
     used.add(name);
     String value = values.get(name);
     if (value == null) {
       return fallback;
     }
     try {
-      int parsed = Integer.parseInt(value);
-      if (parsed <= 0) {
-        throw new IllegalArgumentException("--" + name + " must be positive: " + value);
-      }
-      return parsed;
+      return Long.parseLong(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + name + " needs a number: " + value, e);
     }

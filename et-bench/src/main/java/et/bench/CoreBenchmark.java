@@ -8,6 +8,10 @@ import java.io.PrintStream;
  * <ul>
  *   <li>{@code throughput [--mib N] [--rounds R]}: one et channel against raw Java TCP on loopback
  *   <li>{@code idle-heap [--sessions N] [--channel]}: server heap per idle connected session
+ *   <li>{@code soak [--sessions N] [--streaming M] [--minutes T] [--seed S]}: N sessions on one
+ *       server in a child JVM, M of them echoing seeded streams, under random cuts and blackholes
+ *       for T minutes; checks every byte, the server's RSS, threads and fds, and that every session
+ *       lives (defaults 1000, 100, 10, a fresh seed)
  * </ul>
  */
 public final class CoreBenchmark {
@@ -26,6 +30,12 @@ public final class CoreBenchmark {
               new ThroughputBenchmark(line.intOption("mib", 1024), line.intOption("rounds", 5));
           case "idle-heap" ->
               new IdleHeapBenchmark(line.intOption("sessions", 2000), line.flag("channel"));
+          case "soak" ->
+              new SoakBenchmark(
+                  line.intOption("sessions", 1000),
+                  line.intOption("streaming", 100),
+                  line.intOption("minutes", 10),
+                  line.longOption("seed", System.nanoTime()));
           default -> null;
         };
     if (benchmark == null) {
@@ -39,5 +49,6 @@ public final class CoreBenchmark {
   private static void usage(PrintStream out) {
     out.println("usage: CoreBenchmark throughput [--mib N] [--rounds R]");
     out.println("       CoreBenchmark idle-heap [--sessions N] [--channel]");
+    out.println("       CoreBenchmark soak [--sessions N] [--streaming M] [--minutes T] [--seed S]");
   }
 }

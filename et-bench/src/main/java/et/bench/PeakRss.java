@@ -1,8 +1,6 @@
 package et.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,12 +13,7 @@ final class PeakRss {
     double peak = -1;
     for (ProcessHandle process : processes) {
       try {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-          if (line.startsWith("VmHWM:")) {
-            String kib = line.substring("VmHWM:".length()).strip().split("\\s+")[0];
-            peak = Math.max(peak, Long.parseLong(kib) / 1024.0);
-          }
-        }
+        peak = Math.max(peak, ProcessFootprint.statusValue(process.pid(), "VmHWM") / 1024.0);
       } catch (IOException | RuntimeException e) {
         // gone, or not Linux: nothing to add
       }
