@@ -146,6 +146,28 @@ class NetworkOutageE2ETest {
     }
   }
 
+  /**
+   * The same flood through a blackhole of {@link #OUTAGE}, as the issue describes it: the flood's
+   * connections fail with the client's and come back with it, and the client must be back within
+   * {@link #RESUME_UNDER_FLOOD} of the restore.
+   */
+  @Test
+  void aFloodOfIdleConnectionsDoesNotKeepAClientOutAfterABlackhole() throws Exception {
+    assumeTrue(NetLab.canBlackhole(), "nft is not installed (apt-get install nftables)");
+    try (Lab lab = Lab.start(base);
+        LabProgram flood = lab.netLab().floodIdle(lab.host().etPort(), FLOOD_CONNECTIONS)) {
+      lab.runLoop();
+      lab.netLab().blackhole();
+      lab.holdOutage();
+      lab.netLab().endBlackhole();
+      Duration resumed = lab.reportResumeAfter("blackhole " + OUTAGE.toSeconds() + " s under a flood of "
+          + FLOOD_CONNECTIONS + " idle connections (" + flood.count("renewed") + " renewed)");
+      assertTrue(resumed.compareTo(RESUME_UNDER_FLOOD) <= 0, "output again after " + resumed.toMillis() + " ms");
+      lab.checkEveryLineOnce();
+      lab.checkTheSessionWorks();
+    }
+  }
+
   /** The numbers of the lines "L<n>" in {@code text}, with et's status line blocks cut out first. */
   static List<Integer> numberedLines(String text) {
     Matcher m = NUMBERED_LINE.matcher(STATUS_LINE.matcher(text).replaceAll(""));
