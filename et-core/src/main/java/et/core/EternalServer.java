@@ -214,7 +214,7 @@ public final class EternalServer implements AutoCloseable {
         return;
       }
       pendingHandshakes.finished(socket); // authenticated: no newcomer may displace it now
-      session.offer(pending);
+      session.offer(pending, from);
     } catch (IOException e) {
       // When a deadline or an eviction closed the socket, the read only says it was closed: say why.
       String reason =

@@ -13,7 +13,6 @@ import et.core.wire.FrameType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -204,8 +203,9 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Client side, while reconnecting: why the latest attempt failed ("Connection refused", "no
-   * answer within 5000 ms", …); empty before the first failure and once connected again.
+   * Client side, while reconnecting: why the latest attempt failed ("Connection refused", no
+   * answer within the handshake timeout, …); empty before the first failure and once connected
+   * again.
    */
   public Optional<String> reconnectFailure() {
     return Optional.ofNullable(stream.lastReconnectFailure());
@@ -253,24 +253,18 @@ public final class Session implements AutoCloseable {
     return stream.name();
   }
 
-  /** Server side: a connection that proved the secret takes over from the current one. */
-  void offer(Handshake.PendingConnection pending) {
-    latestPeer = remoteAddress(pending);
+  /**
+   * Server side: a connection that proved the secret takes over from the current one; {@code
+   * peer} is its remote address, as the accept loop read it.
+   */
+  void offer(Handshake.PendingConnection pending, InetSocketAddress peer) {
+    latestPeer = peer;
     stream.offer(pending);
   }
 
   /** Server side: whether {@code pending} comes from the client this session belongs to. */
   boolean belongsHere(Handshake.PendingConnection pending) {
     return stream.belongsHere(pending);
-  }
-
-  private static InetSocketAddress remoteAddress(Handshake.PendingConnection pending) {
-    try {
-      SocketAddress address = pending.socket().getRemoteAddress();
-      return address instanceof InetSocketAddress inet ? inet : null;
-    } catch (IOException e) {
-      return null; // closed already: the stream will drop it
-    }
   }
 
   /**
