@@ -151,17 +151,15 @@ public final class ResumableStream {
 
   /** Runs connections until the stream ends; returns how it ended. */
   public StreamEnd run() throws InterruptedException {
-    Instant disconnectedSince = Instant.now();
     try {
       while (end.get() == null) {
-        Connection connection = nextConnection(disconnectedSince.plus(liveness.disconnectLimit()));
+        Connection connection = nextConnection(lastDisconnect.plus(liveness.disconnectLimit()));
         if (connection == null) {
           break;
         }
         runConnection(connection);
         if (end.get() == null) {
-          disconnectedSince = Instant.now();
-          lastDisconnect = disconnectedSince;
+          lastDisconnect = Instant.now();
           state = State.DISCONNECTED;
         }
       }
