@@ -57,8 +57,7 @@ public final class Handshake {
             .array();
     FrameWriter.write(socket, Frame.plain(FrameType.HELLO, hello));
 
-    byte[] refusalKey = KeySchedule.refusalKey(secret, sessionId);
-    Frame challenge = readAnswer(reader, FrameType.CHALLENGE, refusalKey, clientNonce);
+    Frame challenge = readAnswer(reader, FrameType.CHALLENGE, secret, sessionId, clientNonce);
     byte[] serverNonce = challenge.body();
     SequenceAead sendAead =
         new SequenceAead(
@@ -69,7 +68,7 @@ public final class Handshake {
     byte[] proof = ByteBuffer.allocate(8 + CLIENT_INSTANCE_BYTES).putLong(received).put(clientInstance).array();
     FrameWriter.write(socket, Frame.seal(sendAead, FrameType.PROOF, 0, 0, proof));
 
-    Frame resume = readAnswer(reader, FrameType.RESUME, refusalKey, clientNonce);
+    Frame resume = readAnswer(reader, FrameType.RESUME, secret, sessionId, clientNonce);
     String failure = "server failed to prove the secret";
     long serverReceived = count(ByteBuffer.wrap(openHandshake(resume, receiveAead, failure)).getLong(), failure);
     return new Connection(socket, reader, sendAead, receiveAead, serverReceived, name);
@@ -165,8 +164,9 @@ public final class Handshake {
     }
   }
 
-  private static Frame readAnswer(FrameReader reader, FrameType wanted, byte[] refusalKey, byte[] clientNonce)
-      throws IOException {
+  /** The next frame, which must be {@code wanted}; a REFUSE is thrown, its proof checked against the secret. */
+  private static Frame readAnswer(
+      FrameReader reader, FrameType wanted, byte[] secret, byte[] sessionId, byte[] clientNonce) throws IOException {
     Frame frame = reader.read();
     if (frame.type() == FrameType.REFUSE) {
       int code = frame.body()[0] & 0xff;
@@ -175,6 +175,7 @@ public final class Handshake {
         throw new ProtocolException("refusal with unknown code " + code);
       }
       byte[] proof = Arrays.copyOfRange(frame.body(), 1, 1 + RefusalProof.BYTES);
+      byte[] refusalKey = KeySchedule.refusalKey(secret, sessionId);
       throw new RefusedException(refusal, RefusalProof.verifies(proof, refusalKey, code, clientNonce));
     }
     if (frame.type() != wanted) {
