@@ -9,7 +9,8 @@ import java.util.Objects;
  * Tunables of a session, the same on both ends.
  *
  * @param keepaliveInterval how often each side pings its connection (default 1 s)
- * @param deadAfter a connection silent this long is replaced (default 3 s)
+ * @param deadAfter a connection that leaves a PING or data unanswered this long is replaced
+ *     (default 3 s)
  * @param handshakeTimeout a connection must authenticate within this (default 5 s)
  * @param disconnectLimit the session ends after staying disconnected this long (default 24 h)
  * @param refusalLimit the client gives up once every reconnection has been refused for this long

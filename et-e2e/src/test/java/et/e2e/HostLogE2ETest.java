@@ -33,8 +33,8 @@ class HostLogE2ETest {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final int GARBAGE_CONNECTIONS = 5_000;
   /**
-   * Far below the 1 MiB the issue allows: 5,000 unlimited lines take some 770 KB, so a bound that
-   * large would not notice the rate limit gone.
+   * Far below the 1 MiB the issue allows: 5,000 lines without the rate limit stay under that bound
+   * too, so it would not notice the limit gone; this one does.
    */
   private static final long MAX_GROWTH_BYTES = 64 * 1024;
 

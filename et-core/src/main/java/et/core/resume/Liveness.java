@@ -6,7 +6,8 @@ import java.time.Duration;
  * Timing of one resumable stream.
  *
  * @param keepaliveInterval how often each side pings its connection (round-trip time, liveness)
- * @param deadAfter a connection silent this long is declared dead and replaced
+ * @param deadAfter a connection that leaves something we sent (a PING, a stream frame) unanswered
+ *     this long is declared dead and replaced
  * @param handshakeTimeout the whole handshake must finish within this
  * @param disconnectLimit the session ends after staying disconnected this long
  * @param refusalLimit a client whose every reconnection has been refused, without proof that the

@@ -5,8 +5,8 @@ import org.tinylog.Logger;
 
 /**
  * A process that logs as the session host does ({@link HostLogging#hostToFiles}), {@code args[1]}
- * lines of 1 KiB numbered from 1, into the directory {@code args[0]}, then says so on stdout: for
- * {@link HostLoggingTest}.
+ * lines numbered from 1, each padded with a filler, into the directory {@code args[0]}, then says
+ * so on stdout: for {@link HostLoggingTest}.
  */
 public final class HostLogProbe {
   private HostLogProbe() {}
