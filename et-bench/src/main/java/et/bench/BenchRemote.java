@@ -60,13 +60,18 @@ final class BenchRemote implements AutoCloseable {
   }
 
   /** {@code launcher/et --ssh "ssh -F CFG" --terminal-path WRAPPER OPTIONS... USER@127.0.0.1}. */
-  private List<String> et(String... options) {
+  List<String> et(String... options) {
     List<String> command = new ArrayList<>(List.of(repo.resolve("launcher/et").toString(),
         "--ssh", String.join(" ", sshd.sshCommand()),
         "--terminal-path", sandbox.wrapper().toString()));
     command.addAll(List.of(options));
     command.add(sshd.user() + "@127.0.0.1");
     return List.copyOf(command);
+  }
+
+  /** The script et runs on the remote side (etterminal with the session host's environment). */
+  Path etterminal() {
+    return sandbox.wrapper();
   }
 
   /** The sshd listener; the processes serving each ssh session are its descendants. */

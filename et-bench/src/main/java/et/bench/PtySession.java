@@ -112,6 +112,17 @@ final class PtySession implements AutoCloseable {
     keyboard.flush();
   }
 
+  /**
+   * Waits for the process to exit on its own and returns when (nanoTime, seen from here); fails
+   * with what the PTY printed when it is still there after {@code timeout}.
+   */
+  long awaitExit(Duration timeout) throws Exception {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("still running after " + timeout + "; the PTY printed: " + tail());
+    }
+    return System.nanoTime();
+  }
+
   /** Clears the line and leaves the shell; kills the process tree if it is still there after a grace. */
   @Override
   public void close() throws Exception {

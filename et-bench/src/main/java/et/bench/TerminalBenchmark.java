@@ -10,6 +10,9 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code latency [--keys N] [--rounds R]}: keystroke echo latency and time to prompt, ssh against et
+ *   <li>{@code start [--rounds R] [--sessions N]}: wall time, CPU and peak RSS of {@code et -c true}
+ *       against {@code ssh true}, et's start timeline, and the idle footprint of the session host
+ *       and of a client
  *   <li>{@code tunnel [--mib N] [--rounds R]}: bulk throughput through {@code et -N -t} against
  *       {@code ssh -N -L}
  *   <li>{@code tunnel-fair [--seconds S] [--connections N]}: fair shares of N connections through one
@@ -24,9 +27,9 @@ public final class TerminalBenchmark {
 
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
-    if (args.length == 0 || !List.of("latency", "tunnel", "tunnel-fair").contains(args[0])) {
-      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] | tunnel [--mib N] [--rounds R]"
-          + " | tunnel-fair [--seconds S] [--connections N]");
+    if (args.length == 0 || !List.of("latency", "start", "tunnel", "tunnel-fair").contains(args[0])) {
+      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] | start [--rounds R] [--sessions N]"
+          + " | tunnel [--mib N] [--rounds R] | tunnel-fair [--seconds S] [--connections N]");
       System.exit(2);
     }
     CommandLine line = CommandLine.parse(args, 1);
@@ -37,6 +40,12 @@ public final class TerminalBenchmark {
       int connections = line.intOption("connections", 64);
       line.rejectUnused();
       System.exit(new TunnelFairBenchmark(repo, connections, seconds, seed).run(out));
+    }
+    if (args[0].equals("start")) {
+      int rounds = line.intOption("rounds", 5);
+      int sessions = line.intOption("sessions", 10);
+      line.rejectUnused();
+      System.exit(new StartBenchmark(repo, rounds, sessions).run(out));
     }
     if (args[0].equals("tunnel")) {
       int mib = line.intOption("mib", 1024);

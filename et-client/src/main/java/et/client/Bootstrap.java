@@ -140,17 +140,58 @@ public final class Bootstrap {
    */
   public <T extends BootstrapReply> T answer(HostRequest request, Class<T> expected)
       throws BootstrapFailure, InterruptedException {
+    try (Running ssh = start()) {
+      return ssh.answer(request, expected);
+    }
+  }
+
+  /**
+   * Starts ssh, whose connection and login then go on while the caller prepares its request
+   * ({@link Running#answer}); ssh's stderr is passed on from now.
+   *
+   * @throws BootstrapFailure when ssh cannot be run
+   */
+  public Running start() throws BootstrapFailure {
     note.accept("running: " + String.join(" ", sshArgv));
-    Process ssh = start();
+    Process ssh;
     try {
-      StderrEcho stderr = StderrEcho.start(ssh.getErrorStream(), stderrEcho, STDERR_TAIL_BYTES, tasks);
+      ssh = new ProcessBuilder(sshArgv)
+          .redirectInput(ProcessBuilder.Redirect.PIPE)
+          .redirectOutput(ProcessBuilder.Redirect.PIPE)
+          .redirectError(ProcessBuilder.Redirect.PIPE)
+          .start();
+    } catch (IOException e) {
+      throw new BootstrapFailure("cannot run " + sshArgv.getFirst() + ": " + e.getMessage(), ExitCodes.FAILURE);
+    }
+    StartTimeline.mark("ssh started");
+    return new Running(ssh, StderrEcho.start(ssh.getErrorStream(), stderrEcho, STDERR_TAIL_BYTES, tasks));
+  }
+
+  /** A started ssh waiting for its request; closing it stops ssh if it still runs. */
+  public final class Running implements AutoCloseable {
+    private final Process ssh;
+    private final StderrEcho stderr;
+    private boolean answered;
+
+    private Running(Process ssh, StderrEcho stderr) {
+      this.ssh = ssh;
+      this.stderr = stderr;
+    }
+
+    /**
+     * Sends {@code request} and returns etterminal's answer, which must be of type {@code expected}.
+     *
+     * @throws BootstrapFailure as {@link Bootstrap#answer}
+     */
+    public <T extends BootstrapReply> T answer(HostRequest request, Class<T> expected)
+        throws BootstrapFailure, InterruptedException {
       ReplyScanner scanner = new ReplyScanner(request.nonce());
       // Scanning starts before the write: the remote side may print before it reads its line.
       CompletableFuture<Optional<BootstrapReply>> scanned = scanInBackground(ssh.getInputStream(), scanner);
       send(ssh, request);
       Scan scan = awaitScan(ssh, scanned);
-      boolean exited = ssh.waitFor(EXIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       if (scan.reply().isPresent()) {
+        StartTimeline.mark("answer");
         BootstrapReply reply = scan.reply().get();
         if (reply instanceof BootstrapReply.Error error) {
           throw new BootstrapFailure(host + " refused: " + Printable.escape(error.reason(), SHOWN_CHARS), ExitCodes.FAILURE);
@@ -159,30 +200,43 @@ public final class Bootstrap {
           throw new BootstrapFailure(host + ": etterminal sent a malformed answer: an ET1 " + kind(reply.toLine())
               + " line to an ET1 " + kind(request.toLine()), ExitCodes.FAILURE);
         }
-        if (!exited) {
-          note.accept("ssh did not exit within " + EXIT_DEADLINE.toSeconds() + " s of the answer; stopping it");
-        }
+        answered = true;
+        awaitExitInBackground();
         return expected.cast(reply);
       }
+      boolean exited = ssh.waitFor(EXIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
       OptionalInt status = exited ? OptionalInt.of(ssh.exitValue()) : OptionalInt.empty();
       stderr.awaitEnd(STREAM_GRACE); // so the tail holds ssh's last words
       throw noAnswer(status, stderr, scan.finished() ? scanner : null);
-    } finally {
-      if (ssh.isAlive()) {
+    }
+
+    /**
+     * After the answer ssh is left to exit on its own (its login session ends as the user's would),
+     * while the caller goes on to connect; it is stopped if it is still there after {@link #EXIT_DEADLINE}.
+     */
+    private void awaitExitInBackground() {
+      boolean forked = tasks.tryFork("ssh exit", () -> {
+        try {
+          if (!ssh.waitFor(EXIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+            note.accept("ssh did not exit within " + EXIT_DEADLINE.toSeconds() + " s of the answer; stopping it");
+            ssh.destroy();
+          }
+        } finally {
+          if (ssh.isAlive()) {
+            ssh.destroy(); // the run ended first
+          }
+        }
+      });
+      if (!forked) {
         ssh.destroy();
       }
     }
-  }
 
-  private Process start() throws BootstrapFailure {
-    try {
-      return new ProcessBuilder(sshArgv)
-          .redirectInput(ProcessBuilder.Redirect.PIPE)
-          .redirectOutput(ProcessBuilder.Redirect.PIPE)
-          .redirectError(ProcessBuilder.Redirect.PIPE)
-          .start();
-    } catch (IOException e) {
-      throw new BootstrapFailure("cannot run " + sshArgv.getFirst() + ": " + e.getMessage(), ExitCodes.FAILURE);
+    @Override
+    public void close() {
+      if (!answered && ssh.isAlive()) {
+        ssh.destroy();
+      }
     }
   }
 

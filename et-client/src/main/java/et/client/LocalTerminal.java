@@ -43,10 +43,10 @@ final class LocalTerminal implements AutoCloseable {
 
   /**
    * The terminal on this process's stdin and stdout (jline FFM, else stty), or empty when jline can
-   * only offer a dumb one (et then runs in pipe mode).
+   * only offer a dumb one (et then runs in pipe mode). {@code exact}: the terminal's settings
+   * captured before anything touched it (jline, or ssh asking for a password).
    */
-  static Optional<LocalTerminal> open(Consumer<String> note) throws IOException {
-    Optional<SavedTermios> exact = SavedTermios.capture(0); // before jline touches anything
+  static Optional<LocalTerminal> open(Consumer<String> note, Optional<SavedTermios> exact) throws IOException {
     Terminal terminal = TerminalBuilder.builder().system(true).providers("ffm,exec").build();
     if (terminal.getType() == null || terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
       note.accept("no usable terminal (" + terminal.getType() + "): running without one");

@@ -24,9 +24,12 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    StartTimeline.mark("main");
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(args, out, err, RemoteSession.forThisProcess()));
+    RemoteSession session = RemoteSession.forThisProcess();
+    StartTimeline.mark("streams");
+    System.exit(run(args, out, err, session));
   }
 
   /** Parses {@code args}, runs {@code runner} if they are valid, and returns et's exit status. */

@@ -4,6 +4,7 @@ import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
 import et.client.cli.HostAction;
 import et.client.cli.SessionRunner;
+import et.client.term.SavedTermios;
 import et.client.term.TerminalSize;
 import et.core.ConnectionThreads;
 import et.core.EternalClient;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -69,6 +71,7 @@ public final class RemoteSession implements SessionRunner {
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
     try {
       ClientLogging.configure(options.logging());
+      StartTimeline.mark("parsed");
     } catch (IOException e) {
       say(err, "cannot log to " + options.logging().file().orElseThrow() + ": " + e.getMessage());
       return ExitCodes.FAILURE;
@@ -80,6 +83,7 @@ public final class RemoteSession implements SessionRunner {
       }
       return run(options, err, tasks);
     } finally {
+      StartTimeline.end("ended");
       tasks.cancel();
       tasks.awaitEnd(TASKS_END_WAIT);
     }
@@ -89,6 +93,31 @@ public final class RemoteSession implements SessionRunner {
     Consumer<String> note = notes(options, err);
     // -N leaves the local terminal as it is: nothing is typed or shown, and Ctrl-C ends et.
     boolean useTerminal = local.terminal() && !options.noTerminal();
+    // Before ssh runs: it may turn echo off while it asks for a password.
+    Optional<SavedTermios> saved = useTerminal ? SavedTermios.capture(0) : Optional.empty();
+    // The request as it will be but for the terminal's size and the agent: a command too long for
+    // the line fails here, before ssh asks for a password in vain.
+    try {
+      Bootstrap.request(options, Bootstrap.FALLBACK_SIZE, local.environment(), false);
+    } catch (IllegalArgumentException e) {
+      say(err, "cannot ask for a session: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    // ssh connects and logs in while the rest of the start goes on: ssh -G, the terminal, the warm-up.
+    Bootstrap.Running ssh;
+    try {
+      ssh = new Bootstrap(options, local.stderr(), note, tasks).start();
+    } catch (BootstrapFailure e) {
+      say(err, e.getMessage());
+      return e.exitStatus();
+    }
+    try (ssh) {
+      return run(options, err, tasks, note, useTerminal, saved, ssh);
+    }
+  }
+
+  private int run(ClientOptions options, PrintWriter err, TaskGroup tasks, Consumer<String> note,
+      boolean useTerminal, Optional<SavedTermios> saved, Bootstrap.Running ssh) throws IOException, InterruptedException {
     // ssh -G beside the terminal's set-up: its forwardings go into the request.
     CompletableFuture<SshHostLookup.HostConfig> sshConfig = new CompletableFuture<>();
     tasks.fork("ssh config", () -> {
@@ -98,13 +127,15 @@ public final class RemoteSession implements SessionRunner {
         sshConfig.complete(new SshHostLookup.HostConfig(options.host(), SshForwardings.NONE)); // if it was interrupted
       }
     });
-    try (LocalTerminal terminal = useTerminal ? LocalTerminal.open(note).orElse(null) : null) {
+    try (LocalTerminal terminal = useTerminal ? LocalTerminal.open(note, saved).orElse(null) : null) {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
+      StartTimeline.mark("terminal");
       if (terminal != null) {
         // While ssh makes first contact: compile the keystroke path before the first key.
         ClientWarmup.startInBackground(tasks, sessionOptions(options), local.stdout());
       }
       SshHostLookup.HostConfig hostConfig = sshConfig.join(); // completes whatever happens to the task
+      StartTimeline.mark("ssh -G");
       Forwardings forwardings = Forwardings.of(options, hostConfig.forwardings(), local.environment(), line -> say(err, line));
       BootstrapRequest request;
       try {
@@ -115,7 +146,7 @@ public final class RemoteSession implements SessionRunner {
       }
       BootstrapReply.Session reply;
       try {
-        reply = new Bootstrap(options, local.stderr(), note, tasks).run(request);
+        reply = ssh.answer(request, BootstrapReply.Session.class);
       } catch (BootstrapFailure e) {
         say(err, e.getMessage());
         return e.exitStatus();
@@ -135,6 +166,7 @@ public final class RemoteSession implements SessionRunner {
         say(err, "cannot connect to " + where + " port " + port + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       }
+      StartTimeline.mark("connected");
       // Ends its lines with CR LF: the local terminal may be in raw mode by the time one comes.
       Consumer<String> warn = line -> {
         err.print("et: " + line + "\r\n");

@@ -200,11 +200,14 @@ final class TerminalClient {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
           screen.remote(bytes, offset, length);
+          StartTimeline.end("first output");
         }
 
         @Override
         public int offer(byte[] bytes, int offset, int length) throws IOException {
-          return screen.offer(bytes, offset, length);
+          int shown = screen.offer(bytes, offset, length);
+          StartTimeline.end("first output");
+          return shown;
         }
       });
     } catch (IOException e) {

@@ -12,6 +12,7 @@ import et.client.term.TerminalSize;
 import et.client.testing.FakeSsh;
 import et.core.SessionCredentials;
 import et.core.task.TaskGroup;
+import et.testkit.Poll;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import java.io.ByteArrayInputStream;
@@ -69,6 +70,46 @@ class BootstrapTest {
         "LANG, then LC_* in name order, nothing else");
     assertEquals("eof", fake.stdinAfterRequest(), "ssh's stdin must end right after the one line");
     assertEquals(List.of("-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "127.0.0.1", "--", "etterminal"), fake.argv());
+  }
+
+  /**
+   * ssh runs before the request exists (it connects and logs in while et prepares the request),
+   * and the answer is taken without waiting for ssh to exit.
+   */
+  @Test
+  void sshStartsBeforeTheRequestAndItsExitIsNotAwaited() throws Exception {
+    SessionCredentials credentials = SessionCredentials.generate();
+    Path script = FakeSsh.in(dir).script("ssh-lingering", """
+        echo "ET1 SESSION nonce=$nonce id=%s secret=%s port=40123"
+        sleep 3
+        touch "$dir/exited"
+        """.formatted(credentials.id(), credentials.encodedSecret()));
+    ClientOptions options = options(script, Optional.empty(), false);
+    Bootstrap bootstrap = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS);
+
+    try (Bootstrap.Running ssh = bootstrap.start()) {
+      assertTrue(Poll.until(Duration.ofSeconds(10), () -> Files.exists(dir.resolve("argv"))),
+          "ssh runs before there is a request");
+      BootstrapRequest request = Bootstrap.request(options, new TerminalSize(80, 24), Map.of(), false);
+      BootstrapReply.Session reply = ssh.answer(request, BootstrapReply.Session.class);
+      assertEquals(new BootstrapReply.Session(request.nonce(), credentials, 40123), reply);
+      assertFalse(Files.exists(dir.resolve("exited")), "the answer came without waiting for ssh's exit");
+    }
+    assertTrue(Poll.until(Duration.ofSeconds(10), () -> Files.exists(dir.resolve("exited"))),
+        "ssh, left to exit on its own, does");
+  }
+
+  /** A bootstrap given up before its request (e.g. the terminal could not be set up) stops ssh. */
+  @Test
+  void closingBeforeTheAnswerStopsSsh() throws Exception {
+    Path script = FakeSsh.in(dir).failingAtOnce("ssh-waiting", "echo $$ > \"" + dir + "/pid\"; exec sleep 30");
+    ClientOptions options = options(script, Optional.empty(), false);
+    try (Bootstrap.Running ssh = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS).start()) {
+      assertTrue(Poll.until(Duration.ofSeconds(10), () -> Files.exists(dir.resolve("pid"))), "ssh started");
+    }
+    long pid = Long.parseLong(Files.readString(dir.resolve("pid")).strip());
+    assertTrue(Poll.until(Duration.ofSeconds(10), () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)),
+        "ssh is stopped");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,35 @@ class LoggingE2ETest {
       assertFalse(logged.contains("secret"), "no secret in the log: " + logged);
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
     }
+  }
+
+  /**
+   * -vv logs the start's timeline (bench/terminal.sh start reads it): every step once, in order,
+   * with ssh started before the local set-up that used to come before it.
+   */
+  @Test
+  void debugLoggingHasTheStartTimelineWithSshStartedFirst() throws Exception {
+    Path log = base.resolve("et.log");
+    try (RemoteHost host = RemoteHost.start(base);
+        EtProcess et = EtProcess.start(host.etCommand("-vv", "--log-file", log.toString(), "-c", "true"))) {
+      et.stdin().close();
+      assertEquals(0, et.awaitExit(DEADLINE), et.stderr());
+    }
+    String logged = Files.readString(log);
+    String line = logged.lines()
+        .filter(l -> l.contains("start timeline (ms since the process began): ")).findFirst()
+        .orElseThrow(() -> new AssertionError("no start timeline in " + logged));
+    List<String> steps = new ArrayList<>();
+    long previous = 0;
+    for (String mark : line.substring(line.indexOf("began): ") + "began): ".length()).split(", ")) {
+      int space = mark.lastIndexOf(' ');
+      long at = Long.parseLong(mark.substring(space + 1));
+      assertTrue(at >= previous, "steps in time order: " + line);
+      previous = at;
+      steps.add(mark.substring(0, space));
+    }
+    assertEquals(List.of("main", "streams", "parsed", "ssh started", "terminal", "ssh -G", "answer", "connected", "ended"),
+        steps, line);
   }
 
   @Test
