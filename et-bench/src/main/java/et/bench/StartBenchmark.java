@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 final class StartBenchmark implements Benchmark {
   private static final Path GNU_TIME = Path.of("/usr/bin/time");
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration SETTLE = Duration.ofSeconds(10);
+  private static final Duration SETTLE = Duration.ofSeconds(20);
   private static final Pattern TIMELINE = Pattern.compile("start timeline \\(ms since the process began\\): (.*)");
   private static final Pattern MARK = Pattern.compile("(.+) (\\d+)");
 

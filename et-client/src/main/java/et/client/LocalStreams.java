@@ -28,7 +28,7 @@ public record LocalStreams(
 
   /**
    * This process's file descriptors 0 (wakeable: closing the stream ends a read in progress), 1 and
-   * 2 and environment. A terminal when the JDK's console
+   * 2 and environment; the native set-up of 0 and 1 waits for their first use. A terminal when the JDK's console
    * is one: on JDK 25 {@link System#console()} is null unless both stdin and stdout are a TTY, so
    * {@code et host > file} and {@code cmd | et host} run in pipe mode, like ssh without a PTY.
    */
@@ -36,7 +36,7 @@ public record LocalStreams(
     Console console = System.console();
     boolean terminal = console != null && console.isTerminal();
     return new LocalStreams(
-        WakeableStdin.open(),
+        new DeferredInput(WakeableStdin::open),
         terminal ? TerminalOutput.ofStdout() : new FileOutputStream(FileDescriptor.out),
         new FileOutputStream(FileDescriptor.err),
         System.getenv(),

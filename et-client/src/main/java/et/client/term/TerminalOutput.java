@@ -31,22 +31,23 @@ public final class TerminalOutput extends OutputStream {
   /** At most this much per offer: its native buffer is allocated once, not per call. */
   private static final int OFFER_BYTES = 16 * 1024;
 
-  /** The non-blocking description, or -1; open for the life of the process, like descriptor 1. */
-  private final int nonBlocking;
-  /** Offers copy into these (guarded by this): no allocation on the way of every echo. */
-  private final MemorySegment outgoing;
-  private final MemorySegment errno;
+  private static final int NOT_YET_OPENED = -2;
 
-  private TerminalOutput(int nonBlocking) {
-    this.nonBlocking = nonBlocking;
-    Arena arena = Arena.ofAuto();
-    this.outgoing = nonBlocking < 0 ? MemorySegment.NULL : arena.allocate(OFFER_BYTES);
-    this.errno = nonBlocking < 0 ? MemorySegment.NULL : arena.allocate(Native.ERRNO_STATE);
-  }
+  /**
+   * The non-blocking description, -1 where there is none, or {@link #NOT_YET_OPENED}: opened by the
+   * first offer (the native set-up is costly, and et starts ssh before it), then open for the life
+   * of the process, like descriptor 1. Guarded by this, as are the two buffers.
+   */
+  private int nonBlocking = NOT_YET_OPENED;
+  /** Offers copy into these: no allocation on the way of every echo. */
+  private MemorySegment outgoing;
+  private MemorySegment errno;
+
+  private TerminalOutput() {}
 
   /** Standard output; {@link #offer} works if it is a terminal that can be opened again. */
   public static TerminalOutput ofStdout() {
-    return new TerminalOutput(Native.openNonBlockingTwin(1));
+    return new TerminalOutput();
   }
 
   @Override
@@ -65,12 +66,24 @@ public final class TerminalOutput extends OutputStream {
    */
   public synchronized int offer(byte[] bytes, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, bytes.length);
+    if (nonBlocking == NOT_YET_OPENED) {
+      openTwin();
+    }
     if (nonBlocking < 0) {
       return 0;
     }
     int n = Math.min(length, OFFER_BYTES);
     MemorySegment.copy(bytes, offset, outgoing, ValueLayout.JAVA_BYTE, 0, n);
     return Native.writeNow(nonBlocking, outgoing, n, errno);
+  }
+
+  private void openTwin() {
+    nonBlocking = Native.openNonBlockingTwin(1);
+    if (nonBlocking >= 0) {
+      Arena arena = Arena.ofAuto();
+      outgoing = arena.allocate(OFFER_BYTES);
+      errno = arena.allocate(Native.ERRNO_STATE);
+    }
   }
 
   /** open, isatty and write from libc (restricted FFM calls: see the class comment). */
