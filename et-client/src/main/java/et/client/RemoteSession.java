@@ -3,6 +3,8 @@ package et.client;
 import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
 import et.client.cli.HostAction;
+import et.client.cli.Route;
+import et.client.cli.SshCommand;
 import et.client.cli.SessionRunner;
 import et.client.term.TerminalSize;
 import et.core.ConnectionThreads;
@@ -10,6 +12,7 @@ import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.SessionRefusedException;
+import et.core.Transport;
 import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
@@ -122,11 +125,13 @@ public final class RemoteSession implements SessionRunner {
       }
       String address = hostConfig.hostName();
       int port = options.port().orElse(reply.port());
-      note.accept("connecting to " + address + " port " + port);
+      Transport transport = options.route() == Route.VIA_SSH
+          ? new SshStdioTransport(SshCommand.stdioForward(options, address, port), address + ":" + port, tasks)
+          : Transport.tcp(() -> new InetSocketAddress(address, port));
+      note.accept("connecting to " + address + " port " + port + (options.route() == Route.VIA_SSH ? " through ssh -W" : ""));
       Session session;
       try {
-        session = EternalClient.connect(
-            () -> new InetSocketAddress(address, port), reply.credentials(), sessionOptions(options), tasks);
+        session = EternalClient.connect(transport, reply.credentials(), sessionOptions(options), tasks);
       } catch (SessionRefusedException e) {
         say(err, options.host() + " refused the session: " + Printable.escape(String.valueOf(e.getMessage()), SHOWN_CHARS));
         return ExitCodes.FAILURE;

@@ -37,6 +37,13 @@ public final class EternalClient {
   public static Session connect(
       Supplier<InetSocketAddress> server, SessionCredentials credentials, SessionOptions options, TaskGroup parent)
       throws IOException {
+    return connect(Transport.tcp(server), credentials, options, parent);
+  }
+
+  /** As above, opening every connection with {@code transport}. */
+  public static Session connect(
+      Transport transport, SessionCredentials credentials, SessionOptions options, TaskGroup parent)
+      throws IOException {
     ResumableStream stream;
     try {
       stream =
@@ -45,7 +52,7 @@ public final class EternalClient {
               credentials.secret(),
               options.liveness(),
               options.connectionThreads().factory(),
-              new Dialer(server));
+              new Dialer(transport));
     } catch (RefusedException e) {
       throw new SessionRefusedException(e.getMessage());
     }

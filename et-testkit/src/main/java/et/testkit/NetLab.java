@@ -40,6 +40,7 @@ public final class NetLab implements AutoCloseable {
   private static final String SERVER_LINK = "s0";
   private static final String BLACKHOLE_TABLE = "etlab_blackhole";
   private static final String FORGERY_TABLE = "etlab_forgery";
+  private static final String ONE_PORT_TABLE = "etlab_one_port";
   /** Where, inside the client namespace, the {@link RefusingPeer} listens. */
   private static final int FORGER_PORT = 47_001;
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -166,6 +167,20 @@ public final class NetLab implements AutoCloseable {
   /** Lets packets through again after {@link #blackhole()}. */
   public void endBlackhole() {
     run(ip, "netns", "exec", server, nft(), "delete", "table", "inet", BLACKHOLE_TABLE);
+  }
+
+  /**
+   * Drops every packet that reaches the server through its link except those of TCP connections
+   * to {@code port} (a firewall where only ssh's port is open); for the rest of the lab's life.
+   */
+  public void openOnly(int port) {
+    String rules = """
+        table inet %1$s {
+          chain in { type filter hook input priority 0; policy accept; iifname "%2$s" tcp dport %3$d accept; iifname "%2$s" ct state established,related accept; iifname "%2$s" drop; }
+        }
+        """.formatted(ONE_PORT_TABLE, SERVER_LINK, port);
+    List<String> load = List.of(ip, "netns", "exec", server, nft(), "-f", "-");
+    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
   }
 
   /**

@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       "  et myhost                         a login shell on myhost",
       "  et -c 'tail -f log' alice@myhost  run a command as alice",
       "  et --ssh 'ssh -J bastion' myhost  go through a jump host",
+      "  et --via-ssh myhost               only ssh's port is open to myhost",
       "  et -p 2022 myhost                 use et port 2022 on myhost",
       "  et -t 8888:8888 myhost            port 8888 here reaches myhost's",
       "  et -N -L 5432:db:5432 myhost      tunnel only: 5432 here reaches db",
@@ -91,6 +92,12 @@ public final class EtCommand implements Callable<Integer> {
   @Option(names = "--ssh-option", paramLabel = "OPT",
       description = "An ssh option, passed as -o OPT. Repeatable.")
   private List<String> sshOptions = new ArrayList<>();
+
+  @Option(names = "--via-ssh",
+      description = "Carry et's connection through ssh (ssh -W HOST:PORT, run again on every reconnect) "
+          + "where only ssh's port is reachable. ssh runs with BatchMode=yes then: its login must not "
+          + "need a password or passphrase (use a key in ssh-agent).")
+  private boolean viaSsh;
 
   @Option(names = "--terminal-path", paramLabel = "PATH", defaultValue = "etterminal",
       description = "etterminal on the remote host. Default: ${DEFAULT-VALUE}.")
@@ -210,6 +217,7 @@ public final class EtCommand implements Callable<Integer> {
         socksProxies.stream().map(SocksSpec::parse).toList(),
         noTerminal,
         forwardAgent,
+        viaSsh ? Route.VIA_SSH : Route.DIRECT,
         action());
   }
 

@@ -50,6 +50,20 @@ public final class SshCommand {
     return List.copyOf(argv);
   }
 
+  /**
+   * Returns the argv of {@code --via-ssh}'s transport: {@code <ssh argv> -o BatchMode=yes} and the
+   * bootstrap's no-forwarding flags, {@code [-o OPTION]... -W TARGET [-l USER] HOST}; TARGET is
+   * {@code host:port} ({@code [v6]:port}) as the ssh server resolves it.
+   */
+  public static List<String> stdioForward(ClientOptions options, String targetHost, int targetPort) {
+    List<String> argv = new ArrayList<>(options.sshArgv());
+    argv.addAll(List.of("-o", "BatchMode=yes", "-a", "-x", "-o", "ClearAllForwardings=yes"));
+    argv.add("-W");
+    argv.add((targetHost.contains(":") ? "[" + targetHost + "]" : targetHost) + ":" + targetPort);
+    addOptionsUserAndHost(argv, options);
+    return List.copyOf(argv);
+  }
+
   private static void addOptionsUserAndHost(List<String> argv, ClientOptions options) {
     for (String option : options.sshOptions()) {
       argv.add("-o");
