@@ -80,7 +80,11 @@ public final class Handshake {
 
   /** Reads the client's HELLO; an unsupported version is refused here. */
   public static Hello readHello(SocketChannel socket, FrameReader reader) throws IOException {
-    Frame frame = reader.read();
+    return hello(socket, reader.read());
+  }
+
+  /** The HELLO {@code frame} carries, read already; an unsupported version is refused here. */
+  public static Hello hello(SocketChannel socket, Frame frame) throws IOException {
     if (frame.type() != FrameType.HELLO) {
       throw new ProtocolException("expected HELLO, got " + frame.type());
     }
