@@ -4,5 +4,6 @@ module et.core {
   exports et.core;
   exports et.core.task;
   exports et.core.relay;
+  exports et.core.transport;
   exports et.core.warmup to et.client, et.server;
 }

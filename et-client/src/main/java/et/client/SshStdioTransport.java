@@ -1,7 +1,7 @@
 package et.client;
 
-import et.core.ConnectAttempt;
-import et.core.Transport;
+import et.core.transport.ConnectAttempt;
+import et.core.transport.Transport;
 import et.core.task.TaskGroup;
 import java.io.IOException;
 import java.io.OutputStream;

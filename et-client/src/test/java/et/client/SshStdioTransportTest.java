@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import et.core.ConnectAttempt;
+import et.core.transport.ConnectAttempt;
 import et.core.task.TaskGroup;
 import java.io.IOException;
 import java.nio.ByteBuffer;

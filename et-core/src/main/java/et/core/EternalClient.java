@@ -1,6 +1,7 @@
 package et.core;
 
 import et.core.resume.Dialer;
+import et.core.transport.Transport;
 import et.core.resume.RefusedException;
 import et.core.resume.ResumableStream;
 import et.core.task.TaskGroup;

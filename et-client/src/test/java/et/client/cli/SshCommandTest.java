@@ -47,6 +47,21 @@ class SshCommandTest {
             "fd00::1", 2022));
   }
 
+  @Test
+  void aJumpHostIsBootstrappedThroughTheHopsBeforeItAndTheHostThroughAllOfThem() {
+    List<JumpHost> hops = JumpHost.parseChain("a,bob@b:2222");
+    ClientOptions options = new ClientOptions(Optional.empty(), "target", OptionalInt.empty(), Optional.empty(), false,
+        List.of("ssh"), List.of("Port=22"), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET,
+        List.of(), List.of(), List.of(), false, false, new Route(false, hops), new HostAction.NewSession(false));
+    assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-o", "BatchMode=yes", "-J", "a",
+        "-p", "2222", "-l", "bob", "b", "--", "etterminal"), SshCommand.jumpBootstrap(options, hops.subList(0, 1), hops.get(1), true));
+    assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "a", "--", "etterminal"),
+        SshCommand.jumpBootstrap(options, List.of(), hops.get(0), false));
+    assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-J", "a,bob@b:2222", "-o", "Port=22",
+        "target", "--", "etterminal"), SshCommand.build(options));
+    assertEquals(List.of("ssh", "-G", "-p", "2222", "-l", "bob", "b"), SshCommand.jumpConfigQuery(options, hops.get(1)));
+  }
+
   @ParameterizedTest(name = "[{index}] {1}")
   @MethodSource("commands")
   void buildsTheArgv(ClientOptions options, List<String> argv) {

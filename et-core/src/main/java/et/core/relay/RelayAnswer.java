@@ -3,12 +3,12 @@ package et.core.relay;
 /** A relay's answer to a client that proved its grant; the code travels in RELAY_ANSWER. */
 public enum RelayAnswer {
   CONNECTED(0, "connected"),
-  FORBIDDEN(1, "the relay's policy does not allow that destination"),
-  UNREACHABLE(2, "the relay cannot reach the next hop"),
-  BUSY(3, "the relay carries too many connections");
+  FORBIDDEN(1, "destination not allowed"),
+  UNREACHABLE(2, "next hop unreachable"),
+  BUSY(3, "relay busy");
 
   public final int code;
-  /** What the code means, for messages; the frame's own text adds the detail. */
+  /** What the code means, short for the status line; the frame's own text adds the detail. */
   public final String meaning;
 
   RelayAnswer(int code, String meaning) {

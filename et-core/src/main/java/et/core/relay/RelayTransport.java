@@ -1,8 +1,8 @@
 package et.core.relay;
 
-import et.core.ConnectAttempt;
+import et.core.transport.ConnectAttempt;
 import et.core.SessionCredentials;
-import et.core.Transport;
+import et.core.transport.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * destination; the caller's end-to-end handshake then runs inside it. The relays only ever see
  * that handshake and sealed frames.
  *
- * <p>A failure says which hop failed: "jump: ..." when a relay could not be reached or refused,
- * "jump -> next: ..." when it could not reach the next hop. A relay that no longer knows its grant
+ * <p>A failure says which hop failed: "client -> jump: ..." when the first relay cannot be
+ * reached, "jump: ..." when a relay failed or refused, "jump -> next: ..." when it could not reach
+ * the next hop. A relay that no longer knows its grant
  * (its host restarted) has the hop's grant renewed ({@link Hop.Renewal}, an ssh bootstrap) before
  * the attempt fails, so the next attempt uses the new one.
  */
@@ -88,9 +89,9 @@ public final class RelayTransport implements Transport {
     try {
       channel = Transport.tcp(() -> new InetSocketAddress(first.host, first.grant.port())).open(attempt);
     } catch (UnknownHostException e) {
-      throw new UnknownHostException(first.name + ": cannot resolve " + first.host);
+      throw new UnknownHostException("client -> " + first.name + ": cannot resolve " + first.host);
     } catch (IOException e) {
-      throw new IOException(first.name + ": " + e.getMessage(), e);
+      throw new IOException("client -> " + first.name + ": " + e.getMessage(), e);
     }
     for (int i = 0; i < hops.size(); i++) {
       Hop hop = hops.get(i);

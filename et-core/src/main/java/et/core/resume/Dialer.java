@@ -1,7 +1,7 @@
 package et.core.resume;
 
-import et.core.ConnectAttempt;
-import et.core.Transport;
+import et.core.transport.ConnectAttempt;
+import et.core.transport.Transport;
 import et.core.task.Deadline;
 import java.io.IOException;
 import java.net.InetSocketAddress;

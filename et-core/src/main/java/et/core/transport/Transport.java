@@ -1,4 +1,4 @@
-package et.core;
+package et.core.transport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
