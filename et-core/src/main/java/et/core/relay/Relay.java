@@ -26,8 +26,9 @@ import org.tinylog.Logger;
  * RelayPolicy} permits, and its bytes are spliced there ({@link Splice}). It holds relay grants
  * only: it is given no session, secret or key, so whatever it carries stays sealed to it.
  *
- * <p>Refusals: an unknown grant gets the answer an unknown session gets (REFUSE, no proof); a wrong
- * tag or malformed message is garbage (an exception, the caller closes and logs it, rate-limited);
+ * <p>Refusals: an unknown grant gets the answer an unknown session gets (REFUSE, no proof), then
+ * an exception as for garbage; a wrong tag or malformed message is garbage (an exception: the
+ * caller closes the socket and logs it with the strangers, rate-limited);
  * a proven client gets FORBIDDEN, UNREACHABLE or BUSY with the reason. At most {@link #MAX_SPLICES}
  * paths at once.
  *
@@ -37,8 +38,12 @@ import org.tinylog.Logger;
  */
 public final class Relay {
   static final int MAX_SPLICES = 256;
-  /** How long connecting to the next hop may take. */
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long connecting to the next hop may take: well inside the handshake deadlines (the relay's
+   * and the client's), so a next hop that does not answer is reported as UNREACHABLE, not as a
+   * relay that went silent.
+   */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
   /** Told when a relayed path opens and closes. */
   public interface Busy {
@@ -64,7 +69,7 @@ public final class Relay {
 
   /**
    * Runs the relay's side of the handshake after the client's RELAY_HELLO {@code hello}; returns
-   * the connected path, or empty when the client was refused with an answer (logged here).
+   * the connected path, or empty when the proven client was refused with an answer (logged here).
    *
    * @throws IOException for garbage, a wrong tag, or a failed socket: the caller closes and logs
    */
@@ -72,9 +77,9 @@ public final class Relay {
     RelayHandshake.Hello said = RelayHandshake.hello(hello);
     Optional<RelayGrant> found = grants.find(said.grantId());
     if (found.isEmpty()) {
-      Logger.info("relay refused {}: no such grant", peer);
       Handshake.refuse(client, Refusal.NO_SESSION, RefusalProof.none());
-      return Optional.empty();
+      // Anyone can cause this: the caller logs it with the strangers, rate-limited.
+      throw new IOException("refused: no such relay grant");
     }
     RelayGrant grant = found.get();
     byte[] relayNonce = RelayHandshake.challenge(client);
