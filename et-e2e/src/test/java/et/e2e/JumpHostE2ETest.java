@@ -82,7 +82,7 @@ class JumpHostE2ETest {
   }
 
   @Test
-  void twoJumpHostsEndToEnd() throws Exception {
+  void twoJumpHostsEndToEndAndAJumpHostsRestart() throws Exception {
     try (Chain chain = Chain.start(base, 2)) {
       PtyEt et = chain.startEt();
       NetLab.Behind targetNs = chain.behind().getLast();
@@ -90,6 +90,18 @@ class JumpHostE2ETest {
           chain.lab().connectionPeers(targetNs.namespace(), chain.target().etPort()));
       et.type("echo TWO-HOPS-$((6*7))\r");
       et.screen().await("TWO-HOPS-42", 0, DEADLINE);
+      // The first jump host's session host dies: et gets a new grant there over ssh (which starts
+      // a new host) and the session goes on through it.
+      ProcessHandle relayHost = chain.hosts().getFirst().sessionHost().orElseThrow();
+      relayHost.destroyForcibly();
+      long killedAt = System.nanoTime();
+      int mark = et.screen().length();
+      et.type("echo AFTER-RESTART-$((6*7))\r");
+      et.screen().await("AFTER-RESTART-42", mark, DEADLINE);
+      System.err.println("JumpHostE2ETest: the first jump host's session host killed: output again "
+          + Duration.ofNanos(System.nanoTime() - killedAt).toMillis() + " ms later (a new grant over ssh)");
+      assertTrue(chain.hosts().getFirst().sessionHost().map(h -> h.pid() != relayHost.pid()).orElse(false),
+          "a new session host on the first jump host");
       et.type("exit 0\r");
       assertEquals(0, et.awaitEnding(DEADLINE).status(), "et's exit status");
     }

@@ -4,9 +4,11 @@ import et.core.transport.ConnectAttempt;
 import et.core.SessionCredentials;
 import et.core.transport.Transport;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.ByteChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -20,10 +22,13 @@ import java.util.stream.Collectors;
  * <p>A failure says which hop failed: "client -> jump: ..." when the first relay cannot be
  * reached, "jump: ..." when a relay failed or refused, "jump -> next: ..." when it could not reach
  * the next hop. A relay that no longer knows its grant
- * (its host restarted) has the hop's grant renewed ({@link Hop.Renewal}, an ssh bootstrap) before
- * the attempt fails, so the next attempt uses the new one.
+ * (its host restarted), or a first relay whose port refuses connections (its host exited), has the
+ * hop's grant renewed ({@link Hop.Renewal}, an ssh bootstrap, which starts a host there) before the
+ * attempt fails, so the next attempt uses the new one.
  */
 public final class RelayTransport implements Transport {
+  /** Shortest time between two renewals of one hop's grant. */
+  static final Duration RENEWAL_INTERVAL = Duration.ofSeconds(10);
 
   /** One relay: how it is named (host as the previous hop resolves it) and the grant it made for us. */
   public static final class Hop {
@@ -47,6 +52,8 @@ public final class RelayTransport implements Transport {
     private final String host;
     private final Renewal renewal;
     private volatile Grant grant;
+    /** When the grant was last renewed ({@link System#nanoTime()}), 0 before; guarded by this hop. */
+    private long renewedAt;
 
     /** {@code name} for messages (as the user wrote it); {@code host} where it is reached. */
     public Hop(String name, String host, Grant grant, Renewal renewal) {
@@ -90,6 +97,9 @@ public final class RelayTransport implements Transport {
       channel = Transport.tcp(() -> new InetSocketAddress(first.host, first.grant.port())).open(attempt);
     } catch (UnknownHostException e) {
       throw new UnknownHostException("client -> " + first.name + ": cannot resolve " + first.host);
+    } catch (ConnectException e) {
+      // Nothing listens on the relay's port: its session host has exited, and a bootstrap starts one.
+      throw renewed(first, first.grant, "client -> " + first.name + ": " + e.getMessage());
     } catch (IOException e) {
       throw new IOException("client -> " + first.name + ": " + e.getMessage(), e);
     }
@@ -104,7 +114,7 @@ public final class RelayTransport implements Transport {
         RelayHandshake.client(channel, grant.credentials(), nextHost, nextPort);
       } catch (RelayRefusedException e) {
         if (e.grantUnknown()) {
-          throw renewed(hop, grant);
+          throw renewed(hop, grant, hop.name + ": the relay does not know our grant (its host restarted?)");
         }
         String where = e.answer().orElseThrow() == RelayAnswer.UNREACHABLE ? hop.name + " -> " + nextName : hop.name;
         throw new RelayRefusedException(e.answer(), where + ": " + e.getMessage());
@@ -115,17 +125,26 @@ public final class RelayTransport implements Transport {
     return channel;
   }
 
-  /** Renews {@code hop}'s grant (unless another attempt did already) and says so. */
-  private static IOException renewed(Hop hop, Hop.Grant lost) {
+  /**
+   * Renews {@code hop}'s grant over ssh, unless another attempt did already or the last renewal
+   * was less than {@link #RENEWAL_INTERVAL} ago (a host that stays down is not asked every
+   * second), and says what happened after {@code why}.
+   */
+  private static IOException renewed(Hop hop, Hop.Grant lost, String why) {
     synchronized (hop) {
       if (hop.grant != lost) {
-        return new IOException(hop.name + ": relay grant renewed meanwhile");
+        return new IOException(why + "; its grant was renewed meanwhile");
       }
+      long now = System.nanoTime();
+      if (hop.renewedAt != 0 && now - hop.renewedAt < RENEWAL_INTERVAL.toNanos()) {
+        return new IOException(why);
+      }
+      hop.renewedAt = now;
       try {
         hop.grant = hop.renewal.renew();
-        return new IOException(hop.name + ": the relay had lost our grant (its host restarted?); got a new one");
+        return new IOException(why + "; got a new grant over ssh");
       } catch (IOException e) {
-        return new IOException(hop.name + ": the relay lost our grant and a new one failed: " + e.getMessage(), e);
+        return new IOException(why + "; a new grant over ssh failed: " + e.getMessage(), e);
       }
     }
   }
