@@ -78,10 +78,16 @@ public final class Bootstrap {
    * @param tasks      the group whose tasks read ssh's stdout and stderr (the client run's)
    */
   public Bootstrap(ClientOptions options, OutputStream stderrEcho, Consumer<String> note, TaskGroup tasks) {
+    this(SshCommand.build(options), options.host(), options.terminalPath(), stderrEcho, note, tasks);
+  }
+
+  /** A bootstrap that runs {@code sshArgv} to reach {@code host} (a jump host, say), named so in messages. */
+  Bootstrap(List<String> sshArgv, String host, String terminalPath, OutputStream stderrEcho, Consumer<String> note,
+      TaskGroup tasks) {
     this.tasks = Objects.requireNonNull(tasks, "tasks");
-    this.sshArgv = SshCommand.build(options);
-    this.host = options.host();
-    this.terminalPath = options.terminalPath();
+    this.sshArgv = List.copyOf(sshArgv);
+    this.host = Objects.requireNonNull(host, "host");
+    this.terminalPath = Objects.requireNonNull(terminalPath, "terminalPath");
     this.stderrEcho = Objects.requireNonNull(stderrEcho, "stderrEcho");
     this.note = Objects.requireNonNull(note, "note");
   }

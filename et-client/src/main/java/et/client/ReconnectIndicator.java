@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Shows the status line "et: connection lost, reconnecting… N s" while the session is disconnected,
- * counting the seconds since the loss was first seen, with why the latest attempt failed (or, while
+ * counting the seconds since the loss was first seen, the path through jump hosts if any, with why
+ * the latest attempt failed (for jump hosts: which hop), or, while
  * every attempt is refused without proof, the refusal and when et gives up), and clears it once the
  * session is connected again. Polls {@link Session#state()} every {@link #POLL} (the session offers no state callback);
  * the pause is {@link Session#awaitEnd}, so the loop stops as soon as the session ends.
@@ -25,15 +26,18 @@ final class ReconnectIndicator {
 
   private final Session session;
   private final Screen screen;
+  /** The path through jump hosts ("jump1 -> target"), empty for a direct connection. */
+  private final Optional<String> route;
 
-  private ReconnectIndicator(Session session, Screen screen) {
+  private ReconnectIndicator(Session session, Screen screen, Optional<String> route) {
     this.session = Objects.requireNonNull(session, "session");
     this.screen = Objects.requireNonNull(screen, "screen");
+    this.route = Objects.requireNonNull(route, "route");
   }
 
-  /** Shows the status line while {@code session} is disconnected, until it ends. */
-  static void run(Session session, Screen screen) {
-    new ReconnectIndicator(session, screen).show();
+  /** Shows the status line while {@code session} is disconnected, until it ends; {@code route} as on the line. */
+  static void run(Session session, Screen screen, Optional<String> route) {
+    new ReconnectIndicator(session, screen, route).show();
   }
 
   private void show() {
@@ -52,6 +56,8 @@ final class ReconnectIndicator {
           Optional<String> failure = session.reconnectFailure();
           screen.status(refusals.isPresent()
               ? StatusLine.refused(elapsed, refusals.get().reason(), Duration.between(Instant.now(), refusals.get().giveUpAt()))
+              : route.isPresent()
+              ? StatusLine.reconnectingVia(route.get(), elapsed, failure.orElse(""))
               : failure.isPresent()
               ? StatusLine.reconnecting(elapsed, failure.get())
               : StatusLine.reconnecting(elapsed));

@@ -3,6 +3,9 @@ package et.client;
 import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
 import et.client.cli.HostAction;
+import et.client.cli.JumpHost;
+import et.client.cli.Route;
+import et.client.cli.SshCommand;
 import et.client.cli.SessionRunner;
 import et.client.term.SavedTermios;
 import et.client.term.TerminalSize;
@@ -11,6 +14,8 @@ import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.SessionRefusedException;
+import et.core.transport.Transport;
+import et.core.relay.RelayTransport;
 import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
@@ -18,10 +23,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The {@code et} session itself, behind a valid command line ({@code --list} and {@code --kill} go
@@ -124,7 +131,7 @@ public final class RemoteSession implements SessionRunner {
       try {
         sshConfig.complete(new SshHostLookup(options, note, tasks).lookUp());
       } finally {
-        sshConfig.complete(new SshHostLookup.HostConfig(options.host(), SshForwardings.NONE)); // if it was interrupted
+        sshConfig.complete(new SshHostLookup.HostConfig(options.host())); // if it was interrupted
       }
     });
     try (LocalTerminal terminal = useTerminal ? LocalTerminal.open(note, saved).orElse(null) : null) {
@@ -144,20 +151,39 @@ public final class RemoteSession implements SessionRunner {
         say(err, "cannot ask for a session: " + e.getMessage());
         return ExitCodes.FAILURE;
       }
+      List<JumpHost> jumps = jumps(options, hostConfig);
+      // The jump hosts' grants beside the host's own bootstrap: each is an ssh login of its own.
+      CompletableFuture<List<RelayTransport.Hop>> relays = new CompletableFuture<>();
+      if (!jumps.isEmpty()) {
+        tasks.fork("jump hosts", () -> {
+          try {
+            relays.complete(new JumpChain(options, jumps, note, tasks).prepare(hostConfig.hostName(), local.stderr()));
+          } catch (BootstrapFailure | InterruptedException | RuntimeException e) {
+            relays.completeExceptionally(e);
+          }
+        });
+      }
       BootstrapReply.Session reply;
+      List<RelayTransport.Hop> hops;
       try {
         reply = ssh.answer(request, BootstrapReply.Session.class);
+        hops = jumps.isEmpty() ? List.of() : JumpChain.join(relays);
       } catch (BootstrapFailure e) {
         say(err, e.getMessage());
         return e.exitStatus();
       }
       String address = hostConfig.hostName();
       int port = options.port().orElse(reply.port());
-      note.accept("connecting to " + address + " port " + port);
+      Transport transport = options.route().viaSsh()
+          ? new SshStdioTransport(SshCommand.stdioForward(options, address, port), address + ":" + port, tasks)
+          : !hops.isEmpty()
+          ? new RelayTransport(hops, options.host(), address, port)
+          : Transport.tcp(() -> new InetSocketAddress(address, port));
+      note.accept("connecting to " + address + " port " + port + (options.route().viaSsh() ? " through ssh -W"
+          : hops.isEmpty() ? "" : " through " + transport));
       Session session;
       try {
-        session = EternalClient.connect(
-            () -> new InetSocketAddress(address, port), reply.credentials(), sessionOptions(options), tasks);
+        session = EternalClient.connect(transport, reply.credentials(), sessionOptions(options), tasks);
       } catch (SessionRefusedException e) {
         say(err, options.host() + " refused the session: " + Printable.escape(String.valueOf(e.getMessage()), SHOWN_CHARS));
         return ExitCodes.FAILURE;
@@ -180,7 +206,7 @@ public final class RemoteSession implements SessionRunner {
         ending = options.noTerminal()
             ? tunnelsOnly(session, options.host())
             : terminal != null
-            ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host()).run()
+            ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host(), route(jumps, options.host())).run()
             : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
       } finally {
         if (ending == null && session.end() == null) {
@@ -222,6 +248,20 @@ public final class RemoteSession implements SessionRunner {
         // the hook runs: it closes the session
       }
     }
+  }
+
+  /** The jump hosts et's connection goes through: -J's, else ssh's ProxyJump for the host (not with --via-ssh). */
+  private static List<JumpHost> jumps(ClientOptions options, SshHostLookup.HostConfig hostConfig) {
+    if (options.route().viaSsh() || !options.route().jumps().isEmpty()) {
+      return options.route().jumps();
+    }
+    return hostConfig.proxyJump().map(JumpHost::parseChain).orElse(List.of());
+  }
+
+  /** The path through {@code jumps} to {@code host} as the status line names it; empty when direct. */
+  private static Optional<String> route(List<JumpHost> jumps, String host) {
+    return jumps.isEmpty() ? Optional.empty()
+        : Optional.of(jumps.stream().map(JumpHost::toString).collect(Collectors.joining(" -> ", "", " -> " + host)));
   }
 
   /** {@link #TERMINAL_SESSIONS} with the keepalive of {@code --keepalive}. */

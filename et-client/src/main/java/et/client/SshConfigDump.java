@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * Reads the output of {@code ssh -G}: one {@code keyword value} pair a line, keywords in lower case
  * ({@code hostname 10.1.2.3}), the configuration ssh would use for a destination. Only what et
- * needs is read: the host name ssh would connect to.
+ * needs is read: the host name ssh would connect to, and the jump hosts it would go through.
  */
 final class SshConfigDump {
 
@@ -27,6 +27,18 @@ final class SshConfigDump {
         .findFirst()
         .map(line -> line.substring("hostname".length()).strip())
         .filter(SshConfigDump::looksLikeHost);
+  }
+
+  /**
+   * The value of the first {@code proxyjump} line, unless it is {@code none}; its hops are checked
+   * by their parser. Empty when there is no such line.
+   */
+  static Optional<String> proxyJump(String output) {
+    return output.lines()
+        .filter(line -> keyword(line).equalsIgnoreCase("proxyjump"))
+        .findFirst()
+        .map(line -> line.substring("proxyjump".length()).strip())
+        .filter(value -> !value.isEmpty() && !value.equalsIgnoreCase("none"));
   }
 
   private static String keyword(String line) {

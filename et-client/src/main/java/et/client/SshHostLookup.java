@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +60,12 @@ final class SshHostLookup {
     this.note = Objects.requireNonNull(note, "note");
   }
 
-  /** What ssh's configuration says of the host. */
-  record HostConfig(String hostName, SshForwardings forwardings) {}
+  /** What ssh's configuration says of the host; {@code proxyJump} as ssh's ProxyJump writes it. */
+  record HostConfig(String hostName, SshForwardings forwardings, Optional<String> proxyJump) {
+    HostConfig(String hostName) {
+      this(hostName, SshForwardings.NONE, Optional.empty());
+    }
+  }
 
   /**
    * The host name ssh would connect to and the forwardings it would make; the host as given and no
@@ -74,10 +79,10 @@ final class SshHostLookup {
       if (!found.equals(host)) {
         note.accept("ssh's configuration leads " + host + " to " + found);
       }
-      return new HostConfig(found, SshForwardings.parse(dump));
+      return new HostConfig(found, SshForwardings.parse(dump), SshConfigDump.proxyJump(dump));
     } catch (LookupFailure e) {
       note.accept("using " + host + " as given: " + e.getMessage());
-      return new HostConfig(host, SshForwardings.NONE);
+      return new HostConfig(host);
     }
   }
 

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -65,6 +66,8 @@ final class TerminalClient {
   private final InputStream keyboard;
   private final Screen screen;
   private final String host;
+  /** The path through jump hosts for the status line ("jump1 -> target"); empty when direct. */
+  private final Optional<String> route;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
   private final AtomicBoolean restored = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
@@ -78,13 +81,15 @@ final class TerminalClient {
    * @param keyboard the terminal's input, read as raw bytes
    * @param screen   the terminal's output, written as raw bytes
    */
-  TerminalClient(Session session, LocalTerminal local, InputStream keyboard, OutputStream screen, String host) {
+  TerminalClient(Session session, LocalTerminal local, InputStream keyboard, OutputStream screen, String host,
+      Optional<String> route) {
     this.session = Objects.requireNonNull(session, "session");
     this.local = Objects.requireNonNull(local, "local");
     this.raw = local.raw();
     this.keyboard = Objects.requireNonNull(keyboard, "keyboard");
     this.screen = new Screen(screen, raw::size);
     this.host = Objects.requireNonNull(host, "host");
+    this.route = Objects.requireNonNull(route, "route");
   }
 
   /**
@@ -110,7 +115,7 @@ final class TerminalClient {
       }
       tasks.tryFork("resize", () -> sendResizes(resize));
       tasks.tryFork("keyboard", TaskGroup.Threads.PLATFORM, () -> readKeys(terminal));
-      tasks.tryFork("status", () -> ReconnectIndicator.run(session, screen));
+      tasks.tryFork("status", () -> ReconnectIndicator.run(session, screen, route));
       if (!tasks.tryFork("session-end", this::awaitSessionEnd)) {
         outcome.complete(Outcome.SESSION_ENDED);
       }

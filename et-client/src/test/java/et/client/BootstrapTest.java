@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import et.client.cli.ClientOptions;
 import et.client.cli.LogSettings;
 import et.client.cli.HostAction;
+import et.client.cli.Route;
 import et.client.term.TerminalSize;
 import et.client.testing.FakeSsh;
 import et.core.SessionCredentials;
@@ -239,6 +240,6 @@ class BootstrapTest {
 
   private static ClientOptions options(Path ssh, Optional<String> command, boolean noexit) {
     return new ClientOptions(Optional.empty(), "127.0.0.1", OptionalInt.empty(), command, noexit,
-        List.of(ssh.toString()), List.of(), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, new HostAction.NewSession(false));
+        List.of(ssh.toString()), List.of(), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, Route.DIRECT, new HostAction.NewSession(false));
   }
 }

@@ -39,6 +39,13 @@ class SshConfigDumpTest {
   }
 
   @Test
+  void proxyJumpIsReadUnlessItIsNone() {
+    assertEquals(Optional.of("alice@bastion:2222,inner"), SshConfigDump.proxyJump(DUMP + "proxyjump alice@bastion:2222,inner\n"));
+    assertEquals(Optional.empty(), SshConfigDump.proxyJump(DUMP));
+    assertEquals(Optional.empty(), SshConfigDump.proxyJump("proxyjump none\n"));
+  }
+
+  @Test
   void anIpv6AddressIsAHost() {
     assertEquals(Optional.of("fe80::1%eth0"), SshConfigDump.hostName("hostname fe80::1%eth0\n"));
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import et.client.cli.ClientOptions;
 import et.client.cli.LogSettings;
 import et.client.cli.HostAction;
+import et.client.cli.Route;
 import et.client.cli.ShellWords;
 import et.core.task.TaskGroup;
 import et.testkit.Await;
@@ -39,7 +40,7 @@ class SshHostLookupTest {
 
   private static ClientOptions options(String ssh, Optional<String> user, String host, List<String> sshOptions) {
     return new ClientOptions(user, host, OptionalInt.empty(), Optional.empty(), false, ShellWords.split(ssh),
-        sshOptions, "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), new LogSettings(1, Optional.empty()), List.of(), List.of(), List.of(), false, false, new HostAction.NewSession(false));
+        sshOptions, "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), new LogSettings(1, Optional.empty()), List.of(), List.of(), List.of(), false, false, Route.DIRECT, new HostAction.NewSession(false));
   }
 
   private String lookUp(String ssh, Optional<String> user, String host, String... sshOptions) throws InterruptedException {

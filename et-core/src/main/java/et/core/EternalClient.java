@@ -1,6 +1,7 @@
 package et.core;
 
 import et.core.resume.Dialer;
+import et.core.transport.Transport;
 import et.core.resume.RefusedException;
 import et.core.resume.ResumableStream;
 import et.core.task.TaskGroup;
@@ -37,6 +38,13 @@ public final class EternalClient {
   public static Session connect(
       Supplier<InetSocketAddress> server, SessionCredentials credentials, SessionOptions options, TaskGroup parent)
       throws IOException {
+    return connect(Transport.tcp(server), credentials, options, parent);
+  }
+
+  /** As above, opening every connection with {@code transport}. */
+  public static Session connect(
+      Transport transport, SessionCredentials credentials, SessionOptions options, TaskGroup parent)
+      throws IOException {
     ResumableStream stream;
     try {
       stream =
@@ -45,7 +53,7 @@ public final class EternalClient {
               credentials.secret(),
               options.liveness(),
               options.connectionThreads().factory(),
-              new Dialer(server));
+              new Dialer(transport));
     } catch (RefusedException e) {
       throw new SessionRefusedException(e.getMessage());
     }

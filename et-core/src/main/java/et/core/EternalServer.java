@@ -2,13 +2,16 @@ package et.core;
 
 import et.core.crypto.KeySchedule;
 import et.core.crypto.RefusalProof;
+import et.core.relay.Relay;
 import et.core.resume.Handshake;
 import et.core.resume.LifecycleLog;
 import et.core.resume.Refusal;
 import et.core.resume.ResumableStream;
 import et.core.task.Deadline;
 import et.core.task.TaskGroup;
+import et.core.wire.Frame;
 import et.core.wire.FrameReader;
+import et.core.wire.FrameType;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +24,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.tinylog.Logger;
 
@@ -30,7 +34,8 @@ import org.tinylog.Logger;
  * that connection and are logged with their reason.
  *
  * <p>Tasks (one {@link TaskGroup}, "et-server :PORT"): "accept"; a "handshake" per connection,
- * which then hands it to its session; and each session's own group as a child.
+ * which then hands it to its session (or, for a RELAY_HELLO, to the {@link Relay}, whose paths
+ * are two tasks each); and each session's own group as a child.
  */
 public final class EternalServer implements AutoCloseable {
   /** Handshakes in progress at once; a newcomer beyond displaces the oldest ({@link PendingHandshakes}). */
@@ -57,6 +62,8 @@ public final class EternalServer implements AutoCloseable {
               return size() > ENDED_IDS_REMEMBERED;
             }
           });
+  /** Relays for clients that prove a relay grant; null: a RELAY_HELLO is garbage here. */
+  private final Relay relay;
   private final PendingHandshakes pendingHandshakes =
       new PendingHandshakes(MAX_PENDING_HANDSHAKES, PENDING_HANDSHAKES_PER_SOURCE);
   private final TaskGroup tasks;
@@ -64,8 +71,10 @@ public final class EternalServer implements AutoCloseable {
   /** Lines about peers that proved nothing: rate-limited, since anyone who reaches the port causes them. */
   private final HandshakeLog strangers = new HandshakeLog(lifecycle, System::nanoTime);
 
-  private EternalServer(ServerSocketChannel listener, SessionOptions options, TaskGroup parent) throws IOException {
+  private EternalServer(ServerSocketChannel listener, SessionOptions options, TaskGroup parent, Relay relay)
+      throws IOException {
     this.listener = listener;
+    this.relay = relay;
     this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
     this.options = options;
     String name = "et-server :" + port;
@@ -82,11 +91,17 @@ public final class EternalServer implements AutoCloseable {
   /** As above, with the server's task group a child of {@code parent}. */
   public static EternalServer start(InetSocketAddress address, SessionOptions options, TaskGroup parent)
       throws IOException {
+    return start(address, options, parent, null);
+  }
+
+  /** As above; clients that prove a grant of {@code relay} (null: none) are relayed by it. */
+  public static EternalServer start(InetSocketAddress address, SessionOptions options, TaskGroup parent, Relay relay)
+      throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       listener.bind(address, 1024);
-      return new EternalServer(listener, options, parent);
+      return new EternalServer(listener, options, parent, relay);
     } catch (IOException | RuntimeException e) {
       listener.close();
       throw e;
@@ -180,12 +195,17 @@ public final class EternalServer implements AutoCloseable {
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
       FrameReader reader = new FrameReader(socket);
-      Handshake.Hello hello = Handshake.readHello(socket, reader);
+      Frame first = reader.read();
       if (!firstFrame.cancel()) {
         throw new IOException("first frame took longer than " + firstFrameLimit.toMillis() + " ms");
       }
       Duration left = options.handshakeTimeout().minusNanos(System.nanoTime() - start);
       deadline = Deadline.closeAfter(socket, left.isPositive() ? left : Duration.ofMillis(1));
+      if (first.type() == FrameType.RELAY_HELLO && relay != null) {
+        relay(socket, reader, first, peer, deadline);
+        return;
+      }
+      Handshake.Hello hello = Handshake.hello(socket, first);
       SessionId id = SessionId.of(hello.sessionId());
       Session session = sessions.get(id);
       if (session == null) {
@@ -233,6 +253,25 @@ public final class EternalServer implements AutoCloseable {
         deadline.close();
       }
     }
+  }
+
+  /**
+   * Hands a RELAY_HELLO to the relay, which never sees {@link #sessions}: only the socket and what
+   * the client sent. A proven path is spliced as two tasks of this server's group.
+   */
+  private void relay(SocketChannel socket, FrameReader reader, Frame hello, String peer, Deadline deadline)
+      throws IOException {
+    Optional<Relay.Path> path = relay.open(socket, reader, hello, peer);
+    if (path.isEmpty()) {
+      closeQuietly(socket);
+      return;
+    }
+    if (!deadline.cancel()) {
+      closeQuietly(path.get().destination());
+      throw new IOException("relay handshake took longer than " + options.handshakeTimeout().toMillis() + " ms");
+    }
+    pendingHandshakes.finished(socket); // proven: no newcomer may displace it now
+    relay.splice(path.get(), tasks);
   }
 
   private static byte[] refusalKey(SessionCredentials credentials) {

@@ -291,7 +291,8 @@ class ProtocolDocumentTest {
                 KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.CLIENT_TO_SERVER),
             "connection key, server to client",
                 KeySchedule.connectionKey(secret, clientNonce, serverNonce, Direction.SERVER_TO_CLIENT),
-            "refusal key", KeySchedule.refusalKey(secret, sessionId));
+            "refusal key", KeySchedule.refusalKey(secret, sessionId),
+            "relay key", KeySchedule.relayKey(secret, clientNonce, serverNonce));
     Map<String, byte[]> salts = Map.of("session id (16 bytes)", sessionId, "client nonce ‖ server nonce (64 bytes)", bothNonces);
     assertEquals(fromCode.keySet(), rows.stream().map(row -> row.get(0)).collect(Collectors.toSet()));
     for (List<String> row : rows) {

@@ -49,6 +49,11 @@ final class RemoteHost implements AutoCloseable {
     return start(base, ETTERMINAL, NetLab.SERVER_ADDRESS, lab.serverPrefix());
   }
 
+  /** As {@link #start(Path)}, with sshd and the session host in a namespace ({@code prefix}) on {@code address}. */
+  static RemoteHost startAt(Path base, String address, List<String> prefix) throws IOException, InterruptedException {
+    return start(base, ETTERMINAL, address, prefix);
+  }
+
   /** A new {@link NetLab} for {@link #startIn}; where none can be made (not root), the test is skipped. */
   static NetLab createLabOrSkip() throws InterruptedException {
     try {

@@ -42,7 +42,7 @@ public final class Etterminal {
   private static final String USAGE =
       """
       usage: etterminal [--help | --version]
-      Run by ssh on behalf of the et client: reads one ET1 REQUEST, LIST or KILL line on stdin,
+      Run by ssh on behalf of the et client: reads one ET1 REQUEST, LIST, KILL or RELAY line on stdin,
       hands it to the user's session host (starting it when needed) and prints the host's one
       answer line on stdout. See docs/TERMINAL.md.
       """;

@@ -13,6 +13,7 @@ import java.util.Objects;
  * ET1 SESSION nonce=&lt;nonce&gt; id=&lt;32 hex&gt; secret=&lt;43 chars base64url&gt; port=&lt;n&gt;
  * ET1 SESSIONS nonce=&lt;nonce&gt; total=&lt;n&gt; [session=&lt;listed session&gt;]...
  * ET1 KILLED nonce=&lt;nonce&gt; id=&lt;32 hex&gt;
+ * ET1 GRANT nonce=&lt;nonce&gt; id=&lt;32 hex&gt; secret=&lt;43 chars base64url&gt; port=&lt;n&gt;
  * ET1 ERROR nonce=&lt;nonce&gt; reason=&lt;percent-encoded text&gt;</pre>
  *
  * Use {@link ReplyScanner} to find it among what the remote shell prints. No message, toString or
@@ -33,17 +34,12 @@ public sealed interface BootstrapReply {
     public static final int SECRET_CHARS = 43;
 
     public Session {
-      Objects.requireNonNull(nonce, "nonce");
-      Objects.requireNonNull(credentials, "credentials");
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port must be in 1..65535: " + port);
-      }
+      checkCredentialed(nonce, credentials, port);
     }
 
     @Override
     public String toLine() {
-      return BootstrapLine.PREFIX + KIND + " nonce=" + nonce + " id=" + credentials.id()
-          + " secret=" + credentials.encodedSecret() + " port=" + port;
+      return credentialedLine(KIND, nonce, credentials, port);
     }
 
     /** Equal nonce, port, id and secret (SessionCredentials itself compares by identity). */
@@ -64,6 +60,28 @@ public sealed interface BootstrapReply {
     @Override
     public String toString() {
       return "BootstrapReply.Session[nonce=" + nonce + ", id=" + credentials.id() + ", secret hidden, port=" + port + "]";
+    }
+  }
+
+  /**
+   * The answer to a {@link RelayRequest}: a relay grant's credentials (never a session's) and the
+   * jump host's et port, where its relay listens.
+   */
+  record Grant(BootstrapNonce nonce, SessionCredentials credentials, int port) implements BootstrapReply {
+    public static final String KIND = "GRANT";
+
+    public Grant {
+      checkCredentialed(nonce, credentials, port);
+    }
+
+    @Override
+    public String toLine() {
+      return credentialedLine(KIND, nonce, credentials, port);
+    }
+
+    @Override
+    public String toString() {
+      return "BootstrapReply.Grant[nonce=" + nonce + ", id=" + credentials.id() + ", secret hidden, port=" + port + "]";
     }
   }
 
@@ -140,6 +158,20 @@ public sealed interface BootstrapReply {
     private static String line(BootstrapNonce nonce, String reason) {
       return BootstrapLine.PREFIX + KIND + " nonce=" + nonce + " reason=" + PercentCodec.encode(reason);
     }
+  }
+
+  private static void checkCredentialed(BootstrapNonce nonce, SessionCredentials credentials, int port) {
+    Objects.requireNonNull(nonce, "nonce");
+    Objects.requireNonNull(credentials, "credentials");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 1..65535: " + port);
+    }
+  }
+
+  /** The line of a SESSION or GRANT: the same fields. */
+  private static String credentialedLine(String kind, BootstrapNonce nonce, SessionCredentials credentials, int port) {
+    return BootstrapLine.PREFIX + kind + " nonce=" + nonce + " id=" + credentials.id()
+        + " secret=" + credentials.encodedSecret() + " port=" + port;
   }
 
   /**

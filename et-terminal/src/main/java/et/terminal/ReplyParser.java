@@ -25,7 +25,14 @@ final class ReplyParser {
   static BootstrapReply parse(String line) throws BootstrapException {
     BootstrapLine.Split split = BootstrapLine.split(line);
     return switch (split.kind()) {
-      case BootstrapReply.Session.KIND -> session(BootstrapLine.group(split, SESSION_FIELDS, List.of("nonce", "id", "secret", "port")));
+      case BootstrapReply.Session.KIND -> {
+        Credentialed c = credentialed(BootstrapLine.group(split, SESSION_FIELDS, List.of("nonce", "id", "secret", "port")));
+        yield new BootstrapReply.Session(c.nonce(), c.credentials(), c.port());
+      }
+      case BootstrapReply.Grant.KIND -> {
+        Credentialed c = credentialed(BootstrapLine.group(split, SESSION_FIELDS, List.of("nonce", "id", "secret", "port")));
+        yield new BootstrapReply.Grant(c.nonce(), c.credentials(), c.port());
+      }
       case BootstrapReply.Error.KIND -> {
         Map<String, List<String>> fields = BootstrapLine.group(split, ERROR_FIELDS, List.of("nonce", "reason"));
         yield new BootstrapReply.Error(BootstrapNonce.parse(decoded(fields, "nonce")), decoded(fields, "reason"));
@@ -39,12 +46,15 @@ final class ReplyParser {
       default ->
           throw new BootstrapException(
               "expected an ET1 " + BootstrapReply.Session.KIND + ", " + BootstrapReply.Sessions.KIND + ", "
-                  + BootstrapReply.Killed.KIND + " or " + BootstrapReply.Error.KIND
+                  + BootstrapReply.Killed.KIND + ", " + BootstrapReply.Grant.KIND + " or " + BootstrapReply.Error.KIND
                   + " line, got ET1 " + Shown.value(split.kind()));
     };
   }
 
-  private static BootstrapReply.Session session(Map<String, List<String>> fields) throws BootstrapException {
+  /** The fields a session and a relay grant share. */
+  private record Credentialed(BootstrapNonce nonce, SessionCredentials credentials, int port) {}
+
+  private static Credentialed credentialed(Map<String, List<String>> fields) throws BootstrapException {
     BootstrapNonce nonce = BootstrapNonce.parse(decoded(fields, "nonce"));
     String id = BootstrapLine.hexDigits("id", decoded(fields, "id"), SessionId.BYTES);
     String secret = fields.get("secret").getFirst();
@@ -55,7 +65,7 @@ final class ReplyParser {
     }
     int port = BootstrapLine.number("port", decoded(fields, "port"), 1, 65535);
     try {
-      return new BootstrapReply.Session(nonce, SessionCredentials.decode(id, secret), port);
+      return new Credentialed(nonce, SessionCredentials.decode(id, secret), port);
     } catch (IllegalArgumentException e) {
       // Not chained: the decoder's message could quote the secret.
       throw new BootstrapException("secret is not valid base64url of 32 bytes (value not shown)");

@@ -91,7 +91,7 @@ class BootstrapReplyTest {
         Arguments.of("secret missing", SESSION.replace(" secret=" + SECRET, ""), "missing field secret"),
         Arguments.of("secret without key", SESSION.replace(" secret=", " "), "is not key=value"),
         Arguments.of("unknown field", SESSION + " host=x", "unknown field \"host\" in an ET1 SESSION line"),
-        Arguments.of("request kind", SESSION.replace("SESSION", "REQUEST"), "expected an ET1 SESSION, SESSIONS, KILLED or ERROR line"),
+        Arguments.of("request kind", SESSION.replace("SESSION", "REQUEST"), "expected an ET1 SESSION, SESSIONS, KILLED, GRANT or ERROR line"),
         Arguments.of("reason missing", ERROR.replace(" reason=no%20pty", ""), "missing field reason"),
         Arguments.of("reason bad escape", ERROR.replace("no%20pty", "no%2"), "reason has a malformed percent escape"),
         Arguments.of("reason raw space", ERROR + " x", "is not key=value"),

@@ -80,7 +80,7 @@ class ReplyScannerTest {
             "ET1 SESSION nonce=" + ours.toString().toUpperCase() + " id=" + credentials.id() + " secret=" + secret,
             "ET1 REQUEST nonce=" + ours + " term=xterm cols=80 rows=24", // our own request, echoed back
             reply.toLine().substring(0, reply.toLine().indexOf(" secret=") + 20)); // cut short, then EOF
-    List<String> fields = List.of("id must be", "port must be in 1..65535: 0", "is not key=value", "missing field port", "expected an ET1 SESSION, SESSIONS, KILLED or ERROR line", "missing field port");
+    List<String> fields = List.of("id must be", "port must be in 1..65535: 0", "is not key=value", "missing field port", "expected an ET1 SESSION, SESSIONS, KILLED, GRANT or ERROR line", "missing field port");
     for (int i = 0; i < garbage.size(); i++) {
       String line = garbage.get(i);
       BootstrapException e =

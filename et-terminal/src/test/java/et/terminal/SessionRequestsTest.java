@@ -51,7 +51,7 @@ class SessionRequestsTest {
   static Stream<Arguments> refused() {
     String thirtyThree = "0".repeat(33);
     return Stream.of(
-        Arguments.of("unknown kind", LIST.replace("LIST", "STOP"), "expected an ET1 REQUEST, LIST or KILL line, got ET1 \"STOP\""),
+        Arguments.of("unknown kind", LIST.replace("LIST", "STOP"), "expected an ET1 REQUEST, LIST, KILL or RELAY line, got ET1 \"STOP\""),
         Arguments.of("list with a field", LIST + " id=3f2a", "unknown field \"id\" in an ET1 LIST line"),
         Arguments.of("list without nonce", "ET1 LIST", "missing field nonce in an ET1 LIST line"),
         Arguments.of("list nonce twice", LIST + " nonce=" + NONCE, "nonce appears more than once"),

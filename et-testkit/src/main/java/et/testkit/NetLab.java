@@ -26,6 +26,9 @@ import org.tinylog.Logger;
  * and deletes both, and {@link #create()} first removes the labs of JVMs that no longer run (a
  * test killed before its cleanup).
  *
+ * <p>{@link #addHostBehind()} adds hosts behind the server, each reachable only from its
+ * neighbours (jump hosts and their targets).
+ *
  * <p>Needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) and iproute2's {@code ip}; {@link #blackhole()}
  * also needs {@code nft} (nftables). Not thread-safe: one test drives one lab.
  */
@@ -40,6 +43,7 @@ public final class NetLab implements AutoCloseable {
   private static final String SERVER_LINK = "s0";
   private static final String BLACKHOLE_TABLE = "etlab_blackhole";
   private static final String FORGERY_TABLE = "etlab_forgery";
+  private static final String ONE_PORT_TABLE = "etlab_one_port";
   /** Where, inside the client namespace, the {@link RefusingPeer} listens. */
   private static final int FORGER_PORT = 47_001;
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -53,6 +57,14 @@ public final class NetLab implements AutoCloseable {
   private final String server;
   private final List<String> created = new ArrayList<>();
   private String clientAddress = CLIENT_ADDRESS;
+  private final List<Behind> behind = new ArrayList<>();
+
+  /**
+   * A host behind the server ({@link #addHostBehind()}): its namespace, its address, and the
+   * address its upstream neighbour has on their shared link. Its link can be set down and up.
+   */
+  public record Behind(String namespace, String address, String upstreamAddress, List<String> prefix,
+      String upstreamNamespace, String upstreamLink) {}
 
   /** Why no lab can be made here: no {@code ip}, or creating a namespace is not permitted. */
   public static final class UnavailableException extends Exception {
@@ -138,6 +150,47 @@ public final class NetLab implements AutoCloseable {
     return List.of(ip, "netns", "exec", server);
   }
 
+  /**
+   * Adds a host behind the last one (the server, then each one added): a namespace joined to it by
+   * a veth pair on its own subnet 10.(78+n).0.0/24, the upstream side .1, the new host .2. No host
+   * forwards packets, so the client can reach only the server, and each host only its neighbours:
+   * jump hosts and their targets. Deleted with the lab.
+   */
+  public Behind addHostBehind() {
+    int n = behind.size();
+    String namespace = client.substring(0, client.length() - 2) + "-h" + n;
+    String upstream = n == 0 ? server : behind.get(n - 1).namespace();
+    String subnet = "10." + (78 + n) + ".0.";
+    String upLink = "u" + n;
+    String downLink = "d" + n;
+    run(ip, "netns", "add", namespace);
+    created.add(namespace);
+    run(ip, "-n", namespace, "link", "set", "lo", "up");
+    run(ip, "link", "add", upLink, "netns", upstream, "type", "veth", "peer", "name", downLink, "netns", namespace);
+    run(ip, "-n", upstream, "addr", "add", subnet + "1/" + PREFIX_LENGTH, "dev", upLink);
+    run(ip, "-n", namespace, "addr", "add", subnet + "2/" + PREFIX_LENGTH, "dev", downLink);
+    run(ip, "-n", upstream, "link", "set", upLink, "up");
+    run(ip, "-n", namespace, "link", "set", downLink, "up");
+    Behind added = new Behind(namespace, subnet + "2", subnet + "1", List.of(ip, "netns", "exec", namespace), upstream, upLink);
+    behind.add(added);
+    return added;
+  }
+
+  /** Sets the link between {@code host} and its upstream neighbour down or up (on the upstream side). */
+  public void setLinkUp(Behind host, boolean up) {
+    run(ip, "-n", host.upstreamNamespace(), "link", "set", host.upstreamLink(), up ? "up" : "down");
+  }
+
+  /**
+   * Resets the established TCP connections to {@code localPort} in {@code namespace} (one of this
+   * lab's), as {@link #resetServerConnections} does in the server's; returns how many.
+   */
+  public int resetConnections(String namespace, int localPort) {
+    CommandResult killed = run(ip, "netns", "exec", namespace, "ss", "-HKtn", "state", "established",
+        "( sport = :" + localPort + " )");
+    return (int) killed.stdout().lines().filter(line -> !line.isBlank()).count();
+  }
+
   /** Sets the client's link down: its routes to the server go, the server's side loses its carrier. */
   public void clientLinkDown() {
     run(ip, "-n", client, "link", "set", CLIENT_LINK, "down");
@@ -166,6 +219,20 @@ public final class NetLab implements AutoCloseable {
   /** Lets packets through again after {@link #blackhole()}. */
   public void endBlackhole() {
     run(ip, "netns", "exec", server, nft(), "delete", "table", "inet", BLACKHOLE_TABLE);
+  }
+
+  /**
+   * Drops every packet that reaches the server through its link except those of TCP connections
+   * to {@code port} (a firewall where only ssh's port is open); for the rest of the lab's life.
+   */
+  public void openOnly(int port) {
+    String rules = """
+        table inet %1$s {
+          chain in { type filter hook input priority 0; policy accept; iifname "%2$s" tcp dport %3$d accept; iifname "%2$s" ct state established,related accept; iifname "%2$s" drop; }
+        }
+        """.formatted(ONE_PORT_TABLE, SERVER_LINK, port);
+    List<String> load = List.of(ip, "netns", "exec", server, nft(), "-f", "-");
+    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
   }
 
   /**
@@ -222,9 +289,7 @@ public final class NetLab implements AutoCloseable {
    * would; returns how many it reset.
    */
   public int resetServerConnections(int localPort) {
-    CommandResult killed = run(ip, "netns", "exec", server, "ss", "-HKtn", "state", "established",
-        "( sport = :" + localPort + " )");
-    return (int) killed.stdout().lines().filter(line -> !line.isBlank()).count();
+    return resetConnections(server, localPort);
   }
 
   /**
@@ -242,7 +307,12 @@ public final class NetLab implements AutoCloseable {
    * namespace (IPv4 ones as plain dotted quads).
    */
   public List<String> serverConnectionPeers(int localPort) {
-    CommandResult ss = run(ip, "netns", "exec", server, "ss", "-Htn", "state", "established");
+    return connectionPeers(server, localPort);
+  }
+
+  /** As {@link #serverConnectionPeers}, in {@code namespace} (one of this lab's). */
+  public List<String> connectionPeers(String namespace, int localPort) {
+    CommandResult ss = run(ip, "netns", "exec", namespace, "ss", "-Htn", "state", "established");
     List<String> peers = new ArrayList<>();
     for (String line : ss.stdout().lines().toList()) {
       // Recv-Q Send-Q Local:Port Peer:Port (the state column is left out when filtering by state)

@@ -197,6 +197,11 @@ public final class SshServer implements AutoCloseable {
   }
 
   /** The ssh_config file clients use with {@code ssh -F}. */
+  /** The client settings of {@link #clientConfig()} under another alias, to combine several servers in one file. */
+  public String clientConfigText(String alias) {
+    return files.clientConfigText(alias, port, user);
+  }
+
   public Path clientConfig() {
     return files.clientConfig();
   }

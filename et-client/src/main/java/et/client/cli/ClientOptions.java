@@ -31,6 +31,7 @@ import java.util.OptionalInt;
  * @param socksProxies where SOCKS proxies listen, whose connections go through the session ({@code -D})
  * @param noTerminal   run no program, only the tunnels and proxies ({@code -N}); takes no command
  * @param forwardAgent the program on the host reaches this machine's ssh agent ({@code -A})
+ * @param route        how et's own connection reaches the host: straight, or through ssh ({@code --via-ssh})
  * @param action       a new session, or {@code --list} / {@code --kill}, which take none of the
  *                     session's options (command, tunnels, agent)
  */
@@ -51,6 +52,7 @@ public record ClientOptions(
     List<Endpoint.Tcp> socksProxies,
     boolean noTerminal,
     boolean forwardAgent,
+    Route route,
     HostAction action) {
 
   /** Smallest and largest keepalive interval, in seconds. */
@@ -70,6 +72,7 @@ public record ClientOptions(
     Objects.requireNonNull(keepalive, "keepalive");
     Objects.requireNonNull(refusalLimit, "refusalLimit");
     Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(route, "route");
     Objects.requireNonNull(action, "action");
     sshArgv = List.copyOf(sshArgv);
     sshOptions = List.copyOf(sshOptions);

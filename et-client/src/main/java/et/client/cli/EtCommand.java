@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "  et myhost                         a login shell on myhost",
       "  et -c 'tail -f log' alice@myhost  run a command as alice",
-      "  et --ssh 'ssh -J bastion' myhost  go through a jump host",
+      "  et -J bastion myhost              through bastion's et relay",
+      "  et --via-ssh myhost               only ssh's port is open to myhost",
       "  et -p 2022 myhost                 use et port 2022 on myhost",
       "  et -t 8888:8888 myhost            port 8888 here reaches myhost's",
       "  et -N -L 5432:db:5432 myhost      tunnel only: 5432 here reaches db",
@@ -91,6 +92,20 @@ public final class EtCommand implements Callable<Integer> {
   @Option(names = "--ssh-option", paramLabel = "OPT",
       description = "An ssh option, passed as -o OPT. Repeatable.")
   private List<String> sshOptions = new ArrayList<>();
+
+  @Option(names = {"-J", "--jumphost"}, paramLabel = "[user@]host[:port][,...]",
+      description = "Reach the host through these jump hosts, as ssh -J does (the port is ssh's there). "
+          + "ssh logs in to each to start etterminal there too; et's connection then goes through their "
+          + "et relays, end to end encrypted (a jump host never holds the session's keys), and each hop "
+          + "reconnects by itself. Without -J, a ProxyJump in your ssh configuration for the host applies. "
+          + "A jump host's server.conf may narrow or turn off relaying (permit-relay).")
+  private String jumpHosts;
+
+  @Option(names = "--via-ssh",
+      description = "Carry et's connection through ssh (ssh -W HOST:PORT, run again on every reconnect) "
+          + "where only ssh's port is reachable. ssh runs with BatchMode=yes then: its login must not "
+          + "need a password or passphrase (use a key in ssh-agent).")
+  private boolean viaSsh;
 
   @Option(names = "--terminal-path", paramLabel = "PATH", defaultValue = "etterminal",
       description = "etterminal on the remote host. Default: ${DEFAULT-VALUE}.")
@@ -210,6 +225,7 @@ public final class EtCommand implements Callable<Integer> {
         socksProxies.stream().map(SocksSpec::parse).toList(),
         noTerminal,
         forwardAgent,
+        new Route(viaSsh, jumpHosts == null ? List.of() : JumpHost.parseChain(jumpHosts)),
         action());
   }
 

@@ -40,6 +40,16 @@ public final class StatusLine {
   }
 
   /**
+   * As {@link #reconnecting(Duration, String)} for a session through jump hosts, naming the path
+   * ({@code route}, "jump1 -> target"): "et: connection lost, reconnecting via jump1 -> target… 3 s
+   * (jump1 -> target: …)"; {@code why} names the hop that failed, as the relays said.
+   */
+  public static String reconnectingVia(String route, Duration elapsed, String why) {
+    return "et: connection lost, reconnecting via " + route + "\u2026 " + elapsed.toSeconds() + " s"
+        + (why.isEmpty() ? "" : " (" + why + ")");
+  }
+
+  /**
    * The reconnect message while every attempt is refused without proof: "et: reconnecting… 42 s;
    * refused: no such session (unverified); giving up in 9:18".
    */

@@ -79,6 +79,11 @@ class EtCommandTest {
         }),
         check(List.of("-c", "top", "--noexit", "myhost"), o -> assertTrue(o.noexit())),
         check(List.of("--ssh", "ssh -J bastion", "myhost"), o -> assertEquals(List.of("ssh", "-J", "bastion"), o.sshArgv())),
+        check(List.of("-J", "alice@a:2222,[fd00::1]:22,b", "myhost"), o -> assertEquals(List.of(
+            new JumpHost(Optional.of("alice"), "a", OptionalInt.of(2222)), new JumpHost(Optional.empty(), "fd00::1", OptionalInt.of(22)),
+            new JumpHost(Optional.empty(), "b", OptionalInt.empty())), o.route().jumps())),
+        check(List.of("--jumphost=a", "myhost"), o -> assertEquals("a", JumpHost.toSpec(o.route().jumps()))),
+        check(List.of("--via-ssh", "myhost"), o -> assertTrue(o.route().viaSsh())),
         check(List.of("--ssh", "/usr/bin/ssh -o 'ProxyCommand=nc %h %p'", "myhost"),
             o -> assertEquals(List.of("/usr/bin/ssh", "-o", "ProxyCommand=nc %h %p"), o.sshArgv())),
         check(List.of("--ssh-option", "Port=2222", "--ssh-option=ServerAliveInterval=5", "myhost"),
@@ -169,6 +174,9 @@ class EtCommandTest {
         Arguments.of(List.of("--kill", "3f2", "myhost"), "id must be 4..32 hex digits (the start of a session id): \"3f2\""),
         Arguments.of(List.of("--kill", "zzzz", "myhost"), "id must be 4..32 hex digits (the start of a session id): \"zzzz\""),
         Arguments.of(List.of("--list", "--kill", "3f2a", "myhost"), "--list and --kill: give one of them"),
+        Arguments.of(List.of("--via-ssh", "-J", "bastion", "myhost"), "--via-ssh and --jumphost: give one (for ssh -W through jump hosts, --ssh 'ssh -J HOSTS' --via-ssh)"),
+        Arguments.of(List.of("-J", "a,,b", "myhost"), "not a jump host: ''"),
+        Arguments.of(List.of("-J", "-oProxyCommand=x", "myhost"), "not a jump host: '-oProxyCommand=x'"),
         Arguments.of(List.of("--list", "-x", "myhost"), "--kill-other-sessions goes with a new session, not with --list or --kill"),
         Arguments.of(List.of("--list", "-c", "ls", "myhost"),
             "--list starts no session: it takes no command, -N, tunnel, proxy or agent option"),
@@ -224,14 +232,14 @@ class EtCommandTest {
       assertTrue(help.startsWith("Usage: et [OPTIONS] [user@]host[:port]"), help);
       assertTrue(help.contains("A remote shell that survives network changes."), help);
       for (String example : List.of(
-          "et myhost", "et -c 'tail -f log' alice@myhost", "et --ssh 'ssh -J bastion' myhost", "et -p 2022 myhost",
+          "et myhost", "et -c 'tail -f log' alice@myhost", "et -J bastion myhost", "et --via-ssh myhost", "et -p 2022 myhost",
           "et -D 1080 myhost", "et -t 8888:8888 myhost", "et -N -L 5432:db:5432 myhost", "et -r 9000:3000 myhost",
           "et -A myhost")) {
         assertTrue(help.contains("\n  " + example + " "), () -> "missing example " + example + " in\n" + help);
       }
       for (String option : List.of("-u, --user=USER", "-p, --port=PORT", "-c, --command=CMD", "-e, --noexit",
           "-D, --dynamic=SPEC", "-t, --tunnel=SPEC", "-r, --reversetunnel=SPEC", "-A, -f, --forward-ssh-agent",
-          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-k, --keepalive=SECONDS", "--refusal-limit=SECONDS", "-v, --verbose", "--log-file=FILE",
+          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-J, --jumphost=[user@]host[:port][,...]", "--via-ssh", "-k, --keepalive=SECONDS", "--refusal-limit=SECONDS", "-v, --verbose", "--log-file=FILE",
           "-V, --version", "Default: etterminal.", "Default: ssh.", "Default: 1.")) {
         assertTrue(help.contains(option), () -> "missing " + option + " in\n" + help);
       }

@@ -21,7 +21,7 @@ class SshCommandTest {
   private static ClientOptions options(
       String user, String host, List<String> ssh, List<String> sshOptions, String terminalPath) {
     return new ClientOptions(Optional.ofNullable(user), host, OptionalInt.empty(), Optional.empty(), false,
-        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, new HostAction.NewSession(false));
+        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, Route.DIRECT, new HostAction.NewSession(false));
   }
 
   static Stream<Arguments> commands() {
@@ -37,6 +37,29 @@ class SshCommandTest {
                 "/opt/et/bin/etterminal"),
             List.of("/usr/bin/ssh", "-J", "bastion", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-o", "Port=2222", "-o", "BatchMode=yes", "-l", "alice",
                 "myhost", "--", "/opt/et/bin/etterminal")));
+  }
+
+  @Test
+  void theStdioForwardRunsInBatchModeWithoutForwardings() {
+    assertEquals(List.of("ssh", "-p", "22", "-o", "BatchMode=yes", "-a", "-x", "-o", "ClearAllForwardings=yes",
+            "-W", "[fd00::1]:2022", "-o", "Port=2222", "-l", "alice", "myhost"),
+        SshCommand.stdioForward(options("alice", "myhost", List.of("ssh", "-p", "22"), List.of("Port=2222"), "etterminal"),
+            "fd00::1", 2022));
+  }
+
+  @Test
+  void aJumpHostIsBootstrappedThroughTheHopsBeforeItAndTheHostThroughAllOfThem() {
+    List<JumpHost> hops = JumpHost.parseChain("a,bob@b:2222");
+    ClientOptions options = new ClientOptions(Optional.empty(), "target", OptionalInt.empty(), Optional.empty(), false,
+        List.of("ssh"), List.of("Port=22"), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET,
+        List.of(), List.of(), List.of(), false, false, new Route(false, hops), new HostAction.NewSession(false));
+    assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-o", "BatchMode=yes", "-J", "a",
+        "-p", "2222", "-l", "bob", "b", "--", "etterminal"), SshCommand.jumpBootstrap(options, hops.subList(0, 1), hops.get(1), true));
+    assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "a", "--", "etterminal"),
+        SshCommand.jumpBootstrap(options, List.of(), hops.get(0), false));
+    assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-J", "a,bob@b:2222", "-o", "Port=22",
+        "target", "--", "etterminal"), SshCommand.build(options));
+    assertEquals(List.of("ssh", "-G", "-p", "2222", "-l", "bob", "b"), SshCommand.jumpConfigQuery(options, hops.get(1)));
   }
 
   @ParameterizedTest(name = "[{index}] {1}")

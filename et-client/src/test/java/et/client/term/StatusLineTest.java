@@ -37,6 +37,13 @@ class StatusLineTest {
     assertEquals("et: connection lost, reconnecting\u2026 7 s (Connection refused)",
         StatusLine.reconnecting(Duration.ofSeconds(7), "Connection refused"));
   }
+  @Test
+  void throughJumpHostsTheLineNamesThePathAndTheHopThatFailed() {
+    assertEquals("et: connection lost, reconnecting via j1 -> db\u2026 3 s (j1 -> db: the relay cannot reach the next hop)",
+        StatusLine.reconnectingVia("j1 -> db", Duration.ofSeconds(3), "j1 -> db: the relay cannot reach the next hop"));
+    assertEquals("et: connection lost, reconnecting via j1 -> db\u2026 0 s", StatusLine.reconnectingVia("j1 -> db", Duration.ZERO, ""));
+  }
+
 
   @Test
   void theMessageWhileRefusedWithoutProofSaysWhenEtGivesUp() {

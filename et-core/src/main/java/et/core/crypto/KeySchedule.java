@@ -15,6 +15,8 @@ import java.security.GeneralSecurityException;
  *       seals the handshake proofs and the connection's control frames (ack, ping, pong).
  *   <li>refusal key: one per session; vouches for a REFUSE ({@link RefusalProof}), so only a
  *       server that knows the session can end it with a refusal.
+ *   <li>relay key: one per relay handshake, from a relay grant's secret (not a session's) and both
+ *       sides' fresh nonces; authenticates the request and the answer ({@link RelayProof}).
  * </ul>
  *
  * <p>Every label starts with {@code et/}{@link #VERSION}, the protocol version HELLO announces: a
@@ -38,6 +40,10 @@ public final class KeySchedule {
   /** The key for one connection's control frames travelling in {@code direction}. */
   public static byte[] connectionKey(
       byte[] secret, byte[] clientNonce, byte[] serverNonce, Direction direction) {
+    return derive(secret, salt(clientNonce, serverNonce), "et/" + VERSION + " connection " + direction.label());
+  }
+
+  private static byte[] salt(byte[] clientNonce, byte[] serverNonce) {
     if (clientNonce.length != NONCE_BYTES || serverNonce.length != NONCE_BYTES) {
       throw new IllegalArgumentException(
           "nonces must be " + NONCE_BYTES + " bytes: " + clientNonce.length + ", " + serverNonce.length);
@@ -45,7 +51,12 @@ public final class KeySchedule {
     byte[] salt = new byte[2 * NONCE_BYTES];
     System.arraycopy(clientNonce, 0, salt, 0, NONCE_BYTES);
     System.arraycopy(serverNonce, 0, salt, NONCE_BYTES, NONCE_BYTES);
-    return derive(secret, salt, "et/" + VERSION + " connection " + direction.label());
+    return salt;
+  }
+
+  /** The key of one relay handshake, from the relay grant's {@code secret} and both fresh nonces. */
+  public static byte[] relayKey(byte[] secret, byte[] clientNonce, byte[] relayNonce) {
+    return derive(secret, salt(clientNonce, relayNonce), "et/" + VERSION + " relay");
   }
 
   /** The key that vouches for the server's refusals of one session. */

@@ -9,10 +9,12 @@ import et.core.wire.ProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * One authenticated TCP connection (a blocking {@link SocketChannel}) and its connection keys. Control frames are numbered per
+ * One authenticated connection (a blocking channel: a {@link SocketChannel}, or whatever a
+ * transport opened) and its connection keys. Control frames are numbered per
  * connection and direction from 1 (0 sealed the handshake proof), and a control frame that does not
  * carry the next number is refused, so nothing recorded can be replayed into a live connection.
  *
@@ -22,7 +24,7 @@ import java.nio.channels.SocketChannel;
  * number of times.
  */
 public final class Connection implements AutoCloseable {
-  private final SocketChannel socket;
+  private final ByteChannel socket;
   private final FrameReader reader;
   private final SequenceAead sendAead;
   private final SequenceAead receiveAead;
@@ -33,7 +35,7 @@ public final class Connection implements AutoCloseable {
   private long nextControlToReceive = 1;
 
   Connection(
-      SocketChannel socket,
+      ByteChannel socket,
       FrameReader reader,
       SequenceAead sendAead,
       SequenceAead receiveAead,
@@ -75,10 +77,13 @@ public final class Connection implements AutoCloseable {
     return value;
   }
 
-  /** This end's address; null once closed. */
+  /** This end's address; null once closed, or when the channel is not a TCP socket. */
   InetSocketAddress localAddress() {
+    if (!(socket instanceof SocketChannel tcp)) {
+      return null;
+    }
     try {
-      return (InetSocketAddress) socket.getLocalAddress();
+      return (InetSocketAddress) tcp.getLocalAddress();
     } catch (IOException closed) {
       return null;
     }

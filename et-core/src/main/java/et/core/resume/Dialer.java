@@ -1,13 +1,14 @@
 package et.core.resume;
 
+import et.core.transport.ConnectAttempt;
+import et.core.transport.Transport;
 import et.core.task.Deadline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,36 +27,35 @@ public final class Dialer {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Supplier<InetSocketAddress> address;
+  private final Transport transport;
   /** Names this client stream to the server, which binds the session to the first it sees. */
   private final byte[] clientInstance = new byte[Handshake.CLIENT_INSTANCE_BYTES];
 
   /**
-   * A dialer for one client stream. {@code address} is asked anew before every attempt, so a
-   * changed address is followed.
+   * A dialer for one client stream that opens each connection with {@code transport} (asked anew
+   * before every attempt, so a changed address or route is followed).
    */
-  public Dialer(Supplier<InetSocketAddress> address) {
-    this.address = address;
+  public Dialer(Transport transport) {
+    this.transport = transport;
     RANDOM.nextBytes(clientInstance);
+  }
+
+  /** A dialer over plain TCP to {@code address}. */
+  public Dialer(Supplier<InetSocketAddress> address) {
+    this(Transport.tcp(address));
   }
 
   /** Dials once and runs the handshake; for the first connection and for each retry. */
   Connection dialOnce(byte[] sessionId, byte[] secret, long received, Liveness liveness)
       throws IOException {
-    InetSocketAddress target = address.get();
-    SocketChannel socket = SocketChannel.open();
-    // Connect and handshake together: the deadline closes the socket, which ends either.
-    Deadline deadline = Deadline.closeAfter(socket, liveness.handshakeTimeout());
+    ConnectAttempt attempt = new ConnectAttempt();
+    // Open and handshake together: the deadline closes the attempt, which ends either.
+    Deadline deadline = Deadline.closeAfter(attempt, liveness.handshakeTimeout());
     try {
-      socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      socket.connect(target);
-      String name = "connection to " + target;
-      return Handshake.client(socket, sessionId, secret, clientInstance, received, name);
-    } catch (UnresolvedAddressException e) {
-      socket.close();
-      throw new UnknownHostException(target.getHostString());
+      ByteChannel channel = transport.open(attempt);
+      return Handshake.client(channel, sessionId, secret, clientInstance, received, name(channel));
     } catch (IOException | RuntimeException e) {
-      socket.close();
+      attempt.close();
       if (e instanceof IOException && !(e instanceof RefusedException) && deadline.passed()) {
         throw new SocketTimeoutException("no answer within " + liveness.handshakeTimeout().toMillis() + " ms");
       }
@@ -63,6 +63,20 @@ public final class Dialer {
     } finally {
       deadline.close();
     }
+  }
+
+  /** The connection's name in logs: where its socket goes, and the transport when it is not plain TCP. */
+  private String name(ByteChannel channel) {
+    String via = transport.toString();
+    try {
+      if (channel instanceof SocketChannel socket) {
+        String to = "connection to " + socket.getRemoteAddress();
+        return via.equals(Transport.TCP_NAME) ? to : to + " via " + via;
+      }
+    } catch (IOException closed) {
+      // named by the transport alone
+    }
+    return "connection via " + via;
   }
 
   /** Connections for one session: {@code first}, then fresh dials. */

@@ -11,6 +11,7 @@ import et.core.wire.FrameWriter;
 import et.core.wire.ProtocolException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -45,7 +46,7 @@ public final class Handshake {
 
   /** The client's side: returns an authenticated connection or throws RefusedException. */
   public static Connection client(
-      SocketChannel socket, byte[] sessionId, byte[] secret, byte[] clientInstance, long received, String name)
+      ByteChannel socket, byte[] sessionId, byte[] secret, byte[] clientInstance, long received, String name)
       throws IOException {
     byte[] clientNonce = randomNonce();
     FrameReader reader = new FrameReader(socket);
@@ -79,7 +80,11 @@ public final class Handshake {
 
   /** Reads the client's HELLO; an unsupported version is refused here. */
   public static Hello readHello(SocketChannel socket, FrameReader reader) throws IOException {
-    Frame frame = reader.read();
+    return hello(socket, reader.read());
+  }
+
+  /** The HELLO {@code frame} carries, read already; an unsupported version is refused here. */
+  public static Hello hello(SocketChannel socket, Frame frame) throws IOException {
     if (frame.type() != FrameType.HELLO) {
       throw new ProtocolException("expected HELLO, got " + frame.type());
     }

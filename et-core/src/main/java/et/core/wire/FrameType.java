@@ -3,6 +3,7 @@ package et.core.wire;
 import static et.core.crypto.SequenceAead.TAG_BYTES;
 
 import et.core.crypto.RefusalProof;
+import et.core.crypto.RelayProof;
 
 /**
  * Every frame type on the wire, with the body length each may carry. A length outside
@@ -15,6 +16,12 @@ public enum FrameType {
   PROOF(0x03, Kind.HANDSHAKE, 8 + 16 + TAG_BYTES, 8 + 16 + TAG_BYTES),
   RESUME(0x04, Kind.HANDSHAKE, 8 + TAG_BYTES, 8 + TAG_BYTES),
   REFUSE(0x05, Kind.HANDSHAKE, 1 + RefusalProof.BYTES, 1 + RefusalProof.BYTES + FrameType.MAX_REASON_BYTES),
+
+  // A relay's own handshake (docs/PROTOCOL.md, "Relays"), before the end-to-end one; cleartext,
+  // authenticated with HMACs under the relay grant's key.
+  RELAY_HELLO(0x06, Kind.HANDSHAKE, 49, 49),
+  RELAY_CONNECT(0x07, Kind.HANDSHAKE, RelayProof.BYTES + 2 + 1, RelayProof.BYTES + 2 + FrameType.MAX_HOST_BYTES),
+  RELAY_ANSWER(0x08, Kind.HANDSHAKE, 1 + RelayProof.BYTES, 1 + RelayProof.BYTES + FrameType.MAX_REASON_BYTES),
 
   // Control frames of one connection, sealed with its connection key, numbered per connection.
   ACK(0x10, Kind.CONTROL, 8 + TAG_BYTES, 8 + TAG_BYTES),
@@ -33,6 +40,8 @@ public enum FrameType {
   public static final int MAX_DATA_BYTES = 64 * 1024;
   /** Largest UTF-8 channel label, in bytes. */
   public static final int MAX_LABEL_BYTES = 256;
+  /** Largest UTF-8 host name a relay is asked to connect to, in bytes. */
+  public static final int MAX_HOST_BYTES = 255;
   /** Largest UTF-8 reason text (refusal, session close), in bytes. */
   public static final int MAX_REASON_BYTES = 256;
 

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param clientWait how long a new session waits for its client to open the terminal's channels
  * @param sessionOptions the et.core options of every session
  * @param forwarding what the sessions' forwards and reverse tunnels may do
+ * @param relaying where the host relays its user's clients (et -J)
  */
 public record HostConfig(
     HostPaths paths,
@@ -29,6 +30,7 @@ public record HostConfig(
     Duration clientWait,
     SessionOptions sessionOptions,
     ForwardPolicy forwarding,
+    RelayPermits relaying,
     AcceptedEnvironment acceptEnv) {
   public static final Duration DEFAULT_IDLE_EXIT = Duration.ofMinutes(10);
   /** Generous: ssh must hand the answer back and the client dial the port before it opens channels. */
@@ -50,6 +52,7 @@ public record HostConfig(
     }
     Objects.requireNonNull(sessionOptions, "sessionOptions");
     Objects.requireNonNull(forwarding, "forwarding");
+    Objects.requireNonNull(relaying, "relaying");
     Objects.requireNonNull(acceptEnv, "acceptEnv");
   }
 
@@ -63,22 +66,23 @@ public record HostConfig(
         DEFAULT_CLIENT_WAIT,
         SESSION_OPTIONS,
         conf.forwarding(),
+        conf.relaying(),
         conf.acceptEnv());
   }
 
   public HostConfig withPort(int port) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, relaying, acceptEnv);
   }
 
   public HostConfig withIdleExit(Duration idleExit) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, relaying, acceptEnv);
   }
 
   public HostConfig withClientWait(Duration clientWait) {
-    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
+    return new HostConfig(paths, bind, port, idleExit, clientWait, sessionOptions, forwarding, relaying, acceptEnv);
   }
 
   public HostConfig withBind(InetAddress address) {
-    return new HostConfig(paths, Optional.of(address), port, idleExit, clientWait, sessionOptions, forwarding, acceptEnv);
+    return new HostConfig(paths, Optional.of(address), port, idleExit, clientWait, sessionOptions, forwarding, relaying, acceptEnv);
   }
 }

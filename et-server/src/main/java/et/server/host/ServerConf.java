@@ -27,6 +27,11 @@ import java.util.Optional;
  *       host:port}, {@code host:*}, {@code [v6]:port} or a unix socket path (as sshd's PermitOpen).
  *   <li>{@code gateway-ports}: {@code yes} lets a reverse tunnel ({@code et -r}) listen on an
  *       address other than loopback when the client names one; {@code no} (the default) refuses it.
+ *   <li>{@code permit-relay}: where this host relays the user's clients ({@code et -J}): by default
+ *       only to the host each client named when it got its relay grant (any port; also {@code
+ *       any}); {@code none}
+ *       turns relaying off; entries {@code host:port} or {@code host:*} separated by blanks narrow
+ *       it ({@link RelayPermits}).
  *   <li>{@code accept-env}: variables of the client's request the program gets besides LANG, LC_*
  *       and COLORTERM: names or prefixes ending in {@code *}, separated by blanks (as sshd's
  *       AcceptEnv); see {@link AcceptedEnvironment} for what may not be added.
@@ -34,13 +39,15 @@ import java.util.Optional;
  *
  * Unknown keys and bad values are refused with the line number, so a typo does not pass silently.
  */
-public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy forwarding, AcceptedEnvironment acceptEnv) {
+public record ServerConf(
+    int port, Optional<InetAddress> bind, ForwardPolicy forwarding, RelayPermits relaying, AcceptedEnvironment acceptEnv) {
   public static final int DEFAULT_PORT = 2022;
   private static final int MAX_BYTES = 64 * 1024;
   // Literals only: a host name would mean a DNS lookup at every start.
 
   public static ServerConf defaults() {
-    return new ServerConf(DEFAULT_PORT, Optional.empty(), ForwardPolicy.defaults(), AcceptedEnvironment.defaults());
+    return new ServerConf(
+        DEFAULT_PORT, Optional.empty(), ForwardPolicy.defaults(), RelayPermits.DEFAULT, AcceptedEnvironment.defaults());
   }
 
   /** The configuration in {@code file}, or the defaults when it does not exist. */
@@ -61,6 +68,7 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
     int port = DEFAULT_PORT;
     Optional<InetAddress> bind = Optional.empty();
     Optional<List<Permit>> permitOpen = Optional.empty();
+    Optional<List<Permit>> permitRelay = Optional.empty();
     boolean gatewayPorts = false;
     AcceptedEnvironment acceptEnv = AcceptedEnvironment.defaults();
     for (int i = 0; i < lines.size(); i++) {
@@ -78,14 +86,15 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
       switch (key) {
         case "port" -> port = port(where, value);
         case "bind" -> bind = Optional.of(address(where, value));
-        case "permit-open" -> permitOpen = permitOpen(where, value);
+        case "permit-open" -> permitOpen = permits(where, "permit-open", value);
+        case "permit-relay" -> permitRelay = permits(where, "permit-relay", value);
         case "gateway-ports" -> gatewayPorts = yesOrNo(where, key, value);
         case "accept-env" -> acceptEnv = acceptEnv(where, value);
         default -> throw new IOException(
-            where + ": unknown key \"" + key + "\" (known: port, bind, permit-open, gateway-ports, accept-env)");
+            where + ": unknown key \"" + key + "\" (known: port, bind, permit-open, permit-relay, gateway-ports, accept-env)");
       }
     }
-    return new ServerConf(port, bind, new ForwardPolicy(permitOpen, gatewayPorts), acceptEnv);
+    return new ServerConf(port, bind, new ForwardPolicy(permitOpen, gatewayPorts), new RelayPermits(permitRelay), acceptEnv);
   }
 
   private static int port(String where, String value) throws IOException {
@@ -95,7 +104,8 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
     return Integer.parseInt(value);
   }
 
-  private static Optional<List<Permit>> permitOpen(String where, String value) throws IOException {
+  /** {@code any} (permit-open only), {@code none}, or entries; IOException naming {@code key} when one is bad. */
+  private static Optional<List<Permit>> permits(String where, String key, String value) throws IOException {
     switch (value) {
       case "any" -> {
         return Optional.empty();
@@ -109,7 +119,7 @@ public record ServerConf(int port, Optional<InetAddress> bind, ForwardPolicy for
           try {
             permits.add(Permit.parse(entry));
           } catch (IllegalArgumentException e) {
-            throw new IOException(where + ": permit-open: " + e.getMessage());
+            throw new IOException(where + ": " + key + ": " + e.getMessage());
           }
         }
         return Optional.of(permits);

@@ -16,6 +16,7 @@ import et.terminal.BootstrapRequest;
 import et.terminal.HostRequest;
 import et.terminal.KillRequest;
 import et.terminal.ListRequest;
+import et.terminal.RelayRequest;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -48,8 +49,9 @@ import org.tinylog.Logger;
  * The session host: one long-lived process per user (docs/TERMINAL.md, "Session host"). It owns the
  * user's sessions and their programs, listens for clients on TCP with an {@link EternalServer}, and
  * answers etterminal on a unix socket in the user's private runtime directory: one {@link
- * HostRequest} line in ({@code ET1 REQUEST}, {@code LIST} or {@code KILL}), one answer line out
- * ({@code ET1 SESSION}, {@code SESSIONS}, {@code KILLED} or {@code ERROR}), then it hangs up.
+ * HostRequest} line in ({@code ET1 REQUEST}, {@code LIST}, {@code KILL} or {@code RELAY}), one
+ * answer line out ({@code ET1 SESSION}, {@code SESSIONS}, {@code KILLED}, {@code GRANT} or {@code
+ * ERROR}), then it hangs up. As a jump host it relays the user's clients ({@link HostRelay}).
  * Each session runs its {@link SessionProgram} as a task of the session's own group; {@link
  * HostSessions} keeps the live ones for the list and kill requests.
  *
@@ -78,7 +80,8 @@ public final class SessionHost implements AutoCloseable {
   private final UserPrincipal owner;
   private final EternalServer server;
   private final TaskGroup tasks;
-  private final IdleTracker idle = new IdleTracker();
+  private final IdleTracker idle;
+  private final HostRelay relay;
   private final HostSessions sessions = new HostSessions();
   private final Semaphore requestSlots = new Semaphore(MAX_REQUESTS);
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,8 +93,12 @@ public final class SessionHost implements AutoCloseable {
       ServerSocketChannel unixListener,
       UserPrincipal owner,
       EternalServer server,
-      TaskGroup tasks) {
+      TaskGroup tasks,
+      IdleTracker idle,
+      HostRelay relay) {
     this.tasks = tasks;
+    this.idle = idle;
+    this.relay = relay;
     this.config = config;
     this.lock = lock;
     this.unixListener = unixListener;
@@ -114,9 +121,12 @@ public final class SessionHost implements AutoCloseable {
     TaskGroup tasks = TaskGroup.startRoot("host");
     try {
       unixListener = bindUnixSocket(paths.socket());
-      server = TcpListen.start(config.bind(), config.port(), HostConfig.PORT_ATTEMPTS, config.sessionOptions(), tasks);
+      IdleTracker idle = new IdleTracker();
+      HostRelay relay = new HostRelay(config.relaying(), idle);
+      server = TcpListen.start(
+          config.bind(), config.port(), HostConfig.PORT_ATTEMPTS, config.sessionOptions(), tasks, relay.relay());
       UserPrincipal owner = Files.getOwner(paths.runtimeDir()); // verified: our uid
-      SessionHost host = new SessionHost(config, lock, unixListener, owner, server, tasks);
+      SessionHost host = new SessionHost(config, lock, unixListener, owner, server, tasks, idle, relay);
       tasks.fork("unix-accept", host::acceptLoop);
       tasks.fork("idle-watch", host::exitWhenIdle);
       Logger.info(
@@ -273,6 +283,7 @@ public final class SessionHost implements AutoCloseable {
         case BootstrapRequest newSession -> newSession(newSession);
         case ListRequest list -> sessions.list(list.nonce());
         case KillRequest kill -> sessions.kill(kill);
+        case RelayRequest grant -> relay.grant(grant, server.port());
       };
       return Optional.of(reply.toLine());
     } catch (InterruptedException e) {

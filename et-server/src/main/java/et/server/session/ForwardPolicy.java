@@ -52,10 +52,15 @@ public record ForwardPolicy(Optional<List<Permit>> permitOpen, boolean gatewayPo
       return new Permit(tcp.host(), tcp.port());
     }
 
+    /** Whether this entry lets a connection go to {@code host}:{@code port}; names as written. */
+    public boolean matchesTcp(String host, int port) {
+      return hostOrPath.equalsIgnoreCase(host) && (this.port == ANY_PORT || this.port == port);
+    }
+
     boolean matches(Endpoint request) {
       return switch (request) {
         case Endpoint.Unix unix -> unix.path().equals(hostOrPath);
-        case Endpoint.Tcp tcp -> tcp.host().equalsIgnoreCase(hostOrPath) && (port == ANY_PORT || tcp.port() == port);
+        case Endpoint.Tcp tcp -> matchesTcp(tcp.host(), tcp.port());
       };
     }
   }

@@ -68,10 +68,10 @@ class HostPartsTest {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (ServerSocket taken = new ServerSocket(0, 1, loopback)) {
       int port = taken.getLocalPort();
-      try (EternalServer server = TcpListen.start(Optional.of(loopback), port, 100, SessionOptions.defaults(), null)) {
+      try (EternalServer server = TcpListen.start(Optional.of(loopback), port, 100, SessionOptions.defaults(), null, null)) {
         assertTrue(server.port() > port && server.port() < port + 100, "listens on " + server.port() + " after " + port);
       }
-      IOException none = assertThrows(IOException.class, () -> TcpListen.start(Optional.of(loopback), port, 1, SessionOptions.defaults(), null));
+      IOException none = assertThrows(IOException.class, () -> TcpListen.start(Optional.of(loopback), port, 1, SessionOptions.defaults(), null, null));
       assertTrue(none.getMessage().startsWith("no free TCP port in " + port + ".." + port), none.getMessage());
     }
   }}

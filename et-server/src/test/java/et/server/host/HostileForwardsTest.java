@@ -231,7 +231,7 @@ class HostileForwardsTest {
       HostConfig open = HostFixture.config(HostFixture.paths(base));
       ForwardPolicy narrow = new ForwardPolicy(Optional.of(List.of(Permit.parse("127.0.0.1:" + allowed.getLocalPort()))), false);
       HostConfig config = new HostConfig(open.paths(), open.bind(), open.port(), open.idleExit(), open.clientWait(),
-          open.sessionOptions(), narrow, open.acceptEnv());
+          open.sessionOptions(), narrow, open.relaying(), open.acceptEnv());
       try (HostFixture fixture = HostFixture.start(config)) {
         Session client = fixture.connect(fixture.requestSession(terminalRequest()));
         Terminal terminal = Terminal.open(client);

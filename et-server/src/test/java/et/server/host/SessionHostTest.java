@@ -239,7 +239,7 @@ class SessionHostTest {
     config =
         new HostConfig(
             config.paths(), config.bind(), config.port(), config.idleExit(), config.clientWait(),
-            HostFixture.OPTIONS.withHandshakeTimeout(Duration.ofMillis(500)), config.forwarding(),
+            HostFixture.OPTIONS.withHandshakeTimeout(Duration.ofMillis(500)), config.forwarding(), config.relaying(),
             config.acceptEnv());
     try (HostFixture fixture = HostFixture.start(config)) {
       fixture.requestSession(request(Optional.empty()));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
-import et.terminal.BootstrapRequest;
+import et.terminal.HostRequest;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * What the session host and etterminal do with the bytes a client writes before any session
  * exists: {@link BoundedLine#read} cuts them into lines within the cap, {@link RequestNonce#find}
- * finds the nonce to answer even a bad request, and {@link BootstrapRequest#parse} takes the request
- * or refuses it. When both find a nonce, it is the same one.
+ * finds the nonce to answer even a bad request, and {@link HostRequest#parse} takes the request (of
+ * any kind: a session, the list, a kill, a relay grant) or refuses it. When both find a nonce, it is the same one.
  */
 class HostRequestFuzzTest {
   /** A cap the fuzzer's inputs reach, so over-long lines are exercised too. */
@@ -38,7 +38,7 @@ class HostRequestFuzzTest {
         assertTrue(line.length() <= cap, () -> line.length() + " chars");
         Optional<BootstrapNonce> nonce = RequestNonce.find(line);
         try {
-          BootstrapNonce parsed = BootstrapRequest.parse(line).nonce();
+          BootstrapNonce parsed = HostRequest.parse(line).nonce();
           nonce.ifPresent(found -> assertEquals(parsed, found));
         } catch (BootstrapException refused) {
           assertFalse(refused.getMessage().isEmpty());
