@@ -3,6 +3,7 @@ package et.client;
 import et.client.cli.EtCommand;
 import et.client.cli.ExitCodes;
 import et.client.cli.SessionRunner;
+import et.client.term.ProcessExit;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -29,7 +30,10 @@ public final class Main {
     PrintWriter err = new PrintWriter(System.err, true);
     RemoteSession session = RemoteSession.forThisProcess();
     StartTimeline.mark("streams");
-    System.exit(run(args, out, err, session));
+    int status = run(args, out, err, session);
+    // Everything is done (terminal restored, session ended, output flushed): skip the JVM's slow exit.
+    ProcessExit.now(status);
+    System.exit(status);
   }
 
   /** Parses {@code args}, runs {@code runner} if they are valid, and returns et's exit status. */

@@ -1,0 +1,35 @@
+package et.client.term;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Ends the process at once with libc's {@code _exit}, for a run that has finished its own
+ * clean-up. Why: the JVM's exit waits about 300 ms for threads that sit in native code, and the
+ * JDK's poller thread (virtual threads' socket I/O) always does, so every {@code et} would end
+ * that much later than ssh. The caller must have restored the terminal, ended its session and
+ * flushed what it wrote; no shutdown hook runs.
+ */
+public final class ProcessExit {
+  private ProcessExit() {}
+
+  /**
+   * Flushes System.out and System.err and ends the process with {@code status}; returns only if
+   * libc cannot be reached (no native access), and the caller then exits as usual.
+   */
+  @SuppressWarnings("restricted")
+  public static void now(int status) {
+    System.out.flush();
+    System.err.flush();
+    try {
+      Linker linker = Linker.nativeLinker();
+      MethodHandle exit = linker.downcallHandle(
+          linker.defaultLookup().find("_exit").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+      exit.invokeExact(status);
+    } catch (Throwable e) {
+      // no native access, no such symbol: the JVM's own exit it is
+    }
+  }
+}
