@@ -33,8 +33,8 @@ class HostLogE2ETest {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final int GARBAGE_CONNECTIONS = 5_000;
   /**
-   * Far below the 1 MiB the issue allows: 5,000 lines without the rate limit stay under that bound
-   * too, so it would not notice the limit gone; this one does.
+   * Far below the 1 MiB the issue allows, which the garbage's log lines would stay under even
+   * without the rate limit (docs/BENCHMARKS.md): this bound notices the limit gone.
    */
   private static final long MAX_GROWTH_BYTES = 64 * 1024;
 

@@ -7,9 +7,9 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * Ends the process at once with libc's {@code _exit}, for a run that has finished its own
- * clean-up. Why: the JVM's exit waits about 300 ms for threads that sit in native code, and the
+ * clean-up. Why: the JVM's exit first waits a while for threads that sit in native code, and the
  * JDK's poller thread (virtual threads' socket I/O) always does, so every {@code et} would end
- * that much later than ssh. The caller must have restored the terminal, ended its session and
+ * noticeably later than ssh (docs/BENCHMARKS.md). The caller must have restored the terminal, ended its session and
  * flushed what it wrote; no shutdown hook runs.
  */
 public final class ProcessExit {
