@@ -128,15 +128,6 @@ public final class Bootstrap {
   }
 
   /**
-   * Runs ssh, sends {@code request} and returns etterminal's session answer.
-   *
-   * @throws BootstrapFailure when ssh fails, etterminal is missing, refuses, or does not answer
-   */
-  public BootstrapReply.Session run(BootstrapRequest request) throws BootstrapFailure, InterruptedException {
-    return answer(request, BootstrapReply.Session.class);
-  }
-
-  /**
    * Runs ssh, sends {@code request} and returns etterminal's answer, which must be of type {@code
    * expected} (a list request is answered by {@link BootstrapReply.Sessions}, a kill by {@link
    * BootstrapReply.Killed}).

@@ -4,7 +4,6 @@ import et.client.cli.ClientOptions;
 import et.client.cli.ExitCodes;
 import et.client.cli.HostAction;
 import et.client.cli.JumpHost;
-import et.client.cli.Route;
 import et.client.cli.SshCommand;
 import et.client.cli.SessionRunner;
 import et.client.term.SavedTermios;

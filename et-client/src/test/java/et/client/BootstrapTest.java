@@ -57,7 +57,8 @@ class BootstrapTest {
         "HOME", "/home/someone", "API_TOKEN", "never-sent");
     BootstrapRequest request = Bootstrap.request(options, new TerminalSize(132, 43), environment, false);
 
-    BootstrapReply.Session reply = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS).run(request);
+    BootstrapReply.Session reply = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS)
+        .answer(request, BootstrapReply.Session.class);
 
     assertEquals(new BootstrapReply.Session(request.nonce(), credentials, 40123), reply);
     BootstrapRequest received = BootstrapRequest.parse(fake.request());
