@@ -55,16 +55,19 @@ final class JumpChain {
     for (CompletableFuture<String> name : hostNames) {
       names.add(join(name));
     }
+    // Each hop relays to the next jump host, the last one to the target.
+    List<String> destinations = new ArrayList<>(names.subList(1, names.size()));
+    destinations.add(targetHostName);
     List<CompletableFuture<RelayTransport.Hop.Grant>> grants = new ArrayList<>();
     for (int i = 0; i < jumps.size(); i++) {
       int hop = i;
-      String to = i + 1 < jumps.size() ? names.get(i + 1) : targetHostName;
+      String to = destinations.get(i);
       grants.add(inTask("relay grant " + jumps.get(i), () -> grant(hop, to, false, stderr)));
     }
     List<RelayTransport.Hop> hops = new ArrayList<>();
     for (int i = 0; i < jumps.size(); i++) {
       int hop = i;
-      String to = i + 1 < jumps.size() ? names.get(i + 1) : targetHostName;
+      String to = destinations.get(i);
       hops.add(new RelayTransport.Hop(jumps.get(i).toString(), names.get(i), join(grants.get(i)), () -> renew(hop, to)));
     }
     return hops;
