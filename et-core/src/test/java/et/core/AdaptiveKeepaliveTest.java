@@ -33,6 +33,8 @@ class AdaptiveKeepaliveTest {
           .withHandshakeTimeout(Duration.ofSeconds(1));
   /** Keepalive 200 ms, dead after 400 ms, idle interval 2 s: far apart, for a timing that tells them apart. */
   private static final SessionOptions SLOWER = FAST.withKeepalive(Duration.ofMillis(200), Duration.ofMillis(400));
+  /** Keepalive 1 s, dead after 2 s: the idle interval, 10 s, is far beyond deadAfter whatever its phase. */
+  private static final SessionOptions LONG_IDLE = FAST.withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(2));
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   @Test
@@ -69,6 +71,30 @@ class AdaptiveKeepaliveTest {
       path.blackhole(false);
       Await.until("the client back", WAIT, () -> client.state() == SessionState.CONNECTED);
       assertEquals(1, arrived.input().read(), "the byte arrived after the resume");
+      client.close();
+    }
+  }
+
+  @Test
+  void theServerNoticesADeadLinkWithinDeadAfterOnceItsDataIsOnItsWay() throws Exception {
+    // The server's keepalive, unlike the client's, has no address to watch: after an idle spell it
+    // sleeps until its next idle ping unless sending wakes it.
+    try (EternalServer server = Loopback.server(LONG_IDLE);
+        FaultRelay path = new FaultRelay(address(server))) {
+      Session serverSide = server.newSession();
+      Session client = EternalClient.connect(path.address(), serverSide.credentials(), LONG_IDLE);
+      client.openChannel("data");
+      Channel fromServer = serverSide.acceptChannel(WAIT);
+      Thread.sleep(2_500); // the idle time itself: past the first ping, long before the next
+
+      path.blackhole(true);
+      long sent = System.nanoTime();
+      fromServer.output().write(new byte[] {1});
+      Await.until("the server gave the connection up", WAIT, () -> serverSide.state() == SessionState.DISCONNECTED);
+      long noticedMillis = (System.nanoTime() - sent) / 1_000_000;
+      // deadAfter and some slack; waiting for the next idle ping instead would take some 8 s.
+      assertTrue(noticedMillis < 3_500, "noticed " + noticedMillis + " ms after the data was sent");
+      path.blackhole(false);
       client.close();
     }
   }

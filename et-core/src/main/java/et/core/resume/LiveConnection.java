@@ -57,6 +57,8 @@ final class LiveConnection {
   private final AtomicLong awaitingSince = new AtomicLong(NOT_AWAITING);
   private static final long NOT_AWAITING = Long.MIN_VALUE;
   private volatile Thread keepaliveThread;
+  /** When the keepalive task wakes next (System.nanoTime); it need not be woken for anything later. */
+  private volatile long keepaliveWakeAt = System.nanoTime();
   private final AtomicBoolean pingDue = new AtomicBoolean(true);
   private final AtomicLong pongDue = new AtomicLong(-1);
   private volatile long ackSent;
@@ -269,8 +271,10 @@ final class LiveConnection {
 
   /** We sent something the peer answers: from now, silence counts (see {@link #keepaliveLoop}). */
   private void awaitAnswer() {
-    if (awaitingSince.compareAndSet(NOT_AWAITING, System.nanoTime())) {
-      LockSupport.unpark(keepaliveThread); // its next wake-up may now be sooner
+    long now = System.nanoTime();
+    if (awaitingSince.compareAndSet(NOT_AWAITING, now)
+        && now + liveness.deadAfter().toNanos() - keepaliveWakeAt < 0) {
+      LockSupport.unpark(keepaliveThread); // the answer is due before its next wake-up
     }
   }
 
@@ -334,6 +338,10 @@ final class LiveConnection {
       }
       if (since != NOT_AWAITING && since + deadAfter - wake < 0) {
         wake = since + deadAfter;
+      }
+      keepaliveWakeAt = wake;
+      if (awaitingSince.get() != since) {
+        continue; // an answer became due meanwhile: its deadline may come sooner
       }
       LockSupport.parkNanos(this, wake - now);
       if (Thread.interrupted()) {
