@@ -7,12 +7,14 @@ import et.client.cli.SshCommand;
 import et.core.relay.RelayTransport;
 import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
+import et.terminal.JumpPath;
 import et.terminal.RelayRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -71,6 +73,22 @@ final class JumpChain {
       hops.add(new RelayTransport.Hop(jumps.get(i).toString(), names.get(i), join(grants.get(i)), () -> renew(hop, to)));
     }
     return hops;
+  }
+
+  /**
+   * The path the host's {@code et --list} shows for {@code jumps}; empty for none, or when the
+   * hops as written break the request's caps (said through {@code note}: the session goes on).
+   */
+  static Optional<JumpPath> path(List<JumpHost> jumps, Consumer<String> note) {
+    if (jumps.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new JumpPath(jumps.stream().map(JumpHost::toString).toList()));
+    } catch (IllegalArgumentException e) {
+      note.accept("the host's et --list will not show the jump hosts: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** A grant from jump host {@code hop} to {@code to}, over ssh through the hops before it. */

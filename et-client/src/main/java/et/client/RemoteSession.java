@@ -18,6 +18,7 @@ import et.core.relay.RelayTransport;
 import et.core.task.TaskGroup;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.JumpPath;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -143,6 +144,7 @@ public final class RemoteSession implements SessionRunner {
       SshHostLookup.HostConfig hostConfig = sshConfig.join(); // completes whatever happens to the task
       StartTimeline.mark("ssh -G");
       Forwardings forwardings = Forwardings.of(options, hostConfig.forwardings(), local.environment(), line -> say(err, line));
+      List<JumpHost> jumps = jumps(options, hostConfig);
       BootstrapRequest request;
       try {
         request = Bootstrap.request(options, size, local.environment(), forwardings.agent().isPresent());
@@ -150,7 +152,10 @@ public final class RemoteSession implements SessionRunner {
         say(err, "cannot ask for a session: " + e.getMessage());
         return ExitCodes.FAILURE;
       }
-      List<JumpHost> jumps = jumps(options, hostConfig);
+      Optional<JumpPath> via = JumpChain.path(jumps, note);
+      if (via.isPresent()) {
+        request = request.withVia(via.get());
+      }
       // The jump hosts' grants beside the host's own bootstrap: each is an ssh login of its own.
       CompletableFuture<List<RelayTransport.Hop>> relays = new CompletableFuture<>();
       if (!jumps.isEmpty()) {

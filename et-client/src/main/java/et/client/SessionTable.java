@@ -1,5 +1,6 @@
 package et.client;
 
+import et.terminal.JumpPath;
 import et.terminal.ListedSession;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -17,7 +19,8 @@ import java.util.function.Function;
  * to the room left. Every cell of remote text is escaped ({@link Printable}). Times are local:
  * the time of day for today, else the date too. The client's address and its last contact share a
  * column: a connected client was heard from within seconds ("now"), a disconnected one last when
- * it was lost ("disconnected since …").
+ * it was lost ("disconnected since …"); one that came through jump hosts shows their path
+ * ("10.0.0.2 via jump1,jump2, now").
  */
 final class SessionTable {
   static final int WIDTH = 80;
@@ -40,7 +43,7 @@ final class SessionTable {
     rows.add(new String[] {"ID", "MODE", "STARTED", "WAITING", "CLIENT, LAST CONTACT", "COMMAND"});
     for (ListedSession session : sessions) {
       String client = session.client()
-          .map(address -> Printable.escape(address, ListedSession.MAX_CLIENT_CHARS) + ", now")
+          .map(address -> connected(Printable.escape(address, ListedSession.MAX_CLIENT_CHARS), session.via()))
           .orElse(session.lastContact().map(time -> "disconnected since " + when.apply(time)).orElse("not connected yet"));
       rows.add(new String[] {
         session.id().substring(0, idDigits),
@@ -70,6 +73,19 @@ final class SessionTable {
       lines.add(line.toString().stripTrailing());
     }
     return lines;
+  }
+
+  /**
+   * A connected client's cell: its address, and through jump hosts the last one's address without
+   * its port (which says nothing) and the path, cut to keep ", now" in the column.
+   */
+  private static String connected(String address, Optional<JumpPath> via) {
+    String now = ", now";
+    if (via.isEmpty()) {
+      return address + now;
+    }
+    String host = address.replaceFirst(":[0-9]+$", "") + " via ";
+    return host + cut(via.get().toString(), MAX_CLIENT_CELL - host.length() - now.length()) + now;
   }
 
   /** The fewest digits, at least {@value #MIN_ID_DIGITS}, that tell every listed id from the others. */

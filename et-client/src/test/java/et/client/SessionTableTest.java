@@ -3,6 +3,7 @@ package et.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.terminal.JumpPath;
 import et.terminal.ListedSession;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ class SessionTableTest {
 
   private static ListedSession session(String id, ListedSession.Mode mode, Optional<String> client, Optional<String> command) {
     return new ListedSession(id, mode, NOW.minus(Duration.ofMinutes(30)), Optional.of(NOW.minus(Duration.ofMinutes(5))),
-        client, 1536, command);
+        client, 1536, command, Optional.empty());
   }
 
   @Test
@@ -26,7 +27,7 @@ class SessionTableTest {
             session("3f2a9c01ffeeddccbbaa998877665544", ListedSession.Mode.COMMAND, Optional.of("192.0.2.7:51234"), Optional.of("sleep 600")),
             session("77770000111122223333444455556666", ListedSession.Mode.TERMINAL, Optional.empty(), Optional.empty()),
             new ListedSession("0123456789abcdef0123456789abcdef", ListedSession.Mode.TUNNELS, Instant.parse("2026-12-01T10:00:00Z"),
-                Optional.empty(), Optional.empty(), 0, Optional.empty())),
+                Optional.empty(), Optional.empty(), 0, Optional.empty(), Optional.empty())),
         NOW, ZoneOffset.UTC);
     assertEquals(List.of(
             "ID       MODE     STARTED     WAITING CLIENT, LAST CONTACT     COMMAND",
@@ -61,6 +62,23 @@ class SessionTableTest {
     assertTrue(lines.get(1).contains(" printf '\\x1b[2J"), lines.get(1));
     assertTrue(lines.get(1).endsWith("…"), lines.get(1));
     assertEquals(SessionTable.WIDTH, lines.get(1).length());
+  }
+
+  @Test
+  void aClientThroughJumpHostsShowsThePathCutToKeepNow() {
+    List<String> lines = SessionTable.lines(List.of(
+            withVia(session("3f2a9c01ffeeddccbbaa998877665544", ListedSession.Mode.TERMINAL,
+                Optional.of("10.79.0.1:40312"), Optional.empty()), "jump1,jump2"),
+            withVia(session("77770000111122223333444455556666", ListedSession.Mode.TERMINAL,
+                Optional.of("10.79.0.1:40313"), Optional.empty()), "admin@bastion.example.com:2222,jump2")),
+        NOW, ZoneOffset.UTC);
+    assertEquals("3f2a9c01 terminal 03:10      1.5K 10.79.0.1 via jump1,jump2, now login shell", lines.get(1));
+    assertEquals("77770000 terminal 03:10      1.5K 10.79.0.1 via admin@bast…, now login shell", lines.get(2));
+  }
+
+  private static ListedSession withVia(ListedSession session, String path) {
+    return new ListedSession(session.id(), session.mode(), session.started(), session.lastContact(), session.client(),
+        session.waitingBytes(), session.command(), Optional.of(new JumpPath(List.of(path.split(",")))));
   }
 
   @Test

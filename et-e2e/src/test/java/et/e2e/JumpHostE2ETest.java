@@ -102,11 +102,13 @@ class JumpHostE2ETest {
           + Duration.ofNanos(System.nanoTime() - killedAt).toMillis() + " ms later (a new grant over ssh)");
       assertTrue(chain.hosts().getFirst().sessionHost().map(h -> h.pid() != relayHost.pid()).orElse(false),
           "a new session host on the first jump host");
-      // et --list goes through the same jump hosts; the target sees its client at the last one.
+      // et --list goes through the same jump hosts; the target sees its client at the last one,
+      // and the path the client came through.
       List<String> list = new ArrayList<>(chain.etCommand());
       list.add(list.size() - 1, "--list");
       CommandResult listed = Commands.run(list, DEADLINE);
-      assertTrue(listed.succeeded() && listed.stdout().contains(targetNs.upstreamAddress() + ":"), listed::toString);
+      assertTrue(listed.succeeded() && listed.stdout().contains(targetNs.upstreamAddress() + " via jump1,jump2, now"),
+          listed::toString);
       et.type("exit 0\r");
       assertEquals(0, et.awaitEnding(DEADLINE).status(), "et's exit status");
     }

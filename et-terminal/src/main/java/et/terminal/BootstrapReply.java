@@ -87,14 +87,16 @@ public sealed interface BootstrapReply {
 
   /**
    * The answer to a {@link ListRequest}: the user's sessions on the host, {@code total} of them, of
-   * which at most {@value #MAX_LISTED} are listed (the earliest started first).
+   * which at most {@value #MAX_LISTED} are listed (the earliest started first), fewer when more
+   * would not fit in one line.
    */
   record Sessions(BootstrapNonce nonce, int total, List<ListedSession> listed) implements BootstrapReply {
     public static final String KIND = "SESSIONS";
-    /** Sessions listed in one answer: with the longest commands, the line stays within its 64 KiB. */
+    /** Sessions listed in one answer at most; fewer only with very long commands, addresses and paths. */
     public static final int MAX_LISTED = 40;
     /** More sessions than one host could hold: a larger total is refused. */
     public static final int MAX_TOTAL = 1_000_000;
+    private static final String FIELD = " session=";
 
     public Sessions {
       Objects.requireNonNull(nonce, "nonce");
@@ -105,12 +107,41 @@ public sealed interface BootstrapReply {
       if (total < listed.size() || total > MAX_TOTAL) {
         throw new IllegalArgumentException("total must be in " + listed.size() + ".." + MAX_TOTAL + ": " + total);
       }
+      int length = line(nonce, total, listed).length();
+      if (length > BootstrapLine.MAX_LINE_BYTES) {
+        throw new IllegalArgumentException("the answer would be " + length + " bytes, more than " + BootstrapLine.MAX_LINE_BYTES);
+      }
+    }
+
+    /**
+     * The answer listing the first of {@code candidates}, as many as fit in one line and at most
+     * {@value #MAX_LISTED}, out of {@code total}.
+     */
+    public static Sessions fitting(BootstrapNonce nonce, int total, List<ListedSession> candidates) {
+      int length = head(nonce, total).length();
+      int fit = 0;
+      for (ListedSession session : candidates) {
+        length += FIELD.length() + session.encode().length();
+        if (fit == MAX_LISTED || length > BootstrapLine.MAX_LINE_BYTES) {
+          break;
+        }
+        fit++;
+      }
+      return new Sessions(nonce, total, candidates.subList(0, fit));
+    }
+
+    private static String head(BootstrapNonce nonce, int total) {
+      return BootstrapLine.PREFIX + KIND + " nonce=" + nonce + " total=" + total;
     }
 
     @Override
     public String toLine() {
-      StringBuilder line = new StringBuilder(BootstrapLine.PREFIX + KIND + " nonce=" + nonce + " total=" + total);
-      listed.forEach(session -> line.append(" session=").append(session.encode()));
+      return line(nonce, total, listed);
+    }
+
+    private static String line(BootstrapNonce nonce, int total, List<ListedSession> listed) {
+      StringBuilder line = new StringBuilder(head(nonce, total));
+      listed.forEach(session -> line.append(FIELD).append(session.encode()));
       return line.toString();
     }
   }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The one line the client writes to etterminal's stdin over ssh (docs/TERMINAL.md):
  *
- * <pre>ET1 REQUEST nonce=&lt;32 hex&gt; term=&lt;TERM&gt; cols=&lt;n&gt; rows=&lt;n&gt; [command=&lt;cmd&gt;] [noexit=1] [noprogram=1] [agent=1] [killothers=1] [env=&lt;NAME=VALUE&gt;]...</pre>
+ * <pre>ET1 REQUEST nonce=&lt;32 hex&gt; term=&lt;TERM&gt; cols=&lt;n&gt; rows=&lt;n&gt; [command=&lt;cmd&gt;] [noexit=1] [noprogram=1] [agent=1] [killothers=1] [via=&lt;hop,...&gt;] [env=&lt;NAME=VALUE&gt;]...</pre>
  *
  * Values are percent-encoded UTF-8 ({@link PercentCodec}); an {@code env} field is the variable's
  * name, a literal {@code =} and its encoded value ({@code env=LANG=C.UTF-8}). Every instance satisfies the caps (the
@@ -33,7 +33,8 @@ public record BootstrapRequest(
     SequencedMap<String, String> env,
     boolean noProgram,
     boolean forwardAgent,
-    boolean killOthers) implements HostRequest {
+    boolean killOthers,
+    Optional<JumpPath> via) implements HostRequest {
 
   public static final String KIND = "REQUEST";
   public static final int MAX_TERM_BYTES = 64;
@@ -43,7 +44,9 @@ public record BootstrapRequest(
   private static final Pattern TERM = Pattern.compile("[A-Za-z0-9._+-]{1," + MAX_TERM_BYTES + "}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Map<String, Integer> MAX_COUNTS =
-      Map.of("nonce", 1, "term", 1, "cols", 1, "rows", 1, "command", 1, "noexit", 1, "noprogram", 1, "agent", 1, "killothers", 1, "env", MAX_ENV);
+      Map.ofEntries(Map.entry("nonce", 1), Map.entry("term", 1), Map.entry("cols", 1), Map.entry("rows", 1),
+          Map.entry("command", 1), Map.entry("noexit", 1), Map.entry("noprogram", 1), Map.entry("agent", 1),
+          Map.entry("killothers", 1), Map.entry("via", 1), Map.entry("env", MAX_ENV));
   private static final List<String> REQUIRED = List.of("nonce", "term", "cols", "rows");
 
   public BootstrapRequest {
@@ -51,6 +54,7 @@ public record BootstrapRequest(
     Objects.requireNonNull(term, "term");
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(env, "env");
+    Objects.requireNonNull(via, "via");
     env = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(env));
     try {
       checkTerm(term);
@@ -68,7 +72,7 @@ public record BootstrapRequest(
       for (Map.Entry<String, String> entry : env.entrySet()) {
         checkEnv(Objects.requireNonNull(entry.getKey(), "env name"), Objects.requireNonNull(entry.getValue(), "env value"));
       }
-      int length = line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers).length();
+      int length = line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers, via).length();
       if (length > BootstrapLine.MAX_LINE_BYTES) {
         throw new BootstrapException(
             "line would be " + length + " bytes long, more than " + BootstrapLine.MAX_LINE_BYTES);
@@ -92,9 +96,22 @@ public record BootstrapRequest(
     this(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, false);
   }
 
+  /** A request that comes through no jump host. */
+  public BootstrapRequest(
+      BootstrapNonce nonce, String term, int cols, int rows, Optional<String> command, boolean noexit,
+      SequencedMap<String, String> env, boolean noProgram, boolean forwardAgent, boolean killOthers) {
+    this(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers, Optional.empty());
+  }
+
   /** This request, asking the host to end the user's other sessions first. */
   public BootstrapRequest withKillOthers() {
-    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, true);
+    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, true, via);
+  }
+
+  /** This request, saying it comes through the jump hosts {@code path}. */
+  public BootstrapRequest withVia(JumpPath path) {
+    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers,
+        Optional.of(path));
   }
 
   /** A request with a fresh random nonce; IllegalArgumentException when a value breaks a cap. */
@@ -107,7 +124,7 @@ public record BootstrapRequest(
   /** The line to write to etterminal's stdin, without its line terminator. */
   @Override
   public String toLine() {
-    return line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers);
+    return line(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers, via);
   }
 
   /**
@@ -134,6 +151,10 @@ public record BootstrapRequest(
     boolean noProgram = flag(fields, "noprogram");
     boolean forwardAgent = flag(fields, "agent");
     boolean killOthers = flag(fields, "killothers");
+    Optional<JumpPath> via = Optional.empty();
+    if (fields.containsKey("via")) {
+      via = Optional.of(JumpPath.parse(decoded(fields, "via")));
+    }
     SequencedMap<String, String> env = new LinkedHashMap<>();
     for (String entry : fields.getOrDefault("env", List.of())) {
       // NAME, a literal '=', the encoded VALUE: names cannot contain '=', so the first one ends it.
@@ -152,7 +173,7 @@ public record BootstrapRequest(
     if (noProgram && (command.isPresent() || noexit)) {
       throw new BootstrapException("noprogram takes no command and no noexit");
     }
-    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers);
+    return new BootstrapRequest(nonce, term, cols, rows, command, noexit, env, noProgram, forwardAgent, killOthers, via);
   }
 
   /** A field that is either absent or "1". */
@@ -181,7 +202,8 @@ public record BootstrapRequest(
       Map<String, String> env,
       boolean noProgram,
       boolean forwardAgent,
-      boolean killOthers) {
+      boolean killOthers,
+      Optional<JumpPath> via) {
     StringBuilder line = new StringBuilder(BootstrapLine.PREFIX).append(KIND);
     line.append(" nonce=").append(nonce);
     line.append(" term=").append(PercentCodec.encode(term));
@@ -199,6 +221,7 @@ public record BootstrapRequest(
     if (killOthers) {
       line.append(" killothers=1");
     }
+    via.ifPresent(path -> line.append(" via=").append(PercentCodec.encode(path.toString())));
     // The separator stays a literal '=': names are unreserved characters only, values are encoded.
     env.forEach((name, value) -> line.append(" env=").append(name).append('=').append(PercentCodec.encode(value)));
     return line.toString();

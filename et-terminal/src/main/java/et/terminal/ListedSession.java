@@ -9,10 +9,10 @@ import java.util.Optional;
 
 /**
  * One session as {@code et --list} shows it: one {@code session=} field of a {@link
- * BootstrapReply.Sessions} line (docs/TERMINAL.md), seven parts separated by commas, each
+ * BootstrapReply.Sessions} line (docs/TERMINAL.md), eight parts separated by commas, each
  * percent-encoded (so none holds a comma), the optional ones empty when absent:
  *
- * <pre>&lt;id: 32 hex&gt;,&lt;mode&gt;,&lt;started: epoch ms&gt;,&lt;last contact: epoch ms | empty&gt;,&lt;client address | empty&gt;,&lt;waiting bytes&gt;,&lt;command | empty&gt;</pre>
+ * <pre>&lt;id: 32 hex&gt;,&lt;mode&gt;,&lt;started: epoch ms&gt;,&lt;last contact: epoch ms | empty&gt;,&lt;client address | empty&gt;,&lt;waiting bytes&gt;,&lt;command | empty&gt;,&lt;jump hosts | empty&gt;</pre>
  *
  * Every instance satisfies the caps (the constructor throws IllegalArgumentException otherwise):
  * times and byte counts in 0..{@value #MAX_NUMBER}, the client address at most {@value
@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param client      the connected client's address and port; empty while disconnected
  * @param waitingBytes sealed bytes the client has not acknowledged yet
  * @param command     the command the session runs; empty for the login shell (or no program)
+ * @param via         the jump hosts the session's client came through, as its request named them
  */
 public record ListedSession(
     String id,
@@ -33,13 +34,14 @@ public record ListedSession(
     Optional<Instant> lastContact,
     Optional<String> client,
     long waitingBytes,
-    Optional<String> command) {
+    Optional<String> command,
+    Optional<JumpPath> via) {
 
   public static final int MAX_COMMAND_CHARS = 100;
   public static final int MAX_CLIENT_CHARS = 64;
   /** Cap of every time (epoch milliseconds, year 33658) and byte count. */
   public static final long MAX_NUMBER = 999_999_999_999_999L;
-  private static final int PARTS = 7;
+  private static final int PARTS = 8;
 
   /** What a session runs, as its bootstrap request asked. */
   public enum Mode {
@@ -63,6 +65,7 @@ public record ListedSession(
     Objects.requireNonNull(lastContact, "lastContact");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(via, "via");
     started = started.truncatedTo(ChronoUnit.MILLIS); // the wire's unit
     lastContact = lastContact.map(time -> time.truncatedTo(ChronoUnit.MILLIS));
     try {
@@ -109,7 +112,8 @@ public record ListedSession(
         lastContact.map(time -> Long.toString(time.toEpochMilli())).orElse(""),
         client.map(PercentCodec::encode).orElse(""),
         Long.toString(waitingBytes),
-        command.map(PercentCodec::encode).orElse(""));
+        command.map(PercentCodec::encode).orElse(""),
+        via.map(path -> PercentCodec.encode(path.toString())).orElse(""));
   }
 
   /** The session one {@code session=} field's {@code value} describes. */
@@ -132,7 +136,10 @@ public record ListedSession(
     Optional<String> client = optionalText("session client", parts[4], MAX_CLIENT_CHARS);
     long waiting = BootstrapLine.longNumber("session waiting bytes", parts[5], MAX_NUMBER);
     Optional<String> command = optionalText("session command", parts[6], MAX_COMMAND_CHARS);
-    return new ListedSession(id, mode, started, lastContact, client, waiting, command);
+    Optional<JumpPath> via = parts[7].isEmpty()
+        ? Optional.empty()
+        : Optional.of(JumpPath.parse(PercentCodec.decode(parts[7], "session via")));
+    return new ListedSession(id, mode, started, lastContact, client, waiting, command, via);
   }
 
   private static Optional<String> optionalText(String field, String encoded, int maxChars) throws BootstrapException {

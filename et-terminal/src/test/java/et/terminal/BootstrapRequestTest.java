@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.TestSeed;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -134,7 +135,27 @@ class BootstrapRequestTest {
         Arguments.of("bad escape in env", BASE + " env=A=%", "env A has a malformed percent escape"),
         Arguments.of("raw = in env value", BASE + " env=A=b=c", "env A has a character that must be percent-encoded"),
         Arguments.of("encoded env separator", BASE + " env=A%3Db", "env must be NAME=VALUE: \"A%3Db\""),
-        Arguments.of("invalid UTF-8 in env", BASE + " env=A=%C3", "env A is not valid UTF-8"));
+        Arguments.of("invalid UTF-8 in env", BASE + " env=A=%C3", "env A is not valid UTF-8"),
+        // via: the jump hosts, [user@]host[:port] joined by encoded commas
+        Arguments.of("empty via", BASE + " via=", "via hop must be [user@]host[:port]"),
+        Arguments.of("via with an empty hop", BASE + " via=jump1%2C%2Cjump2", "via hop must be"),
+        Arguments.of("via ending in a comma", BASE + " via=jump1%2C", "via hop must be"),
+        Arguments.of("via with a blank", BASE + " via=jump%201", "via hop must be [user@]host[:port] of 1..100 characters of [A-Za-z0-9._-@:[]]: \"jump 1\""),
+        Arguments.of("via with a control character", BASE + " via=jump%1B1", "via hop must be"),
+        Arguments.of("via with non-ASCII", BASE + " via=j%C3%A9", "via hop must be"),
+        Arguments.of("via with a slash", BASE + " via=a%2Fb", "via hop must be"),
+        Arguments.of("via hop that is an option", BASE + " via=-oProxyCommand%3Dx", "via hop must be"),
+        Arguments.of("via user that is an option", BASE + " via=-l%40host", "via hop must be"),
+        Arguments.of("via with two @", BASE + " via=a%40b%40c", "via hop must be"),
+        Arguments.of("via with a letter port", BASE + " via=host%3Assh", "via hop must be"),
+        Arguments.of("via port of six digits", BASE + " via=host%3A222222", "via hop must be"),
+        Arguments.of("via hop of 101 characters", BASE + " via=" + "h".repeat(101), "via hop must be"),
+        Arguments.of("via of 9 hops", BASE + " via=" + "j%2C".repeat(8) + "j", "via must name 1..8 jump hosts, not 9"),
+        Arguments.of("via of 256 characters", BASE + " via=" + ("h".repeat(99) + "%2C").repeat(2) + "h".repeat(56),
+            "via must be at most 255 characters: 256"),
+        Arguments.of("via with a raw comma", BASE + " via=a,b", "via has a character that must be percent-encoded"),
+        Arguments.of("via bad escape", BASE + " via=a%2", "via has a malformed percent escape"),
+        Arguments.of("duplicate via", BASE + " via=a via=b", "via appears more than once"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -242,6 +263,29 @@ class BootstrapRequestTest {
     BootstrapException twice = assertThrows(BootstrapException.class,
         () -> BootstrapRequest.parse("ET1 REQUEST nonce=" + NONCE + " term=x cols=1 rows=1 agent=1 agent=1"));
     assertTrue(twice.getMessage().contains("agent"), twice.getMessage());
+  }
+
+  static Stream<Arguments> jumpPaths() {
+    return Stream.of(
+        Arguments.of("jump1", List.of("jump1")),
+        Arguments.of("jump1,jump2", List.of("jump1", "jump2")),
+        Arguments.of("me@bastion.example.com:2222,_svc.x-y@10.0.0.7", List.of("me@bastion.example.com:2222", "_svc.x-y@10.0.0.7")),
+        Arguments.of("[2001:db8::1]:22,admin@::1", List.of("[2001:db8::1]:22", "admin@::1")),
+        Arguments.of("j,j,j,j,j,j,j,j", Collections.nCopies(JumpPath.MAX_HOPS, "j")),
+        Arguments.of("255 characters", List.of("h".repeat(100), "h".repeat(100), "h".repeat(53))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jumpPaths")
+  void aJumpPathRoundTripsThroughTheRequest(String what, List<String> hops) throws Exception {
+    JumpPath via = new JumpPath(hops);
+    assertEquals(via, JumpPath.parse(String.join(",", hops)), what);
+    BootstrapRequest request = BootstrapRequest.parse(BASE).withVia(via);
+    assertTrue(request.toLine().contains(" via=" + PercentCodec.encode(String.join(",", hops))), request.toLine());
+    BootstrapRequest parsed = BootstrapRequest.parse(request.toLine());
+    assertEquals(Optional.of(via), parsed.via());
+    assertEquals(request, parsed);
+    assertEquals(Optional.empty(), BootstrapRequest.parse(BASE).via());
   }
 
   private static void assertRefused(String message, Runnable construct) {

@@ -46,12 +46,12 @@ final class HostSessions {
     session.whenEnded().whenComplete((end, failure) -> live.remove(id));
   }
 
-  /** The answer to a list request: the earliest started sessions first, at most the reply's cap. */
+  /** The answer to a list request: the earliest started sessions first, as many as the reply holds. */
   BootstrapReply.Sessions list(BootstrapNonce nonce) {
     List<Entry> entries = byStart();
-    List<ListedSession> listed =
+    List<ListedSession> candidates =
         entries.stream().limit(BootstrapReply.Sessions.MAX_LISTED).map(HostSessions::describe).toList();
-    return new BootstrapReply.Sessions(nonce, entries.size(), listed);
+    return BootstrapReply.Sessions.fitting(nonce, entries.size(), candidates);
   }
 
   /** Ends the one session {@code kill} names; an error that says why when none or several match. */
@@ -123,7 +123,8 @@ final class HostSessions {
         session.lastContact(),
         session.peerAddress().map(HostSessions::shown),
         session.backlogBytes(),
-        request.command().map(ListedSession::shownCommand));
+        request.command().map(ListedSession::shownCommand),
+        request.via());
   }
 
   /** {@code 192.0.2.1:52144} or {@code [2001:db8::1]:52144}, never a reverse lookup. */

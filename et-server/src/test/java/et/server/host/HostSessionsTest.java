@@ -12,6 +12,7 @@ import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.JumpPath;
 import et.terminal.KillRequest;
 import et.terminal.ListRequest;
 import et.terminal.ListedSession;
@@ -52,7 +53,8 @@ class HostSessionsTest {
     try (HostFixture fixture = HostFixture.start(base)) {
       assertEquals(List.of(), listed(fixture));
       String waiting = fixture.requestSession(request(Optional.of("sleep 600"), false).toLine()).credentials().id().toString();
-      BootstrapReply.Session tunnelsReply = fixture.requestSession(request(Optional.empty(), true).toLine());
+      JumpPath path = new JumpPath(List.of("jump1", "me@jump2:2222"));
+      BootstrapReply.Session tunnelsReply = fixture.requestSession(request(Optional.empty(), true).withVia(path).toLine());
       String tunnels = tunnelsReply.credentials().id().toString();
       Session client = fixture.connect(tunnelsReply);
       Await.until("the host sees the client", TIMEOUT, () -> {
@@ -70,11 +72,13 @@ class HostSessionsTest {
       assertEquals(Optional.of("sleep 600"), neverConnected.command());
       assertEquals(Optional.empty(), neverConnected.client());
       assertEquals(Optional.empty(), neverConnected.lastContact());
+      assertEquals(Optional.empty(), neverConnected.via());
       ListedSession connected = both.get(1);
       assertEquals(ListedSession.Mode.TUNNELS, connected.mode());
       assertEquals(Optional.empty(), connected.command());
       assertTrue(connected.client().orElseThrow().startsWith("127.0.0.1:"), connected.toString());
       assertTrue(connected.lastContact().isPresent());
+      assertEquals(Optional.of(path), connected.via(), "the path the request named");
 
       String unknown = waiting.startsWith("0000") || tunnels.startsWith("0000") ? "ffff" : "0000";
       BootstrapReply.Error refused = assertInstanceOf(BootstrapReply.Error.class, answer(fixture, KillRequest.create(unknown).toLine()));
@@ -104,6 +108,19 @@ class HostSessionsTest {
       assertTrue(firstClient.awaitEnd(TIMEOUT));
       assertEquals(KillRequest.OTHERS_REASON, firstClient.end().reason());
       assertEquals(KillRequest.EXIT_STATUS, firstClient.end().exitStatus());
+    }
+  }
+
+  @Test
+  void aRequestWithABadPathIsRefusedWithItsReasonAndTheHostGoesOn() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      String good = request(Optional.empty(), true).toLine();
+      for (String via : List.of("jump%201", "-oProxyCommand%3Dx", "j%2C".repeat(8) + "j", "h".repeat(256), "a%2C%2Cb")) {
+        BootstrapReply.Error error = assertInstanceOf(BootstrapReply.Error.class, answer(fixture, good + " via=" + via));
+        assertTrue(error.reason().startsWith("bad request: via "), error.reason());
+      }
+      fixture.requestSession(good);
+      assertEquals(1, listed(fixture).size(), "only the good request made a session");
     }
   }
 
