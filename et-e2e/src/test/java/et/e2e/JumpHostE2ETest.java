@@ -82,7 +82,7 @@ class JumpHostE2ETest {
   }
 
   @Test
-  void twoJumpHostsEndToEndAndAJumpHostsRestart() throws Exception {
+  void twoJumpHostsEndToEndAndEachJumpHostsSessionHostDying() throws Exception {
     try (Chain chain = Chain.start(base, 2)) {
       PtyEt et = chain.startEt();
       NetLab.Behind targetNs = chain.behind().getLast();
@@ -102,6 +102,17 @@ class JumpHostE2ETest {
           + Duration.ofNanos(System.nanoTime() - killedAt).toMillis() + " ms later (a new grant over ssh)");
       assertTrue(chain.hosts().getFirst().sessionHost().map(h -> h.pid() != relayHost.pid()).orElse(false),
           "a new session host on the first jump host");
+      // The second jump host's session host dies mid-output: the first relay finds its port closed,
+      // et gets a new grant there over ssh through the first jump host, and no line is lost or doubled.
+      RemoteHost secondJump = chain.hosts().get(1);
+      ProcessHandle secondRelayHost = secondJump.sessionHost().orElseThrow();
+      Loop loop = Loop.start(et, LINES);
+      loop.awaitLine(10);
+      secondRelayHost.destroyForcibly();
+      loop.reportResume("the second jump host's session host killed (a new grant over ssh through jump1)");
+      loop.checkEveryLineOnce();
+      assertTrue(secondJump.sessionHost().map(h -> h.pid() != secondRelayHost.pid()).orElse(false),
+          "a new session host on the second jump host");
       // et --list goes through the same jump hosts; the target sees its client at the last one,
       // and the path the client came through.
       List<String> list = new ArrayList<>(chain.etCommand());

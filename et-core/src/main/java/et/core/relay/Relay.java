@@ -11,6 +11,7 @@ import et.core.wire.Frame;
 import et.core.wire.FrameReader;
 import et.core.wire.ProtocolException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -29,7 +30,7 @@ import org.tinylog.Logger;
  * <p>Refusals: an unknown grant gets the answer an unknown session gets (REFUSE, no proof), then
  * an exception as for garbage; a wrong tag or malformed message is garbage (an exception: the
  * caller closes the socket and logs it with the strangers, rate-limited);
- * a proven client gets FORBIDDEN, UNREACHABLE or BUSY with the reason. At most {@link #MAX_SPLICES}
+ * a proven client gets FORBIDDEN, UNREACHABLE, CLOSED or BUSY with the reason. At most {@link #MAX_SPLICES}
  * paths at once.
  *
  * <p>Threads: {@link #open} runs on the caller's handshake task; {@link #splice} forks into the
@@ -107,7 +108,9 @@ public final class Relay {
     } catch (IOException e) {
       leave(); // before the answer: whoever learns of the refusal finds the path gone
       Logger.info("relay for {} ({}) cannot reach {}: {}", peer, grant, to, e.getMessage());
-      RelayHandshake.answer(client, relayKey, RelayAnswer.UNREACHABLE, to + ": " + e.getMessage());
+      // A refused connection is told apart: the client then renews the next relay's grant.
+      RelayAnswer answer = e instanceof ConnectException ? RelayAnswer.CLOSED : RelayAnswer.UNREACHABLE;
+      RelayHandshake.answer(client, relayKey, answer, to + ": " + e.getMessage());
       return Optional.empty();
     }
     try {

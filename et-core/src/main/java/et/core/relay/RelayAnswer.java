@@ -5,7 +5,9 @@ public enum RelayAnswer {
   CONNECTED(0, "connected"),
   FORBIDDEN(1, "destination not allowed"),
   UNREACHABLE(2, "next hop unreachable"),
-  BUSY(3, "relay busy");
+  BUSY(3, "relay busy"),
+  /** The next hop refused the connection: nothing listens on its port (a relay's host exited). */
+  CLOSED(4, "next hop's port closed");
 
   public final int code;
   /** What the code means, short for the status line; the frame's own text adds the detail. */

@@ -21,10 +21,11 @@ import java.util.stream.Collectors;
  *
  * <p>A failure says which hop failed: "client -> jump: ..." when the first relay cannot be
  * reached, "jump: ..." when a relay failed or refused, "jump -> next: ..." when it could not reach
- * the next hop. A relay that no longer knows its grant
- * (its host restarted), or a first relay whose port refuses connections (its host exited), has the
- * hop's grant renewed ({@link Hop.Renewal}, an ssh bootstrap, which starts a host there) before the
- * attempt fails, so the next attempt uses the new one.
+ * the next hop. A relay that no longer knows its grant (its host restarted or dropped the grant),
+ * or a relay whose port refuses connections (its host exited: to the first one the client's own
+ * connection is refused, to a later one the relay before it answers CLOSED), has that hop's grant
+ * renewed ({@link Hop.Renewal}, an ssh bootstrap, which starts a host there) before the attempt
+ * fails, so the next attempt uses the new one.
  */
 public final class RelayTransport implements Transport {
   /** Shortest time between two renewals of one hop's grant. */
@@ -105,10 +106,11 @@ public final class RelayTransport implements Transport {
     }
     for (int i = 0; i < hops.size(); i++) {
       Hop hop = hops.get(i);
-      boolean last = i == hops.size() - 1;
-      String nextName = last ? destinationName : hops.get(i + 1).name;
-      String nextHost = last ? destinationHost : hops.get(i + 1).host;
-      int nextPort = last ? destinationPort : hops.get(i + 1).grant.port();
+      Hop next = i == hops.size() - 1 ? null : hops.get(i + 1);
+      String nextName = next == null ? destinationName : next.name;
+      String nextHost = next == null ? destinationHost : next.host;
+      Hop.Grant nextGrant = next == null ? null : next.grant;
+      int nextPort = next == null ? destinationPort : nextGrant.port();
       Hop.Grant grant = hop.grant;
       try {
         RelayHandshake.client(channel, grant.credentials(), nextHost, nextPort);
@@ -116,7 +118,12 @@ public final class RelayTransport implements Transport {
         if (e.grantUnknown()) {
           throw renewed(hop, grant, hop.name + ": the relay does not know our grant (its host restarted?)");
         }
-        String where = e.answer().orElseThrow() == RelayAnswer.UNREACHABLE ? hop.name + " -> " + nextName : hop.name;
+        RelayAnswer answer = e.answer().orElseThrow();
+        boolean nextHopFailed = answer == RelayAnswer.UNREACHABLE || answer == RelayAnswer.CLOSED;
+        String where = nextHopFailed ? hop.name + " -> " + nextName : hop.name;
+        if (answer == RelayAnswer.CLOSED && next != null) {
+          throw renewed(next, nextGrant, where + ": " + e.getMessage());
+        }
         throw new RelayRefusedException(e.answer(), where + ": " + e.getMessage());
       } catch (IOException e) {
         throw new IOException(hop.name + ": " + e.getMessage(), e);

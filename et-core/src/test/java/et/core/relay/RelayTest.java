@@ -62,7 +62,11 @@ class RelayTest {
   void start() throws IOException {
     InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     target = EternalServer.start(any, options);
-    Relay relay = new Relay(grants, (host, port) -> policy.permits(host, port), new Relay.Busy() {
+    relayHost = EternalServer.start(any, options, null, new Relay(grants, (host, port) -> policy.permits(host, port), counted()));
+  }
+
+  private Relay.Busy counted() {
+    return new Relay.Busy() {
       @Override
       public boolean enter() {
         busy.incrementAndGet();
@@ -73,8 +77,7 @@ class RelayTest {
       public void leave() {
         busy.decrementAndGet();
       }
-    });
-    relayHost = EternalServer.start(any, options, null, relay);
+    };
   }
 
   @AfterEach
@@ -164,16 +167,64 @@ class RelayTest {
   }
 
   @Test
-  void anUnreachableNextHopNamesThatHop() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
+  void aClosedNextHopNamesThatHop() throws Exception {
+    int closedPort = closedPort();
     RelayGrant grant = grants.create(LOOPBACK);
     RelayRefusedException e = assertThrows(RelayRefusedException.class, () -> open(hop(grant.credentials()), closedPort));
+    assertEquals(RelayAnswer.CLOSED, e.answer().orElseThrow());
+    assertTrue(e.getMessage().startsWith("jump -> target: next hop's port closed: 127.0.0.1:" + closedPort), e.getMessage());
+    assertEquals(0, busy.get());
+  }
+
+  @Test
+  void anUnresolvableNextHopIsUnreachable() {
+    RelayGrant grant = grants.create("no-such-host.invalid");
+    RelayTransport.Hop hop = hop(grant.credentials());
+    RelayRefusedException e = assertThrows(RelayRefusedException.class, () -> {
+      try (ConnectAttempt attempt = new ConnectAttempt()) {
+        new RelayTransport(List.of(hop), "target", "no-such-host.invalid", 2022).open(attempt);
+      }
+    });
     assertEquals(RelayAnswer.UNREACHABLE, e.answer().orElseThrow());
     assertTrue(e.getMessage().startsWith("jump -> target: next hop unreachable"), e.getMessage());
-    assertEquals(0, busy.get());
+  }
+
+  @Test
+  void aLaterRelayWhosePortIsClosedGetsANewGrantAndTheNextAttemptGoesThrough() throws Exception {
+    RelayGrants laterGrants = new RelayGrants();
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    EternalServer later = EternalServer.start(any, options, null, new Relay(laterGrants, RelayPolicy.GRANT_ONLY, counted()));
+    try {
+      Session serverSide = target.newSession();
+      int closedPort = closedPort();
+      AtomicInteger renewals = new AtomicInteger();
+      // The second relay's host exited: its grant names a port where nothing listens.
+      RelayTransport.Hop second = new RelayTransport.Hop("jump2", LOOPBACK,
+          new RelayTransport.Hop.Grant(SessionCredentials.generate(), closedPort), () -> {
+            renewals.incrementAndGet();
+            return new RelayTransport.Hop.Grant(laterGrants.create(LOOPBACK).credentials(), later.port());
+          });
+      RelayTransport transport =
+          new RelayTransport(List.of(hop(grants.create(LOOPBACK).credentials()), second), "target", LOOPBACK, target.port());
+      try (ConnectAttempt attempt = new ConnectAttempt()) {
+        IOException e = assertThrows(IOException.class, () -> transport.open(attempt));
+        assertTrue(e.getMessage().startsWith("jump -> jump2: next hop's port closed: 127.0.0.1:" + closedPort), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; got a new grant over ssh"), e.getMessage());
+      }
+      assertEquals(1, renewals.get());
+      Session client = EternalClient.connect(transport, serverSide.credentials(), options, null);
+      client.close(0, "done");
+      assertTrue(serverSide.awaitEnd(WAIT));
+      assertEquals(1, renewals.get());
+    } finally {
+      later.close();
+    }
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test
