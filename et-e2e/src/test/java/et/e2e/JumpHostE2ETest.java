@@ -125,6 +125,28 @@ class JumpHostE2ETest {
     }
   }
 
+  @Test
+  void aProxyJumpInTheSshConfigurationGoesThroughTheRelayWithoutDashJ() throws Exception {
+    try (Chain chain = Chain.start(base, 1, true)) {
+      assertTrue(!chain.etCommand().contains("-J"), chain.etCommand()::toString);
+      PtyEt et = chain.startEt();
+      NetLab.Behind targetNs = chain.behind().getLast();
+      // The client cannot route to the target: its et port hears only the jump host's relay.
+      assertEquals(List.of(targetNs.upstreamAddress()),
+          chain.lab().connectionPeers(targetNs.namespace(), chain.target().etPort()));
+      int mark = et.screen().length();
+      et.type("echo PROXY-JUMP-$((6*7))\r");
+      et.screen().await("PROXY-JUMP-42", mark, DEADLINE);
+      List<String> list = new ArrayList<>(chain.etCommand());
+      list.add(list.size() - 1, "--list");
+      CommandResult listed = Commands.run(list, DEADLINE);
+      assertTrue(listed.succeeded() && listed.stdout().contains(targetNs.upstreamAddress() + " via jump1, now"),
+          listed::toString);
+      et.type("exit 0\r");
+      assertEquals(0, et.awaitEnding(DEADLINE).status(), "et's exit status");
+    }
+  }
+
   /** The numbered loop the remote shell prints, and what arrived of it. */
   private record Loop(PtyEt et, int start, int lines) {
     static Loop start(PtyEt et, int lines) throws IOException {
@@ -161,15 +183,20 @@ class JumpHostE2ETest {
   /**
    * A lab of {@code jumps} jump hosts and a target (the server namespace, then hosts behind it),
    * each with sshd and a session host; one ssh_config names them jump1..jumpN and target, and one
-   * --terminal-path script starts the etterminal wrapper of the namespace it runs in.
+   * --terminal-path script starts the etterminal wrapper of the namespace it runs in. With {@code
+   * proxyJump}, the ssh_config gives the target's jump hosts (ProxyJump) and et is run without -J.
    */
   private record Chain(NetLab lab, List<RemoteHost> hosts, List<NetLab.Behind> behind, Path sshConfig, Path terminal,
-      List<PtyEt> ets) implements AutoCloseable {
+      List<PtyEt> ets, boolean proxyJump) implements AutoCloseable {
 
     static Chain start(Path base, int jumps) throws Exception {
+      return start(base, jumps, false);
+    }
+
+    static Chain start(Path base, int jumps, boolean proxyJump) throws Exception {
       NetLab lab = RemoteHost.createLabOrSkip();
       Chain chain = new Chain(lab, new ArrayList<>(), new ArrayList<>(), base.resolve("ssh_config"),
-          base.resolve("etterminal-here"), new ArrayList<>());
+          base.resolve("etterminal-here"), new ArrayList<>(), proxyJump);
       try {
         chain.hosts.add(RemoteHost.startIn(base.resolve("h0"), lab));
         for (int i = 1; i <= jumps; i++) {
@@ -193,8 +220,13 @@ class JumpHostE2ETest {
       return i == hosts.size() - 1 ? "target" : "jump" + (i + 1);
     }
 
+    private String jumps() {
+      return IntStream.range(0, hosts.size() - 1).mapToObj(this::alias).collect(Collectors.joining(","));
+    }
+
     private void writeFiles() throws IOException {
-      StringBuilder config = new StringBuilder();
+      // ssh takes the first value it finds: this block comes before the target's own.
+      StringBuilder config = new StringBuilder(proxyJump ? "Host target\n  ProxyJump " + jumps() + "\n" : "");
       StringBuilder dispatch = new StringBuilder("#!/bin/sh\ncase \"$(" + ip() + " netns identify)\" in\n");
       List<String> namespaces = Stream.concat(Stream.of(lab.serverNamespace()),
           behind.stream().map(NetLab.Behind::namespace)).toList();
@@ -209,12 +241,17 @@ class JumpHostE2ETest {
       Files.setPosixFilePermissions(terminal, PosixFilePermissions.fromString("rwx------"));
     }
 
-    /** {@code et --ssh 'ssh -F CONFIG' --terminal-path SCRIPT -J jump1,... target}, in the client namespace. */
+    /**
+     * {@code et --ssh 'ssh -F CONFIG' --terminal-path SCRIPT -J jump1,... target}, in the client
+     * namespace; without {@code -J} when the ssh_config names the jump hosts.
+     */
     List<String> etCommand() {
       List<String> command = new ArrayList<>(lab.clientPrefix());
-      String jumps = IntStream.range(0, hosts.size() - 1).mapToObj(this::alias).collect(Collectors.joining(","));
-      command.addAll(List.of(RemoteHost.ET.toString(), "--ssh", "ssh -F " + sshConfig, "--terminal-path",
-          terminal.toString(), "-J", jumps, "target"));
+      command.addAll(List.of(RemoteHost.ET.toString(), "--ssh", "ssh -F " + sshConfig, "--terminal-path", terminal.toString()));
+      if (!proxyJump) {
+        command.addAll(List.of("-J", jumps()));
+      }
+      command.add("target");
       return command;
     }
 
