@@ -115,11 +115,7 @@ class JumpHostE2ETest {
           "a new session host on the second jump host");
       // et --list goes through the same jump hosts; the target sees its client at the last one,
       // and the path the client came through.
-      List<String> list = new ArrayList<>(chain.etCommand());
-      list.add(list.size() - 1, "--list");
-      CommandResult listed = Commands.run(list, DEADLINE);
-      assertTrue(listed.succeeded() && listed.stdout().contains(targetNs.upstreamAddress() + " via jump1,jump2, now"),
-          listed::toString);
+      chain.assertListed(targetNs.upstreamAddress() + " via jump1,jump2, now");
       et.type("exit 0\r");
       assertEquals(0, et.awaitEnding(DEADLINE).status(), "et's exit status");
     }
@@ -137,11 +133,7 @@ class JumpHostE2ETest {
       int mark = et.screen().length();
       et.type("echo PROXY-JUMP-$((6*7))\r");
       et.screen().await("PROXY-JUMP-42", mark, DEADLINE);
-      List<String> list = new ArrayList<>(chain.etCommand());
-      list.add(list.size() - 1, "--list");
-      CommandResult listed = Commands.run(list, DEADLINE);
-      assertTrue(listed.succeeded() && listed.stdout().contains(targetNs.upstreamAddress() + " via jump1, now"),
-          listed::toString);
+      chain.assertListed(targetNs.upstreamAddress() + " via jump1, now");
       et.type("exit 0\r");
       assertEquals(0, et.awaitEnding(DEADLINE).status(), "et's exit status");
     }
@@ -260,6 +252,14 @@ class JumpHostE2ETest {
       ets.add(et);
       et.screen().await(PROMPT, 0, DEADLINE);
       return et;
+    }
+
+    /** Runs {@code et --list} on the target as {@link #etCommand} reaches it; asserts its table holds {@code cell}. */
+    void assertListed(String cell) {
+      List<String> list = new ArrayList<>(etCommand());
+      list.add(list.size() - 1, "--list");
+      CommandResult listed = Commands.run(list, DEADLINE);
+      assertTrue(listed.succeeded() && listed.stdout().contains(cell), listed::toString);
     }
 
     /**
