@@ -267,7 +267,7 @@ public final class EternalServer implements AutoCloseable {
       return;
     }
     if (!deadline.cancel()) {
-      closeQuietly(path.get().destination());
+      relay.abandon(path.get());
       throw new IOException("relay handshake took longer than " + options.handshakeTimeout().toMillis() + " ms");
     }
     pendingHandshakes.finished(socket); // proven: no newcomer may displace it now

@@ -65,8 +65,8 @@ public final class Relay {
     this.busy = busy;
   }
 
-  /** A proven client's socket and the destination it is connected to, ready to splice. */
-  public record Path(SocketChannel client, SocketChannel destination, String name) {}
+  /** A proven client's socket and the destination it is connected to under {@code grant}, ready to splice. */
+  public record Path(SocketChannel client, SocketChannel destination, String name, RelayGrant grant) {}
 
   /**
    * Runs the relay's side of the handshake after the client's RELAY_HELLO {@code hello}; returns
@@ -90,6 +90,7 @@ public final class Relay {
     if (!RelayProof.matches(request.tag(), RelayProof.request(relayKey, id, request.host(), request.port()))) {
       throw new ProtocolException("client failed to prove " + grant);
     }
+    grants.used(grant);
     String to = request.host() + ":" + request.port();
     if (!grant.covers(request.host()) || !policy.permits(request.host(), request.port())) {
       Logger.info("relay refused {} ({}) the destination {}", peer, grant, to);
@@ -121,12 +122,27 @@ public final class Relay {
       throw e;
     }
     Logger.info("relay connected {} ({}) to {}", peer, grant, to);
-    return Optional.of(new Path(client, destination, "relay " + peer + " -> " + to));
+    grants.pathOpened(grant);
+    return Optional.of(new Path(client, destination, "relay " + peer + " -> " + to, grant));
   }
 
   /** Splices {@code path} in {@code tasks} until either side ends. */
   public void splice(Path path, TaskGroup tasks) {
-    Splice.start(path.client(), path.destination(), path.name(), tasks, this::leave);
+    Splice.start(path.client(), path.destination(), path.name(), tasks, () -> {
+      grants.pathClosed(path.grant());
+      leave();
+    });
+  }
+
+  /** Gives up {@code path} before it is spliced (the handshake's deadline passed): closes it and frees its place. */
+  public void abandon(Path path) {
+    try {
+      path.destination().close();
+    } catch (IOException e) {
+      Logger.debug("{}: {}", path.name(), e.getMessage());
+    }
+    grants.pathClosed(path.grant());
+    leave();
   }
 
   private void leave() {

@@ -18,6 +18,8 @@ import et.core.crypto.Direction;
 import et.core.crypto.KeySchedule;
 import et.core.crypto.SequenceAead;
 import et.core.testing.RecordingProxy;
+import et.testkit.Await;
+import et.testkit.ManualClock;
 import et.core.wire.Frame;
 import et.core.wire.FrameHeader;
 import et.core.wire.FrameReader;
@@ -35,6 +37,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +54,8 @@ class RelayTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final byte[] MARKER = "the relay must never read this line".getBytes(StandardCharsets.UTF_8);
 
-  private final RelayGrants grants = new RelayGrants();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-03T09:00:00Z"));
+  private final RelayGrants grants = new RelayGrants(clock, RelayGrants.IDLE_LIMIT);
   private final AtomicInteger busy = new AtomicInteger();
   private final SessionOptions options = SessionOptions.defaults();
   private volatile RelayPolicy policy = RelayPolicy.GRANT_ONLY;
@@ -117,6 +121,25 @@ class RelayTest {
       // The same frames do open with the session's secret, which only the two ends hold.
       assertTrue(data.stream().anyMatch(f -> opens(f, withSession)));
     }
+  }
+
+  @Test
+  void aGrantStaysWhileItsPathIsOpenAndExpiresOnceItHasBeenIdleForTheLimit() throws Exception {
+    Session serverSide = target.newSession();
+    RelayGrant grant = grants.create(LOOPBACK);
+    Session client = connect(hop(grant.credentials()), target.port(), serverSide.credentials());
+    clock.advance(RelayGrants.IDLE_LIMIT.multipliedBy(2));
+    assertTrue(grants.find(grant.credentials().id()).isPresent(), "kept while its path is open");
+    client.close(0, "done");
+    assertTrue(serverSide.awaitEnd(WAIT));
+    Await.until("the relayed path closed", WAIT, () -> busy.get() == 0);
+    clock.advance(RelayGrants.IDLE_LIMIT.minusMillis(1));
+    assertTrue(grants.find(grant.credentials().id()).isPresent(), "idle only since its path closed");
+    clock.advance(Duration.ofMillis(1));
+    assertTrue(grants.find(grant.credentials().id()).isEmpty(), "dropped after the idle limit");
+    // Its client now meets the answer an unknown grant gets, and asks for a new one over ssh.
+    IOException e = assertThrows(IOException.class, () -> open(hop(grant.credentials()), target.port()));
+    assertTrue(e.getMessage().startsWith("jump: the relay does not know our grant"), e.getMessage());
   }
 
   @Test
