@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds et-core and et-bench, then runs one et.core benchmark. See docs/BENCHMARKS.md.
 #   bench/core.sh throughput [--mib N] [--rounds R]
+#   bench/core.sh relay [--mib N] [--rounds R]
 #   bench/core.sh idle-heap [--sessions N] [--channel]
 #   bench/core.sh soak [--sessions N] [--streaming M] [--minutes T] [--seed S]
 # BENCH_JAVA_OPTS adds JVM options (default -Xmx2g), e.g. for JFR.
@@ -9,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: bench/core.sh throughput|idle-heap|soak [options]" >&2
+  echo "usage: bench/core.sh throughput|relay|idle-heap|soak [options]" >&2
   exit 2
 fi
 

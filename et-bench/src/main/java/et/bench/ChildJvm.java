@@ -59,6 +59,24 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }
 
+  /** A started child that printed {@code PORT <port>}: the port it listens on. */
+  record Listening(ChildJvm child, int port) {}
+
+  /**
+   * Starts {@code main} with {@code jvmOptions} and no arguments, then waits up to {@code timeout}
+   * for its {@code PORT <port>} line; ends it if that does not come.
+   */
+  static Listening startListening(Class<?> main, List<String> jvmOptions, Duration timeout)
+      throws IOException, InterruptedException {
+    ChildJvm child = start(main, jvmOptions, List.of());
+    try {
+      return new Listening(child, Integer.parseInt(child.expect("PORT", timeout)));
+    } catch (IOException | RuntimeException e) {
+      child.close();
+      throw e;
+    }
+  }
+
   ProcessHandle handle() {
     return process.toHandle();
   }
@@ -83,6 +101,18 @@ final class ChildJvm implements AutoCloseable {
       throw new IOException("child " + process.pid() + " ended its output");
     }
     return line;
+  }
+
+  /**
+   * The rest of the child's next line, which must start with {@code keyword} and a space; fails
+   * when another line comes, or none within {@code timeout}.
+   */
+  String expect(String keyword, Duration timeout) throws IOException, InterruptedException {
+    String line = receive(timeout);
+    if (!line.startsWith(keyword + " ")) {
+      throw new IOException("expected " + keyword + " from child " + process.pid() + ", got: " + line);
+    }
+    return line.substring(keyword.length() + 1);
   }
 
   /** Tells the child to EXIT; kills it if it has not within a few seconds. */

@@ -7,6 +7,8 @@ import java.io.PrintStream;
  *
  * <ul>
  *   <li>{@code throughput [--mib N] [--rounds R]}: one et channel against raw Java TCP on loopback
+ *   <li>{@code relay [--mib N] [--rounds R]}: one et channel through a relay in a child JVM against
+ *       the same channel straight to the server, on loopback
  *   <li>{@code idle-heap [--sessions N] [--channel]}: server heap per idle connected session
  *   <li>{@code soak [--sessions N] [--streaming M] [--minutes T] [--seed S]}: N sessions on one
  *       server in a child JVM, M of them echoing seeded streams, under random cuts and blackholes
@@ -28,6 +30,7 @@ public final class CoreBenchmark {
         switch (args[0]) {
           case "throughput" ->
               new ThroughputBenchmark(line.intOption("mib", 1024), line.intOption("rounds", 5));
+          case "relay" -> new RelayBenchmark(line.intOption("mib", 1024), line.intOption("rounds", 5));
           case "idle-heap" ->
               new IdleHeapBenchmark(line.intOption("sessions", 2000), line.flag("channel"));
           case "soak" ->
@@ -48,6 +51,7 @@ public final class CoreBenchmark {
 
   private static void usage(PrintStream out) {
     out.println("usage: CoreBenchmark throughput [--mib N] [--rounds R]");
+    out.println("       CoreBenchmark relay [--mib N] [--rounds R]");
     out.println("       CoreBenchmark idle-heap [--sessions N] [--channel]");
     out.println("       CoreBenchmark soak [--sessions N] [--streaming M] [--minutes T] [--seed S]");
   }

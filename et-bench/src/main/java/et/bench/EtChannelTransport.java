@@ -13,21 +13,36 @@ import java.time.Duration;
 
 /**
  * One et.core channel, client to server, through a fresh EternalServer and EternalClient session
- * on loopback with default options (1 MiB channel window, keepalives on) but the connection threads.
+ * on loopback with default options (1 MiB channel window, keepalives on) but the connection threads,
+ * the client reaching the server directly or along another {@link Route} (through a relay).
  */
 final class EtChannelTransport implements Transport {
   private static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(10);
 
-  private final ConnectionThreads threads;
-
-  EtChannelTransport(ConnectionThreads threads) {
-    this.threads = threads;
+  /** How the client reaches the server listening at an address. */
+  @FunctionalInterface
+  interface Route {
+    et.core.transport.Transport to(InetSocketAddress server) throws IOException, InterruptedException;
   }
 
-  /** "et" with the default (virtual) connection threads, "et-pt" with platform threads. */
+  private final String name;
+  private final ConnectionThreads threads;
+  private final Route route;
+
+  /** Straight to the server: "et" with the default (virtual) connection threads, "et-pt" with platform threads. */
+  EtChannelTransport(ConnectionThreads threads) {
+    this(threads == ConnectionThreads.VIRTUAL ? "et" : "et-pt", threads, server -> et.core.transport.Transport.tcp(() -> server));
+  }
+
+  EtChannelTransport(String name, ConnectionThreads threads, Route route) {
+    this.name = name;
+    this.threads = threads;
+    this.route = route;
+  }
+
   @Override
   public String name() {
-    return threads == ConnectionThreads.VIRTUAL ? "et" : "et-pt";
+    return name;
   }
 
   @Override
@@ -36,9 +51,8 @@ final class EtChannelTransport implements Transport {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (EternalServer server = EternalServer.start(new InetSocketAddress(loopback, 0), options)) {
       Session serverSide = server.newSession();
-      try (Session client =
-          EternalClient.connect(
-              new InetSocketAddress(loopback, server.port()), serverSide.credentials(), options)) {
+      et.core.transport.Transport path = route.to(new InetSocketAddress(loopback, server.port()));
+      try (Session client = EternalClient.connect(path, serverSide.credentials(), options, null)) {
         Channel sending = client.openChannel("bench");
         Channel receiving = serverSide.acceptChannel(ACCEPT_TIMEOUT);
         if (receiving == null) {

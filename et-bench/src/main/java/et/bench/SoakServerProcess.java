@@ -23,13 +23,8 @@ final class SoakServerProcess implements AutoCloseable {
   }
 
   static SoakServerProcess start() throws IOException, InterruptedException {
-    ChildJvm child = ChildJvm.start(SoakServer.class, CHILD_HEAP, List.of());
-    try {
-      return new SoakServerProcess(child, Integer.parseInt(expect(child, "PORT")));
-    } catch (IOException | RuntimeException e) {
-      child.close();
-      throw e;
-    }
+    ChildJvm.Listening started = ChildJvm.startListening(SoakServer.class, CHILD_HEAP, ANSWER_WAIT);
+    return new SoakServerProcess(started.child(), started.port());
   }
 
   int port() {
@@ -73,12 +68,7 @@ final class SoakServerProcess implements AutoCloseable {
     child.close();
   }
 
-  /** The rest of the child's next line, which must start with {@code keyword}. */
   private static String expect(ChildJvm child, String keyword) throws IOException, InterruptedException {
-    String line = child.receive(ANSWER_WAIT);
-    if (!line.startsWith(keyword + " ")) {
-      throw new IOException("expected " + keyword + " from the soak server, got: " + line);
-    }
-    return line.substring(keyword.length() + 1);
+    return child.expect(keyword, ANSWER_WAIT);
   }
 }

@@ -14,10 +14,8 @@ import java.util.Locale;
  */
 final class ThroughputBenchmark implements Benchmark {
   static final double TARGET_RATIO = 0.7;
-  private static final int MIN_ROUNDS = 3;
 
-  private final long bytes;
-  private final int rounds;
+  private final BulkRounds transfers;
   /** Raw first (the baseline), the encryption ceiling, then et by default and as the terminal runs it. */
   private final List<Transport> transports =
       List.of(
@@ -27,21 +25,15 @@ final class ThroughputBenchmark implements Benchmark {
           new EtChannelTransport(ConnectionThreads.PLATFORM));
 
   ThroughputBenchmark(int mib, int rounds) {
-    if (rounds < MIN_ROUNDS) {
-      throw new IllegalArgumentException("--rounds must be at least " + MIN_ROUNDS + ": " + rounds);
-    }
-    this.bytes = (long) mib << 20;
-    this.rounds = rounds;
+    this.transfers = BulkRounds.ofMebibytes(mib, rounds);
   }
 
   @Override
   public int run(PrintStream out) throws Exception {
-    out.printf(
-        "throughput: %d MiB one way per transfer, %d rounds, %d CPUs, %s%n",
-        bytes >> 20, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
-    for (Transport transport : transports) {
-      report(out, transport.name() + " warm-up", transport.transfer(bytes));
-    }
+    transfers.header(out, "throughput");
+    long bytes = transfers.bytes();
+    int rounds = transfers.rounds();
+    transfers.warmUp(out, transports);
     int count = transports.size();
     double[][] rates = new double[count][rounds];
     double[][] cpu = new double[count][rounds];
@@ -49,7 +41,7 @@ final class ThroughputBenchmark implements Benchmark {
       for (int t = 0; t < count; t++) {
         Transport transport = transports.get(t);
         TransferTime time = transport.transfer(bytes);
-        report(out, transport.name() + " round " + (round + 1), time);
+        transfers.report(out, transport.name() + " round " + (round + 1), time, "");
         rates[t][round] = time.megabytesPerSecond(bytes);
         cpu[t][round] = time.cpuSecondsPerGigabyte(bytes);
       }
@@ -82,16 +74,5 @@ final class ThroughputBenchmark implements Benchmark {
         Stats.median(rates[3]) / raw,
         Stats.median(cpu[2]) / Stats.median(cpu[0]));
     return pass ? 0 : 1;
-  }
-
-  private void report(PrintStream out, String label, TransferTime time) {
-    out.printf(
-        Locale.ROOT,
-        "  %-14s %7.1f MB/s  %6.2f s  %5.2f CPU s/GB%n",
-        label,
-        time.megabytesPerSecond(bytes),
-        time.wallNanos() / 1e9,
-        time.cpuSecondsPerGigabyte(bytes));
-    out.flush();
   }
 }

@@ -1,0 +1,83 @@
+package et.bench;
+
+import et.core.ConnectionThreads;
+import et.core.relay.RelayTransport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Bulk throughput of one et.core channel through a relay (docs/PROTOCOL.md section 10) against the
+ * same channel straight to the server, all on loopback: client and server in this JVM, the relay
+ * in a child JVM ({@link RelayServer}) so its CPU per byte is its own. Platform connection
+ * threads on both paths, as et's terminal client and session host use. One warm-up transfer of
+ * each, then rounds taking the two in turn; reports the medians, their ratio, this JVM's CPU per
+ * gigabyte for each and the relay process's for the relayed one.
+ */
+final class RelayBenchmark implements Benchmark {
+  private final BulkRounds transfers;
+
+  RelayBenchmark(int mib, int rounds) {
+    this.transfers = BulkRounds.ofMebibytes(mib, rounds);
+  }
+
+  @Override
+  public int run(PrintStream out) throws Exception {
+    transfers.header(out, "relay");
+    long bytes = transfers.bytes();
+    int rounds = transfers.rounds();
+    try (RelayServerProcess relay = RelayServerProcess.start()) {
+      List<Transport> transports = List.of(
+          new EtChannelTransport(ConnectionThreads.PLATFORM),
+          new EtChannelTransport("relayed", ConnectionThreads.PLATFORM, server -> throughRelay(relay, server.getHostString(), server.getPort())));
+      ProcessCpu relayCpu = relay.cpu();
+      transfers.warmUp(out, transports);
+      double[][] rates = new double[2][rounds];
+      double[][] cpu = new double[2][rounds];
+      double[] relayCpuPerGigabyte = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        for (int t = 0; t < 2; t++) {
+          long relayBefore = relayCpu.cpuNanos();
+          TransferTime time = transports.get(t).transfer(bytes);
+          double relaySeconds = (relayCpu.cpuNanos() - relayBefore) / 1e9;
+          rates[t][round] = time.megabytesPerSecond(bytes);
+          cpu[t][round] = time.cpuSecondsPerGigabyte(bytes);
+          String relayShare = "";
+          if (t == 1) {
+            relayCpuPerGigabyte[round] = relaySeconds / (bytes / 1e9);
+            relayShare = String.format(Locale.ROOT, "  relay %5.2f CPU s/GB", relayCpuPerGigabyte[round]);
+          }
+          transfers.report(out, transports.get(t).name() + " round " + (round + 1), time, relayShare);
+        }
+      }
+      for (int t = 0; t < 2; t++) {
+        out.printf(
+            Locale.ROOT,
+            "%-7s median %7.1f MB/s (min %.1f, max %.1f), client+server %.2f CPU s/GB%n",
+            transports.get(t).name(),
+            Stats.median(rates[t]),
+            Stats.min(rates[t]),
+            Stats.max(rates[t]),
+            Stats.median(cpu[t]));
+      }
+      out.printf(
+          Locale.ROOT,
+          "relay process (pid %s) median %.2f CPU s/GB; ratio relayed/direct = %.3f%n",
+          relayCpu.pids(),
+          Stats.median(relayCpuPerGigabyte),
+          Stats.median(rates[1]) / Stats.median(rates[0]));
+    }
+    return 0;
+  }
+
+  /** One hop through {@code relay}, with a fresh grant to {@code host}; a benchmark never renews it. */
+  private static et.core.transport.Transport throughRelay(RelayServerProcess relay, String host, int port)
+      throws IOException, InterruptedException {
+    RelayTransport.Hop hop = new RelayTransport.Hop("relay", host,
+        new RelayTransport.Hop.Grant(relay.grant(host), relay.port()), () -> {
+          throw new IOException("the benchmark's relay lost its grant");
+        });
+    return new RelayTransport(List.of(hop), "server", host, port);
+  }
+}
