@@ -97,7 +97,9 @@ public final class EtCommand implements Callable<Integer> {
       description = "Reach the host through these jump hosts, as ssh -J does (the port is ssh's there). "
           + "ssh logs in to each to start etterminal there too; et's connection then goes through their "
           + "et relays, end to end encrypted (a jump host never holds the session's keys), and each hop "
-          + "reconnects by itself. Without -J, a ProxyJump in your ssh configuration for the host applies. "
+          + "reconnects by itself; when a jump host's et host has restarted, et logs in there again with "
+          + "BatchMode (a key or agent, no typing) for a new relay grant. Without -J, a ProxyJump in your "
+          + "ssh configuration for the host applies. The host's et --list shows the jump hosts. "
           + "A jump host's server.conf may narrow or turn off relaying (permit-relay).")
   private String jumpHosts;
 
@@ -160,8 +162,8 @@ public final class EtCommand implements Callable<Integer> {
   private boolean noTerminal;
 
   @Option(names = "--list",
-      description = "List your sessions on the host (id, mode, command, started, last contact, client, "
-          + "bytes not yet acknowledged) and exit; starts no session.")
+      description = "List your sessions on the host (id, mode, command, started, last contact, client "
+          + "and the jump hosts it came through, bytes not yet acknowledged) and exit; starts no session.")
   private boolean list;
 
   @Option(names = "--kill", paramLabel = "ID",
