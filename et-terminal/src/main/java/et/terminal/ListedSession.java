@@ -17,7 +17,7 @@ import java.util.Optional;
  * Every instance satisfies the caps (the constructor throws IllegalArgumentException otherwise):
  * times and byte counts in 0..{@value #MAX_NUMBER}, the client address at most {@value
  * #MAX_CLIENT_CHARS} characters, the command at most {@value #MAX_COMMAND_CHARS} (the host cuts a
- * longer one with {@link #shownCommand}).
+ * longer one with {@link #shownCommand}), the jump hosts within {@link JumpPath}'s caps.
  *
  * @param id          the session id, 32 lower-case hex digits
  * @param started     when the host made the session
