@@ -10,10 +10,15 @@ import java.util.Locale;
  * AES-256-GCM framing over raw TCP as the ceiling any encrypted stream can reach here. One warm-up
  * transfer of each (JIT, class loading), then rounds taking each transport in turn so that a
  * burst of noise from other processes hits all alike; reports the medians and their ratios, and
- * the CPU each spent per gigabyte.
+ * the CPU each spent per gigabyte. The verdict is et.core's own cost: the CPU per gigabyte of
+ * et-pt (platform connection threads, as et's terminal client and session host run them) against
+ * that of bare AES-256-GCM framing in the same run.
  */
 final class ThroughputBenchmark implements Benchmark {
-  static final double TARGET_RATIO = 0.7;
+  /** The old target (issue 2), still printed: an et channel's rate against raw TCP's. */
+  static final double RAW_RATIO = 0.7;
+  /** et.core's own cost (issue 9): et-pt's CPU per gigabyte at most this times bare framing's. */
+  static final double CPU_RATIO = 1.25;
 
   private final BulkRounds transfers;
   /** Raw first (the baseline), the encryption ceiling, then et by default and as the terminal runs it. */
@@ -59,20 +64,28 @@ final class ThroughputBenchmark implements Benchmark {
     double raw = Stats.median(rates[0]);
     double ceiling = Stats.median(rates[1]) / raw;
     double ratio = Stats.median(rates[2]) / raw;
-    boolean pass = ratio >= TARGET_RATIO;
     out.printf(
         Locale.ROOT,
         "ratio gcm/raw = %.3f  (AES-256-GCM framing alone: the ceiling of an encrypted stream here)%n",
         ceiling);
     out.printf(
         Locale.ROOT,
-        "ratio et/raw = %.3f  (target >= %.1f: %s); et/gcm = %.3f; et-pt/raw = %.3f; CPU per byte et/raw = %.2f%n",
+        "ratio et/raw = %.3f  (old target >= %.1f: %s); et/gcm = %.3f; et-pt/raw = %.3f%n",
         ratio,
-        TARGET_RATIO,
-        pass ? "PASS" : "FAIL",
+        RAW_RATIO,
+        ratio >= RAW_RATIO ? "PASS" : "FAIL",
         Stats.median(rates[2]) / Stats.median(rates[1]),
-        Stats.median(rates[3]) / raw,
-        Stats.median(cpu[2]) / Stats.median(cpu[0]));
+        Stats.median(rates[3]) / raw);
+    double gcmCpu = Stats.median(cpu[1]);
+    double cost = Stats.median(cpu[3]) / gcmCpu;
+    boolean pass = cost <= CPU_RATIO;
+    out.printf(
+        Locale.ROOT,
+        "et.core's own cost: CPU s/GB et-pt/gcm = %.2f (target <= %.2f: %s); et/gcm = %.2f%n",
+        cost,
+        CPU_RATIO,
+        pass ? "PASS" : "FAIL",
+        Stats.median(cpu[2]) / gcmCpu);
     return pass ? 0 : 1;
   }
 }
