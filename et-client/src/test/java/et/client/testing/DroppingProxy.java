@@ -21,6 +21,11 @@ public final class DroppingProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket listener;
+  /**
+   * Set by {@link #drop()}: a connection the accept loop still takes (closing a listener whose
+   * virtual thread is in accept takes effect only once that thread runs again) is closed at once.
+   */
+  private volatile boolean dropped;
 
   private DroppingProxy(int targetPort) throws IOException {
     this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
@@ -39,6 +44,7 @@ public final class DroppingProxy implements AutoCloseable {
 
   /** Cuts every relayed connection and refuses new ones until {@link #resume()}. */
   public void drop() throws IOException {
+    dropped = true;
     listener.close();
     for (Socket socket : sockets) {
       socket.close();
@@ -47,6 +53,7 @@ public final class DroppingProxy implements AutoCloseable {
 
   /** Accepts connections on the same port again. */
   public void resume() throws IOException {
+    dropped = false;
     listener = listen(port);
   }
 
@@ -71,6 +78,11 @@ public final class DroppingProxy implements AutoCloseable {
         }
         sockets.add(client);
         sockets.add(server);
+        if (dropped) { // drop() may have gone through the sockets before these were added
+          closeQuietly(client);
+          closeQuietly(server);
+          continue;
+        }
         Thread.ofVirtual().start(() -> relay(client, server));
         Thread.ofVirtual().start(() -> relay(server, client));
       } catch (IOException e) {
