@@ -109,7 +109,8 @@ class SessionsE2ETest {
 
     try (EchoSession first = new EchoSession("first-ready");
         EchoSession second = new EchoSession("second-ready")) {
-      assertEquals(2, catsOfTheHost());
+      // Each shell prints its mark before it runs cat: the cats come a moment later.
+      Await.until("both sessions' cat to run", DEADLINE, () -> catsOfTheHost() == 2, () -> catsOfTheHost() + " cats");
       List<Matcher> rows = listed();
       assertEquals(2, rows.size(), rows.toString());
       Matcher firstRow = rowRunning(rows, "echo first-ready; cat");
