@@ -13,7 +13,7 @@ import java.time.Duration;
 
 /**
  * One et.core channel, client to server, through a fresh EternalServer and EternalClient session
- * on loopback with default options (1 MiB channel window, keepalives on) but the connection threads,
+ * on loopback with {@link SessionOptions#defaults()} (channel window, keepalives) but the connection threads,
  * the client reaching the server directly or along another {@link Route} (through a relay).
  */
 final class EtChannelTransport implements Transport {

@@ -33,8 +33,8 @@ class HostLogE2ETest {
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final int GARBAGE_CONNECTIONS = 5_000;
   /**
-   * Far below the 1 MiB the issue allows, which the garbage's log lines would stay under even
-   * without the rate limit (docs/BENCHMARKS.md): this bound notices the limit gone.
+   * Far below the issue's bound, which the garbage's log lines would stay under even without the
+   * rate limit (docs/BENCHMARKS.md): this bound notices the limit gone.
    */
   private static final long MAX_GROWTH_BYTES = 64 * 1024;
 
