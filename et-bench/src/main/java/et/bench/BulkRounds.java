@@ -37,6 +37,36 @@ record BulkRounds(long bytes, int rounds) {
     }
   }
 
+  /** What each transport's rounds gave, {@code [transport][round]}: MB/s and this JVM's CPU s/GB. */
+  record Results(double[][] rates, double[][] cpu) {}
+
+  /** What a transfer's report line adds after the figures: {@code ""} for nothing. */
+  @FunctionalInterface
+  interface Note {
+    Note NONE = (transport, round) -> "";
+
+    String after(int transport, int round);
+  }
+
+  /**
+   * The timed rounds: each takes every one of {@code transports} in turn, so a burst of load from
+   * elsewhere hits all alike; each transfer is reported, with what {@code note} adds.
+   */
+  Results interleave(PrintStream out, List<Transport> transports, Note note) throws Exception {
+    double[][] rates = new double[transports.size()][rounds];
+    double[][] cpu = new double[transports.size()][rounds];
+    for (int round = 0; round < rounds; round++) {
+      for (int t = 0; t < transports.size(); t++) {
+        Transport transport = transports.get(t);
+        TransferTime time = transport.transfer(bytes);
+        rates[t][round] = time.megabytesPerSecond(bytes);
+        cpu[t][round] = time.cpuSecondsPerGigabyte(bytes);
+        report(out, transport.name() + " round " + (round + 1), time, note.after(t, round));
+      }
+    }
+    return new Results(rates, cpu);
+  }
+
   /** One transfer's line: MB/s, seconds, this JVM's CPU s/GB, then {@code more}. */
   void report(PrintStream out, String label, TransferTime time, String more) {
     out.printf(

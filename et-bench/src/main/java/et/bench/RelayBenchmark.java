@@ -16,6 +16,9 @@ import java.util.Locale;
  * gigabyte for each and the relay process's for the relayed one.
  */
 final class RelayBenchmark implements Benchmark {
+  /** The relayed transport's place in the rounds, after the direct one. */
+  private static final int RELAYED = 1;
+
   private final BulkRounds transfers;
 
   RelayBenchmark(int mib, int rounds) {
@@ -25,32 +28,21 @@ final class RelayBenchmark implements Benchmark {
   @Override
   public int run(PrintStream out) throws Exception {
     transfers.header(out, "relay");
-    long bytes = transfers.bytes();
-    int rounds = transfers.rounds();
     try (RelayServerProcess relay = RelayServerProcess.start()) {
-      List<Transport> transports = List.of(
-          new EtChannelTransport(ConnectionThreads.PLATFORM),
-          new EtChannelTransport("relayed", ConnectionThreads.PLATFORM, server -> throughRelay(relay, server.getHostString(), server.getPort())));
-      ProcessCpu relayCpu = relay.cpu();
+      RelayCpu relayed = new RelayCpu(relay.cpu(), new EtChannelTransport("relayed", ConnectionThreads.PLATFORM,
+          server -> throughRelay(relay, server.getHostString(), server.getPort())));
+      List<Transport> transports = List.of(new EtChannelTransport(ConnectionThreads.PLATFORM), relayed);
       transfers.warmUp(out, transports);
-      double[][] rates = new double[2][rounds];
-      double[][] cpu = new double[2][rounds];
-      double[] relayCpuPerGigabyte = new double[rounds];
-      for (int round = 0; round < rounds; round++) {
-        for (int t = 0; t < 2; t++) {
-          long relayBefore = relayCpu.cpuNanos();
-          TransferTime time = transports.get(t).transfer(bytes);
-          double relaySeconds = (relayCpu.cpuNanos() - relayBefore) / 1e9;
-          rates[t][round] = time.megabytesPerSecond(bytes);
-          cpu[t][round] = time.cpuSecondsPerGigabyte(bytes);
-          String relayShare = "";
-          if (t == 1) {
-            relayCpuPerGigabyte[round] = relaySeconds / (bytes / 1e9);
-            relayShare = String.format(Locale.ROOT, "  relay %5.2f CPU s/GB", relayCpuPerGigabyte[round]);
-          }
-          transfers.report(out, transports.get(t).name() + " round " + (round + 1), time, relayShare);
+      double[] relayCpuPerGigabyte = new double[transfers.rounds()];
+      BulkRounds.Results results = transfers.interleave(out, transports, (t, round) -> {
+        if (t != RELAYED) {
+          return "";
         }
-      }
+        relayCpuPerGigabyte[round] = relayed.lastCpuPerGigabyte;
+        return String.format(Locale.ROOT, "  relay %5.2f CPU s/GB", relayCpuPerGigabyte[round]);
+      });
+      double[][] rates = results.rates();
+      double[][] cpu = results.cpu();
       for (int t = 0; t < 2; t++) {
         out.printf(
             Locale.ROOT,
@@ -64,11 +56,37 @@ final class RelayBenchmark implements Benchmark {
       out.printf(
           Locale.ROOT,
           "relay process (pid %s) median %.2f CPU s/GB; ratio relayed/direct = %.3f%n",
-          relayCpu.pids(),
+          relayed.relayCpu.pids(),
           Stats.median(relayCpuPerGigabyte),
           Stats.median(rates[1]) / Stats.median(rates[0]));
     }
     return 0;
+  }
+
+  /** A transport through the relay, which also reads the relay process's CPU around each transfer. */
+  private static final class RelayCpu implements Transport {
+    private final ProcessCpu relayCpu;
+    private final Transport relayed;
+    /** The relay's CPU per gigabyte in the latest transfer. */
+    private double lastCpuPerGigabyte;
+
+    RelayCpu(ProcessCpu relayCpu, Transport relayed) {
+      this.relayCpu = relayCpu;
+      this.relayed = relayed;
+    }
+
+    @Override
+    public String name() {
+      return relayed.name();
+    }
+
+    @Override
+    public TransferTime transfer(long bytes) throws Exception {
+      long before = relayCpu.cpuNanos();
+      TransferTime time = relayed.transfer(bytes);
+      lastCpuPerGigabyte = (relayCpu.cpuNanos() - before) / 1e9 / (bytes / 1e9);
+      return time;
+    }
   }
 
   /** One hop through {@code relay}, with a fresh grant to {@code host}; a benchmark never renews it. */

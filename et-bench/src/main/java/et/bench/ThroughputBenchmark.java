@@ -36,21 +36,11 @@ final class ThroughputBenchmark implements Benchmark {
   @Override
   public int run(PrintStream out) throws Exception {
     transfers.header(out, "throughput");
-    long bytes = transfers.bytes();
-    int rounds = transfers.rounds();
     transfers.warmUp(out, transports);
+    BulkRounds.Results results = transfers.interleave(out, transports, BulkRounds.Note.NONE);
+    double[][] rates = results.rates();
+    double[][] cpu = results.cpu();
     int count = transports.size();
-    double[][] rates = new double[count][rounds];
-    double[][] cpu = new double[count][rounds];
-    for (int round = 0; round < rounds; round++) {
-      for (int t = 0; t < count; t++) {
-        Transport transport = transports.get(t);
-        TransferTime time = transport.transfer(bytes);
-        transfers.report(out, transport.name() + " round " + (round + 1), time, "");
-        rates[t][round] = time.megabytesPerSecond(bytes);
-        cpu[t][round] = time.cpuSecondsPerGigabyte(bytes);
-      }
-    }
     for (int t = 0; t < count; t++) {
       out.printf(
           Locale.ROOT,
