@@ -3,23 +3,25 @@ package et.core;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The threads that carry each connection of a session: its socket-read, socket-write and
- * keepalive tasks (see {@link SessionOptions#connectionThreads()}).
+ * The thread that reads each connection of a session (see {@link
+ * SessionOptions#connectionThreads()}). Its socket-write and keepalive tasks are virtual threads
+ * either way: producers write to a free socket themselves, so neither is on a one-way trip's path.
  */
 public enum ConnectionThreads {
-  /** Virtual threads: thousands of sessions cost little memory. The default. */
+  /** A virtual thread: thousands of sessions cost little memory. The default. */
   VIRTUAL,
   /**
-   * Platform threads, which the kernel wakes directly when bytes arrive, where a virtual thread
+   * A platform thread, which the kernel wakes directly when bytes arrive, where a virtual thread
    * waits for the JDK's poller thread and then for a carrier: less latency per one-way trip
-   * (docs/BENCHMARKS.md). For a few sessions where each keystroke counts, such as
-   * a terminal; each connection then holds three operating-system threads.
+   * (docs/BENCHMARKS.md). For a few sessions where each keystroke counts, such as a terminal; each
+   * connection then holds one operating-system thread (~100 KiB of touched stack).
    */
   PLATFORM;
 
-  ThreadFactory factory() {
+  /** The socket-read task's thread factory; null where it is virtual like the others. */
+  ThreadFactory readerFactory() {
     return switch (this) {
-      case VIRTUAL -> Thread.ofVirtual().factory();
+      case VIRTUAL -> null;
       case PLATFORM -> Thread.ofPlatform().daemon().factory();
     };
   }

@@ -52,7 +52,7 @@ public final class EternalClient {
               credentials.id().bytes(),
               credentials.secret(),
               options.liveness(),
-              options.connectionThreads().factory(),
+              options.connectionThreads().readerFactory(),
               new Dialer(transport));
     } catch (RefusedException e) {
       throw new SessionRefusedException(e.getMessage());

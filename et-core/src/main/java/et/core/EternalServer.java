@@ -121,7 +121,7 @@ public final class EternalServer implements AutoCloseable {
             credentials.id().bytes(),
             credentials.secret(),
             options.liveness(),
-            options.connectionThreads().factory());
+            options.connectionThreads().readerFactory());
     Session session =
         Session.start(
             credentials,

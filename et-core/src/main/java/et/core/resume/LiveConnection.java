@@ -19,9 +19,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs one authenticated connection of a stream as an inner StructuredTaskScope of three threads
- * (virtual unless the session asked for platform threads): socket-read, socket-write and
- * keepalive. It ends when any of them fails; the exception says how: {@link
+ * Runs one authenticated connection of a stream as an inner StructuredTaskScope of three virtual
+ * threads: socket-read, socket-write and keepalive; the socket-read task runs on a thread of the
+ * session's {@link et.core.ConnectionThreads} kind, in a scope of its own where that is a platform
+ * thread. It ends when any of them fails; the exception says how: {@link
  * ConnectionLostException} (reconnect and replay), {@link FatalStreamException} (end the session),
  * {@link PeerFinishedException} (the peer closed the session, {@link CloseProtocol}, got our final acknowledgement and
  * hung up). Until the closer hangs up, its close is not known to have arrived:
@@ -43,7 +44,9 @@ final class LiveConnection {
   private final BackedReader reader;
   private final CloseProtocol close;
   private final Liveness liveness;
-  private final ThreadFactory threads;
+  /** The socket-read task's thread; null for a virtual one, forked as the others are. */
+  private final ThreadFactory readerThreads;
+  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
   /** The client side watches its own address (see {@link #stillAssigned}). */
   private final boolean watchLocalAddress;
   private final ResumableStream stream;
@@ -73,7 +76,7 @@ final class LiveConnection {
       BackedWriter writer,
       BackedReader reader,
       Liveness liveness,
-      ThreadFactory threads,
+      ThreadFactory readerThreads,
       boolean watchLocalAddress,
       ResumableStream stream) {
     this.connection = connection;
@@ -81,7 +84,7 @@ final class LiveConnection {
     this.reader = reader;
     this.close = stream.closeProtocol();
     this.liveness = liveness;
-    this.threads = threads;
+    this.readerThreads = readerThreads;
     this.watchLocalAddress = watchLocalAddress;
     this.stream = stream;
     this.name = stream.name();
@@ -91,8 +94,8 @@ final class LiveConnection {
   /** Runs until the connection ends; always throws, saying how it ended. */
   void run() throws IOException, InterruptedException {
     try (var scope =
-        StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(), config -> config.withThreadFactory(threads))) {
-      scope.fork(() -> named("socket-read", this::readLoop));
+        StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(), config -> config.withThreadFactory(VIRTUAL))) {
+      scope.fork(this::readOnReaderThread);
       scope.fork(() -> named("socket-write", this::writeLoop));
       scope.fork(() -> named("keepalive", this::keepaliveLoop));
       try {
@@ -134,6 +137,30 @@ final class LiveConnection {
 
   private interface Loop {
     void run() throws Exception;
+  }
+
+  /**
+   * Runs the socket-read task on the thread the session asked for. The other two are off a one-way
+   * trip's path (producers write to a free socket themselves, see {@link #sendFromProducer}), so
+   * they stay virtual whatever the session asked: a platform thread holds ~100 KiB of stack.
+   */
+  private Void readOnReaderThread() throws Exception {
+    if (readerThreads == null) {
+      return named("socket-read", this::readLoop);
+    }
+    try (var scope = StructuredTaskScope.open(
+        Joiner.<Void>awaitAllSuccessfulOrThrow(), config -> config.withThreadFactory(readerThreads))) {
+      scope.fork(() -> named("socket-read", this::readLoop));
+      scope.join();
+      return null;
+    } catch (StructuredTaskScope.FailedException e) {
+      // The read loop's own failure, which run() classifies.
+      switch (e.getCause()) {
+        case Exception cause -> throw cause;
+        case Error error -> throw error;
+        default -> throw e;
+      }
+    }
   }
 
   private Void named(String role, Loop loop) throws Exception {

@@ -52,8 +52,8 @@ public final class ResumableStream {
   private final BackedWriter writer;
   private final BackedReader reader;
   private final Liveness liveness;
-  /** Makes the socket-read, socket-write and keepalive threads of each connection. */
-  private final ThreadFactory connectionThreads;
+  /** Makes each connection's socket-read thread; null for a virtual one (see LiveConnection). */
+  private final ThreadFactory readerThreads;
   private final boolean clientSide;
   private final ConnectionSource source;
   private final LifecycleLog lifecycle = LifecycleLog.here();
@@ -77,11 +77,11 @@ public final class ResumableStream {
       byte[] secret,
       Direction sending,
       Liveness liveness,
-      ThreadFactory connectionThreads,
+      ThreadFactory readerThreads,
       ConnectionSource source) {
     this.name = "session " + HexFormat.of().formatHex(sessionId, 0, 2);
     this.liveness = liveness;
-    this.connectionThreads = connectionThreads;
+    this.readerThreads = readerThreads;
     this.clientSide = sending == Direction.CLIENT_TO_SERVER;
     this.source = source;
     this.writer =
@@ -101,7 +101,7 @@ public final class ResumableStream {
    * the caller at once, and redials through {@code dialer} whenever the connection dies.
    */
   public static ResumableStream connect(
-      byte[] sessionId, byte[] secret, Liveness liveness, ThreadFactory connectionThreads, Dialer dialer)
+      byte[] sessionId, byte[] secret, Liveness liveness, ThreadFactory readerThreads, Dialer dialer)
       throws IOException {
     Connection first = dialer.dialOnce(sessionId, secret, 0, liveness);
     return new ResumableStream(
@@ -109,15 +109,15 @@ public final class ResumableStream {
         secret,
         Direction.CLIENT_TO_SERVER,
         liveness,
-        connectionThreads,
+        readerThreads,
         dialer.source(sessionId, secret, liveness, first));
   }
 
   /** A server-side stream fed by {@link #offer}. */
   public static ResumableStream server(
-      byte[] sessionId, byte[] secret, Liveness liveness, ThreadFactory connectionThreads) {
+      byte[] sessionId, byte[] secret, Liveness liveness, ThreadFactory readerThreads) {
     return new ResumableStream(
-        sessionId, secret, Direction.SERVER_TO_CLIENT, liveness, connectionThreads, new ConnectionMailbox());
+        sessionId, secret, Direction.SERVER_TO_CLIENT, liveness, readerThreads, new ConnectionMailbox());
   }
 
   /**
@@ -216,7 +216,7 @@ public final class ResumableStream {
       // Published before its writer starts: a producer then either sees it or the writer sees
       // the producer's frame, so no frame waits for the next keepalive.
       live = new LiveConnection(
-          connection, writer, reader, liveness, connectionThreads, clientSide, this);
+          connection, writer, reader, liveness, readerThreads, clientSide, this);
       live.run();
     } catch (ConnectionLostException e) {
       if (end.get() == null) {

@@ -50,7 +50,7 @@ class ResumableStreamCloseTest {
             credentials.id().bytes(),
             credentials.secret(),
             LIVENESS,
-            Thread.ofVirtual().factory(),
+            null,
             new Dialer(() -> address));
     stream.setListener(
         new StreamListener() {
