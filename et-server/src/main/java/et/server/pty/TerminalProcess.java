@@ -10,6 +10,7 @@ import et.server.process.CommandSpec;
 import et.server.process.Libc;
 import et.server.process.Waits;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Map;
@@ -31,9 +32,10 @@ import org.tinylog.Logger;
  * <p>Threads, each a task of the {@link TaskGroup} given to {@link #start} (the session's): pty4j
  * reaps the child on its own platform thread; "pty-exit PID" turns the exit into {@link #exited()};
  * {@link #pumpOutputTo} copies the terminal's output on a platform thread "pty-read PID"; {@link
- * #pumpInputFrom} types on a platform thread "pty-type PID" (and, through {@link ChannelSink#offer},
- * on the session's socket reader). The blocking reads and writes wait in native calls that would
- * pin a virtual thread's carrier, and interrupting them does nothing: {@link #close()} ends them.
+ * #pumpInputFrom} types on its caller's thread (and, through {@link ChannelSink#offer}, on the
+ * session's socket reader), waiting for room on a platform thread "pty-type PID" while the
+ * terminal's input is full. The blocking reads and writes wait in native calls that would pin a
+ * virtual thread's carrier, and interrupting them does nothing: {@link #close()} ends them.
  *
  * <p>The native library: pty4j extracts {@code libpty.so} into a fresh temporary directory at every
  * start unless the system property {@code pty4j.preferred.native.folder} names a directory holding
@@ -65,7 +67,10 @@ public final class TerminalProcess implements AutoCloseable {
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
       ensureOpen();
-      master.write(bytes, offset, length);
+      int taken = master.offer(bytes, offset, length);
+      if (taken < length) {
+        typeWhenRoom(bytes, offset + taken, length - taken);
+      }
     }
 
     @Override
@@ -74,7 +79,6 @@ public final class TerminalProcess implements AutoCloseable {
       return master.offer(bytes, offset, length);
     }
   };
-
   private TerminalProcess(PtyProcess process, PtyMaster master, TaskGroup tasks) {
     this.process = process;
     this.pid = process.pid();
@@ -121,9 +125,9 @@ public final class TerminalProcess implements AutoCloseable {
   }
 
   /**
-   * What {@link #pumpInputFrom} types into, for typing on the caller's own thread (a platform
-   * thread: the write waits in a native call): writes block while the PTY's input is full and throw
-   * once the terminal is closed.
+   * What {@link #pumpInputFrom} types into, for typing on the caller's own thread: writes block
+   * while the PTY's input is full (on a platform thread "pty-type PID" where the caller is virtual)
+   * and throw once the terminal is closed.
    */
   ChannelSink keyboard() {
     return keyboard;
@@ -157,14 +161,16 @@ public final class TerminalProcess implements AutoCloseable {
   }
 
   /**
-   * Types {@code keys} into the terminal until they end or the terminal refuses bytes (closed).
-   * The keys are taken on a platform thread "pty-type PID" that writes to the PTY itself, and
-   * {@link ChannelSink#offer offered} ones go in without waiting on whichever thread offers them:
-   * no hand-off to another thread per keystroke. The caller waits for it. Callable once.
+   * Types {@code keys} into the terminal on the caller's thread until they end or the terminal
+   * refuses bytes (closed). Keys go in without waiting while the terminal has room; once its input
+   * is full, the rest of those keys waits on a platform thread "pty-type PID" (a native wait would
+   * pin a virtual caller's carrier), which ends when they are in. {@link ChannelSink#offer Offered}
+   * keys go in on whichever thread offers them: no hand-off to another thread per keystroke.
+   * Callable once.
    *
-   * <p>If the caller is interrupted while waiting, the typing thread is interrupted too (which ends
-   * an interruptible wait for keys; a native write in progress still completes) and {@link
-   * InterruptedException} is thrown.
+   * <p>If the caller is interrupted while waiting for keys or for room, {@link
+   * InterruptedException} is thrown; a write already waiting for room completes, or fails when the
+   * terminal closes.
    *
    * @return the number of bytes typed
    * @throws IOException if {@code keys} failed or the terminal refused bytes
@@ -173,7 +179,28 @@ public final class TerminalProcess implements AutoCloseable {
     if (!typing.compareAndSet(false, true)) {
       throw new IllegalStateException("input is already being pumped");
     }
-    return onPlatformThread("pty-type " + pid, () -> keys.typeInto(keyboard), Thread::interrupt);
+    try {
+      return keys.typeInto(keyboard);
+    } catch (InterruptedIOException e) {
+      throw (InterruptedException) new InterruptedException("typing into pid " + pid + ": " + e.getMessage()).initCause(e);
+    }
+  }
+
+  /** Writes all of the bytes once the terminal has room: on a platform thread where the caller is virtual. */
+  private void typeWhenRoom(byte[] bytes, int offset, int length) throws IOException {
+    if (!Thread.currentThread().isVirtual()) {
+      master.write(bytes, offset, length);
+      return;
+    }
+    try {
+      onPlatformThread("pty-type " + pid, () -> {
+        master.write(bytes, offset, length);
+        return (long) length;
+      }, writer -> {});
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while the terminal of pid " + pid + " was full");
+    }
   }
 
   /**

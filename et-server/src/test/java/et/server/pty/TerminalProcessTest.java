@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,18 +100,21 @@ class TerminalProcessTest {
   }
 
   @Test
-  void anInterruptedInputPumpStopsReadingItsSource() throws Exception {
+  void anInputPumpWaitsForKeysWithoutAPlatformThreadAndStopsWhenInterrupted() throws Exception {
     try (var shell = RunningTerminal.plainBash(directory);
         var keys = new PipedOutputStream();
         var source = new PipedInputStream(keys)) {
       var pump = new FutureTask<>(() -> shell.terminal.pumpInputFrom(keysFrom(source)));
       Thread caller = Thread.ofVirtual().start(pump);
-      Await.until("the pump thread to start", TIMEOUT, () -> threadNamed("pty-type " + shell.terminal.pid()) != null);
+      keys.write('x');
+      shell.output.await("x", 0, TIMEOUT);
+      Await.until("the pump to wait for the next key", TIMEOUT,
+          () -> caller.getState() == Thread.State.WAITING || caller.getState() == Thread.State.TIMED_WAITING);
+      assertNull(threadNamed("pty-type " + shell.terminal.pid()), "an idle terminal's typing holds no platform thread");
       caller.interrupt();
       var thrown =
           assertThrows(ExecutionException.class, () -> pump.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
       assertInstanceOf(InterruptedException.class, thrown.getCause());
-      Await.until("the pump thread to end", TIMEOUT, () -> threadNamed("pty-type " + shell.terminal.pid()) == null);
     }
   }
 
