@@ -14,7 +14,8 @@ public enum ConnectionThreads {
    * A platform thread, which the kernel wakes directly when bytes arrive, where a virtual thread
    * waits for the JDK's poller thread and then for a carrier: less latency per one-way trip
    * (docs/BENCHMARKS.md). For a few sessions where each keystroke counts, such as a terminal; each
-   * connection then holds one operating-system thread (~100 KiB of touched stack).
+   * connection then holds one operating-system thread, whose stack is most of what an idle session
+   * costs.
    */
   PLATFORM;
 

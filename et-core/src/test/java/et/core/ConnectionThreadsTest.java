@@ -38,8 +38,8 @@ class ConnectionThreadsTest {
       List<Thread> socketReaders = threadsNamed(prefix + " socket-read");
       assertEquals(2, socketReaders.size(), "one socket-read per end: " + socketReaders);
       assertTrue(socketReaders.stream().allMatch(Thread::isDaemon), "daemons: they never keep a JVM alive");
-      assertEquals(List.of(), threadsNamed(prefix + " socket-write"), "virtual: ~100 KiB of stack less");
-      assertEquals(List.of(), threadsNamed(prefix + " keepalive"), "virtual: ~100 KiB of stack less");
+      assertEquals(List.of(), threadsNamed(prefix + " socket-write"), "virtual: no platform thread's stack");
+      assertEquals(List.of(), threadsNamed(prefix + " keepalive"), "virtual: no platform thread's stack");
 
       client.close(0, "done");
       assertTrue(client.awaitEnd(TIMEOUT) && serverSide.awaitEnd(TIMEOUT), "both ends ended");

@@ -38,6 +38,7 @@ final class LiveConnection {
   /** A quieter stream is acknowledged once it has been idle this long. */
   static final Duration ACK_DELAY = Duration.ofMillis(10);
   private static final int SEND_BATCH_FRAMES = 64;
+  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
 
   private final Connection connection;
   private final BackedWriter writer;
@@ -46,7 +47,6 @@ final class LiveConnection {
   private final Liveness liveness;
   /** The socket-read task's thread; null for a virtual one, forked as the others are. */
   private final ThreadFactory readerThreads;
-  private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
   /** The client side watches its own address (see {@link #stillAssigned}). */
   private final boolean watchLocalAddress;
   private final ResumableStream stream;
@@ -142,7 +142,8 @@ final class LiveConnection {
   /**
    * Runs the socket-read task on the thread the session asked for. The other two are off a one-way
    * trip's path (producers write to a free socket themselves, see {@link #sendFromProducer}), so
-   * they stay virtual whatever the session asked: a platform thread holds ~100 KiB of stack.
+   * they stay virtual whatever the session asked: a platform thread's stack is most of what an
+   * idle session costs (docs/BENCHMARKS.md).
    */
   private Void readOnReaderThread() throws Exception {
     if (readerThreads == null) {

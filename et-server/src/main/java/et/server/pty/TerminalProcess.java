@@ -79,6 +79,7 @@ public final class TerminalProcess implements AutoCloseable {
       return master.offer(bytes, offset, length);
     }
   };
+
   private TerminalProcess(PtyProcess process, PtyMaster master, TaskGroup tasks) {
     this.process = process;
     this.pid = process.pid();
@@ -182,6 +183,7 @@ public final class TerminalProcess implements AutoCloseable {
     try {
       return keys.typeInto(keyboard);
     } catch (InterruptedIOException e) {
+      Thread.interrupted(); // the exception carries the interrupt from here
       throw (InterruptedException) new InterruptedException("typing into pid " + pid + ": " + e.getMessage()).initCause(e);
     }
   }
@@ -193,6 +195,7 @@ public final class TerminalProcess implements AutoCloseable {
       return;
     }
     try {
+      // An interrupt cannot end the native wait: the write completes, or fails when the terminal closes.
       onPlatformThread("pty-type " + pid, () -> {
         master.write(bytes, offset, length);
         return (long) length;
