@@ -29,7 +29,10 @@ final class EtChannelTransport implements Transport {
   private final ConnectionThreads threads;
   private final Route route;
 
-  /** Straight to the server: "et" with the default (virtual) connection threads, "et-pt" with platform threads. */
+  /**
+   * Straight to the server: "et" with the default (virtual) connection threads, "et-pt" with a
+   * platform thread reading each connection.
+   */
   EtChannelTransport(ConnectionThreads threads) {
     this(threads == ConnectionThreads.VIRTUAL ? "et" : "et-pt", threads, server -> et.core.transport.Transport.tcp(() -> server));
   }

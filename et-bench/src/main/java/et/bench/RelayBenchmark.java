@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * Bulk throughput of one et.core channel through a relay (docs/PROTOCOL.md section 10) against the
  * same channel straight to the server, all on loopback: client and server in this JVM, the relay
- * in a child JVM ({@link RelayServer}) so its CPU per byte is its own. Platform connection
- * threads on both paths, as et's terminal client and session host use. One warm-up transfer of
+ * in a child JVM ({@link RelayServer}) so its CPU per byte is its own. Platform threads read the
+ * connections on both paths, as et's terminal client and session host have them. One warm-up transfer of
  * each, then rounds taking the two in turn; reports the medians, their ratio, this JVM's CPU per
  * gigabyte for each and the relay process's for the relayed one.
  */

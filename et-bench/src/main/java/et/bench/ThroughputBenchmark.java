@@ -11,8 +11,8 @@ import java.util.Locale;
  * transfer of each (JIT, class loading), then rounds taking each transport in turn so that a
  * burst of noise from other processes hits all alike; reports the medians and their ratios, and
  * the CPU each spent per gigabyte. The verdict is et.core's own cost: the CPU per gigabyte of
- * et-pt (platform connection threads, as et's terminal client and session host run them) against
- * that of bare AES-256-GCM framing in the same run.
+ * et-pt (a platform thread reading each connection, as et's terminal client and session host run
+ * them) against that of bare AES-256-GCM framing in the same run.
  */
 final class ThroughputBenchmark implements Benchmark {
   /** The old target (issue 2), still printed: an et channel's rate against raw TCP's. */

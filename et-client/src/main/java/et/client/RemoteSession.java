@@ -57,7 +57,7 @@ public final class RemoteSession implements SessionRunner {
   /** How long the end of a run waits for its tasks to return once cancelled. */
   private static final Duration TASKS_END_WAIT = Duration.ofSeconds(5);
   /**
-   * Platform threads for the one connection, which the kernel wakes directly when bytes arrive;
+   * A platform thread reads the one connection, which the kernel wakes directly when bytes arrive;
    * the rest as et.core's defaults.
    */
   static final SessionOptions TERMINAL_SESSIONS =
