@@ -7,6 +7,7 @@ module et.terminal {
   // Transitive: BootstrapReply.Session hands out et.core's SessionCredentials.
   requires transitive et.core;
   requires org.tinylog.api;
+  requires jdk.security.auth; // UnixSystem: this process's uid, for PrivateDirectory
   exports et.terminal;
   exports et.terminal.forward;
 }

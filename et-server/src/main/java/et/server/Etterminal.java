@@ -1,6 +1,5 @@
 package et.server;
 
-import et.server.request.BoundedLine;
 import et.server.request.HostConnector;
 import et.server.request.HostLauncher;
 import et.server.request.HostLogging;
@@ -9,6 +8,7 @@ import et.server.request.RequestNonce;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
+import et.terminal.BoundedLine;
 import et.terminal.HostRequest;
 import java.io.BufferedInputStream;
 import java.io.IOException;

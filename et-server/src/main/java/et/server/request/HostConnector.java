@@ -1,6 +1,8 @@
 package et.server.request;
 
 import et.core.task.Deadline;
+import et.terminal.BoundedLine;
+import et.terminal.PrivateDirectory;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package et.server.request;
 
+import et.terminal.PrivateDirectory;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import et.core.Session;
 import et.core.SessionEnd;
 import et.server.request.HostPaths;
 import et.server.request.HostSocket;
-import et.server.request.PrivateDirectory;
+import et.terminal.PrivateDirectory;
 import et.server.session.SessionProgram;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;

@@ -3,6 +3,7 @@ package et.server.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import et.terminal.BoundedLine;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import et.terminal.BootstrapException;

@@ -3,6 +3,8 @@ package et.server.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import et.terminal.BoundedLine;
+import et.terminal.PrivateDirectory;
 
 import et.terminal.BootstrapNonce;
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package et.server.request;
+package et.terminal;
 
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package et.server.request;
+package et.terminal;
 
 import java.io.EOFException;
 import java.io.IOException;
