@@ -40,6 +40,12 @@ public final class TerminalChannels {
    * agent.
    */
   public static final String AGENT = "agent";
+  /**
+   * A host request on behalf of another et of the same user on the client's machine (session
+   * sharing), opened by the client at any time in the session: one {@link HostRequest} line, the
+   * host's {@link BootstrapReply} line as it answers etterminal, then the channel closes.
+   */
+  public static final String HOST_REQUEST = "host-request";
 
   private TerminalChannels() {}
 }

@@ -12,8 +12,9 @@ class TerminalChannelsTest {
     List<String> labels =
         List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE, TerminalChannels.STDIN, TerminalChannels.STDOUT,
             TerminalChannels.STDERR, TerminalChannels.FORWARD, TerminalChannels.LISTEN, TerminalChannels.REVERSE,
-            TerminalChannels.AGENT);
-    assertEquals(List.of("terminal", "resize", "stdin", "stdout", "stderr", "forward", "listen", "reverse", "agent"), labels);
+            TerminalChannels.AGENT, TerminalChannels.HOST_REQUEST);
+    assertEquals(List.of("terminal", "resize", "stdin", "stdout", "stderr", "forward", "listen", "reverse", "agent", "host-request"),
+        labels);
     assertEquals(labels.size(), Set.copyOf(labels).size());
   }
 }
