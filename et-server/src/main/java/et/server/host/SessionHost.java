@@ -6,6 +6,7 @@ import et.core.task.Deadline;
 import et.core.task.TaskGroup;
 import et.server.request.HostPaths;
 import et.server.request.RequestNonce;
+import et.server.session.HostRequests;
 import et.server.session.SessionProgram;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
@@ -51,7 +52,9 @@ import org.tinylog.Logger;
  * answers etterminal on a unix socket in the user's private runtime directory: one {@link
  * HostRequest} line in ({@code ET1 REQUEST}, {@code LIST}, {@code KILL} or {@code RELAY}), one
  * answer line out ({@code ET1 SESSION}, {@code SESSIONS}, {@code KILLED}, {@code GRANT} or {@code
- * ERROR}), then it hangs up. As a jump host it relays the user's clients ({@link HostRelay}).
+ * ERROR}), then it hangs up. A session's client may send the same lines over the session's {@code
+ * host-request} channels, for another et of the user's (session sharing): {@link #answer} answers
+ * both. As a jump host it relays the user's clients ({@link HostRelay}).
  * Each session runs its {@link SessionProgram} as a task of the session's own group; {@link
  * HostSessions} keeps the live ones for the list and kill requests.
  *
@@ -68,7 +71,7 @@ import org.tinylog.Logger;
  */
 public final class SessionHost implements AutoCloseable {
   /** How long a connected etterminal has to send its request line. */
-  static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
+  private static final Duration REQUEST_DEADLINE = HostRequests.REQUEST_DEADLINE;
   /** Requests answered at once; more connections are dropped. */
   private static final int MAX_REQUESTS = 64;
   /** How long {@link #close()} waits for the sessions' programs to be ended. */
@@ -315,7 +318,7 @@ public final class SessionHost implements AutoCloseable {
   private void startSession(Session session, BootstrapRequest request) {
     SessionProgram program = new SessionProgram(
         session, request, config.paths().home(), config.paths().runtimeDir(), config.clientWait(), config.forwarding(),
-        config.acceptEnv());
+        config.acceptEnv(), this::answer);
     Logger.info(
         "{} made: {} {}x{}{}",
         session,

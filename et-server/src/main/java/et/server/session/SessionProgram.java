@@ -41,6 +41,7 @@ public final class SessionProgram {
   private final Path runtimeDir;
   private final ForwardPolicy forwarding;
   private final AcceptedEnvironment acceptEnv;
+  private final HostRequests hostRequests;
   private final ClientChannels.Setup setup;
   private final String name;
 
@@ -50,16 +51,18 @@ public final class SessionProgram {
    * @param clientWait how long the program waits for the client's channels
    * @param forwarding what the client's forwards and reverse tunnels may do
    * @param acceptEnv which of the request's variables the program gets
+   * @param hostRequests what answers the host requests the client sends over the session
    */
   public SessionProgram(
       Session session, BootstrapRequest request, Path home, Path runtimeDir, Duration clientWait, ForwardPolicy forwarding,
-      AcceptedEnvironment acceptEnv) {
+      AcceptedEnvironment acceptEnv, HostRequests hostRequests) {
     this.session = Objects.requireNonNull(session, "session");
     this.request = Objects.requireNonNull(request, "request");
     this.home = Objects.requireNonNull(home, "home");
     this.runtimeDir = Objects.requireNonNull(runtimeDir, "runtimeDir");
     this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
     this.acceptEnv = Objects.requireNonNull(acceptEnv, "acceptEnv");
+    this.hostRequests = Objects.requireNonNull(hostRequests, "hostRequests");
     this.setup = new ClientChannels.Setup(session, Objects.requireNonNull(clientWait, "clientWait"));
     this.name = session.toString();
   }
@@ -96,7 +99,8 @@ public final class SessionProgram {
   /**
    * The session's channel services: the program's channels go to its setup; each forwarded
    * connection to a {@link ForwardService} under the host's {@link ForwardPolicy}; reverse
-   * tunnels' listeners to a {@link ReverseListenService}.
+   * tunnels' listeners to a {@link ReverseListenService}; host requests to a {@link
+   * HostRequestService}.
    */
   private Map<String, ChannelHandler> channelHandlers() {
     Map<String, ChannelHandler> handlers = new HashMap<>();
@@ -108,6 +112,7 @@ public final class SessionProgram {
     }
     handlers.put(TerminalChannels.FORWARD, new ForwardService(session, forwarding));
     handlers.put(TerminalChannels.LISTEN, new ReverseListenService(session, forwarding));
+    handlers.put(TerminalChannels.HOST_REQUEST, new HostRequestService(session, hostRequests));
     return handlers;
   }
 
