@@ -86,8 +86,8 @@ class HostRequestChannelTest {
 
   @Test
   void aSessionAskedForOverASessionLetsASecondClientInAndTheFirstGoesOn() throws Exception {
-    try (HostFixture fixture = HostFixture.start(base)) {
-      Session first = fixture.connect(fixture.requestSession(request(Optional.of("tr a-z A-Z"), false).toLine()));
+    try (HostFixture fixture = HostFixture.start(base);
+        Session first = fixture.connect(fixture.requestSession(request(Optional.of("tr a-z A-Z"), false).toLine()))) {
       Pipes firstPipes = Pipes.open(first);
 
       BootstrapRequest asked = request(Optional.of("echo second; exit 5"), false);
@@ -96,10 +96,11 @@ class HostRequestChannelTest {
       assertEquals(fixture.host.port(), reply.port());
       assertEquals(2, fixture.host.sessionCount());
 
-      Session second = fixture.connect(reply);
-      assertEquals("second\n", Pipes.open(second).feed(""));
-      assertTrue(second.awaitEnd(TIMEOUT));
-      assertEquals(5, second.end().exitStatus());
+      try (Session second = fixture.connect(reply)) {
+        assertEquals("second\n", Pipes.open(second).feed(""));
+        assertTrue(second.awaitEnd(TIMEOUT));
+        assertEquals(5, second.end().exitStatus());
+      }
 
       assertEquals("HELLO\n", firstPipes.feed("hello\n"), "the first session still runs its program");
       assertTrue(first.awaitEnd(TIMEOUT));
@@ -111,19 +112,20 @@ class HostRequestChannelTest {
   void aListOverASessionListsBothSessions() throws Exception {
     try (HostFixture fixture = HostFixture.start(base)) {
       BootstrapReply.Session firstReply = fixture.requestSession(request(Optional.empty(), true).toLine());
-      Session first = fixture.connect(firstReply);
-      BootstrapReply.Session secondReply =
-          assertInstanceOf(BootstrapReply.Session.class, askOver(first, request(Optional.empty(), true).toLine()));
+      try (Session first = fixture.connect(firstReply)) {
+        BootstrapReply.Session secondReply =
+            assertInstanceOf(BootstrapReply.Session.class, askOver(first, request(Optional.empty(), true).toLine()));
 
-      assertEquals(
-          List.of(firstReply.credentials().id().toString(), secondReply.credentials().id().toString()), listedIds(first));
+        assertEquals(
+            List.of(firstReply.credentials().id().toString(), secondReply.credentials().id().toString()), listedIds(first));
+      }
     }
   }
 
   @Test
   void brokenAndOverlongLinesAreRefusedAndTheSessionGoesOn() throws Exception {
-    try (HostFixture fixture = HostFixture.start(base)) {
-      Session client = fixture.connect(fixture.requestSession(request(Optional.of("tr a-z A-Z"), false).toLine()));
+    try (HostFixture fixture = HostFixture.start(base);
+        Session client = fixture.connect(fixture.requestSession(request(Optional.of("tr a-z A-Z"), false).toLine()))) {
       Pipes pipes = Pipes.open(client);
 
       BootstrapNonce nonce = BootstrapNonce.random();
@@ -147,8 +149,8 @@ class HostRequestChannelTest {
 
   @Test
   void atMostFourRequestsOfASessionAreServedAtATime() throws Exception {
-    try (HostFixture fixture = HostFixture.start(base)) {
-      Session client = fixture.connect(fixture.requestSession(request(Optional.empty(), true).toLine()));
+    try (HostFixture fixture = HostFixture.start(base);
+        Session client = fixture.connect(fixture.requestSession(request(Optional.empty(), true).toLine()))) {
       List<Channel> silent = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         silent.add(client.openChannel(TerminalChannels.HOST_REQUEST));
