@@ -11,6 +11,7 @@ module et.client {
   // module it cannot require jdk.unsupported, and without it window changes go unnoticed.
   requires jdk.unsupported;
   requires org.tinylog.api;
+  requires jdk.net; // SO_PEERCRED on the share socket (SessionSharing)
 
   // picocli reads the annotated fields of EtCommand and creates EtVersion by reflection.
   opens et.client.cli to info.picocli;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What a start costs, {@code et -c true} against {@code ssh -tt true}, paired in one run against
@@ -25,7 +26,9 @@ import java.util.regex.Pattern;
  * and {@code ssh -G}) and its peak RSS (the largest of them: et's JVM). The wall time is from just
  * before the start to the exit. First one cold et run (no session host yet), then {@code --rounds}
  * rounds, each one ssh and one et (ssh first in odd rounds), and in each round also {@code ssh -tt
- * etterminal --version} (what etterminal's JVM adds to an ssh login). et runs with {@code -vv
+ * etterminal --version} (what etterminal's JVM adds to an ssh login); then as many rounds again
+ * with another et to the host open, through which et gets its session without ssh (session
+ * sharing). et runs with {@code -vv
  * --log-file}, whose start timeline (et.client's StartTimeline) gives the breakdown.
  *
  * <p>Then {@code --sessions} et sessions are opened and left idle ({@code sleep}); the session
@@ -73,49 +76,44 @@ final class StartBenchmark implements Benchmark {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version(), Instant.now());
     Path base = Files.createDirectories(repo.resolve("et-bench/target/terminal-bench"));
     Path runDir = Files.createTempDirectory(base, "start-");
-    List<Run> ssh = new ArrayList<>();
-    List<Run> et = new ArrayList<>();
-    List<Run> etterminal = new ArrayList<>();
     boolean pass;
     try (BenchRemote remote = BenchRemote.start(repo, runDir)) {
-      Run cold = timed(etTrue(remote, runDir, 0), runDir);
+      Run cold = timed(etTrue(remote, runDir, "cold"), runDir);
       Run sshCold = timed(remote.sshCommand("true"), runDir);
       out.printf("  cold (no session host yet): et %s; ssh %s%n", describe(cold), describe(sshCold));
-      for (int round = 1; round <= rounds; round++) {
-        boolean sshFirst = round % 2 == 1;
-        if (sshFirst) {
-          ssh.add(timed(remote.sshCommand("true"), runDir));
-        }
-        et.add(timed(etTrue(remote, runDir, round), runDir));
-        if (!sshFirst) {
-          ssh.add(timed(remote.sshCommand("true"), runDir));
-        }
-        etterminal.add(timed(remote.sshCommand(remote.etterminal() + " --version"), runDir));
-        out.printf("  round %d: ssh %s; et %s; ssh etterminal --version %.2f s%n",
-            round, describe(ssh.getLast()), describe(et.getLast()), etterminal.getLast().wall());
+      Rounds alone = rounds(remote, runDir, "alone", out);
+      Rounds shared;
+      // Another et to the same host is open: the session comes through it, without ssh.
+      PtySession holder = PtySession.start(remote.et("-c", "echo HOLD-READY; exec sleep 3600"), runDir);
+      try {
+        holder.await(holder.expect("HOLD-READY", 0), RUN_TIMEOUT);
+        shared = rounds(remote, runDir, "shared", out);
+      } finally {
+        holder.process().descendants().forEach(ProcessHandle::destroy);
+        holder.process().destroy();
+        holder.close();
       }
       out.println();
-      double sshWall = median(ssh, Run::wall);
-      double etWall = median(et, Run::wall);
-      double etCpu = median(et, Run::cpu);
-      double etPeak = median(et, Run::peakMiB);
       out.printf("medians of %d rounds (wall s, CPU s, peak RSS MiB):%n", rounds);
-      out.printf("  ssh -tt true       %.2f  %.2f  %5.1f%n", sshWall, median(ssh, Run::cpu), median(ssh, Run::peakMiB));
+      out.printf("  ssh -tt true       %.2f  %.2f  %5.1f%n", alone.sshWall(), median(alone.ssh(), Run::cpu), median(alone.ssh(), Run::peakMiB));
       out.printf("  et -c true         %.2f  %.2f  %5.1f   (CPU and peak of et's JVM and its ssh, ssh -G)%n",
-          etWall, etCpu, etPeak);
+          median(alone.et(), Run::wall), median(alone.et(), Run::cpu), median(alone.et(), Run::peakMiB));
+      out.printf("  with another et open: ssh %.2f, et %.2f  %.2f  %5.1f   (et asks the open one, no ssh login)%n",
+          shared.sshWall(), median(shared.et(), Run::wall), median(shared.et(), Run::cpu), median(shared.et(), Run::peakMiB));
       out.printf("  ssh etterminal --version  %.2f s wall (%+.2f s against ssh true)%n",
-          median(etterminal, Run::wall), median(etterminal, Run::wall) - sshWall);
-      out.println("et's start, median ms since the process began (et -vv's start timeline):");
-      for (String step : steps(et)) {
-        out.printf("  %-14s %6.0f%n", step, medianOf(et, step));
+          median(alone.etterminal(), Run::wall), median(alone.etterminal(), Run::wall) - alone.sshWall());
+      out.println("et's start, median ms since the process began (et -vv's start timeline): alone, shared");
+      for (String step : steps(alone.et(), shared.et())) {
+        out.printf("  %-14s %6.0f %6.0f%n", step, medianOf(alone.et(), step), medianOf(shared.et(), step));
       }
       IdleFigures idle = idleSessions(remote, runDir, out);
       out.println();
       List<String> verdicts = new ArrayList<>();
-      verdicts.add(verdict("et - ssh, host up", etWall - sshWall, WALL_TARGET_S, "s"));
+      verdicts.add(verdict("et - ssh, host up", median(alone.et(), Run::wall) - alone.sshWall(), WALL_TARGET_S, "s"));
+      verdicts.add(verdict("et - ssh, another et open", median(shared.et(), Run::wall) - shared.sshWall(), WALL_TARGET_S, "s"));
       verdicts.add(verdict("et - ssh, first run", cold.wall() - sshCold.wall(), COLD_TARGET_S, "s"));
-      verdicts.add(verdict("client CPU per start", etCpu, CPU_TARGET_S, "s"));
-      verdicts.add(verdict("client peak RSS", etPeak, PEAK_RSS_TARGET_MIB, "MiB"));
+      verdicts.add(verdict("client CPU per start", median(alone.et(), Run::cpu), CPU_TARGET_S, "s"));
+      verdicts.add(verdict("client peak RSS", median(alone.et(), Run::peakMiB), PEAK_RSS_TARGET_MIB, "MiB"));
       verdicts.add(verdict("idle client RSS", idle.clientMiB(), IDLE_CLIENT_TARGET_MIB, "MiB"));
       verdicts.add(verdict("idle session host RSS", idle.hostMiB(), HOST_TARGET_MIB, "MiB"));
       verdicts.add(verdict("host RSS per idle session", idle.perSessionKiB(), PER_SESSION_TARGET_KIB, "KiB"));
@@ -123,6 +121,32 @@ final class StartBenchmark implements Benchmark {
       pass = verdicts.stream().allMatch(line -> line.endsWith("PASS"));
     }
     return pass ? 0 : 1;
+  }
+
+  /** Paired runs of one phase: ssh and et each round, and etterminal's own cost. */
+  private record Rounds(List<Run> ssh, List<Run> et, List<Run> etterminal) {
+    double sshWall() {
+      return median(ssh, Run::wall);
+    }
+  }
+
+  /** {@link #rounds} rounds of {@code ssh -tt true} and {@code et -c true}, ssh first in odd rounds. */
+  private Rounds rounds(BenchRemote remote, Path runDir, String phase, PrintStream out) throws Exception {
+    Rounds runs = new Rounds(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (int round = 1; round <= rounds; round++) {
+      boolean sshFirst = round % 2 == 1;
+      if (sshFirst) {
+        runs.ssh().add(timed(remote.sshCommand("true"), runDir));
+      }
+      runs.et().add(timed(etTrue(remote, runDir, phase + "-" + round), runDir));
+      if (!sshFirst) {
+        runs.ssh().add(timed(remote.sshCommand("true"), runDir));
+      }
+      runs.etterminal().add(timed(remote.sshCommand(remote.etterminal() + " --version"), runDir));
+      out.printf("  %s round %d: ssh %s; et %s; ssh etterminal --version %.2f s%n",
+          phase, round, describe(runs.ssh().getLast()), describe(runs.et().getLast()), runs.etterminal().getLast().wall());
+    }
+    return runs;
   }
 
   private record IdleFigures(double hostMiB, double perSessionKiB, double clientMiB) {}
@@ -163,7 +187,7 @@ final class StartBenchmark implements Benchmark {
     return ProcessFootprint.statusValue(process.pid(), "VmRSS") / 1024.0;
   }
 
-  private static List<String> etTrue(BenchRemote remote, Path runDir, int index) {
+  private static List<String> etTrue(BenchRemote remote, Path runDir, String index) {
     return remote.et("-vv", "--log-file", runDir.resolve("et-" + index + ".log").toString(), "-c", "true");
   }
 
@@ -203,20 +227,22 @@ final class StartBenchmark implements Benchmark {
     return steps;
   }
 
-  private static List<String> steps(List<Run> runs) {
+  @SafeVarargs
+  private static List<String> steps(List<Run>... phases) {
     List<String> steps = new ArrayList<>();
-    for (Run run : runs) {
+    for (Run run : Stream.of(phases).flatMap(List::stream).toList()) {
       run.timeline().keySet().stream().filter(step -> !steps.contains(step)).forEach(steps::add);
     }
     return steps;
   }
 
   private static double medianOf(List<Run> runs, String step) {
-    return Stats.median(runs.stream().filter(run -> run.timeline().containsKey(step))
-        .mapToDouble(run -> run.timeline().get(step)).toArray());
+    double[] values = runs.stream().filter(run -> run.timeline().containsKey(step))
+        .mapToDouble(run -> run.timeline().get(step)).toArray();
+    return values.length == 0 ? Double.NaN : Stats.median(values);
   }
 
-  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+  static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
     return Stats.median(runs.stream().mapToDouble(value).toArray());
   }
 

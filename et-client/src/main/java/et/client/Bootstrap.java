@@ -165,7 +165,7 @@ public final class Bootstrap {
   }
 
   /** A started ssh waiting for its request; closing it stops ssh if it still runs. */
-  public final class Running implements AutoCloseable {
+  public final class Running implements HostAnswers {
     private final Process ssh;
     private final StderrEcho stderr;
     private boolean answered;
@@ -180,6 +180,7 @@ public final class Bootstrap {
      *
      * @throws BootstrapFailure as {@link Bootstrap#answer}
      */
+    @Override
     public <T extends BootstrapReply> T answer(HostRequest request, Class<T> expected)
         throws BootstrapFailure, InterruptedException {
       ReplyScanner scanner = new ReplyScanner(request.nonce());

@@ -22,6 +22,7 @@ import et.terminal.JumpPath;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -32,8 +33,9 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code et} session itself, behind a valid command line ({@code --list} and {@code --kill} go
- * to {@link SessionsCommand} instead): bootstrap over ssh ({@link Bootstrap}),
- * connect to the session host with the credentials etterminal gave, then run the session on the
+ * to {@link SessionsCommand} instead): bootstrap over ssh ({@link Bootstrap}), or through a running
+ * et's session to the same destination ({@link SessionSharing}), connect to the session host with
+ * the credentials it gave (and offer the session to later ets in turn), then run the session on the
  * local terminal in raw mode ({@link TerminalClient}) or, without one, in pipe mode
  * ({@link PipeClient}); et exits with the status described in {@link Ending} and
  * {@link ExitCodes}.
@@ -86,7 +88,7 @@ public final class RemoteSession implements SessionRunner {
     TaskGroup tasks = TaskGroup.startRoot("et");
     try {
       if (!(options.action() instanceof HostAction.NewSession)) {
-        return new SessionsCommand(options, local.stderr(), notes(options, err), tasks).run(options.action(), out, err);
+        return new SessionsCommand(options, local.stderr(), local.environment(), notes(options, err), tasks).run(options.action(), out, err);
       }
       return run(options, err, tasks);
     } finally {
@@ -110,21 +112,24 @@ public final class RemoteSession implements SessionRunner {
       say(err, "cannot ask for a session: " + e.getMessage());
       return ExitCodes.FAILURE;
     }
-    // ssh connects and logs in while the rest of the start goes on: ssh -G, the terminal, the warm-up.
-    Bootstrap.Running ssh;
+    // A running et to the same destination answers instead of ssh; else ssh connects and logs in
+    // while the rest of the start goes on: ssh -G, the terminal, the warm-up.
+    Optional<Path> shareSocket = SessionSharing.socket(options, local.environment());
+    HostAnswers host;
     try {
-      ssh = new Bootstrap(options, local.stderr(), note, tasks).start();
+      host = SharedFirst.ask(shareSocket, new Bootstrap(options, local.stderr(), note, tasks), note);
     } catch (BootstrapFailure e) {
       say(err, e.getMessage());
       return e.exitStatus();
     }
-    try (ssh) {
-      return run(options, err, tasks, note, useTerminal, saved, ssh);
+    try (host) {
+      return run(options, err, tasks, note, useTerminal, saved, host, shareSocket);
     }
   }
 
   private int run(ClientOptions options, PrintWriter err, TaskGroup tasks, Consumer<String> note,
-      boolean useTerminal, Optional<SavedTermios> saved, Bootstrap.Running ssh) throws IOException, InterruptedException {
+      boolean useTerminal, Optional<SavedTermios> saved, HostAnswers host, Optional<Path> shareSocket)
+      throws IOException, InterruptedException {
     // ssh -G beside the terminal's set-up: its forwardings go into the request.
     CompletableFuture<SshHostLookup.HostConfig> sshConfig = new CompletableFuture<>();
     tasks.fork("ssh config", () -> {
@@ -170,7 +175,7 @@ public final class RemoteSession implements SessionRunner {
       BootstrapReply.Session reply;
       List<RelayTransport.Hop> hops;
       try {
-        reply = ssh.answer(request, BootstrapReply.Session.class);
+        reply = host.answer(request, BootstrapReply.Session.class);
         hops = jumps.isEmpty() ? List.of() : JumpChain.join(relays);
       } catch (BootstrapFailure e) {
         say(err, e.getMessage());
@@ -197,6 +202,9 @@ public final class RemoteSession implements SessionRunner {
         return ExitCodes.FAILURE;
       }
       StartTimeline.mark("connected");
+      if (shareSocket.isPresent() && hops.isEmpty()) {
+        ShareServer.start(session, shareSocket.get(), note);
+      }
       // Ends its lines with CR LF: the local terminal may be in raw mode by the time one comes.
       Consumer<String> warn = line -> {
         err.print("et: " + line + "\r\n");

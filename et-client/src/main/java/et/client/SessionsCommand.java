@@ -11,27 +11,33 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * {@code et --list} and {@code et --kill ID}: one bootstrap over ssh with an {@code ET1 LIST} or
- * {@code ET1 KILL} line instead of a session request, and the answer printed. The list's table
+ * {@code ET1 KILL} line instead of a session request (a list may go through a running et's session
+ * instead, {@link SessionSharing}), and the answer printed. The list's table
  * ({@link SessionTable}) is all that goes to stdout; messages go to stderr.
  */
 final class SessionsCommand {
   private final ClientOptions options;
   private final OutputStream sshStderr;
+  private final Map<String, String> environment;
   private final Consumer<String> note;
   private final TaskGroup tasks;
 
   /**
    * @param sshStderr where ssh's stderr goes as it arrives (et's stderr)
+   * @param environment et's environment (where the share socket is, {@link SessionSharing})
    * @param note      receives progress lines for {@code --verbose}
    * @param tasks     the client run's group
    */
-  SessionsCommand(ClientOptions options, OutputStream sshStderr, Consumer<String> note, TaskGroup tasks) {
+  SessionsCommand(ClientOptions options, OutputStream sshStderr, Map<String, String> environment, Consumer<String> note,
+      TaskGroup tasks) {
     this.options = options;
     this.sshStderr = sshStderr;
+    this.environment = environment;
     this.note = note;
     this.tasks = tasks;
   }
@@ -39,11 +45,11 @@ final class SessionsCommand {
   /** Lists or kills as {@code action} says; returns et's exit status. */
   int run(HostAction action, PrintWriter out, PrintWriter err) throws InterruptedException {
     Bootstrap bootstrap = new Bootstrap(options, sshStderr, note, tasks);
-    try {
+    try (HostAnswers host = SharedFirst.ask(SessionSharing.socket(options, environment), bootstrap, note)) {
       switch (action) {
-        case HostAction.ListSessions list -> print(bootstrap.answer(ListRequest.create(), BootstrapReply.Sessions.class), out, err);
+        case HostAction.ListSessions list -> print(host.answer(ListRequest.create(), BootstrapReply.Sessions.class), out, err);
         case HostAction.KillSession kill -> {
-          BootstrapReply.Killed killed = bootstrap.answer(KillRequest.create(kill.idPrefix()), BootstrapReply.Killed.class);
+          BootstrapReply.Killed killed = host.answer(KillRequest.create(kill.idPrefix()), BootstrapReply.Killed.class);
           out.println("ended session " + killed.id() + " on " + options.host());
         }
         case HostAction.NewSession newSession -> throw new IllegalArgumentException("not a sessions command: " + newSession);

@@ -241,6 +241,6 @@ class BootstrapTest {
 
   private static ClientOptions options(Path ssh, Optional<String> command, boolean noexit) {
     return new ClientOptions(Optional.empty(), "127.0.0.1", OptionalInt.empty(), command, noexit,
-        List.of(ssh.toString()), List.of(), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, Route.DIRECT, new HostAction.NewSession(false));
+        List.of(ssh.toString()), List.of(), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, Route.DIRECT, true, new HostAction.NewSession(false));
   }
 }

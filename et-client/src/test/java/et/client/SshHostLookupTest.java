@@ -40,7 +40,7 @@ class SshHostLookupTest {
 
   private static ClientOptions options(String ssh, Optional<String> user, String host, List<String> sshOptions) {
     return new ClientOptions(user, host, OptionalInt.empty(), Optional.empty(), false, ShellWords.split(ssh),
-        sshOptions, "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), new LogSettings(1, Optional.empty()), List.of(), List.of(), List.of(), false, false, Route.DIRECT, new HostAction.NewSession(false));
+        sshOptions, "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), new LogSettings(1, Optional.empty()), List.of(), List.of(), List.of(), false, false, Route.DIRECT, true, new HostAction.NewSession(false));
   }
 
   private String lookUp(String ssh, Optional<String> user, String host, String... sshOptions) throws InterruptedException {

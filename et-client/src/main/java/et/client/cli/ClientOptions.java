@@ -32,6 +32,8 @@ import java.util.OptionalInt;
  * @param noTerminal   run no program, only the tunnels and proxies ({@code -N}); takes no command
  * @param forwardAgent the program on the host reaches this machine's ssh agent ({@code -A})
  * @param route        how et's own connection reaches the host: straight, or through ssh ({@code --via-ssh})
+ * @param share        ask a running et to the same destination for the session instead of running ssh, and offer
+ *                     this one's to later ones (not {@code --no-share}; see {@code SessionSharing})
  * @param action       a new session, or {@code --list} / {@code --kill}, which take none of the
  *                     session's options (command, tunnels, agent)
  */
@@ -53,6 +55,7 @@ public record ClientOptions(
     boolean noTerminal,
     boolean forwardAgent,
     Route route,
+    boolean share,
     HostAction action) {
 
   /** Smallest and largest keepalive interval, in seconds. */

@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
       "  et -A myhost                      ssh on myhost uses your local agent",
       "  et -D 1080 myhost                 a SOCKS5 proxy on 1080 via myhost",
       "  et --list myhost                  your sessions on myhost",
+      "  et --no-share myhost              log in with ssh even while another et is on myhost",
       "  et --kill 3f2a9c01 myhost         end one of them",
       "",
       "LocalForward, RemoteForward, DynamicForward and ForwardAgent in your ssh "
@@ -108,6 +109,13 @@ public final class EtCommand implements Callable<Integer> {
           + "where only ssh's port is reachable. ssh runs with BatchMode=yes then: its login must not "
           + "need a password or passphrase (use a key in ssh-agent).")
   private boolean viaSsh;
+
+  @Option(names = "--no-share",
+      description = "Always log in with ssh. Without it, while one et is connected to a host, another et to "
+          + "the same destination (same ssh options, no -J, no --via-ssh) asks the running one for its session "
+          + "instead of logging in again, as ssh's ControlMaster does; the running one offers this on a unix "
+          + "socket only you can reach ($XDG_RUNTIME_DIR/et/share, else ~/.et/share).")
+  private boolean noShare;
 
   @Option(names = "--terminal-path", paramLabel = "PATH", defaultValue = "etterminal",
       description = "etterminal on the remote host. Default: ${DEFAULT-VALUE}.")
@@ -228,6 +236,7 @@ public final class EtCommand implements Callable<Integer> {
         noTerminal,
         forwardAgent,
         new Route(viaSsh, jumpHosts == null ? List.of() : JumpHost.parseChain(jumpHosts)),
+        !noShare,
         action());
   }
 

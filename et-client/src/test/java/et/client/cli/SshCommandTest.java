@@ -21,7 +21,7 @@ class SshCommandTest {
   private static ClientOptions options(
       String user, String host, List<String> ssh, List<String> sshOptions, String terminalPath) {
     return new ClientOptions(Optional.ofNullable(user), host, OptionalInt.empty(), Optional.empty(), false,
-        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, Route.DIRECT, new HostAction.NewSession(false));
+        ssh, sshOptions, terminalPath, Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET, List.of(), List.of(), List.of(), false, false, Route.DIRECT, true, new HostAction.NewSession(false));
   }
 
   static Stream<Arguments> commands() {
@@ -52,7 +52,7 @@ class SshCommandTest {
     List<JumpHost> hops = JumpHost.parseChain("a,bob@b:2222");
     ClientOptions options = new ClientOptions(Optional.empty(), "target", OptionalInt.empty(), Optional.empty(), false,
         List.of("ssh"), List.of("Port=22"), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET,
-        List.of(), List.of(), List.of(), false, false, new Route(false, hops), new HostAction.NewSession(false));
+        List.of(), List.of(), List.of(), false, false, new Route(false, hops), true, new HostAction.NewSession(false));
     assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "-o", "BatchMode=yes", "-J", "a",
         "-p", "2222", "-l", "bob", "b", "--", "etterminal"), SshCommand.jumpBootstrap(options, hops.subList(0, 1), hops.get(1), true));
     assertEquals(List.of("ssh", "-T", "-a", "-x", "-o", "ClearAllForwardings=yes", "a", "--", "etterminal"),

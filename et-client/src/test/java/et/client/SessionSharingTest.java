@@ -1,0 +1,195 @@
+package et.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import et.client.testing.InProcessHost;
+import et.core.Channel;
+import et.core.EternalClient;
+import et.core.Session;
+import et.core.SessionCredentials;
+import et.core.SessionOptions;
+import et.terminal.BootstrapReply;
+import et.terminal.BootstrapRequest;
+import et.terminal.BoundedLine;
+import et.terminal.KillRequest;
+import et.terminal.ListRequest;
+import et.terminal.TerminalChannels;
+import et.testkit.Await;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ShareServer} on a real session over loopback, the test playing the session host, and
+ * {@link SharedHost} as the later et that asks through it: what passes, what is refused without
+ * reaching the host, and the share socket's life (private directory, one server per socket, a dead
+ * et's socket replaced, removed when the session ends).
+ */
+class SessionSharingTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+  @TempDir Path base;
+  private InProcessHost host;
+  private Session client;
+  private Path socket;
+  private final List<String> notes = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void connect() throws IOException {
+    host = InProcessHost.start();
+    client = EternalClient.connect(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), host.port()), host.session().credentials(), SessionOptions.defaults());
+    socket = base.resolve("run").resolve("et").resolve("share").resolve("0123456789abcdef01234567.sock");
+  }
+
+  @AfterEach
+  void close() {
+    client.close();
+    host.close();
+  }
+
+  private static BootstrapRequest newSession() {
+    return BootstrapRequest.create("xterm", 80, 24, Optional.of("true"), false, new java.util.LinkedHashMap<>(), false, false);
+  }
+
+  /** Answers the next host-request channel with the answer {@code answerFor} gives to its line; returns the line. */
+  private CompletableFuture<String> hostAnswers(java.util.function.Function<String, String> answerFor) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        Channel channel = host.session().acceptChannel(DEADLINE);
+        assertEquals(TerminalChannels.HOST_REQUEST, channel.label());
+        String line = BoundedLine.read(channel.input(), BoundedLine.MAX_BYTES);
+        channel.output().write((answerFor.apply(line) + "\n").getBytes(StandardCharsets.US_ASCII));
+        channel.close();
+        return line;
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @Test
+  void aNewSessionRequestReachesTheHostAsSentAndItsAnswerComesBack() throws Exception {
+    ShareServer.start(client, socket, notes::add);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+    BootstrapRequest request = newSession();
+    SessionCredentials made = host.session().credentials(); // any well-formed credentials do
+    CompletableFuture<String> asked = hostAnswers(line -> new BootstrapReply.Session(request.nonce(), made, 2022).toLine());
+
+    BootstrapReply.Session reply = SharedHost.connect(socket, notes::add).orElseThrow().answer(request, BootstrapReply.Session.class);
+
+    assertEquals(request.toLine(), asked.get());
+    assertEquals(made.id(), reply.credentials().id());
+    assertEquals(2022, reply.port());
+  }
+
+  @Test
+  void anErrorAnswerOrNoneIsUnavailableSoTheAskerFallsBackToSsh() throws Exception {
+    ShareServer.start(client, socket, notes::add);
+    ListRequest list = ListRequest.create();
+    hostAnswers(line -> new BootstrapReply.Error(list.nonce(), "the session host is exiting; try again").toLine());
+    SharedHost.Unavailable refused = assertThrows(SharedHost.Unavailable.class,
+        () -> SharedHost.connect(socket, notes::add).orElseThrow().answer(list, BootstrapReply.Sessions.class));
+    assertTrue(refused.getMessage().contains("exiting"), refused.getMessage());
+  }
+
+  @Test
+  void requestsThatEndSessionsAreClosedWithoutReachingTheHost() throws Exception {
+    ShareServer.start(client, socket, notes::add);
+    for (String line : List.of(KillRequest.create("abcd").toLine(), newSession().withKillOthers().toLine(), "ET1 NONSENSE x")) {
+      try (SocketChannel asker = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        asker.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(-1, asker.read(ByteBuffer.allocate(64)), "an answer to " + line);
+      }
+    }
+    assertNull(host.session().acceptChannel(Duration.ZERO), "a refused request reached the host");
+    // The server goes on.
+    ListRequest list = ListRequest.create();
+    hostAnswers(line -> BootstrapReply.Sessions.fitting(list.nonce(), 0, List.of()).toLine());
+    assertEquals(0, SharedHost.connect(socket, notes::add).orElseThrow().answer(list, BootstrapReply.Sessions.class).total());
+  }
+
+  @Test
+  void aSecondServerLeavesALiveOneItsSocketButReplacesADeadOnesAndBothGoWithTheSession() throws Exception {
+    ShareServer.start(client, socket, notes::add);
+    Object first = Files.getAttribute(socket, "unix:ino");
+    ShareServer.start(client, socket, notes::add);
+    assertEquals(first, Files.getAttribute(socket, "unix:ino"));
+    assertTrue(notes.stream().anyMatch(note -> note.contains("another et offers its session")), notes.toString());
+
+    Path deadOnes = socket.resolveSibling("fedcba9876543210fedcba98.sock");
+    try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      dead.bind(UnixDomainSocketAddress.of(deadOnes)); // an et that died leaves its file; nobody accepts
+    }
+    assertTrue(Files.exists(deadOnes));
+    ShareServer.start(client, deadOnes, notes::add);
+    ListRequest list = ListRequest.create();
+    hostAnswers(line -> BootstrapReply.Sessions.fitting(list.nonce(), 0, List.of()).toLine());
+    assertEquals(0, SharedHost.connect(deadOnes, notes::add).orElseThrow().answer(list, BootstrapReply.Sessions.class).total());
+
+    client.close();
+    Await.until("the ended session's sockets to go", DEADLINE,
+        () -> !Files.exists(socket) && !Files.exists(deadOnes), () -> "still there");
+  }
+
+  @Test
+  void anEndingServerLeavesASocketThatIsNoLongerItsOwn() throws Exception {
+    ShareServer.start(client, socket, notes::add);
+    Files.delete(socket);
+    try (ServerSocketChannel another = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      another.bind(UnixDomainSocketAddress.of(socket)); // a later et's, on the same path
+      client.close();
+      assertTrue(client.tasks().awaitEnd(DEADLINE), "the session's tasks, the share server's among them, did not end");
+      assertTrue(Files.exists(socket), "the ended server removed another's socket");
+    }
+  }
+
+  @Test
+  void noSocketMeansSshQuietlyAndADirectoryOpenToOthersIsNeitherServedNorUsed() throws Exception {
+    assertTrue(SharedHost.connect(socket, notes::add).isEmpty());
+    assertEquals(List.of(), notes);
+
+    Files.createDirectories(socket.getParent());
+    Files.setPosixFilePermissions(socket.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    ShareServer.start(client, socket, notes::add);
+    assertFalse(Files.exists(socket));
+    assertTrue(notes.getLast().contains("open to others"), notes.toString());
+
+    try (ServerSocketChannel planted = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      planted.bind(UnixDomainSocketAddress.of(socket));
+      assertTrue(SharedHost.connect(socket, notes::add).isEmpty());
+      assertTrue(notes.getLast().contains("open to others"), notes.toString());
+    }
+  }
+
+  @Test
+  void theSocketsDirectoryFollowsXdgRuntimeDirElseHome() {
+    assertEquals(Path.of("/run/user/1000/et/share"), SessionSharing.directory(Map.of("XDG_RUNTIME_DIR", "/run/user/1000", "HOME", "/home/a")));
+    assertEquals(Path.of("/home/a/.et/share"), SessionSharing.directory(Map.of("XDG_RUNTIME_DIR", "relative", "HOME", "/home/a")));
+    assertEquals(Path.of("/home/a/.et/share"), SessionSharing.directory(Map.of("HOME", "/home/a")));
+  }
+}
