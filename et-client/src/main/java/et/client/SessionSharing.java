@@ -3,6 +3,7 @@ package et.client;
 import et.client.cli.ClientOptions;
 import et.client.cli.HostAction;
 import et.client.cli.SshCommand;
+import et.terminal.PrivateDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -14,7 +15,8 @@ import java.util.Optional;
 /**
  * Where a running et offers its session to later ones to the same destination (docs/TERMINAL.md,
  * "Session sharing"), like ssh's ControlMaster: a unix socket in {@code $XDG_RUNTIME_DIR/et/share}
- * (else {@code ~/.et/share}), a private directory, named by a hash of what decides which host and
+ * (else {@code ~/.et/share}, or {@code /tmp/et-UID/share} when that path is too long for a unix
+ * socket), a private directory, named by a hash of what decides which host and
  * account ssh reaches: ssh's bootstrap command line (program, options, user, host, terminal path)
  * and {@code --port}. Two ets share only when both would have run the same ssh.
  *
@@ -23,8 +25,10 @@ import java.util.Optional;
  * {@code -x}): the session they may end could be the one carrying the request.
  */
 final class SessionSharing {
-  /** Hex digits of the hash in the socket's name: 96 bits, and a short path (unix sockets allow ~107 bytes). */
-  private static final int NAME_HEX_DIGITS = 24;
+  /** Hex digits of the hash in the socket's name: 64 bits, and a short path. */
+  private static final int NAME_HEX_DIGITS = 16;
+  /** sun_path holds 108 bytes with the terminating NUL. */
+  private static final int MAX_SOCKET_PATH_BYTES = 107;
 
   private SessionSharing() {}
 
@@ -33,7 +37,9 @@ final class SessionSharing {
     if (!options.share() || options.route().viaSsh() || !options.route().jumps().isEmpty() || endsSessions(options.action())) {
       return Optional.empty();
     }
-    return Optional.of(directory(environment).resolve(name(options) + ".sock"));
+    String name = name(options) + ".sock";
+    Path socket = directory(environment).resolve(name);
+    return Optional.of(fits(socket) ? socket : Path.of("/tmp", "et-" + PrivateDirectory.currentUid(), "share", name));
   }
 
   /** {@code $XDG_RUNTIME_DIR/et/share} when XDG_RUNTIME_DIR is an absolute path, else {@code ~/.et/share}. */
@@ -45,6 +51,11 @@ final class SessionSharing {
     String home = environment.getOrDefault("HOME", "");
     Path base = !home.isEmpty() && Path.of(home).isAbsolute() ? Path.of(home) : Path.of(System.getProperty("user.home"));
     return base.resolve(".et").resolve("share");
+  }
+
+  /** Whether a unix socket can have this path (at most 107 bytes on Linux); a deep home may not. */
+  static boolean fits(Path socket) {
+    return socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES;
   }
 
   private static boolean endsSessions(HostAction action) {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.client.cli.ClientOptions;
+import et.client.cli.HostAction;
+import et.client.cli.LogSettings;
+import et.client.cli.Route;
 import et.client.testing.InProcessHost;
 import et.core.Channel;
 import et.core.EternalClient;
@@ -17,6 +21,7 @@ import et.terminal.BootstrapRequest;
 import et.terminal.BoundedLine;
 import et.terminal.KillRequest;
 import et.terminal.ListRequest;
+import et.terminal.PrivateDirectory;
 import et.terminal.TerminalChannels;
 import et.testkit.Await;
 import java.io.IOException;
@@ -35,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +68,7 @@ class SessionSharingTest {
     host = InProcessHost.start();
     client = EternalClient.connect(
         new InetSocketAddress(InetAddress.getLoopbackAddress(), host.port()), host.session().credentials(), SessionOptions.defaults());
-    socket = base.resolve("run").resolve("et").resolve("share").resolve("0123456789abcdef01234567.sock");
+    socket = base.resolve("run").resolve("et").resolve("share").resolve("0123456789abcdef.sock");
   }
 
   @AfterEach
@@ -141,7 +147,7 @@ class SessionSharingTest {
     assertEquals(first, Files.getAttribute(socket, "unix:ino"));
     assertTrue(notes.stream().anyMatch(note -> note.contains("another et offers its session")), notes.toString());
 
-    Path deadOnes = socket.resolveSibling("fedcba9876543210fedcba98.sock");
+    Path deadOnes = socket.resolveSibling("fedcba9876543210.sock");
     try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       dead.bind(UnixDomainSocketAddress.of(deadOnes)); // an et that died leaves its file; nobody accepts
     }
@@ -191,5 +197,20 @@ class SessionSharingTest {
     assertEquals(Path.of("/run/user/1000/et/share"), SessionSharing.directory(Map.of("XDG_RUNTIME_DIR", "/run/user/1000", "HOME", "/home/a")));
     assertEquals(Path.of("/home/a/.et/share"), SessionSharing.directory(Map.of("XDG_RUNTIME_DIR", "relative", "HOME", "/home/a")));
     assertEquals(Path.of("/home/a/.et/share"), SessionSharing.directory(Map.of("HOME", "/home/a")));
+  }
+
+  @Test
+  void aSocketPathTooLongForTheKernelGoesToAPrivateDirectoryInTmp() throws Exception {
+    ClientOptions options = new ClientOptions(Optional.empty(), "127.0.0.1", OptionalInt.empty(), Optional.empty(), false,
+        List.of("ssh"), List.of(), "etterminal", Duration.ofSeconds(1), Duration.ofMinutes(10), LogSettings.QUIET,
+        List.of(), List.of(), List.of(), false, false, Route.DIRECT, true, new HostAction.NewSession(false));
+    Path shallow = SessionSharing.socket(options, Map.of("HOME", "/home/a")).orElseThrow();
+    assertEquals(Path.of("/home/a/.et/share"), shallow.getParent());
+    String deepHome = "/home/" + "d".repeat(80);
+    Path deep = SessionSharing.socket(options, Map.of("HOME", deepHome)).orElseThrow();
+    assertEquals(Path.of("/tmp/et-" + PrivateDirectory.currentUid() + "/share"), deep.getParent());
+    assertEquals(shallow.getFileName(), deep.getFileName());
+    assertTrue(SessionSharing.fits(deep));
+    assertFalse(SessionSharing.fits(Path.of(deepHome, ".et", "share").resolve(shallow.getFileName())));
   }
 }
