@@ -2,7 +2,6 @@ package et.server.host;
 
 import et.core.EternalServer;
 import et.core.Session;
-import et.core.task.Deadline;
 import et.core.task.TaskGroup;
 import et.server.request.HostPaths;
 import et.server.request.RequestNonce;
@@ -12,38 +11,22 @@ import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
-import et.terminal.BoundedLine;
 import et.terminal.HostRequest;
 import et.terminal.KillRequest;
 import et.terminal.ListRequest;
 import et.terminal.PrivateDirectory;
+import et.terminal.PrivateLineServer;
 import et.terminal.RelayRequest;
-import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.tinylog.Logger;
 
 /**
@@ -79,22 +62,19 @@ public final class SessionHost implements AutoCloseable {
 
   private final HostConfig config;
   private final HostLock lock;
-  private final ServerSocketChannel unixListener;
-  private final UserPrincipal owner;
+  private final PrivateLineServer unixListener;
   private final EternalServer server;
   private final TaskGroup tasks;
   private final IdleTracker idle;
   private final HostRelay relay;
   private final HostSessions sessions = new HostSessions();
-  private final Semaphore requestSlots = new Semaphore(MAX_REQUESTS);
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch exited = new CountDownLatch(1);
 
   private SessionHost(
       HostConfig config,
       HostLock lock,
-      ServerSocketChannel unixListener,
-      UserPrincipal owner,
+      PrivateLineServer unixListener,
       EternalServer server,
       TaskGroup tasks,
       IdleTracker idle,
@@ -105,7 +85,6 @@ public final class SessionHost implements AutoCloseable {
     this.config = config;
     this.lock = lock;
     this.unixListener = unixListener;
-    this.owner = owner;
     this.server = server;
   }
 
@@ -119,18 +98,18 @@ public final class SessionHost implements AutoCloseable {
     HostPaths paths = config.paths();
     PrivateDirectory.ensure(paths.runtimeDir());
     HostLock lock = HostLock.tryAcquire(paths.lockFile()).orElseThrow(() -> new HostAlreadyRunningException(paths.lockFile()));
-    ServerSocketChannel unixListener = null;
+    PrivateLineServer unixListener = null;
     EternalServer server = null;
     TaskGroup tasks = TaskGroup.startRoot("host");
     try {
-      unixListener = bindUnixSocket(paths.socket());
+      // We hold the lock, so a socket file left here is a dead host's: bind replaces it.
+      unixListener = PrivateLineServer.bind(paths.socket(), "host socket", REQUEST_DEADLINE, MAX_REQUESTS);
       IdleTracker idle = new IdleTracker();
       HostRelay relay = new HostRelay(config.relaying(), idle);
       server = TcpListen.start(
           config.bind(), config.port(), HostConfig.PORT_ATTEMPTS, config.sessionOptions(), tasks, relay.relay());
-      UserPrincipal owner = Files.getOwner(paths.runtimeDir()); // verified: our uid
-      SessionHost host = new SessionHost(config, lock, unixListener, owner, server, tasks, idle, relay);
-      tasks.fork("unix-accept", host::acceptLoop);
+      SessionHost host = new SessionHost(config, lock, unixListener, server, tasks, idle, relay);
+      tasks.fork("unix-accept", host::acceptRequests);
       tasks.fork("idle-watch", host::exitWhenIdle);
       Logger.info(
           "session host pid {} serves {} and TCP port {}; exits after {} s without a session",
@@ -149,20 +128,6 @@ public final class SessionHost implements AutoCloseable {
       }
       tasks.close();
       lock.close();
-      throw e;
-    }
-  }
-
-  private static ServerSocketChannel bindUnixSocket(Path socket) throws IOException {
-    // We hold the lock, so a socket file left here is a dead host's.
-    Files.deleteIfExists(socket);
-    ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      listener.bind(UnixDomainSocketAddress.of(socket), 64);
-      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-      return listener;
-    } catch (IOException | RuntimeException e) {
-      listener.close();
       throw e;
     }
   }
@@ -192,83 +157,8 @@ public final class SessionHost implements AutoCloseable {
     return exited.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  private void acceptLoop() {
-    while (true) {
-      SocketChannel connection;
-      try {
-        connection = unixListener.accept();
-      } catch (ClosedChannelException e) {
-        return; // closing
-      } catch (IOException e) {
-        if (!unixListener.isOpen()) {
-          return;
-        }
-        Logger.warn("unix socket accept failed: {}", e.getMessage());
-        pauseAfterFailedAccept();
-        continue;
-      }
-      if (!requestSlots.tryAcquire()) {
-        Logger.warn("{} requests in progress: dropping a connection", MAX_REQUESTS);
-        closeQuietly(connection);
-        continue;
-      }
-      boolean forked = tasks.tryFork(
-          "request",
-          () -> {
-            try {
-              serve(connection);
-            } finally {
-              requestSlots.release();
-            }
-          });
-      if (!forked) { // closing
-        requestSlots.release();
-        closeQuietly(connection);
-        return;
-      }
-    }
-  }
-
-  // Out of file descriptors or the like: do not spin on it.
-  private static void pauseAfterFailedAccept() {
-    try {
-      Thread.sleep(Duration.ofMillis(50));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void serve(SocketChannel connection) {
-    try (connection;
-        Deadline deadline = Deadline.closeAfter(connection, REQUEST_DEADLINE)) {
-      UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
-      if (!peer.user().equals(owner)) {
-        Logger.warn("refused a request from user {}: this host serves {} only", peer.user().getName(), owner.getName());
-        return;
-      }
-      String line;
-      try {
-        InputStream in = new BufferedInputStream(Channels.newInputStream(connection));
-        line = BoundedLine.read(in, BoundedLine.MAX_BYTES);
-      } catch (EOFException e) {
-        Logger.debug("a client connected and left without a request");
-        return;
-      } catch (IOException e) {
-        Logger.info(
-            "no request read: {}",
-            deadline.passed() ? "none within " + REQUEST_DEADLINE.toSeconds() + " s" : e.getMessage());
-        return;
-      }
-      Optional<String> reply = answer(line);
-      if (reply.isPresent()) {
-        ByteBuffer bytes = ByteBuffer.wrap((reply.get() + "\n").getBytes(StandardCharsets.US_ASCII));
-        while (bytes.hasRemaining()) {
-          connection.write(bytes);
-        }
-      }
-    } catch (IOException e) {
-      Logger.info("answering a request failed: {}", e.getMessage());
-    }
+  private void acceptRequests() {
+    unixListener.acceptLoop(tasks, "request", this::answer);
   }
 
   /** The reply line to {@code line}; empty when it is so broken that not even its nonce is known. */
