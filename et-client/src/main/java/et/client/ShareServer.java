@@ -10,20 +10,20 @@ import et.terminal.HostRequest;
 import et.terminal.ListRequest;
 import et.terminal.PrivateDirectory;
 import et.terminal.PrivateLineServer;
+import et.terminal.ProcessLock;
 import et.terminal.TerminalChannels;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.tinylog.Logger;
 
@@ -36,76 +36,98 @@ import org.tinylog.Logger;
  * inside the encrypted session and over the socket, which only this user can reach ({@link
  * PrivateLineServer}: a private directory, the socket 0600, the peer's uid checked).
  *
- * <p>When another live et already serves the socket, this one does not; a socket file left by an
- * et that died is replaced. Tasks: "share accept" and a "share request" per connection, in the
- * session's group.
+ * <p>One et at a time offers its session on a socket: the one that holds the lock file beside it
+ * ({@link ProcessLock}, released by the kernel when an et dies). Another et to the same destination
+ * checks the lock every {@link #TAKEOVER_CHECK} and offers its own session once the holder is
+ * gone, so closing the first terminal leaves later ets a session to ask. Tasks, in the session's
+ * group: "share takeover" while waiting, "share accept", and a "share request" per connection.
  */
 final class ShareServer {
   /** How long a connected et has to send its line, and the host to answer it. */
   static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
   /** Requests passed on at once (the host serves as many per session); more connections are closed. */
   static final int MAX_REQUESTS = 4;
+  /** How often an et whose destination another et offers checks whether that one is still there. */
+  static final Duration TAKEOVER_CHECK = Duration.ofSeconds(2);
 
   private final Session session;
   private final Path socket;
+  private final ProcessLock lock;
   private final PrivateLineServer server;
-  private final Object fileKey;
 
-  private ShareServer(Session session, Path socket, PrivateLineServer server, Object fileKey) {
+  private ShareServer(Session session, Path socket, ProcessLock lock, PrivateLineServer server) {
     this.session = session;
     this.socket = socket;
+    this.lock = lock;
     this.server = server;
-    this.fileKey = fileKey;
   }
 
   /**
-   * Offers {@code session} on {@code socket} until the session ends, unless another et serves it;
-   * a failure to set up is noted and leaves the session as it is.
+   * Offers {@code session} on {@code socket} until the session ends, now or once the et that offers
+   * its own there is gone; a failure to set up is noted and leaves the session as it is.
    */
   static void start(Session session, Path socket, Consumer<String> note) {
     Objects.requireNonNull(session, "session");
     try {
       PrivateDirectory.ensure(socket.getParent());
-      if (servedByAnother(socket)) {
-        note.accept("another et offers its session to " + socket.getFileName() + " already");
+      Optional<ProcessLock> lock = ProcessLock.tryAcquire(lockFile(socket));
+      if (lock.isPresent()) {
+        serve(session, socket, lock.get(), note);
         return;
       }
-      PrivateLineServer lines = PrivateLineServer.bind(socket, "share socket " + socket.getFileName(), REQUEST_DEADLINE, MAX_REQUESTS);
-      ShareServer offer;
-      try {
-        offer = new ShareServer(session, socket, lines, Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
-      } catch (IOException | RuntimeException e) {
-        lines.close();
-        throw e;
-      }
-      boolean forked = session.tasks().tryFork("share accept", () -> {
-        try {
-          lines.acceptLoop(session.tasks(), "share request", offer::answer);
-        } finally {
-          offer.stop();
-        }
-      });
-      if (!forked) {
-        offer.stop(); // the session ended already
-        return;
-      }
-      session.whenEnded().whenComplete((end, failure) -> offer.stop());
-      note.accept("offering this session to later ets on " + socket);
+      note.accept("another et offers its session on " + socket + "; this one will once that one is gone");
+      session.tasks().tryFork("share takeover", () -> takeOverWhenFree(session, socket, note));
     } catch (IOException e) {
       note.accept("cannot offer this session to later ets on " + socket + ": " + e.getMessage());
       Logger.info("not sharing the session on {}: {}", socket, e.getMessage());
     }
   }
 
-  private static boolean servedByAnother(Path socket) {
-    if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
+  private static Path lockFile(Path socket) {
+    return socket.resolveSibling(socket.getFileName() + ".lock");
+  }
+
+  private static void takeOverWhenFree(Session session, Path socket, Consumer<String> note)
+      throws IOException, InterruptedException {
+    while (true) {
+      try {
+        session.whenEnded().get(TAKEOVER_CHECK.toNanos(), TimeUnit.NANOSECONDS);
+        return; // nothing left to offer
+      } catch (TimeoutException stillOn) {
+        Optional<ProcessLock> lock = ProcessLock.tryAcquire(lockFile(socket));
+        if (lock.isPresent()) {
+          serve(session, socket, lock.get(), note);
+          return;
+        }
+      } catch (ExecutionException failed) {
+        return;
+      }
     }
-    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-      return true;
-    } catch (IOException nobodyListens) {
-      return false;
+  }
+
+  /** Binds {@code socket} (its lock held: a file there is a dead et's) and serves it while the session lasts. */
+  private static void serve(Session session, Path socket, ProcessLock lock, Consumer<String> note) throws IOException {
+    PrivateLineServer lines;
+    try {
+      lines = PrivateLineServer.bind(socket, "share socket " + socket.getFileName(), REQUEST_DEADLINE, MAX_REQUESTS);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
     }
+    ShareServer offer = new ShareServer(session, socket, lock, lines);
+    boolean forked = session.tasks().tryFork("share accept", () -> {
+      try {
+        lines.acceptLoop(session.tasks(), "share request", offer::answer);
+      } finally {
+        offer.stop();
+      }
+    });
+    if (!forked) {
+      offer.stop(); // the session ended already
+      return;
+    }
+    session.whenEnded().whenComplete((end, failure) -> offer.stop());
+    note.accept("offering this session to later ets on " + socket);
   }
 
   /** The host's answer to a later et's {@code line}; none for what is not passed on. */
@@ -142,16 +164,16 @@ final class ShareServer {
     }
   }
 
-  /** Stops listening and removes the socket file, if it is still this server's. Idempotent. */
-  private void stop() {
+  /** Stops listening, removes the socket file and lets the lock go. Idempotent. */
+  private synchronized void stop() {
     server.close();
     try {
-      BasicFileAttributes now = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (Objects.equals(now.fileKey(), fileKey)) {
+      if (lock.isHeld()) {
         Files.deleteIfExists(socket);
+        lock.close();
       }
-    } catch (IOException goneAlready) {
-      // nothing to remove
+    } catch (IOException e) {
+      Logger.info("ending the share socket {}: {}", socket, e.getMessage());
     }
   }
 }

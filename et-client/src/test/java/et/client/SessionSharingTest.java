@@ -83,9 +83,14 @@ class SessionSharingTest {
 
   /** Answers the next host-request channel with the answer {@code answerFor} gives to its line; returns the line. */
   private CompletableFuture<String> hostAnswers(java.util.function.Function<String, String> answerFor) {
+    return hostAnswers(host.session(), answerFor);
+  }
+
+  /** As {@link #hostAnswers(java.util.function.Function)}, on {@code hostSide}, a session of another host. */
+  private static CompletableFuture<String> hostAnswers(Session hostSide, java.util.function.Function<String, String> answerFor) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        Channel channel = host.session().acceptChannel(DEADLINE);
+        Channel channel = hostSide.acceptChannel(DEADLINE);
         assertEquals(TerminalChannels.HOST_REQUEST, channel.label());
         String line = BoundedLine.read(channel.input(), BoundedLine.MAX_BYTES);
         channel.output().write((answerFor.apply(line) + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -163,14 +168,21 @@ class SessionSharingTest {
   }
 
   @Test
-  void anEndingServerLeavesASocketThatIsNoLongerItsOwn() throws Exception {
-    ShareServer.start(client, socket, notes::add);
-    Files.delete(socket);
-    try (ServerSocketChannel another = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      another.bind(UnixDomainSocketAddress.of(socket)); // a later et's, on the same path
+  void whenTheOfferingSessionEndsAnotherEtsSessionIsOfferedInItsPlace() throws Exception {
+    try (InProcessHost other = InProcessHost.start();
+        Session second = EternalClient.connect(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), other.port()), other.session().credentials(), SessionOptions.defaults())) {
+      ShareServer.start(client, socket, notes::add);
+      ShareServer.start(second, socket, notes::add);
+      assertTrue(notes.getLast().contains("this one will once that one is gone"), notes.toString());
+
       client.close();
-      assertTrue(client.tasks().awaitEnd(DEADLINE), "the session's tasks, the share server's among them, did not end");
-      assertTrue(Files.exists(socket), "the ended server removed another's socket");
+      Await.until("the second session to be offered", DEADLINE,
+          () -> notes.stream().filter(note -> note.startsWith("offering")).count() == 2, notes::toString);
+      ListRequest list = ListRequest.create();
+      CompletableFuture<String> asked = hostAnswers(other.session(), line -> BootstrapReply.Sessions.fitting(list.nonce(), 0, List.of()).toLine());
+      assertEquals(0, SharedHost.connect(socket, notes::add).orElseThrow().answer(list, BootstrapReply.Sessions.class).total());
+      assertEquals(list.toLine(), asked.get(), "the request went to the second session's host");
     }
   }
 

@@ -9,6 +9,8 @@ import et.testkit.CapturedOutput;
 import et.testkit.CommandResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,6 +161,30 @@ class SessionSharingE2ETest {
       CommandResult killOthers = runEt("-x", "-c", "echo alone");
       assertEquals("alone\n", killOthers.stdout(), killOthers.toString());
       assertEquals(3, logins(), "et -x went through the sharing et: " + killOthers);
+    }
+  }
+
+  @Test
+  void whenTheOfferingEtIsGoneAnotherRunningOneOffersItsSessionInstead() throws Exception {
+    try (EtProcess first = echoSession("first-ready");
+        EtProcess second = echoSession("second-ready")) {
+      assertEquals(1, logins(), "the second et did not take its session through the first");
+      Path socket = shareSockets().getFirst();
+      first.close(); // killed: the second et takes over within its check interval
+      first.awaitExit(DEADLINE);
+      Await.until("the second et to offer its session", DEADLINE, () -> accepts(socket), () -> "nobody listens");
+
+      CommandResult third = runEt("-c", "echo third-ran");
+      assertEquals("third-ran\n", third.stdout(), third.toString());
+      assertEquals(1, logins(), "the third et logged in with ssh: " + third);
+    }
+  }
+
+  private static boolean accepts(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      return true;
+    } catch (IOException nobodyListens) {
+      return false;
     }
   }
 }

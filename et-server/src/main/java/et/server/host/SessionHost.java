@@ -16,6 +16,7 @@ import et.terminal.KillRequest;
 import et.terminal.ListRequest;
 import et.terminal.PrivateDirectory;
 import et.terminal.PrivateLineServer;
+import et.terminal.ProcessLock;
 import et.terminal.RelayRequest;
 import java.io.Closeable;
 import java.io.IOException;
@@ -61,7 +62,7 @@ public final class SessionHost implements AutoCloseable {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final HostConfig config;
-  private final HostLock lock;
+  private final ProcessLock lock;
   private final PrivateLineServer unixListener;
   private final EternalServer server;
   private final TaskGroup tasks;
@@ -73,7 +74,7 @@ public final class SessionHost implements AutoCloseable {
 
   private SessionHost(
       HostConfig config,
-      HostLock lock,
+      ProcessLock lock,
       PrivateLineServer unixListener,
       EternalServer server,
       TaskGroup tasks,
@@ -97,7 +98,7 @@ public final class SessionHost implements AutoCloseable {
   public static SessionHost start(HostConfig config) throws IOException {
     HostPaths paths = config.paths();
     PrivateDirectory.ensure(paths.runtimeDir());
-    HostLock lock = HostLock.tryAcquire(paths.lockFile()).orElseThrow(() -> new HostAlreadyRunningException(paths.lockFile()));
+    ProcessLock lock = ProcessLock.tryAcquire(paths.lockFile()).orElseThrow(() -> new HostAlreadyRunningException(paths.lockFile()));
     PrivateLineServer unixListener = null;
     EternalServer server = null;
     TaskGroup tasks = TaskGroup.startRoot("host");

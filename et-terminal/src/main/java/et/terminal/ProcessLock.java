@@ -1,4 +1,4 @@
-package et.server.host;
+package et.terminal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,22 +13,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The lock that makes a session host the only one of its runtime directory: an exclusive lock on
- * {@code host.lock} (holding the host's pid, for operators and tests), held for the host's life
- * and released by the kernel if the process dies. Whoever holds it owns {@code host.sock}: an
- * existing socket file is stale and may be replaced.
+ * An exclusive lock on a file (holding the holder's pid, for operators and tests), held for the
+ * holder's life and released by the kernel if the process dies: what makes a session host the only
+ * one of its runtime directory ({@code host.lock}), and an et the only one offering its session on
+ * a share socket. Whoever holds it owns the socket beside it: an existing socket file is stale and
+ * may be replaced.
  */
-final class HostLock implements AutoCloseable {
+public final class ProcessLock implements AutoCloseable {
   private final FileChannel file;
   private final FileLock lock;
 
-  private HostLock(FileChannel file, FileLock lock) {
+  private ProcessLock(FileChannel file, FileLock lock) {
     this.file = file;
     this.lock = lock;
   }
 
-  /** The lock, or empty when another host (process, or host in this JVM) holds it. */
-  static Optional<HostLock> tryAcquire(Path lockFile) throws IOException {
+  /** The lock, or empty when another process (or another holder in this JVM) holds it. */
+  public static Optional<ProcessLock> tryAcquire(Path lockFile) throws IOException {
     FileChannel file =
         FileChannel.open(
             lockFile,
@@ -38,7 +39,7 @@ final class HostLock implements AutoCloseable {
     try {
       lock = file.tryLock();
     } catch (OverlappingFileLockException e) {
-      lock = null; // a host in this very JVM
+      lock = null; // another holder in this very JVM
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -49,7 +50,12 @@ final class HostLock implements AutoCloseable {
     }
     file.truncate(0);
     file.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-    return Optional.of(new HostLock(file, lock));
+    return Optional.of(new ProcessLock(file, lock));
+  }
+
+  /** Whether this lock is still held: not closed. */
+  public boolean isHeld() {
+    return lock.isValid();
   }
 
   @Override
