@@ -29,9 +29,11 @@ final class LatencyBenchmark implements Benchmark {
   private final Path repo;
   private final int keys;
   private final int rounds;
+  /** Another et to the host stays open through the rounds: et's sessions come through it (session sharing). */
+  private final boolean shared;
   private final long seed;
 
-  LatencyBenchmark(Path repo, int keys, int rounds, long seed) {
+  LatencyBenchmark(Path repo, int keys, int rounds, long seed, boolean shared) {
     if (rounds < 1 || keys < 2 * rounds) {
       throw new IllegalArgumentException(
           "need at least one round and two keys per round: " + keys + " keys, " + rounds + " rounds");
@@ -39,6 +41,7 @@ final class LatencyBenchmark implements Benchmark {
     this.repo = repo;
     this.keys = keys;
     this.rounds = rounds;
+    this.shared = shared;
     this.seed = seed;
   }
 
@@ -51,8 +54,8 @@ final class LatencyBenchmark implements Benchmark {
 
   @Override
   public int run(PrintStream out) throws Exception {
-    out.printf("terminal latency: %d keys, %d rounds, seed %d, %d CPUs, load average %.2f, java %s, %s%n",
-        keys, rounds, seed, Runtime.getRuntime().availableProcessors(),
+    out.printf("terminal latency: %d keys, %d rounds%s, seed %d, %d CPUs, load average %.2f, java %s, %s%n",
+        keys, rounds, shared ? " (another et open: sessions through it)" : "", seed, Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version(), Instant.now());
     Random random = new Random(seed);
     Path base = Files.createDirectories(repo.resolve("et-bench/target/terminal-bench"));
@@ -69,30 +72,15 @@ final class LatencyBenchmark implements Benchmark {
         etCold = ShellKeys.awaitPrompt(cold);
       }
       out.printf("  et cold (no session host yet): prompt %.1f ms%n", etCold);
-      for (int round = 1; round <= rounds; round++) {
-        int share = keys / rounds + (round <= keys % rounds ? 1 : 0);
-        List<Figures> order = round % 2 == 1 ? List.of(ssh, et) : List.of(et, ssh);
-        List<PtySession> sessions = new ArrayList<>();
-        try {
-          for (Figures f : order) {
-            PtySession pty = PtySession.start(f == ssh ? remote.sshCommand(REMOTE_SHELL) : remote.etCommand(REMOTE_SHELL), runDir);
-            sessions.add(pty);
-            f.prompts().add(ShellKeys.awaitPrompt(pty));
-          }
-          double[][] these = typeInTurns(sessions, share, random);
-          for (int i = 0; i < order.size(); i++) {
-            Arrays.stream(these[i]).forEach(order.get(i).echoes()::add);
-          }
-          double[] sshThese = these[order.indexOf(ssh)];
-          double[] etThese = these[order.indexOf(et)];
-          double difference = Stats.median(etThese) - Stats.median(sshThese);
-          roundDifferences.add(difference);
-          out.printf("  round %d: prompt ssh %6.1f ms, et %6.1f ms; echo median over %d keys each: ssh %.2f, et %.2f ms (%+.2f)%n",
-              round, last(ssh.prompts()), last(et.prompts()), share, Stats.median(sshThese), Stats.median(etThese), difference);
-        } finally {
-          for (PtySession pty : sessions) {
-            pty.close();
-          }
+      PtySession holder = shared ? PtySession.start(remote.etCommand(REMOTE_SHELL), runDir) : null;
+      if (holder != null) {
+        ShellKeys.awaitPrompt(holder);
+      }
+      try {
+        typeRounds(remote, runDir, random, ssh, et, roundDifferences, out);
+      } finally {
+        if (holder != null) {
+          holder.close();
         }
       }
     }
@@ -110,6 +98,37 @@ final class LatencyBenchmark implements Benchmark {
     out.printf("  et - ssh: median %+.2f ms; target: et median <= ssh median + %.1f ms: %s%n",
         difference, TARGET_MS, pass ? "PASS" : "FAIL");
     return pass ? 0 : 1;
+  }
+
+  /** The paired rounds: each starts one ssh and one et session, times their prompts, then types into both. */
+  private void typeRounds(BenchRemote remote, Path runDir, Random random, Figures ssh, Figures et,
+      List<Double> roundDifferences, PrintStream out) throws Exception {
+    for (int round = 1; round <= rounds; round++) {
+      int share = keys / rounds + (round <= keys % rounds ? 1 : 0);
+      List<Figures> order = round % 2 == 1 ? List.of(ssh, et) : List.of(et, ssh);
+      List<PtySession> sessions = new ArrayList<>();
+      try {
+        for (Figures f : order) {
+          PtySession pty = PtySession.start(f == ssh ? remote.sshCommand(REMOTE_SHELL) : remote.etCommand(REMOTE_SHELL), runDir);
+          sessions.add(pty);
+          f.prompts().add(ShellKeys.awaitPrompt(pty));
+        }
+        double[][] these = typeInTurns(sessions, share, random);
+        for (int i = 0; i < order.size(); i++) {
+          Arrays.stream(these[i]).forEach(order.get(i).echoes()::add);
+        }
+        double[] sshThese = these[order.indexOf(ssh)];
+        double[] etThese = these[order.indexOf(et)];
+        double difference = Stats.median(etThese) - Stats.median(sshThese);
+        roundDifferences.add(difference);
+        out.printf("  round %d: prompt ssh %6.1f ms, et %6.1f ms; echo median over %d keys each: ssh %.2f, et %.2f ms (%+.2f)%n",
+            round, last(ssh.prompts()), last(et.prompts()), share, Stats.median(sshThese), Stats.median(etThese), difference);
+      } finally {
+        for (PtySession pty : sessions) {
+          pty.close();
+        }
+      }
+    }
   }
 
   /**
