@@ -38,7 +38,12 @@ import java.util.stream.Stream;
 final class StartBenchmark implements Benchmark {
   private static final Path GNU_TIME = Path.of("/usr/bin/time");
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration SETTLE = Duration.ofSeconds(20);
+  /**
+   * Quiet before RSS is read: longer than three of the launchers' periodic collections (15 s), so
+   * that clients started back to back (as ets sharing a session start) have all given back their
+   * warm-ups' heap.
+   */
+  private static final Duration SETTLE = Duration.ofSeconds(50);
   private static final Pattern TIMELINE = Pattern.compile("start timeline \\(ms since the process began\\): (.*)");
   private static final Pattern MARK = Pattern.compile("(.+) (\\d+)");
 
