@@ -35,6 +35,7 @@ final class SharedHost implements AutoCloseable {
    * connection just dropped would make this et wait for its reconnection, while ssh is a surer way.
    */
   static final Duration ANSWER_DEADLINE = Duration.ofSeconds(3);
+  private static final int SHOWN_CHARS = 200;
 
   private final SocketChannel connection;
   private final Path socket;
@@ -74,25 +75,31 @@ final class SharedHost implements AutoCloseable {
    * @throws Unavailable when no such answer came within {@link #ANSWER_DEADLINE}
    */
   <T extends BootstrapReply> T answer(HostRequest request, Class<T> expected) throws Unavailable {
+    Optional<BootstrapReply> reply;
     try (Deadline deadline = Deadline.closeAfter(connection, ANSWER_DEADLINE)) {
-      OutputStream out = Channels.newOutputStream(connection);
-      out.write((request.toLine() + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      Optional<BootstrapReply> reply = new ReplyScanner(request.nonce()).scan(Channels.newInputStream(connection));
+      try {
+        OutputStream out = Channels.newOutputStream(connection);
+        out.write((request.toLine() + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        reply = new ReplyScanner(request.nonce()).scan(Channels.newInputStream(connection));
+      } catch (IOException | BootstrapException e) {
+        reply = Optional.empty();
+        if (!deadline.passed()) {
+          throw new Unavailable(String.valueOf(e.getMessage()));
+        }
+      }
       if (reply.isEmpty()) {
         throw new Unavailable(deadline.passed() ? "no answer within " + ANSWER_DEADLINE.toMillis() + " ms" : "no answer");
       }
-      if (!expected.isInstance(reply.get())) {
-        throw new Unavailable(reply.get() instanceof BootstrapReply.Error error
-            ? "the host answered: " + Printable.escape(error.reason(), 200)
-            : "an answer of another kind");
-      }
-      return expected.cast(reply.get());
-    } catch (IOException | BootstrapException e) {
-      throw new Unavailable(e.getMessage());
     } finally {
       close();
     }
+    if (!expected.isInstance(reply.get())) {
+      throw new Unavailable(reply.get() instanceof BootstrapReply.Error error
+          ? "the host answered: " + Printable.escape(error.reason(), SHOWN_CHARS)
+          : "an answer of another kind");
+    }
+    return expected.cast(reply.get());
   }
 
   @Override

@@ -129,6 +129,19 @@ class SessionSharingTest {
   }
 
   @Test
+  void aHostThatDoesNotAnswerLeavesTheAskerToSshWithinItsDeadline() throws Exception {
+    ShareServer.start(client, socket, notes::add);
+    ListRequest list = ListRequest.create();
+    SharedHost asker = SharedHost.connect(socket, notes::add).orElseThrow();
+    long start = System.nanoTime();
+    SharedHost.Unavailable late = assertThrows(SharedHost.Unavailable.class, () -> asker.answer(list, BootstrapReply.Sessions.class));
+    Duration waited = Duration.ofNanos(System.nanoTime() - start);
+    assertTrue(late.getMessage().contains("no answer within"), late.getMessage());
+    assertTrue(waited.compareTo(SharedHost.ANSWER_DEADLINE) >= 0 && waited.compareTo(DEADLINE) < 0, "waited " + waited);
+    assertEquals(TerminalChannels.HOST_REQUEST, host.session().acceptChannel(DEADLINE).label(), "the request reached the host");
+  }
+
+  @Test
   void requestsThatEndSessionsAreClosedWithoutReachingTheHost() throws Exception {
     ShareServer.start(client, socket, notes::add);
     for (String line : List.of(KillRequest.create("abcd").toLine(), newSession().withKillOthers().toLine(), "ET1 NONSENSE x")) {
