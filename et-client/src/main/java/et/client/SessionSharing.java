@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Where a running et offers its session to later ones to the same destination (docs/TERMINAL.md,
  * "Session sharing"), like ssh's ControlMaster: a unix socket in {@code $XDG_RUNTIME_DIR/et/share}
- * (else {@code ~/.et/share}, or {@code /tmp/et-UID/share} when that path is too long for a unix
+ * (else {@code ~/.et/share}, or {@code /tmp/et-share-UID} when that path is too long for a unix
  * socket), a private directory, named by a hash of what decides which host and
  * account ssh reaches: ssh's bootstrap command line (program, options, user, host, terminal path)
  * and {@code --port}. Two ets share only when both would have run the same ssh.
@@ -39,7 +39,7 @@ final class SessionSharing {
     }
     String name = name(options) + ".sock";
     Path socket = directory(environment).resolve(name);
-    return Optional.of(fits(socket) ? socket : Path.of("/tmp", "et-" + PrivateDirectory.currentUid(), "share", name));
+    return Optional.of(fits(socket) ? socket : Path.of("/tmp", "et-share-" + PrivateDirectory.currentUid(), name));
   }
 
   /** {@code $XDG_RUNTIME_DIR/et/share} when XDG_RUNTIME_DIR is an absolute path, else {@code ~/.et/share}. */

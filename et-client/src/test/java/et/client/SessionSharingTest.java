@@ -233,7 +233,7 @@ class SessionSharingTest {
     assertEquals(Path.of("/home/a/.et/share"), shallow.getParent());
     String deepHome = "/home/" + "d".repeat(80);
     Path deep = SessionSharing.socket(options, Map.of("HOME", deepHome)).orElseThrow();
-    assertEquals(Path.of("/tmp/et-" + PrivateDirectory.currentUid() + "/share"), deep.getParent());
+    assertEquals(Path.of("/tmp/et-share-" + PrivateDirectory.currentUid()), deep.getParent());
     assertEquals(shallow.getFileName(), deep.getFileName());
     assertTrue(SessionSharing.fits(deep));
     assertFalse(SessionSharing.fits(Path.of(deepHome, ".et", "share").resolve(shallow.getFileName())));
