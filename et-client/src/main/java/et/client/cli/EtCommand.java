@@ -52,8 +52,8 @@ import picocli.CommandLine.Spec;
       "  et -A myhost                      ssh on myhost uses your local agent",
       "  et -D 1080 myhost                 a SOCKS5 proxy on 1080 via myhost",
       "  et --list myhost                  your sessions on myhost",
-      "  et --no-share myhost              log in with ssh even while another et is on myhost",
       "  et --kill 3f2a9c01 myhost         end one of them",
+      "  et --no-share myhost              ssh logs in even while an et is on myhost",
       "",
       "LocalForward, RemoteForward, DynamicForward and ForwardAgent in your ssh "
           + "configuration for the host apply too, as ssh would make them.",

@@ -84,6 +84,8 @@ class EtCommandTest {
             new JumpHost(Optional.empty(), "b", OptionalInt.empty())), o.route().jumps())),
         check(List.of("--jumphost=a", "myhost"), o -> assertEquals("a", JumpHost.toSpec(o.route().jumps()))),
         check(List.of("--via-ssh", "myhost"), o -> assertTrue(o.route().viaSsh())),
+        check(List.of("myhost"), o -> assertTrue(o.share())),
+        check(List.of("--no-share", "myhost"), o -> assertFalse(o.share())),
         check(List.of("--ssh", "/usr/bin/ssh -o 'ProxyCommand=nc %h %p'", "myhost"),
             o -> assertEquals(List.of("/usr/bin/ssh", "-o", "ProxyCommand=nc %h %p"), o.sshArgv())),
         check(List.of("--ssh-option", "Port=2222", "--ssh-option=ServerAliveInterval=5", "myhost"),
@@ -234,12 +236,12 @@ class EtCommandTest {
       for (String example : List.of(
           "et myhost", "et -c 'tail -f log' alice@myhost", "et -J bastion myhost", "et --via-ssh myhost", "et -p 2022 myhost",
           "et -D 1080 myhost", "et -t 8888:8888 myhost", "et -N -L 5432:db:5432 myhost", "et -r 9000:3000 myhost",
-          "et -A myhost")) {
+          "et -A myhost", "et --no-share myhost")) {
         assertTrue(help.contains("\n  " + example + " "), () -> "missing example " + example + " in\n" + help);
       }
       for (String option : List.of("-u, --user=USER", "-p, --port=PORT", "-c, --command=CMD", "-e, --noexit",
           "-D, --dynamic=SPEC", "-t, --tunnel=SPEC", "-r, --reversetunnel=SPEC", "-A, -f, --forward-ssh-agent",
-          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-J, --jumphost=[user@]host[:port][,...]", "--via-ssh", "-k, --keepalive=SECONDS", "--refusal-limit=SECONDS", "-v, --verbose", "--log-file=FILE",
+          "-N, --no-terminal", "LocalForward, RemoteForward, DynamicForward and ForwardAgent", "--ssh=CMD", "--ssh-option=OPT", "--terminal-path=PATH", "-J, --jumphost=[user@]host[:port][,...]", "--via-ssh", "--no-share", "-k, --keepalive=SECONDS", "--refusal-limit=SECONDS", "-v, --verbose", "--log-file=FILE",
           "-V, --version", "Default: etterminal.", "Default: ssh.", "Default: 1.")) {
         assertTrue(help.contains(option), () -> "missing " + option + " in\n" + help);
       }
