@@ -37,12 +37,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,16 +80,16 @@ class SessionSharingTest {
   }
 
   private static BootstrapRequest newSession() {
-    return BootstrapRequest.create("xterm", 80, 24, Optional.of("true"), false, new java.util.LinkedHashMap<>(), false, false);
+    return BootstrapRequest.create("xterm", 80, 24, Optional.of("true"), false, new LinkedHashMap<>(), false, false);
   }
 
   /** Answers the next host-request channel with the answer {@code answerFor} gives to its line; returns the line. */
-  private CompletableFuture<String> hostAnswers(java.util.function.Function<String, String> answerFor) {
+  private CompletableFuture<String> hostAnswers(Function<String, String> answerFor) {
     return hostAnswers(host.session(), answerFor);
   }
 
-  /** As {@link #hostAnswers(java.util.function.Function)}, on {@code hostSide}, a session of another host. */
-  private static CompletableFuture<String> hostAnswers(Session hostSide, java.util.function.Function<String, String> answerFor) {
+  /** As {@link #hostAnswers(Function)}, on {@code hostSide}, a session of another host. */
+  private static CompletableFuture<String> hostAnswers(Session hostSide, Function<String, String> answerFor) {
     return CompletableFuture.supplyAsync(() -> {
       try {
         Channel channel = hostSide.acceptChannel(DEADLINE);
