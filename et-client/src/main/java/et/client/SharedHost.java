@@ -77,19 +77,17 @@ final class SharedHost implements AutoCloseable {
   <T extends BootstrapReply> T answer(HostRequest request, Class<T> expected) throws Unavailable {
     Optional<BootstrapReply> reply;
     try (Deadline deadline = Deadline.closeAfter(connection, ANSWER_DEADLINE)) {
+      String late = "no answer within " + ANSWER_DEADLINE.toMillis() + " ms";
       try {
         OutputStream out = Channels.newOutputStream(connection);
         out.write((request.toLine() + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         reply = new ReplyScanner(request.nonce()).scan(Channels.newInputStream(connection));
-      } catch (IOException | BootstrapException e) {
-        reply = Optional.empty();
-        if (!deadline.passed()) {
-          throw new Unavailable(String.valueOf(e.getMessage()));
-        }
+      } catch (IOException | BootstrapException e) { // the deadline's close fails the read too
+        throw new Unavailable(deadline.passed() ? late : String.valueOf(e.getMessage()));
       }
       if (reply.isEmpty()) {
-        throw new Unavailable(deadline.passed() ? "no answer within " + ANSWER_DEADLINE.toMillis() + " ms" : "no answer");
+        throw new Unavailable(deadline.passed() ? late : "no answer");
       }
     } finally {
       close();

@@ -18,7 +18,6 @@ import et.terminal.PrivateDirectory;
 import et.terminal.PrivateLineServer;
 import et.terminal.ProcessLock;
 import et.terminal.RelayRequest;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,7 +249,7 @@ public final class SessionHost implements AutoCloseable {
       return;
     }
     idle.stop();
-    closeQuietly(unixListener);
+    unixListener.close();
     try {
       Files.deleteIfExists(config.paths().socket());
     } catch (IOException e) {
@@ -276,14 +275,6 @@ public final class SessionHost implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(Closeable closeable) {
-    try {
-      closeable.close();
-    } catch (IOException ignored) {
-      // going away either way
     }
   }
 }
