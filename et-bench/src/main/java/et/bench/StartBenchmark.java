@@ -94,9 +94,7 @@ final class StartBenchmark implements Benchmark {
         holder.await(holder.expect("HOLD-READY", 0), RUN_TIMEOUT);
         shared = rounds(remote, runDir, "shared", out);
       } finally {
-        holder.process().descendants().forEach(ProcessHandle::destroy);
-        holder.process().destroy();
-        holder.close();
+        end(holder);
       }
       out.println();
       out.printf("medians of %d rounds (wall s, CPU s, peak RSS MiB):%n", rounds);
@@ -181,11 +179,16 @@ final class StartBenchmark implements Benchmark {
       return new IdleFigures(before, perSession, client);
     } finally {
       for (PtySession pty : open) {
-        pty.process().descendants().forEach(ProcessHandle::destroy);
-        pty.process().destroy();
-        pty.close();
+        end(pty);
       }
     }
+  }
+
+  /** Ends an et left running ({@code exec sleep} never reads the {@code exit} close types): SIGTERM to it and its children. */
+  private static void end(PtySession pty) throws Exception {
+    pty.process().descendants().forEach(ProcessHandle::destroy);
+    pty.process().destroy();
+    pty.close();
   }
 
   private static double rssMiB(ProcessHandle process) throws IOException {
@@ -247,7 +250,7 @@ final class StartBenchmark implements Benchmark {
     return values.length == 0 ? Double.NaN : Stats.median(values);
   }
 
-  static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
     return Stats.median(runs.stream().mapToDouble(value).toArray());
   }
 
