@@ -4,6 +4,7 @@ import et.client.cli.ClientOptions;
 import et.client.cli.HostAction;
 import et.client.cli.SshCommand;
 import et.terminal.PrivateDirectory;
+import et.terminal.UserDirectories;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -44,13 +45,9 @@ final class SessionSharing {
 
   /** {@code $XDG_RUNTIME_DIR/et/share} when XDG_RUNTIME_DIR is an absolute path, else {@code ~/.et/share}. */
   static Path directory(Map<String, String> environment) {
-    String runtime = environment.getOrDefault("XDG_RUNTIME_DIR", "");
-    if (!runtime.isEmpty() && Path.of(runtime).isAbsolute()) {
-      return Path.of(runtime, "et", "share");
-    }
-    String home = environment.getOrDefault("HOME", "");
-    Path base = !home.isEmpty() && Path.of(home).isAbsolute() ? Path.of(home) : Path.of(System.getProperty("user.home"));
-    return base.resolve(".et").resolve("share");
+    return UserDirectories.xdgRuntimeDir(environment).map(runtime -> runtime.resolve("et"))
+        .orElseGet(() -> UserDirectories.home(environment).resolve(".et"))
+        .resolve("share");
   }
 
   /** Whether a unix socket can have this path (at most 107 bytes on Linux); a deep home may not. */

@@ -1,5 +1,6 @@
 package et.server.request;
 
+import et.terminal.UserDirectories;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -16,8 +17,7 @@ import java.util.Map;
  *   <li>{@code configFile}: {@code ~/.config/et/server.conf} (optional).
  * </ul>
  *
- * The home is {@code $HOME} when set (as shells and ssh's own tools take it), else the JVM's
- * {@code user.home} (the password database).
+ * The home and XDG_RUNTIME_DIR are as {@link UserDirectories} reads them.
  */
 public record HostPaths(Path home, Path runtimeDir, Path logFile, Path configFile) {
   public static final String SOCKET_NAME = "host.sock";
@@ -32,12 +32,8 @@ public record HostPaths(Path home, Path runtimeDir, Path logFile, Path configFil
 
   /** The paths for the process environment {@code env} (normally {@link System#getenv()}). */
   public static HostPaths fromEnvironment(Map<String, String> env) {
-    Path home = absolute(env.get("HOME"));
-    if (home == null) {
-      home = Path.of(System.getProperty("user.home"));
-    }
-    Path xdgRuntime = absolute(env.get("XDG_RUNTIME_DIR"));
-    Path runtime = xdgRuntime != null ? xdgRuntime.resolve("et") : home.resolve(".et").resolve("run");
+    Path home = UserDirectories.home(env);
+    Path runtime = UserDirectories.xdgRuntimeDir(env).map(xdg -> xdg.resolve("et")).orElse(home.resolve(".et").resolve("run"));
     return new HostPaths(
         home,
         runtime,
@@ -65,12 +61,4 @@ public record HostPaths(Path home, Path runtimeDir, Path logFile, Path configFil
     return runtimeDir.resolve(LOCK_NAME);
   }
 
-  // XDG says relative paths in these variables are invalid and must be ignored.
-  private static Path absolute(String value) {
-    if (value == null || value.isEmpty()) {
-      return null;
-    }
-    Path path = Path.of(value);
-    return path.isAbsolute() ? path : null;
-  }
 }
