@@ -73,10 +73,10 @@ final class LatencyBenchmark implements Benchmark {
       }
       out.printf("  et cold (no session host yet): prompt %.1f ms%n", etCold);
       PtySession holder = shared ? PtySession.start(remote.etCommand(REMOTE_SHELL), runDir) : null;
-      if (holder != null) {
-        ShellKeys.awaitPrompt(holder);
-      }
       try {
+        if (holder != null) {
+          ShellKeys.awaitPrompt(holder);
+        }
         typeRounds(remote, runDir, random, ssh, et, roundDifferences, out);
       } finally {
         if (holder != null) {
