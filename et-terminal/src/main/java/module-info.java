@@ -8,7 +8,7 @@ module et.terminal {
   requires transitive et.core;
   requires org.tinylog.api;
   requires jdk.security.auth; // UnixSystem: this process's uid, for PrivateDirectory
-  requires jdk.net; // SO_PEERCRED, for PrivateLineServer
+  requires jdk.net; // SO_PEERCRED, for PrivateSocketServer
   exports et.terminal;
   exports et.terminal.forward;
 }

@@ -9,7 +9,7 @@ import et.terminal.BoundedLine;
 import et.terminal.HostRequest;
 import et.terminal.ListRequest;
 import et.terminal.PrivateDirectory;
-import et.terminal.PrivateLineServer;
+import et.terminal.PrivateSocketServer;
 import et.terminal.ProcessLock;
 import et.terminal.TerminalChannels;
 import java.io.BufferedInputStream;
@@ -34,7 +34,7 @@ import org.tinylog.Logger;
  * host over a {@link TerminalChannels#HOST_REQUEST} channel of the session, and writes the host's
  * answer back. The answer holds the new session's secret: it is never logged, and it travels only
  * inside the encrypted session and over the socket, which only this user can reach ({@link
- * PrivateLineServer}: a private directory, the socket 0600, the peer's uid checked).
+ * PrivateSocketServer}: a private directory, the socket 0600, the peer's uid checked).
  *
  * <p>One et at a time offers its session on a socket: the one that holds the lock file beside it
  * ({@link ProcessLock}, released by the kernel when an et dies). Another et to the same destination
@@ -53,9 +53,9 @@ final class ShareServer {
   private final Session session;
   private final Path socket;
   private final ProcessLock lock;
-  private final PrivateLineServer server;
+  private final PrivateSocketServer server;
 
-  private ShareServer(Session session, Path socket, ProcessLock lock, PrivateLineServer server) {
+  private ShareServer(Session session, Path socket, ProcessLock lock, PrivateSocketServer server) {
     this.session = session;
     this.socket = socket;
     this.lock = lock;
@@ -107,9 +107,9 @@ final class ShareServer {
 
   /** Binds {@code socket} (its lock held: a file there is a dead et's) and serves it while the session lasts. */
   private static void serve(Session session, Path socket, ProcessLock lock, Consumer<String> note) throws IOException {
-    PrivateLineServer lines;
+    PrivateSocketServer lines;
     try {
-      lines = PrivateLineServer.bind(socket, "share socket " + socket.getFileName(), REQUEST_DEADLINE, MAX_REQUESTS);
+      lines = PrivateSocketServer.bind(socket, "share socket " + socket.getFileName(), REQUEST_DEADLINE, MAX_REQUESTS);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;

@@ -15,7 +15,7 @@ import et.terminal.HostRequest;
 import et.terminal.KillRequest;
 import et.terminal.ListRequest;
 import et.terminal.PrivateDirectory;
-import et.terminal.PrivateLineServer;
+import et.terminal.PrivateSocketServer;
 import et.terminal.ProcessLock;
 import et.terminal.RelayRequest;
 import java.io.IOException;
@@ -62,7 +62,7 @@ public final class SessionHost implements AutoCloseable {
 
   private final HostConfig config;
   private final ProcessLock lock;
-  private final PrivateLineServer unixListener;
+  private final PrivateSocketServer unixListener;
   private final EternalServer server;
   private final TaskGroup tasks;
   private final IdleTracker idle;
@@ -74,7 +74,7 @@ public final class SessionHost implements AutoCloseable {
   private SessionHost(
       HostConfig config,
       ProcessLock lock,
-      PrivateLineServer unixListener,
+      PrivateSocketServer unixListener,
       EternalServer server,
       TaskGroup tasks,
       IdleTracker idle,
@@ -98,12 +98,12 @@ public final class SessionHost implements AutoCloseable {
     HostPaths paths = config.paths();
     PrivateDirectory.ensure(paths.runtimeDir());
     ProcessLock lock = ProcessLock.tryAcquire(paths.lockFile()).orElseThrow(() -> new HostAlreadyRunningException(paths.lockFile()));
-    PrivateLineServer unixListener = null;
+    PrivateSocketServer unixListener = null;
     EternalServer server = null;
     TaskGroup tasks = TaskGroup.startRoot("host");
     try {
       // We hold the lock, so a socket file left here is a dead host's: bind replaces it.
-      unixListener = PrivateLineServer.bind(paths.socket(), "host socket", REQUEST_DEADLINE, MAX_REQUESTS);
+      unixListener = PrivateSocketServer.bind(paths.socket(), "host socket", REQUEST_DEADLINE, MAX_REQUESTS);
       IdleTracker idle = new IdleTracker();
       HostRelay relay = new HostRelay(config.relaying(), idle);
       server = TcpListen.start(

@@ -28,13 +28,14 @@ import jdk.net.UnixDomainPrincipal;
 import org.tinylog.Logger;
 
 /**
- * A unix socket (0600, in a {@link PrivateDirectory}) that answers one line per connection, to
- * processes of the directory's owner only (SO_PEERCRED): the session host's socket for etterminal,
- * and a client's share socket for later ets. Each connection gets a deadline for the whole
- * exchange; a limited number are served at once, further ones are closed. Lines are read with
- * {@link BoundedLine}; neither lines nor answers are logged (an answer may hold a secret).
+ * A unix socket (0600, in a {@link PrivateDirectory}) that serves processes of the directory's
+ * owner only (SO_PEERCRED); a limited number of connections at once, further ones are closed.
+ * Either one line and its answer per connection ({@link #acceptLoop}: the session host's socket for
+ * etterminal, a client's share socket for later ets), within a deadline for the whole exchange,
+ * lines read with {@link BoundedLine}, neither lines nor answers logged (an answer may hold a
+ * secret); or connections handed to their own handler ({@link #acceptConnections}: the et agent).
  */
-public final class PrivateLineServer implements Closeable {
+public final class PrivateSocketServer implements Closeable {
   /** What to answer to a line; empty for no answer (the connection is closed). */
   @FunctionalInterface
   public interface Answers {
@@ -48,7 +49,7 @@ public final class PrivateLineServer implements Closeable {
   private final Semaphore slots;
   private final int maxRequests;
 
-  private PrivateLineServer(ServerSocketChannel listener, String name, UserPrincipal owner, Duration deadline, int maxRequests) {
+  private PrivateSocketServer(ServerSocketChannel listener, String name, UserPrincipal owner, Duration deadline, int maxRequests) {
     this.listener = listener;
     this.name = name;
     this.owner = owner;
@@ -61,7 +62,7 @@ public final class PrivateLineServer implements Closeable {
    * Binds {@code socket} (whose directory must be private: its owner is the only peer served),
    * replacing a file there; {@code name} says what it is in log lines.
    */
-  public static PrivateLineServer bind(Path socket, String name, Duration deadline, int maxRequests) throws IOException {
+  public static PrivateSocketServer bind(Path socket, String name, Duration deadline, int maxRequests) throws IOException {
     Objects.requireNonNull(name, "name");
     PrivateDirectory.verify(socket.getParent());
     UserPrincipal owner = Files.getOwner(socket.getParent());
@@ -70,18 +71,38 @@ public final class PrivateLineServer implements Closeable {
     try {
       listener.bind(UnixDomainSocketAddress.of(socket), maxRequests);
       Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-      return new PrivateLineServer(listener, name, owner, deadline, maxRequests);
+      return new PrivateSocketServer(listener, name, owner, deadline, maxRequests);
     } catch (IOException | RuntimeException e) {
       listener.close();
       throw e;
     }
   }
 
+  /** What to do with a connection from the owner; the connection is closed when this returns. */
+  @FunctionalInterface
+  public interface Connections {
+    void serve(SocketChannel connection) throws IOException, InterruptedException;
+  }
+
   /**
    * Accepts connections until {@link #close}d, each served as a task {@code role} of {@code tasks}
-   * with {@code answers}; returns when closed, or when {@code tasks} takes no more.
+   * with {@code answers} (one line, one answer, within the deadline); returns when closed, or when
+   * {@code tasks} takes no more.
    */
   public void acceptLoop(TaskGroup tasks, String role, Answers answers) {
+    acceptConnections(tasks, role, connection -> {
+      try (Deadline limit = Deadline.closeAfter(connection, deadline)) {
+        answerLine(connection, answers, limit);
+      }
+    });
+  }
+
+  /**
+   * Accepts connections until {@link #close}d, each served as a task {@code role} of {@code tasks}
+   * by {@code connections} once its peer proved to be the owner (no deadline: the handler sets its
+   * own); returns when closed, or when {@code tasks} takes no more.
+   */
+  public void acceptConnections(TaskGroup tasks, String role, Connections connections) {
     while (true) {
       SocketChannel connection;
       try {
@@ -103,7 +124,7 @@ public final class PrivateLineServer implements Closeable {
       }
       boolean forked = tasks.tryFork(role, () -> {
         try {
-          serve(connection, answers);
+          serve(connection, connections);
         } finally {
           slots.release();
         }
@@ -125,34 +146,37 @@ public final class PrivateLineServer implements Closeable {
     }
   }
 
-  private void serve(SocketChannel connection, Answers answers) throws InterruptedException {
-    try (connection;
-        Deadline limit = Deadline.closeAfter(connection, deadline)) {
+  private void serve(SocketChannel connection, Connections connections) throws InterruptedException {
+    try (connection) {
       UnixDomainPrincipal peer = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
       if (!peer.user().equals(owner)) {
         Logger.warn("{}: refused a request from user {}: it serves {} only", name, peer.user().getName(), owner.getName());
         return;
       }
-      String line;
-      try {
-        InputStream in = new BufferedInputStream(Channels.newInputStream(connection));
-        line = BoundedLine.read(in, BoundedLine.MAX_BYTES);
-      } catch (EOFException e) {
-        Logger.debug("{}: a peer connected and left without a request", name);
-        return;
-      } catch (IOException e) {
-        Logger.info("{}: no request read: {}", name, limit.passed() ? "none within " + deadline.toSeconds() + " s" : e.getMessage());
-        return;
-      }
-      Optional<String> answer = answers.answer(line);
-      if (answer.isPresent()) {
-        ByteBuffer bytes = ByteBuffer.wrap((answer.get() + "\n").getBytes(StandardCharsets.ISO_8859_1));
-        while (bytes.hasRemaining()) {
-          connection.write(bytes);
-        }
-      }
+      connections.serve(connection);
     } catch (IOException e) {
-      Logger.info("{}: answering a request failed: {}", name, e.getMessage());
+      Logger.info("{}: serving a request failed: {}", name, e.getMessage());
+    }
+  }
+
+  private void answerLine(SocketChannel connection, Answers answers, Deadline limit) throws IOException, InterruptedException {
+    String line;
+    try {
+      InputStream in = new BufferedInputStream(Channels.newInputStream(connection));
+      line = BoundedLine.read(in, BoundedLine.MAX_BYTES);
+    } catch (EOFException e) {
+      Logger.debug("{}: a peer connected and left without a request", name);
+      return;
+    } catch (IOException e) {
+      Logger.info("{}: no request read: {}", name, limit.passed() ? "none within " + deadline.toSeconds() + " s" : e.getMessage());
+      return;
+    }
+    Optional<String> answer = answers.answer(line);
+    if (answer.isPresent()) {
+      ByteBuffer bytes = ByteBuffer.wrap((answer.get() + "\n").getBytes(StandardCharsets.ISO_8859_1));
+      while (bytes.hasRemaining()) {
+        connection.write(bytes);
+      }
     }
   }
 
