@@ -1,5 +1,6 @@
 package et.client;
 
+import et.client.term.JlineRawTerminal;
 import et.client.term.RawTerminal;
 import et.client.term.SavedTermios;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class LocalTerminal implements AutoCloseable {
 
   private LocalTerminal(Terminal terminal, Optional<SavedTermios> exact) {
     this.terminal = terminal;
-    this.raw = new RawTerminal(terminal);
+    this.raw = new JlineRawTerminal(terminal);
     this.exact = exact;
     Runtime.getRuntime().addShutdownHook(hook);
   }

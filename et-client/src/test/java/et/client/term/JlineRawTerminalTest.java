@@ -24,7 +24,7 @@ import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.Test;
 
 /** Raw-mode attributes as a pure function, and restore-on-close on an in-memory terminal. */
-class RawTerminalTest {
+class JlineRawTerminalTest {
 
   /** Typical attributes of an interactive terminal in cooked mode (as `stty sane` leaves it). */
   static Attributes cooked() {
@@ -53,7 +53,7 @@ class RawTerminalTest {
     Attributes cooked = cooked();
     String before = cooked.toString();
 
-    Attributes raw = RawTerminal.rawAttributes(cooked);
+    Attributes raw = JlineRawTerminal.rawAttributes(cooked);
 
     assertEquals(before, cooked.toString(), "the original must not change");
     for (LocalFlag off : List.of(LocalFlag.ISIG, LocalFlag.ICANON, LocalFlag.ECHO, LocalFlag.ECHOE, LocalFlag.ECHOK,
@@ -80,8 +80,8 @@ class RawTerminalTest {
 
   @Test
   void rawAttributesAreAFixedPoint() {
-    Attributes once = RawTerminal.rawAttributes(cooked());
-    assertSameAttributes(once, RawTerminal.rawAttributes(once));
+    Attributes once = JlineRawTerminal.rawAttributes(cooked());
+    assertSameAttributes(once, JlineRawTerminal.rawAttributes(once));
   }
 
   /**
@@ -106,11 +106,11 @@ class RawTerminalTest {
     try (Terminal terminal = inMemoryTerminal()) {
       Attributes original = terminal.getAttributes();
       assertTrue(original.getLocalFlag(LocalFlag.ISIG), "precondition: starts cooked");
-      RawTerminal raw = new RawTerminal(terminal);
+      JlineRawTerminal raw = new JlineRawTerminal(terminal);
 
       raw.enterRaw();
       assertTrue(raw.isRaw());
-      assertSameAttributes(RawTerminal.rawAttributes(original), terminal.getAttributes());
+      assertSameAttributes(JlineRawTerminal.rawAttributes(original), terminal.getAttributes());
       raw.enterRaw(); // a second call must not save the raw attributes as "original"
 
       raw.close();
@@ -125,7 +125,7 @@ class RawTerminalTest {
   void closeWithoutEnterRawLeavesTheTerminalAlone() throws IOException {
     try (Terminal terminal = inMemoryTerminal()) {
       Attributes original = terminal.getAttributes();
-      new RawTerminal(terminal).close();
+      new JlineRawTerminal(terminal).close();
       assertSameAttributes(original, terminal.getAttributes());
     }
   }
@@ -136,7 +136,7 @@ class RawTerminalTest {
       Terminal.SignalHandler before = (signal) -> {};
       terminal.handle(Signal.WINCH, before);
       List<TerminalSize> seen = new CopyOnWriteArrayList<>();
-      RawTerminal raw = new RawTerminal(terminal);
+      JlineRawTerminal raw = new JlineRawTerminal(terminal);
       assertEquals(new TerminalSize(100, 40), raw.size());
 
       raw.onResize(seen::add);

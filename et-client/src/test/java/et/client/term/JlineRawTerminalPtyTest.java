@@ -33,13 +33,13 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * RawTerminal on a real PTY: jline's FFM provider opens a PTY pair (openpty) and runs a terminal
+ * JlineRawTerminal on a real PTY: jline's FFM provider opens a PTY pair (openpty) and runs a terminal
  * on its slave side, so the attributes are the kernel's termios and the bytes go through the
  * kernel's line discipline. The test types on the master side ({@link #keys}) and reads what the
  * slave side delivers; what the line discipline echoes appears in {@link #screen}.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
-class RawTerminalPtyTest {
+class JlineRawTerminalPtyTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(5);
 
@@ -87,7 +87,7 @@ class RawTerminalPtyTest {
     assertTrue(before.getLocalFlag(LocalFlag.ISIG) && before.getLocalFlag(LocalFlag.ICANON),
         "precondition: a new PTY is cooked: " + before);
 
-    RawTerminal raw = new RawTerminal(terminal);
+    JlineRawTerminal raw = new JlineRawTerminal(terminal);
     raw.enterRaw();
     Attributes inRaw = terminal.getAttributes(); // read back from the PTY (tcgetattr)
     for (LocalFlag off : List.of(LocalFlag.ISIG, LocalFlag.ICANON, LocalFlag.ECHO, LocalFlag.IEXTEN)) {
@@ -106,7 +106,7 @@ class RawTerminalPtyTest {
   /** In raw mode, Ctrl-C, Ctrl-Z, Ctrl-\ and CR reach the reader as bytes, unechoed and untranslated. */
   @Test
   void controlKeysArriveAsBytesInRawMode() throws IOException {
-    try (RawTerminal raw = new RawTerminal(terminal)) {
+    try (JlineRawTerminal raw = new JlineRawTerminal(terminal)) {
       raw.enterRaw();
       type("a\u0003\u001a\u001c\rz");
       assertEquals("a\u0003\u001a\u001c\rz", readChars(6));
@@ -127,7 +127,7 @@ class RawTerminalPtyTest {
     type("a\u0003b\r");
     assertEquals("b\n", readChars(2));
 
-    RawTerminal raw = new RawTerminal(terminal);
+    JlineRawTerminal raw = new JlineRawTerminal(terminal);
     raw.enterRaw();
     type("a\u0003b\r");
     assertEquals("a\u0003b\r", readChars(4));
@@ -140,7 +140,7 @@ class RawTerminalPtyTest {
   @Test
   void sizeComesFromThePtyAndResizeEventsReachTheListener() {
     List<TerminalSize> seen = new CopyOnWriteArrayList<>();
-    try (RawTerminal raw = new RawTerminal(terminal)) {
+    try (JlineRawTerminal raw = new JlineRawTerminal(terminal)) {
       assertEquals(new TerminalSize(80, 24), raw.size());
       raw.onResize(seen::add);
       terminal.setSize(new Size(132, 43)); // TIOCSWINSZ on the PTY

@@ -1,0 +1,112 @@
+package et.client.term;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jline.terminal.Attributes;
+import org.jline.terminal.Attributes.ControlChar;
+import org.jline.terminal.Attributes.InputFlag;
+import org.jline.terminal.Attributes.LocalFlag;
+import org.jline.terminal.Attributes.OutputFlag;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.Terminal.Signal;
+import org.jline.terminal.Terminal.SignalHandler;
+
+/**
+ * A {@link RawTerminal} over a jline {@link Terminal}: this process's own terminal (jline's system
+ * terminal), or one jline made on a PTY.
+ *
+ * <p>{@link #enterRaw()} saves the terminal's attributes and sets {@link #rawAttributes}: what
+ * jline's {@code enterRawMode()} does plus no signals, blocking single-byte reads and no output
+ * processing (the same as ssh's raw mode). {@link #close()} puts the saved attributes back and
+ * the previous window-change handler; it does not close the jline {@link Terminal}, which its
+ * creator owns. So: {@code try (RawTerminal raw = new JlineRawTerminal(terminal)) { raw.enterRaw(); ... }}.
+ *
+ * <p>Threads: {@code enterRaw} and {@code close} from the session's thread; the resize listener
+ * runs on jline's signal thread.
+ */
+public final class JlineRawTerminal implements RawTerminal {
+
+  private final Terminal terminal;
+  private Attributes saved; // null until enterRaw
+  private SignalHandler previousWinch; // null until onResize
+  private boolean resizeHandled;
+
+  public JlineRawTerminal(Terminal terminal) {
+    this.terminal = Objects.requireNonNull(terminal, "terminal");
+  }
+
+  /**
+   * The raw-mode attributes for a terminal whose attributes are {@code original} (which is not
+   * changed). Input: no CR/NL translation, no flow control, no stripping; local: no canonical
+   * lines, no echo, no signals (ISIG: Ctrl-C/Z/\ are plain bytes), no extended input; output:
+   * no processing (OPOST: the remote PTY already did it); reads return after each byte
+   * (VMIN=1, VTIME=0). Everything else (control flags, the other control characters) is kept.
+   */
+  public static Attributes rawAttributes(Attributes original) {
+    Attributes raw = new Attributes(original);
+    raw.setInputFlags(EnumSet.of(InputFlag.ISTRIP, InputFlag.INLCR, InputFlag.IGNCR, InputFlag.ICRNL,
+        InputFlag.IXON, InputFlag.IXANY, InputFlag.IXOFF), false);
+    raw.setInputFlag(InputFlag.IGNPAR, true);
+    raw.setLocalFlags(EnumSet.of(LocalFlag.ISIG, LocalFlag.ICANON, LocalFlag.ECHO, LocalFlag.ECHOE,
+        LocalFlag.ECHOK, LocalFlag.ECHONL, LocalFlag.IEXTEN), false);
+    raw.setOutputFlag(OutputFlag.OPOST, false);
+    raw.setControlChar(ControlChar.VMIN, 1);
+    raw.setControlChar(ControlChar.VTIME, 0);
+    return raw;
+  }
+
+  /** Saves the current attributes and switches to {@link #rawAttributes}; a second call does nothing. */
+  @Override
+  public void enterRaw() {
+    if (saved != null) {
+      return;
+    }
+    Attributes current = terminal.getAttributes();
+    terminal.setAttributes(rawAttributes(current));
+    saved = current;
+  }
+
+  /** True between {@link #enterRaw()} and {@link #close()}. */
+  @Override
+  public boolean isRaw() {
+    return saved != null;
+  }
+
+  /** The terminal's current size ({@code 0x0} when unknown, e.g. on a dumb terminal). */
+  @Override
+  public TerminalSize size() {
+    Size size = terminal.getSize();
+    return new TerminalSize(Math.max(0, size.getColumns()), Math.max(0, size.getRows()));
+  }
+
+  /**
+   * Calls {@code listener} with the new size after each window change (SIGWINCH), replacing any
+   * listener set before. The handler that was there first comes back on {@link #close()}.
+   */
+  @Override
+  public void onResize(Consumer<TerminalSize> listener) {
+    Objects.requireNonNull(listener, "listener");
+    SignalHandler previous = terminal.handle(Signal.WINCH, signal -> listener.accept(size()));
+    if (!resizeHandled) {
+      previousWinch = previous;
+      resizeHandled = true;
+    }
+  }
+
+  /** Restores the saved attributes and the previous window-change handler. Idempotent. */
+  @Override
+  public void close() {
+    if (resizeHandled) {
+      terminal.handle(Signal.WINCH, previousWinch != null ? previousWinch : SignalHandler.SIG_DFL);
+      resizeHandled = false;
+      previousWinch = null;
+    }
+    if (saved != null) {
+      terminal.flush();
+      terminal.setAttributes(saved);
+      saved = null;
+    }
+  }
+}
