@@ -16,29 +16,38 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
- * This process's standard input (a terminal, a pipe or a file) as a stream whose blocking read
- * {@link #close()} ends: the read waits in poll(2) on descriptor 0 and on a pipe of its own, which
- * close writes to. A plain read of descriptor 0 ignores interrupts and closes, so the thread that
- * reads the keyboard would outlive its session. Descriptor 0 itself stays open and untouched.
+ * This process's standard input (a terminal, a pipe or a file), or another descriptor such as a
+ * {@link TtyDevice}'s, as a stream whose blocking read {@link #close()} ends: the read waits in
+ * poll(2) on the descriptor and on a pipe of its own, which close writes to. A plain read of a
+ * descriptor ignores interrupts and closes, so the thread that reads the keyboard would outlive its
+ * session. The descriptor itself stays open and untouched; the wake pipe is closed once close and
+ * the read in progress (if any) are done.
  *
- * <p>Where the pipe cannot be made (no native access), it reads descriptor 0 plainly and close
- * cannot end a read in progress. One reader at a time; close from any thread. {@link #warmUp} runs
+ * <p>Where the pipe cannot be made (no native access), {@link #open()} reads descriptor 0 plainly
+ * and close cannot end a read in progress; {@link #open(int)} refuses instead, having no plain
+ * stream on another descriptor. One reader at a time; close from any thread. {@link #warmUp} runs
  * the same code on a pipe of its own, so that the JIT has compiled the native calls (slow while
  * interpreted) before the first key.
  */
 public final class WakeableStdin extends InputStream {
   private static final int CHUNK = 16 * 1024;
 
+  /** Reads where there is no wake pipe, which only {@link #open()} allows. */
   private final FileInputStream plain = new FileInputStream(FileDescriptor.in);
-  /** What is read: 0, or a warm-up's pipe. */
+  /** What is read: 0, the descriptor given to {@link #open(int)}, or a warm-up's pipe. */
   private final int fd;
-  /** The wake pipe's read and write ends, or -1 each where there is none. */
+  /** The wake pipe's read and write ends, or -1 each where there is none (then fd is 0). */
   private final int wakeRead;
   private final int wakeWrite;
   private final MemorySegment pollFds;
   private final MemorySegment incoming;
   private final MemorySegment errno;
   private volatile boolean closed;
+  /**
+   * A read is between {@link #startRead} and {@link #endRead}: then close wakes it, and the read
+   * closes the wake pipe as it leaves. Guarded by this.
+   */
+  private boolean reading;
 
   private WakeableStdin(int fd, int[] wakePipe) {
     this.fd = fd;
@@ -53,6 +62,19 @@ public final class WakeableStdin extends InputStream {
   /** Standard input, wakeable where the platform allows. */
   public static WakeableStdin open() {
     return new WakeableStdin(0, Native.pipe());
+  }
+
+  /**
+   * Descriptor {@code fd} (open for reading, blocking), always wakeable.
+   *
+   * @throws IOException when the wake pipe cannot be made (no native access, no descriptors left)
+   */
+  public static WakeableStdin open(int fd) throws IOException {
+    int[] wakePipe = Native.pipe();
+    if (wakePipe[0] < 0) {
+      throw new IOException("no wake pipe for reading descriptor " + fd);
+    }
+    return new WakeableStdin(fd, wakePipe);
   }
 
   /**
@@ -96,11 +118,11 @@ public final class WakeableStdin extends InputStream {
       Native.wake(writeEnd);
     }
 
-    /** Closes the stream and all four descriptors. */
+    /** Closes the stream (and so its wake pipe) and the data pipe's two ends. */
     @Override
     public void close() {
       in.close();
-      closeAll(in.fd, writeEnd, in.wakeRead, in.wakeWrite);
+      closeAll(in.fd, writeEnd);
     }
   }
 
@@ -126,12 +148,17 @@ public final class WakeableStdin extends InputStream {
     if (length == 0) {
       return 0;
     }
-    if (closed) {
+    if (!startRead()) {
       return -1;
     }
-    if (wakeRead < 0) {
-      return plain.read(bytes, offset, length);
+    try {
+      return wakeRead < 0 ? plain.read(bytes, offset, length) : awaitAndRead(bytes, offset, length);
+    } finally {
+      endRead();
     }
+  }
+
+  private int awaitAndRead(byte[] bytes, int offset, int length) throws IOException {
     while (true) {
       int ready = Native.awaitReadable(pollFds, fd, wakeRead, errno);
       if (closed || ready == Native.WOKEN) {
@@ -151,14 +178,32 @@ public final class WakeableStdin extends InputStream {
     }
   }
 
-  /** Ends a read in progress and every later one (they return -1). Descriptor 0 stays open. */
+  /** False once closed; else the read may go on. */
+  private synchronized boolean startRead() {
+    if (closed) {
+      return false;
+    }
+    reading = true;
+    return true;
+  }
+
+  private synchronized void endRead() {
+    reading = false;
+    if (closed) {
+      closeAll(wakeRead, wakeWrite); // close did not: this read was still polling them
+    }
+  }
+
+  /** Ends a read in progress and every later one (they return -1). The descriptor stays open. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    if (wakeWrite >= 0) {
+    if (!reading) {
+      closeAll(wakeRead, wakeWrite);
+    } else if (wakeWrite >= 0) {
       Native.wake(wakeWrite);
     }
   }
@@ -226,7 +271,7 @@ public final class WakeableStdin extends InputStream {
           if (errno == EINTR) {
             return RETRY;
           }
-          throw new IOException("poll on standard input failed: errno " + errno);
+          throw new IOException("poll of descriptor " + fd + " failed: errno " + errno);
         }
         if (fds.get(ValueLayout.JAVA_SHORT, 14) != 0) {
           return WOKEN;
@@ -250,7 +295,7 @@ public final class WakeableStdin extends InputStream {
         if (errno == EINTR || errno == EAGAIN) {
           return RETRY;
         }
-        throw new IOException("read of standard input failed: errno " + errno);
+        throw new IOException("read of descriptor " + fd + " failed: errno " + errno);
       } catch (IOException | RuntimeException | Error e) {
         throw e;
       } catch (Throwable e) {

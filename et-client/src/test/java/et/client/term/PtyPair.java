@@ -2,6 +2,9 @@ package et.client.term;
 
 import et.testkit.Escaped;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -11,6 +14,10 @@ import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A fresh pseudo-terminal for a test (Linux): the test holds the master side, where it types keys,
@@ -125,6 +132,45 @@ final class PtyPair implements AutoCloseable {
       }
     } catch (Throwable e) {
       throw new AssertionError("reading the master failed", e);
+    }
+  }
+
+  /**
+   * Reads exactly {@code n} bytes of what the slave delivered from {@code keys} (ISO-8859-1), on a
+   * thread of its own; AssertionError after {@code timeout}, when {@code keys} is closed to end the read.
+   */
+  static String receive(InputStream keys, int n, Duration timeout) {
+    CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+      byte[] bytes = new byte[n];
+      int got = 0;
+      try {
+        while (got < n) {
+          int r = keys.read(bytes, got, n - got);
+          if (r < 0) {
+            break; // closed, or end of input: what came so far
+          }
+          got += r;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new String(bytes, 0, got, StandardCharsets.ISO_8859_1);
+    }, runnable -> Thread.ofPlatform().name("pty-receive").start(runnable));
+    try {
+      return read.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      closeQuietly(keys);
+      throw new AssertionError("timed out reading " + n + " bytes; got " + Escaped.of(read.join()));
+    } catch (InterruptedException | ExecutionException e) {
+      throw new AssertionError("reading " + n + " bytes failed", e);
+    }
+  }
+
+  private static void closeQuietly(InputStream keys) {
+    try {
+      keys.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

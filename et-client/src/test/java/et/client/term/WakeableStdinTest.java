@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Input that closing wakes, on a pipe of its own (the test JVM's real stdin carries surefire's
- * commands): a read blocked in the kernel returns -1 once another thread closes the stream; keys
- * typed before come through; the warm-up leaves no descriptor open.
+ * Input that closing wakes, on a pipe of its own or a PTY (the test JVM's real stdin carries
+ * surefire's commands): a read blocked in the kernel returns -1 once another thread closes the
+ * stream; keys typed before come through; neither the warm-up nor a close leaves a descriptor open.
  */
 class WakeableStdinTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -49,15 +49,46 @@ class WakeableStdinTest {
     }
   }
 
+  /** On a terminal opened by path: typed bytes come through, close ends a blocked read and frees the wake pipe. */
+  @Test
+  void aTerminalsDescriptorIsReadUntilClose() throws Exception {
+    try (PtyPair pty = PtyPair.open(); TtyDevice tty = TtyDevice.open(pty.slavePath()).orElseThrow()) {
+      Map<String, String> before = openDescriptors();
+      WakeableStdin keys = WakeableStdin.open(tty.fd());
+      pty.type("ls\r");
+      assertEquals("ls\n", PtyPair.receive(keys, 3, TIMEOUT), "a cooked line");
+
+      CompletableFuture<Integer> read = new CompletableFuture<>();
+      Thread reader = Thread.ofPlatform().name("tty-read").start(() -> {
+        try {
+          read.complete(keys.read(new byte[16], 0, 16));
+        } catch (IOException e) {
+          read.completeExceptionally(e);
+        }
+      });
+      Await.until("the read waits in the kernel", TIMEOUT, () -> KernelThreadState.sleeping(reader.getName()));
+      keys.close();
+      assertEquals(-1, read.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the blocked read ends with the close");
+      assertTrue(reader.join(TIMEOUT));
+      assertEquals(Map.of(), openedSince(before), "descriptors left open: the wake pipe");
+    }
+  }
+
   @Test
   void theWarmUpReadsItsOwnPipeAndLeavesNoDescriptorOpen() throws Exception {
     Map<String, String> before = openDescriptors();
     WakeableStdin.warmUp(1000);
-    // Every descriptor open now was open before, to the same file or pipe; what an earlier test
-    // left behind may close meanwhile, so the count alone could fall.
+    assertEquals(Map.of(), openedSince(before), "descriptors the warm-up left open");
+  }
+
+  /**
+   * The descriptors open now that were not open {@code before} (to the same file or pipe); what an
+   * earlier test left behind may close meanwhile, so a count alone could fall.
+   */
+  private static Map<String, String> openedSince(Map<String, String> before) throws IOException {
     Map<String, String> after = openDescriptors();
     after.keySet().removeIf(fd -> after.get(fd).equals(before.get(fd)));
-    assertEquals(Map.of(), after, "descriptors the warm-up left open");
+    return after;
   }
 
   /**
