@@ -9,6 +9,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A terminal's settings exactly as the kernel had them ({@code tcgetattr}), put back byte for byte
@@ -20,9 +21,10 @@ import java.util.Optional;
  * terminal exactly what it was.
  *
  * <p>The struct is kept as opaque bytes in a buffer larger than any platform's {@code struct
- * termios} (60 bytes on Linux/glibc, 72 on macOS), so no layout is assumed. Calls libc through the
- * FFM API: the JVM needs {@code --enable-native-access=et.client} (launcher/et passes it; tests on
- * the class path pass {@code ALL-UNNAMED}).
+ * termios} (60 bytes on Linux/glibc, 72 on macOS), so no layout is assumed here: whoever edits a
+ * copy ({@link TtyRawTerminal}) knows its platform's. Calls libc through the FFM API: the JVM
+ * needs {@code --enable-native-access=et.client} (launcher/et passes it; tests on the class path
+ * pass {@code ALL-UNNAMED}).
  */
 public final class SavedTermios {
 
@@ -40,7 +42,7 @@ public final class SavedTermios {
   /** The settings of the terminal on {@code fd}; empty when it is not a terminal or libc is not reachable. */
   public static Optional<SavedTermios> capture(int fd) {
     try {
-      MemorySegment buffer = Arena.global().allocate(BUFFER_BYTES, 8);
+      MemorySegment buffer = Arena.ofAuto().allocate(BUFFER_BYTES, 8); // freed with this object
       int result = (int) Libc.TCGETATTR.invokeExact(fd, buffer);
       return result == 0 ? Optional.of(new SavedTermios(fd, buffer)) : Optional.empty();
     } catch (Throwable e) {
@@ -50,8 +52,24 @@ public final class SavedTermios {
 
   /** Puts the captured settings back; false if the terminal refused (or is gone). */
   public boolean restore() {
+    return apply(saved);
+  }
+
+  /**
+   * Sets a copy of the captured settings that {@code edit} changed (the copy's bytes as the
+   * platform's {@code struct termios}); false if the terminal refused. The captured ones stay as they were.
+   */
+  boolean applyEdited(Consumer<MemorySegment> edit) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment edited = arena.allocate(BUFFER_BYTES, 8).copyFrom(saved);
+      edit.accept(edited);
+      return apply(edited);
+    }
+  }
+
+  private boolean apply(MemorySegment termios) {
     try {
-      return (int) Libc.TCSETATTR.invokeExact(fd, TCSADRAIN, saved) == 0;
+      return (int) Libc.TCSETATTR.invokeExact(fd, TCSADRAIN, termios) == 0;
     } catch (Throwable e) {
       return false;
     }
