@@ -17,15 +17,16 @@ import java.util.Objects;
 
 /**
  * A terminal's output (this process's standard output, or a descriptor such as a {@link
- * TtyDevice}'s): a plain blocking stream, plus {@link #offer}, a write that never blocks. The session's socket reader shows remote output with it
- * straight away, without waking the screen thread (docs/BENCHMARKS.md).
+ * TtyDevice}'s): a plain blocking stream, plus {@link #offer}, a write that never blocks. The
+ * session's socket reader shows remote output with it straight away, without waking the screen
+ * thread (docs/BENCHMARKS.md).
  *
  * <p>{@link #offer} writes through a second, non-blocking open file description of the same
  * terminal ({@code /proc/self/fd/1} opened anew): setting {@code O_NONBLOCK} on descriptor 1 itself
- * would reach the shell that shares it, and leave it set if et died. {@link #close()} closes that
- * second description; the descriptor written stays open. Where that cannot be opened
+ * would reach the shell that shares it, and leave it set if et died. Where that cannot be opened
  * (no {@code /proc}, no native access), {@link #offer} takes nothing and the blocking stream does
- * all the work. Native calls through the FFM API, like {@link SavedTermios}.
+ * all the work. {@link #close()} closes that second description; the descriptor written stays
+ * open. Native calls through the FFM API, like {@link SavedTermios}.
  */
 public final class TerminalOutput extends OutputStream {
   /** Writes that wait until the terminal takes them, to {@link #fd}. */

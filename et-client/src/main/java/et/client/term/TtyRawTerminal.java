@@ -67,7 +67,7 @@ public final class TtyRawTerminal implements RawTerminal {
     return new UncheckedIOException(new IOException(call + " refused on terminal descriptor " + fd));
   }
 
-  /** Edits {@code termios} into raw mode; everything else (control flags, line speed, other control characters) is kept. */
+  /** Edits {@code termios} into raw mode; the rest (control flags, line speed, other control characters) is kept. */
   private static void makeRaw(MemorySegment termios) {
     setFlags(termios, INPUT_FLAGS, IGNPAR, INPUT_OFF);
     setFlags(termios, OUTPUT_FLAGS, 0, OPOST);

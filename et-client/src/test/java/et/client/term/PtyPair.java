@@ -57,7 +57,8 @@ final class PtyPair implements AutoCloseable {
   void type(String keys) {
     byte[] bytes = keys.getBytes(StandardCharsets.ISO_8859_1);
     try (Arena arena = Arena.ofConfined()) {
-      long n = (long) Libc.WRITE.invokeExact(master, arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes), (long) bytes.length);
+      MemorySegment typed = arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes);
+      long n = (long) Libc.WRITE.invokeExact(master, typed, (long) bytes.length);
       if (n != bytes.length) {
         throw new AssertionError("typed " + n + " of " + bytes.length + " bytes");
       }
@@ -197,7 +198,8 @@ final class PtyPair implements AutoCloseable {
     static final int TERMIOS_BYTES = 60; // Linux/glibc struct termios
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final FunctionDescriptor INT_OF_INT = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+    private static final FunctionDescriptor INT_OF_INT =
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     static final MethodHandle POSIX_OPENPT = downcall("posix_openpt", INT_OF_INT);
     static final MethodHandle GRANTPT = downcall("grantpt", INT_OF_INT);
     static final MethodHandle UNLOCKPT = downcall("unlockpt", INT_OF_INT);

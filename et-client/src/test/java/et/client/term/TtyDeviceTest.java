@@ -15,7 +15,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A terminal opened by path: only terminals are taken, and the size is the one the master side set. */
-@EnabledOnOs(OS.LINUX)
+@EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"}) // where TtyDevice opens terminals
 class TtyDeviceTest {
 
   @Test

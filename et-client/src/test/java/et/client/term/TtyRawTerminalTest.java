@@ -25,7 +25,7 @@ import org.junit.jupiter.api.condition.OS;
  * reads what the slave delivers through {@link WakeableStdin}; what the line discipline echoes shows
  * on the master. The kernel's settings are read on the master, apart from the code under test.
  */
-@EnabledOnOs(OS.LINUX)
+@EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"}) // where TtyDevice opens terminals
 class TtyRawTerminalTest {
   private static final Duration DEADLINE = Duration.ofSeconds(5);
 

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * Input that closing wakes, on a pipe of its own or a PTY (the test JVM's real stdin carries
@@ -51,6 +53,7 @@ class WakeableStdinTest {
 
   /** On a terminal opened by path: typed bytes come through, close ends a blocked read and frees the wake pipe. */
   @Test
+  @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"}) // where TtyDevice opens terminals
   void aTerminalsDescriptorIsReadUntilClose() throws Exception {
     try (PtyPair pty = PtyPair.open(); TtyDevice tty = TtyDevice.open(pty.slavePath()).orElseThrow()) {
       Map<String, String> before = openDescriptors();
