@@ -66,6 +66,7 @@ public final class Bootstrap {
   private static final int NOISE_LINES_SHOWN = 3;
 
   private final List<String> sshArgv;
+  private final LocalProcesses processes;
   private final String host;
   private final String terminalPath;
   private final OutputStream stderrEcho;
@@ -73,19 +74,23 @@ public final class Bootstrap {
   private final TaskGroup tasks;
 
   /**
+   * @param processes  how ssh is started (in the agent: the user's environment, batch mode)
    * @param stderrEcho where ssh's stderr goes as it arrives (et's stderr)
    * @param note       receives progress lines for {@code --verbose} (or drops them)
    * @param tasks      the group whose tasks read ssh's stdout and stderr (the client run's)
    */
-  public Bootstrap(ClientOptions options, OutputStream stderrEcho, Consumer<String> note, TaskGroup tasks) {
-    this(SshCommand.build(options), options.host(), options.terminalPath(), stderrEcho, note, tasks);
+  public Bootstrap(ClientOptions options, LocalProcesses processes, OutputStream stderrEcho, Consumer<String> note,
+      TaskGroup tasks) {
+    this(processes.ssh(SshCommand.build(options)), processes, options.host(), options.terminalPath(), stderrEcho, note,
+        tasks);
   }
 
   /** A bootstrap that runs {@code sshArgv} to reach {@code host} (a jump host, say), named so in messages. */
-  Bootstrap(List<String> sshArgv, String host, String terminalPath, OutputStream stderrEcho, Consumer<String> note,
-      TaskGroup tasks) {
+  Bootstrap(List<String> sshArgv, LocalProcesses processes, String host, String terminalPath, OutputStream stderrEcho,
+      Consumer<String> note, TaskGroup tasks) {
     this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.sshArgv = List.copyOf(sshArgv);
+    this.processes = Objects.requireNonNull(processes, "processes");
     this.host = Objects.requireNonNull(host, "host");
     this.terminalPath = Objects.requireNonNull(terminalPath, "terminalPath");
     this.stderrEcho = Objects.requireNonNull(stderrEcho, "stderrEcho");
@@ -152,7 +157,7 @@ public final class Bootstrap {
     note.accept("running: " + String.join(" ", sshArgv));
     Process ssh;
     try {
-      ssh = new ProcessBuilder(sshArgv)
+      ssh = processes.builder(sshArgv)
           .redirectInput(ProcessBuilder.Redirect.PIPE)
           .redirectOutput(ProcessBuilder.Redirect.PIPE)
           .redirectError(ProcessBuilder.Redirect.PIPE)

@@ -50,7 +50,7 @@ final class JumpChain {
     List<CompletableFuture<String>> hostNames = new ArrayList<>();
     for (JumpHost jump : jumps) {
       hostNames.add(inTask("ssh -G " + jump, () ->
-          new SshHostLookup(SshCommand.jumpConfigQuery(options, jump), jump.host(), SshHostLookup.TIMEOUT, note, tasks)
+          new SshHostLookup(SshCommand.jumpConfigQuery(options, jump), LocalProcesses.OF_THIS_PROCESS, jump.host(), SshHostLookup.TIMEOUT, note, tasks)
               .lookUp().hostName()));
     }
     List<String> names = new ArrayList<>();
@@ -96,7 +96,7 @@ final class JumpChain {
       throws BootstrapFailure, InterruptedException {
     JumpHost jump = jumps.get(hop);
     List<String> argv = SshCommand.jumpBootstrap(options, jumps.subList(0, hop), jump, batch);
-    BootstrapReply.Grant reply = new Bootstrap(argv, jump.toString(), options.terminalPath(), stderr, note, tasks)
+    BootstrapReply.Grant reply = new Bootstrap(argv, LocalProcesses.OF_THIS_PROCESS, jump.toString(), options.terminalPath(), stderr, note, tasks)
         .answer(RelayRequest.create(to), BootstrapReply.Grant.class);
     note.accept("jump host " + jump + " relays to " + to + " from its port " + reply.port());
     return new RelayTransport.Hop.Grant(reply.credentials(), reply.port());

@@ -12,12 +12,16 @@ import org.jline.terminal.Terminal.Signal;
 import org.jline.terminal.TerminalBuilder;
 
 /**
- * The local terminal for a whole run of et: jline's system terminal (size, window changes, raw
- * mode through {@link RawTerminal}) and the terminal's exact settings from before et touched it
- * ({@link SavedTermios}), which {@link #restore()} puts back on every way out: called by the
- * session's code, by {@link #close()}, and by the one JVM shutdown hook of et's terminal (SIGTERM,
- * SIGHUP, and SIGINT or SIGQUIT, which exit through {@link System#exit}: Ctrl-C during the
- * bootstrap), which first runs the action a running session set ({@link #onShutdown}).
+ * The local terminal for a whole run of et: raw mode, size and window changes through a {@link
+ * RawTerminal}, and the terminal's exact settings from before et touched it ({@link SavedTermios}),
+ * which {@link #restore()} puts back on every way out: called by the session's code, by {@link
+ * #close()}, and by {@link #hangUp()}, which first runs the action a running session set ({@link
+ * #onShutdown}).
+ *
+ * <p>Two kinds. This process's own terminal ({@link #open}): jline's system terminal, and one JVM
+ * shutdown hook that hangs up (SIGTERM, SIGHUP, and SIGINT or SIGQUIT, which exit through {@link
+ * System#exit}: Ctrl-C during the bootstrap). A terminal handed to the et agent ({@link
+ * #handedOver}): the agent hangs up when the user's et passes on such a signal or goes away.
  *
  * <p>Why the exact settings: jline's own restores (leaving raw mode, and closing, which its own
  * shutdown hook also does) drop the line speed. {@link #restore()} therefore leaves raw mode, then
@@ -28,18 +32,19 @@ import org.jline.terminal.TerminalBuilder;
  */
 final class LocalTerminal implements AutoCloseable {
 
-  private final Terminal terminal;
   private final RawTerminal raw;
+  private final Optional<Terminal> jline;
   private final Optional<SavedTermios> exact;
-  private final Thread hook = new Thread(this::onJvmShutdown, "et restore terminal");
+  private final Optional<Thread> hook;
   private final AtomicReference<Runnable> shutdownAction = new AtomicReference<>();
   private boolean restored; // guarded by this
 
-  private LocalTerminal(Terminal terminal, Optional<SavedTermios> exact) {
-    this.terminal = terminal;
-    this.raw = new JlineRawTerminal(terminal);
+  private LocalTerminal(RawTerminal raw, Optional<Terminal> jline, Optional<SavedTermios> exact) {
+    this.raw = raw;
+    this.jline = jline;
     this.exact = exact;
-    Runtime.getRuntime().addShutdownHook(hook);
+    this.hook = jline.map(terminal -> new Thread(this::hangUp, "et restore terminal"));
+    hook.ifPresent(Runtime.getRuntime()::addShutdownHook);
   }
 
   /**
@@ -60,7 +65,12 @@ final class LocalTerminal implements AutoCloseable {
     // later). Through System.exit the hooks run, as for SIGTERM and SIGHUP.
     terminal.handle(Signal.INT, signal -> System.exit(128 + 2));
     terminal.handle(Signal.QUIT, signal -> System.exit(128 + 3));
-    return Optional.of(new LocalTerminal(terminal, exact));
+    return Optional.of(new LocalTerminal(new JlineRawTerminal(terminal), Optional.of(terminal), exact));
+  }
+
+  /** A terminal the et agent runs a session on; its owner closes the device after {@link #close()}. */
+  static LocalTerminal handedOver(RawTerminal raw, Optional<SavedTermios> exact) {
+    return new LocalTerminal(raw, Optional.empty(), exact);
   }
 
   /** The terminal, for raw mode, its size and window changes. */
@@ -78,7 +88,9 @@ final class LocalTerminal implements AutoCloseable {
       raw.close();
     } finally {
       try {
-        terminal.close();
+        if (jline.isPresent()) {
+          jline.get().close();
+        }
       } catch (IllegalStateException shuttingDown) {
         // jline cannot unregister its hook during shutdown; its task is out of the list already
       } finally {
@@ -88,22 +100,19 @@ final class LocalTerminal implements AutoCloseable {
   }
 
   /**
-   * What the shutdown hook runs before it restores the terminal, while a session runs (it ends the
+   * What {@link #hangUp()} runs before it restores the terminal, while a session runs (it ends the
    * session: nobody can come back to it); null takes it away.
    */
   void onShutdown(Runnable action) {
     shutdownAction.set(action);
   }
 
-  private void onJvmShutdown() {
+  /** The user's et is going away (a signal, a closed terminal): ends a running session and restores the terminal. */
+  void hangUp() {
     Runnable action = shutdownAction.get();
     if (action != null) {
       action.run();
     }
-    restoreQuietly();
-  }
-
-  private void restoreQuietly() {
     try {
       restore();
     } catch (IOException | RuntimeException e) {
@@ -115,7 +124,7 @@ final class LocalTerminal implements AutoCloseable {
   public void close() throws IOException {
     restore();
     try {
-      Runtime.getRuntime().removeShutdownHook(hook);
+      hook.ifPresent(Runtime.getRuntime()::removeShutdownHook);
     } catch (IllegalStateException shuttingDown) {
       // the hook runs or ran: it restored nothing twice
     }

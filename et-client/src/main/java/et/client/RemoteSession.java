@@ -56,6 +56,8 @@ import java.util.stream.Collectors;
 public final class RemoteSession implements SessionRunner {
 
   private static final int SHOWN_CHARS = 300;
+  /** ssh's own exit status when it fails (a login that needed a password in batch mode, say). */
+  private static final int SSH_FAILED = 255;
   /** How long the end of a run waits for its tasks to return once cancelled. */
   private static final Duration TASKS_END_WAIT = Duration.ofSeconds(5);
   /**
@@ -65,15 +67,17 @@ public final class RemoteSession implements SessionRunner {
   static final SessionOptions TERMINAL_SESSIONS =
       SessionOptions.defaults().withConnectionThreads(ConnectionThreads.PLATFORM);
 
+  private final LocalSide side;
   private final LocalStreams local;
 
-  public RemoteSession(LocalStreams local) {
-    this.local = Objects.requireNonNull(local, "local");
+  public RemoteSession(LocalSide side) {
+    this.side = Objects.requireNonNull(side, "side");
+    this.local = side.streams();
   }
 
   /** The runner for this process's own stdin, stdout, stderr and environment. */
   public static RemoteSession forThisProcess() {
-    return new RemoteSession(LocalStreams.ofThisProcess());
+    return new RemoteSession(LocalSide.ofThisProcess());
   }
 
   @Override
@@ -103,7 +107,7 @@ public final class RemoteSession implements SessionRunner {
     // -N leaves the local terminal as it is: nothing is typed or shown, and Ctrl-C ends et.
     boolean useTerminal = local.terminal() && !options.noTerminal();
     // Before ssh runs: it may turn echo off while it asks for a password.
-    Optional<SavedTermios> saved = useTerminal ? SavedTermios.capture(0) : Optional.empty();
+    Optional<SavedTermios> saved = useTerminal ? side.captureTermios() : Optional.empty();
     // The request as it will be but for the terminal's size and the agent: a command too long for
     // the line fails here, before ssh asks for a password in vain.
     try {
@@ -115,34 +119,37 @@ public final class RemoteSession implements SessionRunner {
     // A running et to the same destination answers instead of ssh; else ssh connects and logs in
     // while the rest of the start goes on: ssh -G, the terminal, the warm-up.
     Optional<Path> shareSocket = SessionSharing.socket(options, local.environment());
+    HeldOutput sshStderr = side.processes().sshMayAsk() ? null : new HeldOutput(local.stderr());
     HostAnswers host;
     try {
-      host = SharedFirst.ask(shareSocket, new Bootstrap(options, local.stderr(), note, tasks), note);
+      Bootstrap bootstrap = new Bootstrap(options, side.processes(), sshStderr == null ? local.stderr() : sshStderr, note, tasks);
+      host = SharedFirst.ask(shareSocket, bootstrap, note);
     } catch (BootstrapFailure e) {
       say(err, e.getMessage());
       return e.exitStatus();
     }
     try (host) {
-      return run(options, err, tasks, note, useTerminal, saved, host, shareSocket);
+      return run(options, err, tasks, note, useTerminal, saved, host, shareSocket, sshStderr);
     }
   }
 
+  /** {@code sshStderr}: ssh's stderr held back until its outcome is known (in the agent), or null. */
   private int run(ClientOptions options, PrintWriter err, TaskGroup tasks, Consumer<String> note,
-      boolean useTerminal, Optional<SavedTermios> saved, HostAnswers host, Optional<Path> shareSocket)
-      throws IOException, InterruptedException {
+      boolean useTerminal, Optional<SavedTermios> saved, HostAnswers host, Optional<Path> shareSocket,
+      HeldOutput sshStderr) throws IOException, InterruptedException {
     // ssh -G beside the terminal's set-up: its forwardings go into the request.
     CompletableFuture<SshHostLookup.HostConfig> sshConfig = new CompletableFuture<>();
     tasks.fork("ssh config", () -> {
       try {
-        sshConfig.complete(new SshHostLookup(options, note, tasks).lookUp());
+        sshConfig.complete(new SshHostLookup(options, side.processes(), note, tasks).lookUp());
       } finally {
         sshConfig.complete(new SshHostLookup.HostConfig(options.host())); // if it was interrupted
       }
     });
-    try (LocalTerminal terminal = useTerminal ? LocalTerminal.open(note, saved).orElse(null) : null) {
+    try (LocalTerminal terminal = useTerminal ? side.openTerminal(note, saved).orElse(null) : null) {
       TerminalSize size = terminal == null ? new TerminalSize(0, 0) : terminal.raw().size();
       StartTimeline.mark("terminal");
-      if (terminal != null) {
+      if (terminal != null && side.warmsUp()) {
         // While ssh makes first contact: compile the keystroke path before the first key.
         ClientWarmup.startInBackground(tasks, sessionOptions(options), local.stdout());
       }
@@ -178,9 +185,15 @@ public final class RemoteSession implements SessionRunner {
         reply = host.answer(request, BootstrapReply.Session.class);
         hops = jumps.isEmpty() ? List.of() : JumpChain.join(relays);
       } catch (BootstrapFailure e) {
+        if (sshStderr != null && e.exitStatus() == SSH_FAILED) {
+          sshStderr.discard();
+          throw new NeedsWholeClient("ssh failed in batch mode: " + e.getMessage());
+        }
+        release(sshStderr);
         say(err, e.getMessage());
         return e.exitStatus();
       }
+      release(sshStderr);
       String address = hostConfig.hostName();
       int port = options.port().orElse(reply.port());
       Transport transport = options.route().viaSsh()
@@ -274,6 +287,12 @@ public final class RemoteSession implements SessionRunner {
   private static Optional<String> route(List<JumpHost> jumps, String host) {
     return jumps.isEmpty() ? Optional.empty()
         : Optional.of(jumps.stream().map(JumpHost::toString).collect(Collectors.joining(" -> ", "", " -> " + host)));
+  }
+
+  private static void release(HeldOutput sshStderr) throws IOException {
+    if (sshStderr != null) {
+      sshStderr.release();
+    }
   }
 
   /** {@link #TERMINAL_SESSIONS} with the keepalive of {@code --keepalive}. */

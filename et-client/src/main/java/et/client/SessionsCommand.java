@@ -44,7 +44,7 @@ final class SessionsCommand {
 
   /** Lists or kills as {@code action} says; returns et's exit status. */
   int run(HostAction action, PrintWriter out, PrintWriter err) throws InterruptedException {
-    Bootstrap bootstrap = new Bootstrap(options, sshStderr, note, tasks);
+    Bootstrap bootstrap = new Bootstrap(options, LocalProcesses.OF_THIS_PROCESS, sshStderr, note, tasks);
     try (HostAnswers host = SharedFirst.ask(SessionSharing.socket(options, environment), bootstrap, note)) {
       switch (action) {
         case HostAction.ListSessions list -> print(host.answer(ListRequest.create(), BootstrapReply.Sessions.class), out, err);

@@ -42,19 +42,22 @@ final class SshHostLookup {
   private static final int SHOWN_CHARS = 200;
 
   private final List<String> argv;
+  private final LocalProcesses processes;
   private final String host;
   private final Duration timeout;
   private final Consumer<String> note;
   private final TaskGroup tasks;
 
   /** The lookup for {@code options}' destination, reporting to {@code note}; its reader a task of {@code tasks}. */
-  SshHostLookup(ClientOptions options, Consumer<String> note, TaskGroup tasks) {
-    this(SshCommand.configQuery(options), options.host(), TIMEOUT, note, tasks);
+  SshHostLookup(ClientOptions options, LocalProcesses processes, Consumer<String> note, TaskGroup tasks) {
+    this(SshCommand.configQuery(options), processes, options.host(), TIMEOUT, note, tasks);
   }
 
-  SshHostLookup(List<String> argv, String host, Duration timeout, Consumer<String> note, TaskGroup tasks) {
+  SshHostLookup(List<String> argv, LocalProcesses processes, String host, Duration timeout, Consumer<String> note,
+      TaskGroup tasks) {
     this.tasks = Objects.requireNonNull(tasks, "tasks");
     this.argv = List.copyOf(argv);
+    this.processes = Objects.requireNonNull(processes, "processes");
     this.host = Objects.requireNonNull(host, "host");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.note = Objects.requireNonNull(note, "note");
@@ -114,7 +117,7 @@ final class SshHostLookup {
 
   private Process start() throws LookupFailure {
     try {
-      return new ProcessBuilder(argv)
+      return processes.builder(argv)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectErrorStream(true)
           .start();

@@ -57,7 +57,7 @@ class BootstrapTest {
         "HOME", "/home/someone", "API_TOKEN", "never-sent");
     BootstrapRequest request = Bootstrap.request(options, new TerminalSize(132, 43), environment, false);
 
-    BootstrapReply.Session reply = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS)
+    BootstrapReply.Session reply = new Bootstrap(options, LocalProcesses.OF_THIS_PROCESS, new ByteArrayOutputStream(), line -> { }, TASKS)
         .answer(request, BootstrapReply.Session.class);
 
     assertEquals(new BootstrapReply.Session(request.nonce(), credentials, 40123), reply);
@@ -87,7 +87,7 @@ class BootstrapTest {
         touch "$dir/exited"
         """.formatted(credentials.id(), credentials.encodedSecret()));
     ClientOptions options = options(script, Optional.empty(), false);
-    Bootstrap bootstrap = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS);
+    Bootstrap bootstrap = new Bootstrap(options, LocalProcesses.OF_THIS_PROCESS, new ByteArrayOutputStream(), line -> { }, TASKS);
 
     try (Bootstrap.Running ssh = bootstrap.start()) {
       assertTrue(Poll.until(Duration.ofSeconds(10), () -> Files.exists(dir.resolve("argv"))),
@@ -106,7 +106,7 @@ class BootstrapTest {
   void closingBeforeTheAnswerStopsSsh() throws Exception {
     Path script = FakeSsh.in(dir).failingAtOnce("ssh-waiting", "echo $$ > \"" + dir + "/pid\"; exec sleep 30");
     ClientOptions options = options(script, Optional.empty(), false);
-    try (Bootstrap.Running ssh = new Bootstrap(options, new ByteArrayOutputStream(), line -> { }, TASKS).start()) {
+    try (Bootstrap.Running ssh = new Bootstrap(options, LocalProcesses.OF_THIS_PROCESS, new ByteArrayOutputStream(), line -> { }, TASKS).start()) {
       assertTrue(Poll.until(Duration.ofSeconds(10), () -> Files.exists(dir.resolve("pid"))), "ssh started");
     }
     long pid = Long.parseLong(Files.readString(dir.resolve("pid")).strip());
@@ -234,7 +234,7 @@ class BootstrapTest {
     args[1] = ssh.toString();
     System.arraycopy(more, 0, args, 2, more.length);
     args[args.length - 1] = "x";
-    int status = Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err), new RemoteSession(local));
+    int status = Main.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err), new RemoteSession(LocalSide.ofThisProcess(local)));
     assertArrayEquals(new byte[0], stdout.toByteArray(), "nothing on stdout");
     return new Run(status, err.toString(), stderr.toString(StandardCharsets.UTF_8), stdout.toString(StandardCharsets.UTF_8));
   }

@@ -44,7 +44,7 @@ class SshHostLookupTest {
   }
 
   private String lookUp(String ssh, Optional<String> user, String host, String... sshOptions) throws InterruptedException {
-    return new SshHostLookup(options(ssh, user, host, List.of(sshOptions)), notes::add, TASKS).lookUp().hostName();
+    return new SshHostLookup(options(ssh, user, host, List.of(sshOptions)), LocalProcesses.OF_THIS_PROCESS, notes::add, TASKS).lookUp().hostName();
   }
 
   private Path sshConfig() throws IOException {
@@ -115,7 +115,7 @@ class SshHostLookupTest {
     Path ssh = script("hangs", "sleep 30 & echo $! > '" + pidFile + "'; wait");
     List<String> argv = new ArrayList<>(List.of(ssh.toString(), "-G", "work"));
     long start = System.nanoTime();
-    String host = new SshHostLookup(argv, "work", Duration.ofMillis(300), notes::add, TASKS).lookUp().hostName();
+    String host = new SshHostLookup(argv, LocalProcesses.OF_THIS_PROCESS, "work", Duration.ofMillis(300), notes::add, TASKS).lookUp().hostName();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertEquals("work", host);
     assertEquals(List.of("using work as given: " + ssh + " -G did not finish within 300 ms"), notes);
