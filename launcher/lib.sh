@@ -66,6 +66,17 @@ et_aot_options() {
   fi
 }
 
+# Prints the path of the user's et agent socket (launcher/et-agent serves it, launcher/et uses it):
+# in $XDG_RUNTIME_DIR/et when that is an absolute path, else in ~/.et; in /tmp/et-agent-UID when
+# that path is too long for a unix socket (107 bytes).
+et_agent_socket() {
+  local dir="$HOME/.et" socket
+  case "${XDG_RUNTIME_DIR:-}" in /*) dir="$XDG_RUNTIME_DIR/et" ;; esac
+  socket="$dir/agent.sock"
+  [ "${#socket}" -le 107 ] || socket="/tmp/et-agent-$(id -u)/agent.sock"
+  printf '%s\n' "$socket"
+}
+
 # Records the launchers' AOT caches from their training runs (after a build: a cache belongs to the
 # exact jars it was made from).
 et_record_aot_caches() {

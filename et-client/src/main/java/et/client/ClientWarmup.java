@@ -9,6 +9,8 @@ import et.core.task.TaskGroup;
 import et.core.warmup.Warmup;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
 
 /**
@@ -32,6 +34,8 @@ final class ClientWarmup {
    */
   private static final int TRAINING_ROUND_TRIPS = 40_000;
   private static final Duration TRAINING_BUDGET = Duration.ofSeconds(60);
+  /** The agent's share: as many as the AOT cache's profiles need to get the path to C2 at once. */
+  private static final int AGENT_ROUND_TRIPS = 10_000;
 
   private ClientWarmup() {}
 
@@ -39,6 +43,14 @@ final class ClientWarmup {
   static void startInBackground(TaskGroup tasks, SessionOptions options, OutputStream screen) {
     TerminalOutput terminal = screen instanceof TerminalOutput output ? output : null;
     Warmup.startInBackground(tasks, options, ROUND_TRIPS, BUDGET, () -> typeLocally(LOCAL_KEYS, terminal));
+  }
+
+  /** The same work in the foreground, once for all the sessions the et agent will run ({@link AgentMain}). */
+  static void forAgent() {
+    Main.run(new String[] {"--help"}, new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
+        RemoteSession.forThisProcess());
+    Warmup.run(RemoteSession.TERMINAL_SESSIONS, AGENT_ROUND_TRIPS, TRAINING_BUDGET);
+    typeLocally(LOCAL_KEYS, null);
   }
 
   /** The same work in the foreground and many times over, for {@link AotTraining}. */

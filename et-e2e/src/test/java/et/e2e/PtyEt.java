@@ -53,6 +53,11 @@ final class PtyEt implements AutoCloseable {
     return new PtyEt(pty);
   }
 
+  /** The pid of the terminal's shell. */
+  long pid() {
+    return pty.pid();
+  }
+
   CapturedOutput screen() {
     return screen;
   }

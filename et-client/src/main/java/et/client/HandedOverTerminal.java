@@ -1,0 +1,107 @@
+package et.client;
+
+import et.client.term.SavedTermios;
+import et.client.term.TerminalOutput;
+import et.client.term.TtyDevice;
+import et.client.term.TtyRawTerminal;
+import et.client.term.WakeableStdin;
+import et.terminal.PrivateDirectory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The terminal and environment the user's et handed to the agent ({@link AgentRequest}): the agent
+ * opens the same terminal device itself (without making it its controlling terminal) and runs the
+ * session on it as the whole client would on its own; ssh logs in in batch mode, with the user's
+ * environment and working directory. Window changes and hang-ups come from the user's et
+ * ({@link #windowChanged}, {@link #hangUp}).
+ */
+final class HandedOverTerminal implements LocalSide, AutoCloseable {
+  private final TtyDevice device;
+  private final TtyRawTerminal raw;
+  private final LocalStreams streams;
+  private final LocalProcesses processes;
+  private final AtomicReference<LocalTerminal> opened = new AtomicReference<>();
+
+  private HandedOverTerminal(TtyDevice device, WakeableStdin keyboard, AgentRequest request) {
+    this.device = device;
+    this.raw = new TtyRawTerminal(device);
+    this.streams = new LocalStreams(keyboard, TerminalOutput.of(device.fd()), TerminalOutput.of(device.fd()),
+        request.environment(), true);
+    this.processes = LocalProcesses.handedOver(request.environment(), request.directory().toFile());
+  }
+
+  /**
+   * The request's terminal, when it is a terminal device of this user's (a process of the same user
+   * could name any path).
+   *
+   * @throws IOException saying why it cannot be used
+   */
+  static HandedOverTerminal open(AgentRequest request) throws IOException {
+    Object owner = Files.getAttribute(request.terminal(), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    if (!(owner instanceof Integer uid) || uid != PrivateDirectory.currentUid()) {
+      throw new IOException(request.terminal() + " is not this user's");
+    }
+    TtyDevice device = TtyDevice.open(request.terminal())
+        .orElseThrow(() -> new IOException(request.terminal() + " is not a terminal"));
+    try {
+      return new HandedOverTerminal(device, WakeableStdin.open(device.fd()), request);
+    } catch (IOException | RuntimeException e) {
+      device.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public LocalStreams streams() {
+    return streams;
+  }
+
+  @Override
+  public LocalProcesses processes() {
+    return processes;
+  }
+
+  @Override
+  public Optional<SavedTermios> captureTermios() {
+    return SavedTermios.capture(device.fd());
+  }
+
+  @Override
+  public Optional<LocalTerminal> openTerminal(Consumer<String> note, Optional<SavedTermios> exact) {
+    LocalTerminal terminal = LocalTerminal.handedOver(raw, exact);
+    opened.set(terminal);
+    return Optional.of(terminal);
+  }
+
+  @Override
+  public boolean warmsUp() {
+    return false;
+  }
+
+  /** The user's et saw the window change. */
+  void windowChanged() {
+    raw.windowChanged();
+  }
+
+  /** The user's et is going away: ends a running session and restores the terminal. */
+  void hangUp() {
+    LocalTerminal terminal = opened.get();
+    if (terminal != null) {
+      terminal.hangUp();
+    }
+  }
+
+  /** Closes the streams and the device (the user's et keeps its own descriptors of the terminal). */
+  @Override
+  public void close() throws IOException {
+    try (device; OutputStream stdout = streams.stdout(); OutputStream stderr = streams.stderr()) {
+      streams.stdin().close();
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package et.e2e;
+
+import static et.e2e.RemoteHost.PROMPT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import et.testkit.Await;
+import et.testkit.CapturedOutput;
+import et.testkit.Escaped;
+import et.testkit.Poll;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The et agent end to end (docs/TERMINAL.md, "The et agent"): launcher/et-agent in the foreground
+ * with the test's HOME, then launcher/et on a real terminal (PtyEt, same HOME), against the private
+ * sshd and a session host. Which program ran the session shows in the terminal's processes: the
+ * thin client ({@code et.client.thin.ThinClient}) or the whole client ({@code et.client.Main}).
+ */
+@EnabledOnOs(OS.LINUX)
+class AgentE2ETest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  @TempDir static Path base;
+  private static RemoteHost host;
+  private static Process agent;
+  private PtyEt et;
+
+  @BeforeAll
+  static void start() throws Exception {
+    host = RemoteHost.start(base);
+    ProcessBuilder agentCommand = new ProcessBuilder(RemoteHost.REPO.resolve("launcher/et-agent").toString(), "--foreground")
+        .redirectErrorStream(true)
+        .redirectOutput(base.resolve("agent.out").toFile())
+        .directory(base.toFile());
+    // As PtyEt's environment: HOME is base and there is no XDG_RUNTIME_DIR, so the socket is in ~/.et.
+    agentCommand.environment().put("HOME", base.toString());
+    agentCommand.environment().remove("XDG_RUNTIME_DIR");
+    agent = agentCommand.start();
+    Await.until("the agent to serve", DEADLINE, () -> Files.exists(socket()) || !agent.isAlive(), AgentE2ETest::agentOutput);
+    assertTrue(agent.isAlive(), agentOutput());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (agent != null) {
+      agent.destroy();
+      agent.waitFor();
+    }
+    if (host != null) {
+      host.close();
+    }
+  }
+
+  @AfterEach
+  void closePty() {
+    if (et != null) {
+      et.close();
+    }
+  }
+
+  private static Path socket() {
+    return base.resolve(".et").resolve("agent.sock");
+  }
+
+  private static String agentOutput() {
+    try {
+      Path out = base.resolve("agent.out");
+      Path log = base.resolve(".et").resolve("agent.log");
+      return "agent output: " + (Files.exists(out) ? Files.readString(out) : "none")
+          + "\nagent log: " + (Files.exists(log) ? Files.readString(log) : "none");
+    } catch (IOException e) {
+      return "unreadable: " + e;
+    }
+  }
+
+  /** The command lines of the processes under the terminal's shell. */
+  private List<String> programsOnTheTerminal() {
+    return ProcessHandle.of(et.pid()).stream()
+        .flatMap(ProcessHandle::descendants)
+        .map(process -> process.info().commandLine().orElse(""))
+        .toList();
+  }
+
+  private boolean runs(String mainClass) {
+    return programsOnTheTerminal().stream().anyMatch(line -> line.contains(mainClass));
+  }
+
+  private CapturedOutput startEt(String... options) throws Exception {
+    return startEtAwaiting(PROMPT, options);
+  }
+
+  private CapturedOutput startEtAwaiting(String awaited, String... options) throws Exception {
+    et = PtyEt.start(host.etCommand(options), base, 80, 24);
+    et.screen().await(awaited, 0, DEADLINE);
+    return et.screen();
+  }
+
+  /** stty -a's settings without the window's size (and the line breaks that depend on it). */
+  private static String withoutSize(String stty) {
+    return stty.replaceAll("rows \\d+; columns \\d+;", "").replaceAll("\\s+", " ");
+  }
+
+  @Test
+  void theAgentRunsTheSessionOfAThinEtWithWindowChangesTheExitStatusAndTheTerminalRestored() throws Exception {
+    CapturedOutput screen = startEt();
+    assertTrue(runs("et.client.thin.ThinClient"), programsOnTheTerminal().toString());
+    assertFalse(runs("et.client.Main"), programsOnTheTerminal().toString());
+
+    int at = screen.length();
+    et.resize(123, 41);
+    boolean seen = false;
+    for (int attempt = 0; attempt < 20 && !seen; attempt++) {
+      et.type("stty size\r");
+      seen = Poll.until(Duration.ofMillis(500), () -> screen.indexOf("41 123\r\n", at) >= 0);
+    }
+    assertTrue(seen, "stty size never said 41 123: " + Escaped.of(screen.since(at)));
+
+    et.type("exit 7\r");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(7, ending.status());
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    assertTrue(Files.readString(base.resolve(".et").resolve("agent.log")).contains("et agent: an et on /dev/pts/"), agentOutput());
+  }
+
+  @Test
+  void aCommandLineTheAgentDoesNotServeRunsTheWholeClientOnTheSameTerminal() throws Exception {
+    startEt("-v");
+    Await.until("the whole client", DEADLINE, () -> runs("et.client.Main"), () -> programsOnTheTerminal().toString());
+    et.type("exit 3\r");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(3, ending.status());
+    assertEquals(ending.sttyBefore(), ending.sttyAfter(), "stty -a after et");
+  }
+
+  @Test
+  void aLoginWhereSshWouldAskRunsTheWholeClientAndShowsNothingOfTheAgentsTry() throws Exception {
+    // ssh in batch mode (the agent's) fails as it does where a password is needed.
+    Path ssh = base.resolve("ssh-asking");
+    Files.writeString(ssh, String.join("\n",
+        "#!/bin/sh",
+        "case \"$*\" in *BatchMode=yes*) echo 'user@host: Permission denied (password).' >&2; exit 255 ;; esac",
+        "exec " + host.sshShell() + " \"$@\"",
+        ""));
+    Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+    List<String> command = RemoteHost.etCommandAs(host.sshd().user(), ssh.toString(), host.wrapper().toString());
+    et = PtyEt.start(command, base, 80, 24);
+    et.screen().await(PROMPT, 0, DEADLINE);
+    assertTrue(runs("et.client.Main"), programsOnTheTerminal().toString());
+    et.type("exit 4\r");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(4, ending.status());
+    assertFalse(et.screen().since(0).contains("Permission denied"), Escaped.of(et.screen().since(0)));
+  }
+
+  @Test
+  void aHangUpEndsTheSessionInTheAgentWhichGoesOnServing() throws Exception {
+    startEtAwaiting("HUP-READY", "-c", "echo HUP-READY; exec sleep 600");
+    ProcessHandle thin = ProcessHandle.of(et.pid()).stream().flatMap(ProcessHandle::descendants)
+        .filter(process -> process.info().commandLine().orElse("").contains("ThinClient"))
+        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    thin.destroy(); // SIGTERM, passed on to the agent
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(128 + 15, ending.status());
+    assertEquals(ending.sttyBefore(), ending.sttyAfter(), "stty -a after et");
+    et.close();
+
+    startEt();
+    assertTrue(runs("et.client.thin.ThinClient"), programsOnTheTerminal().toString());
+    et.type("exit 0\r");
+    assertEquals(0, et.awaitEnding(DEADLINE).status());
+  }
+
+  @Test
+  void aSocketNobodyServesMeansTheWholeClient() throws Exception {
+    Path stale = base.resolve("stale-home");
+    Path directory = Files.createDirectories(stale.resolve(".et"));
+    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+    try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      gone.bind(UnixDomainSocketAddress.of(directory.resolve("agent.sock")));
+    }
+    assertTrue(Files.exists(directory.resolve("agent.sock")));
+    et = PtyEt.start(host.etCommand(), stale, 80, 24);
+    et.screen().await(PROMPT, 0, DEADLINE);
+    assertTrue(runs("et.client.Main"), programsOnTheTerminal().toString());
+    et.type("exit 5\r");
+    assertEquals(5, et.awaitEnding(DEADLINE).status());
+  }
+}
