@@ -77,10 +77,17 @@ et_agent_socket() {
   printf '%s\n' "$socket"
 }
 
+# The thin client's JVM options (launcher/et, while an et agent runs): the interpreter only, the
+# serial collector, no perf data. It starts, hands over, waits and exits: no code worth compiling,
+# and an idle thin client is smaller without the compilers' threads and code cache.
+et_thin_options=(-Xint -XX:+UseSerialGC -XX:-UsePerfData)
+
 # Records the launchers' AOT caches from their training runs (after a build: a cache belongs to the
 # exact jars it was made from).
 et_record_aot_caches() {
-  ET_AOT_RECORD=1 "$et_root/launcher/et" >/dev/null 2>&1 &&
+  "$(et_find_java)" "${et_thin_options[@]}" -XX:AOTCacheOutput="$et_root/et-client/target/et-thin.aot" \
+      --module-path "$(et_module_path et-client)" -m et.client/et.client.thin.ThinTraining >/dev/null 2>&1 &&
+    ET_AOT_RECORD=1 "$et_root/launcher/et" >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/etterminal" --version >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/et-host" >/dev/null 2>&1 ||
     echo "et: recording the launchers' AOT caches failed; they start without (slower)" >&2

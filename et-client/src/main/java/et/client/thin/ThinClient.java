@@ -53,7 +53,9 @@ public final class ThinClient {
   public static void main(String[] args) {
     int status;
     try {
-      status = runThroughAgent(args);
+      Optional<Path> terminal = sharedTerminal();
+      status = terminal.isEmpty() ? RUN_WHOLE_CLIENT
+          : runThroughAgent(Path.of(System.getProperty("et.agent.socket")), terminal.get(), args);
     } catch (IOException e) {
       status = RUN_WHOLE_CLIENT; // no agent to talk to after all, or it went away before it ran anything
     }
@@ -63,13 +65,11 @@ public final class ThinClient {
     Runtime.getRuntime().halt(status); // nothing to clean up: the agent did the work
   }
 
-  /** The session's exit status as the agent reports it, or {@link #RUN_WHOLE_CLIENT}. */
-  private static int runThroughAgent(String[] args) throws IOException {
-    Path terminal = sharedTerminal().orElse(null);
-    if (terminal == null) {
-      return RUN_WHOLE_CLIENT;
-    }
-    Path socket = Path.of(System.getProperty("et.agent.socket"));
+  /**
+   * Hands {@code terminal} and {@code args} to the agent on {@code socket}: the session's exit
+   * status as the agent reports it, or {@link #RUN_WHOLE_CLIENT}.
+   */
+  static int runThroughAgent(Path socket, Path terminal, String[] args) throws IOException {
     try (SocketChannel agent = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(agent)));
       writeRequest(out, terminal, args);
