@@ -31,9 +31,11 @@ final class LatencyBenchmark implements Benchmark {
   private final int rounds;
   /** Another et to the host stays open through the rounds: et's sessions come through it (session sharing). */
   private final boolean shared;
+  /** The user's et agent runs through the rounds: each et is the thin client, the agent runs its session. */
+  private final boolean agent;
   private final long seed;
 
-  LatencyBenchmark(Path repo, int keys, int rounds, long seed, boolean shared) {
+  LatencyBenchmark(Path repo, int keys, int rounds, long seed, boolean shared, boolean agent) {
     if (rounds < 1 || keys < 2 * rounds) {
       throw new IllegalArgumentException(
           "need at least one round and two keys per round: " + keys + " keys, " + rounds + " rounds");
@@ -42,6 +44,7 @@ final class LatencyBenchmark implements Benchmark {
     this.keys = keys;
     this.rounds = rounds;
     this.shared = shared;
+    this.agent = agent;
     this.seed = seed;
   }
 
@@ -55,7 +58,7 @@ final class LatencyBenchmark implements Benchmark {
   @Override
   public int run(PrintStream out) throws Exception {
     out.printf("terminal latency: %d keys, %d rounds%s, seed %d, %d CPUs, load average %.2f, java %s, %s%n",
-        keys, rounds, shared ? " (another et open: sessions through it)" : "", seed, Runtime.getRuntime().availableProcessors(),
+        keys, rounds, (shared ? " (another et open: sessions through it)" : "") + (agent ? " (the et agent runs the sessions)" : ""), seed, Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version(), Instant.now());
     Random random = new Random(seed);
     Path base = Files.createDirectories(repo.resolve("et-bench/target/terminal-bench"));
@@ -72,6 +75,7 @@ final class LatencyBenchmark implements Benchmark {
         etCold = ShellKeys.awaitPrompt(cold);
       }
       out.printf("  et cold (no session host yet): prompt %.1f ms%n", etCold);
+      BenchAgent agentRun = agent ? BenchAgent.start(repo, runDir) : null;
       PtySession holder = shared ? PtySession.start(remote.etCommand(REMOTE_SHELL), runDir) : null;
       try {
         if (holder != null) {
@@ -81,6 +85,9 @@ final class LatencyBenchmark implements Benchmark {
       } finally {
         if (holder != null) {
           holder.close();
+        }
+        if (agentRun != null) {
+          agentRun.close();
         }
       }
     }

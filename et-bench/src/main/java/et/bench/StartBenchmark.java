@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,10 +36,20 @@ import java.util.stream.Stream;
  * <p>Then {@code --sessions} et sessions are opened and left idle ({@code sleep}); the session
  * host's RSS before and after (after {@link #SETTLE}) gives the cost of an idle session, and the
  * clients' RSS that of an idle client.
+ *
+ * <p>Last, the same with the user's et agent running ({@code launcher/et-agent}): both kinds of
+ * rounds again (alone, and with another et open), in which each et is the thin client handing its
+ * terminal to the agent (no {@code -vv}: the agent leaves logging runs to the whole client), and
+ * the idle sessions again. GNU time gives
+ * the thin client's CPU and peak; the agent's CPU per start (its own and its ssh's: user + system
+ * of the agent and its reaped children, from /proc/PID/stat) is read around each et, and its RSS
+ * before and after the idle sessions.
  */
 final class StartBenchmark implements Benchmark {
   private static final Path GNU_TIME = Path.of("/usr/bin/time");
   private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+  /** USER_HZ, the unit of /proc/PID/stat's CPU times on Linux. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
   /**
    * Quiet before RSS is read: longer than three of the launchers' periodic collections (15 s), so
    * that clients started back to back (as ets sharing a session start) have all given back their
@@ -86,16 +98,9 @@ final class StartBenchmark implements Benchmark {
       Run cold = timed(etTrue(remote, runDir, "cold"), runDir);
       Run sshCold = timed(remote.sshCommand("true"), runDir);
       out.printf("  cold (no session host yet): et %s; ssh %s%n", describe(cold), describe(sshCold));
-      Rounds alone = rounds(remote, runDir, "alone", out);
-      Rounds shared;
-      // Another et to the same host is open: the session comes through it, without ssh.
-      PtySession holder = PtySession.start(remote.et("-c", "echo HOLD-READY; exec sleep 3600"), runDir);
-      try {
-        holder.await(holder.expect("HOLD-READY", 0), RUN_TIMEOUT);
-        shared = rounds(remote, runDir, "shared", out);
-      } finally {
-        end(holder);
-      }
+      Rounds alone = rounds(remote, runDir, "alone", index -> etTrue(remote, runDir, index), Optional.empty(), out);
+      Rounds shared = withAnotherEtOpen(remote, runDir,
+          () -> rounds(remote, runDir, "shared", index -> etTrue(remote, runDir, index), Optional.empty(), out));
       out.println();
       out.printf("medians of %d rounds (wall s, CPU s, peak RSS MiB):%n", rounds);
       out.printf("  ssh -tt true       %.2f  %.2f  %5.1f%n", alone.sshWall(), median(alone.ssh(), Run::cpu), median(alone.ssh(), Run::peakMiB));
@@ -109,7 +114,11 @@ final class StartBenchmark implements Benchmark {
       for (String step : steps(alone.et(), shared.et())) {
         out.printf("  %-14s %6.0f %6.0f%n", step, medianOf(alone.et(), step), medianOf(shared.et(), step));
       }
-      IdleFigures idle = idleSessions(remote, runDir, out);
+      IdleFigures idle = idleSessions(remote, runDir, remote.sessionHost()
+          .orElseThrow(() -> new IllegalStateException("no session host runs")));
+      out.printf("session host RSS: %.1f MiB idle, %+.0f KiB per idle session; idle et client %.1f MiB (median of %d)%n",
+          idle.holderMiB(), idle.perSessionKiB(), idle.clientMiB(), sessions);
+      AgentFigures agent = withAgent(remote, runDir, out);
       out.println();
       List<String> verdicts = new ArrayList<>();
       verdicts.add(verdict("et - ssh, host up", median(alone.et(), Run::wall) - alone.sshWall(), WALL_TARGET_S, "s"));
@@ -118,47 +127,81 @@ final class StartBenchmark implements Benchmark {
       verdicts.add(verdict("client CPU per start", median(alone.et(), Run::cpu), CPU_TARGET_S, "s"));
       verdicts.add(verdict("client peak RSS", median(alone.et(), Run::peakMiB), PEAK_RSS_TARGET_MIB, "MiB"));
       verdicts.add(verdict("idle client RSS", idle.clientMiB(), IDLE_CLIENT_TARGET_MIB, "MiB"));
-      verdicts.add(verdict("idle session host RSS", idle.hostMiB(), HOST_TARGET_MIB, "MiB"));
+      verdicts.add(verdict("idle session host RSS", idle.holderMiB(), HOST_TARGET_MIB, "MiB"));
       verdicts.add(verdict("host RSS per idle session", idle.perSessionKiB(), PER_SESSION_TARGET_KIB, "KiB"));
+      verdicts.add(verdict("agent: et - ssh, host up", median(agent.alone().et(), Run::wall) - agent.alone().sshWall(), WALL_TARGET_S, "s"));
+      verdicts.add(verdict("agent: et - ssh, et open", median(agent.shared().et(), Run::wall) - agent.shared().sshWall(), WALL_TARGET_S, "s"));
+      verdicts.add(verdict("agent: client CPU", median(agent.alone().et(), Run::cpu), CPU_TARGET_S, "s"));
+      verdicts.add(verdict("agent: client + agent CPU", median(agent.alone().et(), Run::cpu) + agent.alone().agentCpu(), CPU_TARGET_S, "s"));
+      verdicts.add(verdict("agent: client peak RSS", median(agent.alone().et(), Run::peakMiB), PEAK_RSS_TARGET_MIB, "MiB"));
+      verdicts.add(verdict("agent: idle client RSS", agent.idle().clientMiB(), IDLE_CLIENT_TARGET_MIB, "MiB"));
       verdicts.forEach(out::println);
       pass = verdicts.stream().allMatch(line -> line.endsWith("PASS"));
     }
     return pass ? 0 : 1;
   }
 
-  /** Paired runs of one phase: ssh and et each round, and etterminal's own cost. */
-  private record Rounds(List<Run> ssh, List<Run> et, List<Run> etterminal) {
+  /**
+   * Paired runs of one phase: ssh and et each round, etterminal's own cost, and the agent's CPU
+   * around each et (empty without an agent).
+   */
+  private record Rounds(List<Run> ssh, List<Run> et, List<Run> etterminal, List<Double> agentCpus) {
     double sshWall() {
       return median(ssh, Run::wall);
     }
+
+    double agentCpu() {
+      return agentCpus.isEmpty() ? 0 : Stats.median(Stats.toArray(agentCpus));
+    }
   }
 
-  /** {@link #rounds} rounds of {@code ssh -tt true} and {@code et -c true}, ssh first in odd rounds. */
-  private Rounds rounds(BenchRemote remote, Path runDir, String phase, PrintStream out) throws Exception {
-    Rounds runs = new Rounds(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+  /**
+   * {@link #rounds} rounds of {@code ssh -tt true} and et (the command {@code et} makes for a round's
+   * name), ssh first in odd rounds; the CPU {@code agent} spends around each et.
+   */
+  private Rounds rounds(BenchRemote remote, Path runDir, String phase, Function<String, List<String>> et,
+      Optional<Process> agent, PrintStream out) throws Exception {
+    Rounds runs = new Rounds(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     for (int round = 1; round <= rounds; round++) {
       boolean sshFirst = round % 2 == 1;
       if (sshFirst) {
         runs.ssh().add(timed(remote.sshCommand("true"), runDir));
       }
-      runs.et().add(timed(etTrue(remote, runDir, phase + "-" + round), runDir));
+      double agentBefore = agent.isPresent() ? cpuWithChildren(agent.get().pid()) : 0;
+      runs.et().add(timed(et.apply(phase + "-" + round), runDir));
+      if (agent.isPresent()) {
+        runs.agentCpus().add(cpuWithChildren(agent.get().pid()) - agentBefore);
+      }
       if (!sshFirst) {
         runs.ssh().add(timed(remote.sshCommand("true"), runDir));
       }
       runs.etterminal().add(timed(remote.sshCommand(remote.etterminal() + " --version"), runDir));
-      out.printf("  %s round %d: ssh %s; et %s; ssh etterminal --version %.2f s%n",
-          phase, round, describe(runs.ssh().getLast()), describe(runs.et().getLast()), runs.etterminal().getLast().wall());
+      out.printf("  %s round %d: ssh %s; et %s%s; ssh etterminal --version %.2f s%n",
+          phase, round, describe(runs.ssh().getLast()), describe(runs.et().getLast()),
+          agent.isPresent() ? String.format(", the agent's CPU %.2f s", runs.agentCpus().getLast()) : "",
+          runs.etterminal().getLast().wall());
     }
     return runs;
   }
 
-  private record IdleFigures(double hostMiB, double perSessionKiB, double clientMiB) {}
+  /** {@code phase} while another et to the host is open (a later et gets its session through it, without ssh). */
+  private static <T> T withAnotherEtOpen(BenchRemote remote, Path runDir, Callable<T> phase) throws Exception {
+    PtySession holder = PtySession.start(remote.et("-c", "echo HOLD-READY; exec sleep 3600"), runDir);
+    try {
+      holder.await(holder.expect("HOLD-READY", 0), RUN_TIMEOUT);
+      return phase.call();
+    } finally {
+      end(holder);
+    }
+  }
 
-  /** Opens the idle sessions one by one, then reads the host's and the clients' RSS once settled. */
-  private IdleFigures idleSessions(BenchRemote remote, Path runDir, PrintStream out) throws Exception {
-    ProcessHandle host = remote.sessionHost().orElseThrow(() -> new IllegalStateException("no session host runs"));
+  /** What {@code holder} (the session host, or the agent) holds idle, what each idle session adds, and an idle client. */
+  private record IdleFigures(double holderMiB, double perSessionKiB, double clientMiB) {}
+
+  /** Opens the idle sessions one by one, then reads {@code holder}'s and the clients' RSS once settled. */
+  private IdleFigures idleSessions(BenchRemote remote, Path runDir, ProcessHandle holder) throws Exception {
     Thread.sleep(SETTLE);
-    double before = rssMiB(host);
+    double before = rssMiB(holder);
     List<PtySession> open = new ArrayList<>();
     try {
       for (int i = 0; i < sessions; i++) {
@@ -167,21 +210,51 @@ final class StartBenchmark implements Benchmark {
         pty.await(pty.expect("IDLE-READY", 0), RUN_TIMEOUT);
       }
       Thread.sleep(SETTLE);
-      double after = rssMiB(host);
+      double after = rssMiB(holder);
       List<Double> clients = new ArrayList<>();
       for (PtySession pty : open) {
         clients.add(rssMiB(pty.process()));
       }
-      double client = Stats.median(Stats.toArray(clients));
-      double perSession = (after - before) * 1024 / sessions;
-      out.printf("session host RSS: %.1f MiB idle, %.1f MiB with %d idle sessions (%+.0f KiB each); idle et client %.1f MiB (median of %d)%n",
-          before, after, sessions, perSession, client, sessions);
-      return new IdleFigures(before, perSession, client);
+      return new IdleFigures(before, (after - before) * 1024 / sessions, Stats.median(Stats.toArray(clients)));
     } finally {
       for (PtySession pty : open) {
         end(pty);
       }
     }
+  }
+
+  /** The rounds with the agent, alone and with another et open, and the idle thin clients and agent. */
+  private record AgentFigures(Rounds alone, Rounds shared, IdleFigures idle) {}
+
+  /** Starts the agent where the bench's ets look for it (their HOME is {@code runDir}), measures, stops it. */
+  private AgentFigures withAgent(BenchRemote remote, Path runDir, PrintStream out) throws Exception {
+    try (BenchAgent agentRun = BenchAgent.start(repo, runDir)) {
+      Process agent = agentRun.process();
+      // No -vv: the agent leaves runs with a log of their own to the whole client.
+      Function<String, List<String>> thinEt = index -> remote.et("-c", "true");
+      Rounds alone = rounds(remote, runDir, "agent", thinEt, Optional.of(agent), out);
+      Rounds shared = withAnotherEtOpen(remote, runDir,
+          () -> rounds(remote, runDir, "agent, et open", thinEt, Optional.of(agent), out));
+      IdleFigures idle = idleSessions(remote, runDir, agent.toHandle());
+      out.printf("with the agent: et %.2f s against ssh %.2f s (another et open: %.2f against %.2f);"
+              + " thin client CPU %.2f s + the agent's %.2f s, peak %.1f MiB; idle thin client %.1f MiB;"
+              + " agent %.1f MiB idle, %+.0f KiB per idle session%n",
+          median(alone.et(), Run::wall), alone.sshWall(), median(shared.et(), Run::wall), shared.sshWall(),
+          median(alone.et(), Run::cpu), alone.agentCpu(), median(alone.et(), Run::peakMiB),
+          idle.clientMiB(), idle.holderMiB(), idle.perSessionKiB());
+      return new AgentFigures(alone, shared, idle);
+    }
+  }
+
+  /** CPU seconds of {@code pid} and of the children it reaped (utime, stime, cutime, cstime of /proc/PID/stat). */
+  private static double cpuWithChildren(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = 0;
+    for (int field = 14; field <= 17; field++) {
+      ticks += Long.parseLong(fields[field - 3]); // fields after the command start at field 3
+    }
+    return ticks / (double) CLOCK_TICKS_PER_SECOND;
   }
 
   /** Ends an et left running ({@code exec sleep} never reads the {@code exit} close types): SIGTERM to it and its children. */

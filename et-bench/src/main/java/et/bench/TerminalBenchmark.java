@@ -28,7 +28,7 @@ public final class TerminalBenchmark {
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     if (args.length == 0 || !List.of("latency", "start", "tunnel", "tunnel-fair").contains(args[0])) {
-      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] [--shared] | start [--rounds R] [--sessions N]"
+      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] [--shared] [--agent] | start [--rounds R] [--sessions N]"
           + " | tunnel [--mib N] [--rounds R] | tunnel-fair [--seconds S] [--connections N]");
       System.exit(2);
     }
@@ -56,7 +56,8 @@ public final class TerminalBenchmark {
     int keys = line.intOption("keys", 300);
     int rounds = line.intOption("rounds", 5);
     boolean shared = line.flag("shared");
+    boolean agent = line.flag("agent");
     line.rejectUnused();
-    System.exit(new LatencyBenchmark(repo, keys, rounds, seed, shared).run(out));
+    System.exit(new LatencyBenchmark(repo, keys, rounds, seed, shared, agent).run(out));
   }
 }
