@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the client does while ssh makes first contact: echoes through a throwaway session ({@link
@@ -37,6 +38,8 @@ final class ClientWarmup {
   /** The agent's share: as many as the AOT cache's profiles need to get the path to C2 at once. */
   private static final int AGENT_ROUND_TRIPS = 10_000;
 
+  private static final AtomicBoolean terminalWritesWarm = new AtomicBoolean();
+
   private ClientWarmup() {}
 
   /** Forks the warm-up into {@code tasks} as "warmup"; {@code screen} is the session's screen. */
@@ -51,6 +54,25 @@ final class ClientWarmup {
         RemoteSession.forThisProcess());
     Warmup.run(RemoteSession.TERMINAL_SESSIONS, AGENT_ROUND_TRIPS, TRAINING_BUDGET);
     typeLocally(LOCAL_KEYS, null);
+  }
+
+  /**
+   * The terminal's native writes, which the agent's start could not run (it has no terminal): the
+   * first time the agent opens a handed-over terminal, {@link #LOCAL_KEYS} writes of no bytes on it
+   * in the background, which show nothing.
+   */
+  static void firstHandedOverTerminal(TerminalOutput terminal) {
+    if (terminalWritesWarm.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("warmup terminal writes").start(() -> {
+        try {
+          for (int i = 0; i < LOCAL_KEYS; i++) {
+            terminal.offer(new byte[0], 0, 0);
+          }
+        } catch (IOException e) {
+          // that terminal went away: the session's own writes warm up the rest
+        }
+      });
+    }
   }
 
   /** The same work in the foreground and many times over, for {@link AotTraining}. */

@@ -76,6 +76,7 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
   public Optional<LocalTerminal> openTerminal(Consumer<String> note, Optional<SavedTermios> exact) {
     LocalTerminal terminal = LocalTerminal.handedOver(raw, exact);
     opened.set(terminal);
+    ClientWarmup.firstHandedOverTerminal((TerminalOutput) streams.stdout());
     return Optional.of(terminal);
   }
 
