@@ -1,6 +1,7 @@
 package et.client;
 
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -37,6 +38,14 @@ record AgentRequest(Path terminal, Path directory, List<String> args, Map<String
   }
 
   static AgentRequest read(DataInputStream in) throws IOException {
+    try {
+      return readFields(in);
+    } catch (EOFException e) {
+      throw new IOException("the request ended early");
+    }
+  }
+
+  private static AgentRequest readFields(DataInputStream in) throws IOException {
     int magic = in.readInt();
     if (magic != MAGIC) {
       throw new IOException(String.format("not an et agent request (starts with 0x%08x)", magic));

@@ -65,6 +65,8 @@ class AgentRequestTest {
   @Test
   void eachMalformedRequestIsRefusedSayingWhatIsWrong() throws IOException {
     assertTrue(new Wire().integer(0x47455420).refusal().contains("not an et agent request"));
+    assertTrue(new Wire().refusal().contains("the request ended early"));
+    assertTrue(start().refusal().contains("the request ended early"));
     assertTrue(new Wire().integer(AgentRequest.MAGIC).string("pts/7").refusal().contains("terminal is not an absolute path"));
     assertTrue(start().integer(-1).refusal().contains("bad number of arguments: -1"));
     assertTrue(start().integer(AgentRequest.MAX_ARGS + 1).refusal().contains("bad number of arguments"));

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,16 +45,23 @@ class AgentE2ETest {
   @BeforeAll
   static void start() throws Exception {
     host = RemoteHost.start(base);
-    ProcessBuilder agentCommand = new ProcessBuilder(RemoteHost.REPO.resolve("launcher/et-agent").toString(), "--foreground")
+    agent = startAgent(base);
+  }
+
+  /** launcher/et-agent in the foreground for ets whose HOME is {@code home}, once it serves. */
+  private static Process startAgent(Path home) throws Exception {
+    ProcessBuilder command = new ProcessBuilder(RemoteHost.REPO.resolve("launcher/et-agent").toString(), "--foreground")
         .redirectErrorStream(true)
-        .redirectOutput(base.resolve("agent.out").toFile())
-        .directory(base.toFile());
-    // As PtyEt's environment: HOME is base and there is no XDG_RUNTIME_DIR, so the socket is in ~/.et.
-    agentCommand.environment().put("HOME", base.toString());
-    agentCommand.environment().remove("XDG_RUNTIME_DIR");
-    agent = agentCommand.start();
-    Await.until("the agent to serve", DEADLINE, () -> Files.exists(socket()) || !agent.isAlive(), AgentE2ETest::agentOutput);
-    assertTrue(agent.isAlive(), agentOutput());
+        .redirectOutput(home.resolve("agent.out").toFile())
+        .directory(home.toFile());
+    // As PtyEt's environment: HOME is the given one and there is no XDG_RUNTIME_DIR, so the socket is in ~/.et.
+    command.environment().put("HOME", home.toString());
+    command.environment().remove("XDG_RUNTIME_DIR");
+    Process started = command.start();
+    Await.until("the agent to serve", DEADLINE, () -> Files.exists(socket(home)) || !started.isAlive(),
+        () -> agentOutput(home));
+    assertTrue(started.isAlive(), agentOutput(home));
+    return started;
   }
 
   @AfterAll
@@ -74,14 +82,14 @@ class AgentE2ETest {
     }
   }
 
-  private static Path socket() {
-    return base.resolve(".et").resolve("agent.sock");
+  private static Path socket(Path home) {
+    return home.resolve(".et").resolve("agent.sock");
   }
 
-  private static String agentOutput() {
+  private static String agentOutput(Path home) {
     try {
-      Path out = base.resolve("agent.out");
-      Path log = base.resolve(".et").resolve("agent.log");
+      Path out = home.resolve("agent.out");
+      Path log = home.resolve(".et").resolve("agent.log");
       return "agent output: " + (Files.exists(out) ? Files.readString(out) : "none")
           + "\nagent log: " + (Files.exists(log) ? Files.readString(log) : "none");
     } catch (IOException e) {
@@ -135,7 +143,7 @@ class AgentE2ETest {
     PtyEt.Ending ending = et.awaitEnding(DEADLINE);
     assertEquals(7, ending.status());
     assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
-    assertTrue(Files.readString(base.resolve(".et").resolve("agent.log")).contains("et agent: an et on /dev/pts/"), agentOutput());
+    assertTrue(Files.readString(base.resolve(".et").resolve("agent.log")).contains("et agent: an et on /dev/pts/"), agentOutput(base));
   }
 
   @Test
@@ -145,7 +153,7 @@ class AgentE2ETest {
     et.type("exit 3\r");
     PtyEt.Ending ending = et.awaitEnding(DEADLINE);
     assertEquals(3, ending.status());
-    assertEquals(ending.sttyBefore(), ending.sttyAfter(), "stty -a after et");
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
   }
 
   @Test
@@ -177,13 +185,33 @@ class AgentE2ETest {
     thin.destroy(); // SIGTERM, passed on to the agent
     PtyEt.Ending ending = et.awaitEnding(DEADLINE);
     assertEquals(128 + 15, ending.status());
-    assertEquals(ending.sttyBefore(), ending.sttyAfter(), "stty -a after et");
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
     et.close();
 
     startEt();
     assertTrue(runs("et.client.thin.ThinClient"), programsOnTheTerminal().toString());
     et.type("exit 0\r");
     assertEquals(0, et.awaitEnding(DEADLINE).status());
+  }
+
+  @Test
+  void stoppingTheAgentEndsTheSessionsItRunsWithTheirTerminalsRestored() throws Exception {
+    Path home = Files.createDirectories(base.resolve("stopping-home"));
+    Process stopping = startAgent(home);
+    try {
+      et = PtyEt.start(host.etCommand("-c", "echo STOP-READY; exec sleep 600"), home, 80, 24);
+      et.screen().await("STOP-READY", 0, DEADLINE);
+      assertTrue(runs("et.client.thin.ThinClient"), programsOnTheTerminal().toString());
+      stopping.destroy(); // SIGTERM, as et-agent --stop sends
+      PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+      assertEquals(128 + 15, ending.status());
+      assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+      assertTrue(stopping.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the agent did not exit");
+      assertFalse(Files.exists(socket(home)), "the stopped agent left its socket");
+    } finally {
+      stopping.destroy();
+      stopping.waitFor();
+    }
   }
 
   @Test
