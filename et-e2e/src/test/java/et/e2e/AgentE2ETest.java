@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.Await;
 import et.testkit.CapturedOutput;
+import et.testkit.CommandResult;
+import et.testkit.Commands;
 import et.testkit.Escaped;
 import et.testkit.Poll;
 import java.io.IOException;
@@ -212,6 +214,35 @@ class AgentE2ETest {
       stopping.destroy();
       stopping.waitFor();
     }
+  }
+
+  @Test
+  void etAgentStartsInTheBackgroundOnceSaysWhereAndStops() throws Exception {
+    Path home = Files.createDirectories(base.resolve("control-home"));
+    List<String> agentCommand = List.of("/usr/bin/env", "-u", "XDG_RUNTIME_DIR", "HOME=" + home,
+        RemoteHost.REPO.resolve("launcher/et-agent").toString());
+    try {
+      CommandResult started = Commands.run(agentCommand, DEADLINE);
+      assertEquals(0, started.status(), started.toString());
+      assertEquals("et-agent: serving on " + socket(home) + "\n", started.stdout(), started.toString());
+      assertTrue(Files.exists(socket(home)));
+      CommandResult again = Commands.run(agentCommand, DEADLINE);
+      assertTrue(again.stdout().startsWith("et-agent: already running ("), again.toString());
+      CommandResult status = Commands.run(with(agentCommand, "--status"), DEADLINE);
+      assertEquals(0, status.status(), status.toString());
+      assertTrue(status.stdout().endsWith(" serving on " + socket(home) + "\n"), status.toString());
+    } finally {
+      assertEquals(0, Commands.run(with(agentCommand, "--stop"), DEADLINE).status());
+    }
+    Await.until("the agent to stop", DEADLINE, () -> !Files.exists(socket(home)), () -> agentOutput(home));
+    CommandResult stopped = Commands.run(with(agentCommand, "--status"), DEADLINE);
+    assertEquals(1, stopped.status(), stopped.toString());
+    assertEquals("et-agent: not running\n", stopped.stdout(), stopped.toString());
+    assertEquals("", stopped.stderr(), stopped.toString());
+  }
+
+  private static List<String> with(List<String> command, String option) {
+    return java.util.stream.Stream.concat(command.stream(), java.util.stream.Stream.of(option)).toList();
   }
 
   @Test
