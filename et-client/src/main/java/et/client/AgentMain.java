@@ -58,12 +58,13 @@ public final class AgentMain {
     ClientWarmup.forAgent();
     PrivateSocketServer server = PrivateSocketServer.bind(socket, "et agent", AgentRun.REQUEST_DEADLINE, MAX_TERMINALS);
     Set<AgentRun> runs = ConcurrentHashMap.newKeySet();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, socket, runs), "et agent end"));
+    AgentKeepers keepers = new AgentKeepers(AgentKeepers.PERSIST);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, socket, runs, keepers), "et agent end"));
     Logger.info("et agent {} serving on {}", ProcessHandle.current().pid(), socket);
     System.err.println("et-agent: serving on " + socket);
     TaskGroup tasks = TaskGroup.startRoot("et-agent");
     server.acceptConnections(tasks, "terminal", connection -> {
-      AgentRun run = new AgentRun(connection);
+      AgentRun run = new AgentRun(connection, keepers);
       runs.add(run);
       try {
         run.serve();
@@ -74,8 +75,11 @@ public final class AgentMain {
     return 0;
   }
 
-  /** No more ets; the running ones end as on SIGTERM, their terminals restored and their ets told. */
-  private static void stop(PrivateSocketServer server, Path socket, Set<AgentRun> runs) {
+  /**
+   * No more ets; the running ones end as on SIGTERM, their terminals restored and their ets told;
+   * the keepers' sessions end.
+   */
+  private static void stop(PrivateSocketServer server, Path socket, Set<AgentRun> runs, AgentKeepers keepers) {
     server.close();
     try {
       Files.deleteIfExists(socket);
@@ -89,5 +93,6 @@ public final class AgentMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    keepers.closeAll();
   }
 }

@@ -41,6 +41,7 @@ final class AgentRun {
   static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
 
   private final SocketChannel connection;
+  private final AgentKeepers keepers;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile HandedOverTerminal side; // null until the request is read
   private volatile Thread runner;
@@ -49,8 +50,9 @@ final class AgentRun {
   private volatile boolean hungUp;
   private volatile int hangUpStatus;
 
-  AgentRun(SocketChannel connection) {
+  AgentRun(SocketChannel connection, AgentKeepers keepers) {
     this.connection = connection;
+    this.keepers = keepers;
   }
 
   /** Why {@code options} need an et process of their own, or empty when the agent can run them. */
@@ -98,7 +100,7 @@ final class AgentRun {
     DataOutputStream reply = new DataOutputStream(Channels.newOutputStream(connection));
     HandedOverTerminal side;
     try {
-      side = HandedOverTerminal.open(request);
+      side = HandedOverTerminal.open(request, keepers);
       this.side = side;
     } catch (IOException e) {
       Logger.warn("et agent: cannot use the terminal: {}", e.getMessage());

@@ -5,11 +5,15 @@ import et.client.term.TerminalOutput;
 import et.client.term.TtyDevice;
 import et.client.term.TtyRawTerminal;
 import et.client.term.WakeableStdin;
+import et.core.Session;
+import et.core.SessionOptions;
+import et.core.transport.Transport;
 import et.terminal.PrivateDirectory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -26,10 +30,12 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
   private final TtyRawTerminal raw;
   private final LocalStreams streams;
   private final LocalProcesses processes;
+  private final AgentKeepers keepers;
   private final AtomicReference<LocalTerminal> opened = new AtomicReference<>();
 
-  private HandedOverTerminal(TtyDevice device, WakeableStdin keyboard, AgentRequest request) {
+  private HandedOverTerminal(TtyDevice device, WakeableStdin keyboard, AgentRequest request, AgentKeepers keepers) {
     this.device = device;
+    this.keepers = keepers;
     this.raw = new TtyRawTerminal(device);
     this.streams = new LocalStreams(keyboard, TerminalOutput.of(device.fd()), TerminalOutput.of(device.fd()),
         request.environment(), true);
@@ -42,7 +48,7 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
    *
    * @throws IOException saying why it cannot be used
    */
-  static HandedOverTerminal open(AgentRequest request) throws IOException {
+  static HandedOverTerminal open(AgentRequest request, AgentKeepers keepers) throws IOException {
     Object owner = Files.getAttribute(request.terminal(), "unix:uid", LinkOption.NOFOLLOW_LINKS);
     if (!(owner instanceof Integer uid) || uid != PrivateDirectory.currentUid()) {
       throw new IOException(request.terminal() + " is not this user's");
@@ -50,7 +56,7 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
     TtyDevice device = TtyDevice.open(request.terminal())
         .orElseThrow(() -> new IOException(request.terminal() + " is not a terminal"));
     try {
-      return new HandedOverTerminal(device, WakeableStdin.open(device.fd()), request);
+      return new HandedOverTerminal(device, WakeableStdin.open(device.fd()), request, keepers);
     } catch (IOException | RuntimeException e) {
       device.close();
       throw e;
@@ -83,6 +89,12 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
   @Override
   public boolean warmsUp() {
     return false;
+  }
+
+  @Override
+  public void offer(Session session, Path socket, Transport transport, SessionOptions options, Consumer<String> note) {
+    keepers.used(socket, session, transport, options);
+    session.whenEnded().whenComplete((end, failure) -> keepers.touch(socket));
   }
 
   /** The user's et saw the window change. */

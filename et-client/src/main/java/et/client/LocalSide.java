@@ -1,7 +1,11 @@
 package et.client;
 
 import et.client.term.SavedTermios;
+import et.core.Session;
+import et.core.SessionOptions;
+import et.core.transport.Transport;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -26,6 +30,14 @@ interface LocalSide {
 
   /** Whether the run compiles the keystroke path itself (the agent did once, at its start). */
   boolean warmsUp();
+
+  /**
+   * Offers later ets to the same destination sessions through {@code session}'s host, on the share
+   * socket {@code socket} ({@link SessionSharing}): this process offers {@code session} itself
+   * while it lasts; the agent keeps a session of its own for that ({@link AgentKeepers}), made
+   * with {@code transport} and {@code options} as the run's was.
+   */
+  void offer(Session session, Path socket, Transport transport, SessionOptions options, Consumer<String> note);
 
   /** This process's own streams and terminal (jline's system terminal). */
   static LocalSide ofThisProcess() {
@@ -58,6 +70,11 @@ interface LocalSide {
       @Override
       public boolean warmsUp() {
         return true;
+      }
+
+      @Override
+      public void offer(Session session, Path socket, Transport transport, SessionOptions options, Consumer<String> note) {
+        ShareServer.start(session, socket, note);
       }
     };
   }

@@ -157,6 +157,9 @@ public final class RemoteSession implements SessionRunner {
       StartTimeline.mark("ssh -G");
       Forwardings forwardings = Forwardings.of(options, hostConfig.forwardings(), local.environment(), line -> say(err, line));
       List<JumpHost> jumps = jumps(options, hostConfig);
+      if (!jumps.isEmpty() && !side.processes().sshMayAsk()) {
+        throw new NeedsWholeClient("ssh's ProxyJump for " + options.host() + ": each hop's ssh may have to ask");
+      }
       BootstrapRequest request;
       try {
         request = Bootstrap.request(options, size, local.environment(), forwardings.agent().isPresent());
@@ -216,7 +219,7 @@ public final class RemoteSession implements SessionRunner {
       }
       StartTimeline.mark("connected");
       if (shareSocket.isPresent() && hops.isEmpty()) {
-        ShareServer.start(session, shareSocket.get(), note);
+        side.offer(session, shareSocket.get(), transport, sessionOptions(options), note);
       }
       // Ends its lines with CR LF: the local terminal may be in raw mode by the time one comes.
       Consumer<String> warn = line -> {

@@ -147,13 +147,13 @@ final class ShareServer {
       Logger.info("not connected to the host: leaving a shared request to ssh");
       return Optional.empty();
     }
-    String answer = askHost(request);
+    String answer = askHost(session, request);
     Logger.info("answered a shared {} request", request instanceof ListRequest ? "list" : "session");
     return Optional.of(answer);
   }
 
-  /** The host's answer line to {@code request}, over a channel of the session. */
-  private String askHost(HostRequest request) throws IOException {
+  /** The host's answer line to {@code request}, over a channel of {@code session}. */
+  static String askHost(Session session, HostRequest request) throws IOException {
     Channel channel = session.openChannel(TerminalChannels.HOST_REQUEST);
     try (channel;
         Deadline deadline = Deadline.closeAfter(channel, REQUEST_DEADLINE)) {

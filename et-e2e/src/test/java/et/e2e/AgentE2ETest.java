@@ -12,6 +12,7 @@ import et.testkit.Commands;
 import et.testkit.Escaped;
 import et.testkit.Poll;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -146,6 +147,49 @@ class AgentE2ETest {
     assertEquals(7, ending.status());
     assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
     assertTrue(Files.readString(base.resolve(".et").resolve("agent.log")).contains("et agent: an et on /dev/pts/"), agentOutput(base));
+  }
+
+  @Test
+  void laterEtsToAHostTheAgentServedGetTheirSessionsThroughItsKeeperWithoutAnSshLogin() throws Exception {
+    Path sshLog = base.resolve("keeper-ssh-invocations");
+    Path ssh = host.sshNotingTo(base.resolve("ssh-noting"), sshLog);
+    List<String> command = RemoteHost.etCommandAs(host.sshd().user(), ssh.toString(), host.wrapper().toString(),
+        "-c", "echo KEEPER-RAN; exit 6");
+    List<Path> before = shareSockets();
+    for (int run = 1; run <= 2; run++) {
+      et = PtyEt.start(command, base, 80, 24);
+      PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+      assertEquals(6, ending.status(), Escaped.of(et.screen().since(0)));
+      assertTrue(et.screen().since(0).contains("KEEPER-RAN"), Escaped.of(et.screen().since(0)));
+      et.close();
+      if (run == 1) {
+        Await.until("the agent's keeper to offer its session", DEADLINE, () -> keeperOffers(before), () -> agentOutput(base));
+      }
+    }
+    assertEquals(1, host.logins(sshLog), "ssh logins: " + Files.readAllLines(sshLog));
+  }
+
+  private static List<Path> shareSockets() {
+    Path directory = base.resolve(".et").resolve("share");
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (var files = Files.list(directory)) {
+      return files.filter(file -> file.toString().endsWith(".sock")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether a share socket not among {@code before} is there, offered by the agent's keeper. */
+  private static boolean keeperOffers(List<Path> before) {
+    try {
+      String log = Files.readString(base.resolve(".et").resolve("agent.log"));
+      return shareSockets().stream().anyMatch(socket -> !before.contains(socket)
+          && log.contains("keeping a session to offer on " + socket));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -6,9 +6,11 @@ import et.testkit.SshServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -141,6 +143,30 @@ final class RemoteHost implements AutoCloseable {
   /** The --ssh value: {@code ssh -F <config>}. */
   String sshShell() {
     return "ssh -F " + sshd.clientConfig();
+  }
+
+  /**
+   * A script at {@code script} that runs {@link #sshShell()} after noting its command line in
+   * {@code log}, one line each: a --ssh that lets a test count ssh logins ({@link #logins}).
+   */
+  Path sshNotingTo(Path script, Path log) throws IOException {
+    Files.writeString(script, String.join("\n",
+        "#!/bin/sh",
+        "printf '%s\\n' \"$*\" >> '" + log + "'",
+        "exec " + sshShell() + " \"$@\"",
+        ""));
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return script;
+  }
+
+  /** How many of the command lines in {@code log} were logins to etterminal (not ssh -G). */
+  long logins(Path log) throws IOException {
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.filter(line -> line.endsWith("-- " + sandbox.wrapper())).count();
+    }
   }
 
   /** Ends the session host and sshd. */

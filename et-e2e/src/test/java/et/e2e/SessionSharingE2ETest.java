@@ -48,13 +48,7 @@ class SessionSharingE2ETest {
   void startHost() throws Exception {
     host = RemoteHost.start(base);
     sshLog = base.resolve("ssh-invocations");
-    ssh = base.resolve("ssh-noting");
-    Files.writeString(ssh, String.join("\n",
-        "#!/bin/sh",
-        "printf '%s\\n' \"$*\" >> '" + sshLog + "'",
-        "exec " + host.sshShell() + " \"$@\"",
-        ""));
-    Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+    ssh = host.sshNotingTo(base.resolve("ssh-noting"), sshLog);
     runtime = Files.createDirectories(base.resolve("client-runtime"));
   }
 
@@ -85,12 +79,7 @@ class SessionSharingE2ETest {
 
   /** How many times et logged in with ssh so far (not counting ssh -G). */
   private long logins() throws IOException {
-    if (!Files.exists(sshLog)) {
-      return 0;
-    }
-    try (Stream<String> lines = Files.lines(sshLog)) {
-      return lines.filter(line -> line.endsWith("-- " + host.wrapper())).count();
-    }
+    return host.logins(sshLog);
   }
 
   private List<Path> shareSockets() {
