@@ -37,7 +37,9 @@ final class PtyEt implements AutoCloseable {
 
   static PtyEt start(List<String> etCommand, Path dir, int cols, int rows) throws IOException {
     String et = etCommand.stream().map(PtyEt::quote).collect(Collectors.joining(" "));
-    String script = "trap true INT; echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et
+    // pty4j sets the window's size just after the shell starts: wait (at most 5 s) until it is there.
+    String script = "trap true INT; for i in $(seq 500); do [ \"$(stty size)\" != '0 0' ] && break; sleep 0.01; done; "
+        + "echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et
         + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
     PtyProcess pty = new PtyProcessBuilder(new String[] {"/bin/bash", "--noprofile", "--norc", "-c", script})
         .setEnvironment(Map.of(
