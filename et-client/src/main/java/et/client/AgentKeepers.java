@@ -40,11 +40,6 @@ final class AgentKeepers {
   private static final int SHOWN_CHARS = 200;
 
   private final Map<Path, Keeper> keepers = new ConcurrentHashMap<>();
-  private final Duration persist;
-
-  AgentKeepers(Duration persist) {
-    this.persist = persist;
-  }
 
   /**
    * A run's session {@code through}, whose destination's share socket is {@code socket}, is
@@ -97,9 +92,11 @@ final class AgentKeepers {
     }
   }
 
-  /** Ends every keeper's session (the agent is stopping). */
-  void closeAll() {
-    keepers.values().forEach(Keeper::close);
+  /** Ends every keeper's session, waiting a moment for each host to hear of it (the agent is stopping). */
+  void closeAll() throws InterruptedException {
+    for (Keeper keeper : keepers.values()) {
+      keeper.close("the et agent stopped");
+    }
   }
 
   /** One destination's keeper: its session once connected, and when it was last used. */
@@ -138,13 +135,12 @@ final class AgentKeepers {
       }
     }
 
-    /** Returns when the session ended, or closes it once {@link #persist} passed since the last use. */
-    private void awaitExpiry(Session kept) throws IOException, InterruptedException {
+    /** Returns when the session ended, or closes it once {@link #PERSIST} passed since the last use. */
+    private void awaitExpiry(Session kept) throws InterruptedException {
       while (true) {
-        long left = lastUsedNanos + persist.toNanos() - System.nanoTime();
+        long left = lastUsedNanos + PERSIST.toNanos() - System.nanoTime();
         if (left <= 0) {
-          over = true;
-          kept.close(0, "the et agent keeps no session to this host any more");
+          close("the et agent keeps no session to this host any more");
           return;
         }
         try {
@@ -158,12 +154,14 @@ final class AgentKeepers {
       }
     }
 
-    void close() {
+    /** Ends the session, if connected, and waits a moment for its host to acknowledge. */
+    void close(String why) throws InterruptedException {
       over = true;
       Session kept = session;
       if (kept != null) {
         try {
-          kept.close(0, "the et agent stopped");
+          kept.close(0, why);
+          kept.awaitEnd(TerminalClient.CLOSE_WAIT);
         } catch (IOException e) {
           // the host ends it after its disconnect limit
         }

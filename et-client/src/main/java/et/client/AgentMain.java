@@ -58,7 +58,7 @@ public final class AgentMain {
     ClientWarmup.forAgent();
     PrivateSocketServer server = PrivateSocketServer.bind(socket, "et agent", AgentRun.REQUEST_DEADLINE, MAX_TERMINALS);
     Set<AgentRun> runs = ConcurrentHashMap.newKeySet();
-    AgentKeepers keepers = new AgentKeepers(AgentKeepers.PERSIST);
+    AgentKeepers keepers = new AgentKeepers();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, socket, runs, keepers), "et agent end"));
     Logger.info("et agent {} serving on {}", ProcessHandle.current().pid(), socket);
     System.err.println("et-agent: serving on " + socket);
@@ -90,9 +90,9 @@ public final class AgentMain {
       for (AgentRun run : runs) {
         run.stop(STOP_WAIT);
       }
+      keepers.closeAll();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    keepers.closeAll();
   }
 }
