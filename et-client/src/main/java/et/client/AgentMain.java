@@ -1,6 +1,5 @@
 package et.client;
 
-import et.client.cli.LogSettings;
 import et.core.task.TaskGroup;
 import et.terminal.PrivateDirectory;
 import et.terminal.PrivateSocketServer;
@@ -19,7 +18,7 @@ import org.tinylog.Logger;
  * of the ets the user types on terminals ({@link AgentRun}), so that each of those starts as a
  * small program ({@link et.client.thin.ThinClient}) instead of a whole client JVM. Serves on a unix
  * socket (0600, in a private directory) processes of its own user only; one agent per socket (a
- * lock beside it); logs to {@code agent.log} beside it. Runs until stopped (SIGTERM); the sessions
+ * lock beside it); logs to {@code agent.log} beside it ({@link ClientLogging#configureAgent}). Runs until stopped (SIGTERM); the sessions
  * it runs then end as on SIGHUP.
  *
  * <p>Usage: {@code et.client.AgentMain SOCKET} (the launcher computes the socket's path).
@@ -48,7 +47,7 @@ public final class AgentMain {
 
   private static int serve(Path socket) throws IOException {
     Path directory = PrivateDirectory.ensure(socket.getParent());
-    ClientLogging.configure(new LogSettings(1, Optional.of(directory.resolve("agent.log"))));
+    ClientLogging.configureAgent(directory);
     Optional<ProcessLock> lock = ProcessLock.tryAcquire(directory.resolve(socket.getFileName() + ".lock"));
     if (lock.isEmpty()) {
       System.err.println("et-agent: an et agent already serves " + socket);

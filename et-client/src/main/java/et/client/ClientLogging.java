@@ -18,6 +18,9 @@ import org.tinylog.configuration.Configuration;
  * session secret.
  */
 final class ClientLogging {
+  static final String AGENT_LOG_FILE_BYTES = "1mb";
+  static final int AGENT_LOG_FILES = 3;
+
   private ClientLogging() {}
 
   /** Applies {@code settings}; leaves a configuration alone that is in use already (tests). */
@@ -42,6 +45,27 @@ final class ClientLogging {
     }
     config.put("writer.level", settings.level());
     config.put("autoshutdown", "false"); // unbuffered: nothing to flush at exit
+    Configuration.replace(config);
+  }
+
+  /**
+   * The et agent's log: {@code agent.log} in its private {@code directory} at info, rolled over at
+   * {@value #AGENT_LOG_FILE_BYTES} into {@code agent.N.log}, {@value #AGENT_LOG_FILES} files at
+   * most, so a long-lived agent's log stays bounded.
+   */
+  static void configureAgent(Path directory) {
+    Map<String, String> config = new HashMap<>();
+    config.put("writer", "rolling file");
+    config.put("writer.file", directory.resolve("agent.{count}.log").toString());
+    config.put("writer.latest", directory.resolve("agent.log").toString());
+    config.put("writer.policies", "size: " + AGENT_LOG_FILE_BYTES);
+    config.put("writer.backups", Integer.toString(AGENT_LOG_FILES));
+    config.put("writer.append", "true");
+    config.put("writer.buffered", "false");
+    config.put("writer.charset", "UTF-8");
+    config.put("writer.format", "{date: yyyy-MM-dd HH:mm:ss.SSS} et-agent[{pid}] {level} [{thread}] {message}");
+    config.put("writer.level", "info");
+    config.put("autoshutdown", "false");
     Configuration.replace(config);
   }
 
