@@ -47,7 +47,7 @@ final class AgentRun {
   private volatile Thread runner;
   /** Set once, by whichever comes first: the run's end, or a hang-up (which sets its status first). */
   private final AtomicBoolean over = new AtomicBoolean();
-  private volatile boolean hungUp;
+  /** 128 + the signal's number once hung up; 0 before. */
   private volatile int hangUpStatus;
 
   AgentRun(SocketChannel connection, AgentKeepers keepers) {
@@ -120,7 +120,7 @@ final class AgentRun {
         reply.writeByte(ThinClient.FALL_BACK);
       } else {
         reply.writeByte(ThinClient.EXITED);
-        reply.writeInt(hungUp ? hangUpStatus : status);
+        reply.writeInt(hangUpStatus != 0 ? hangUpStatus : status);
       }
     }
   }
@@ -170,7 +170,6 @@ final class AgentRun {
       return;
     }
     hangUpStatus = status;
-    hungUp = true;
     running.hangUp();
     runner.interrupt();
   }
@@ -185,7 +184,7 @@ final class AgentRun {
 
       @Override
       public void write(byte[] bytes, int offset, int length) throws IOException {
-        if (!hungUp) {
+        if (hangUpStatus == 0) {
           terminal.write(bytes, offset, length);
         }
       }
