@@ -10,7 +10,6 @@ import et.core.SessionOptions;
 import et.core.transport.Transport;
 import et.terminal.PrivateDirectory;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -28,6 +27,8 @@ import java.util.function.Consumer;
 final class HandedOverTerminal implements LocalSide, AutoCloseable {
   private final TtyDevice device;
   private final TtyRawTerminal raw;
+  /** The terminal's output, stdout and stderr alike (they are the one device). */
+  private final TerminalOutput output;
   private final LocalStreams streams;
   private final LocalProcesses processes;
   private final AgentKeepers keepers;
@@ -37,8 +38,8 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
     this.device = device;
     this.keepers = keepers;
     this.raw = new TtyRawTerminal(device);
-    this.streams = new LocalStreams(keyboard, TerminalOutput.of(device.fd()), TerminalOutput.of(device.fd()),
-        request.environment(), true);
+    this.output = TerminalOutput.of(device.fd());
+    this.streams = new LocalStreams(keyboard, output, output, request.environment(), true);
     this.processes = LocalProcesses.handedOver(request.environment(), request.directory().toFile());
   }
 
@@ -82,7 +83,7 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
   public Optional<LocalTerminal> openTerminal(Consumer<String> note, Optional<SavedTermios> exact) {
     LocalTerminal terminal = LocalTerminal.handedOver(raw, exact);
     opened.set(terminal);
-    ClientWarmup.firstHandedOverTerminal((TerminalOutput) streams.stdout());
+    ClientWarmup.firstHandedOverTerminal(output);
     return Optional.of(terminal);
   }
 
@@ -113,7 +114,7 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
   /** Closes the streams and the device (the user's et keeps its own descriptors of the terminal). */
   @Override
   public void close() throws IOException {
-    try (device; OutputStream stdout = streams.stdout(); OutputStream stderr = streams.stderr()) {
+    try (device; output) {
       streams.stdin().close();
     }
   }
