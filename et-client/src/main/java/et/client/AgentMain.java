@@ -48,7 +48,7 @@ public final class AgentMain {
   private static int serve(Path socket) throws IOException {
     Path directory = PrivateDirectory.ensure(socket.getParent());
     ClientLogging.configureAgent(directory);
-    Optional<ProcessLock> lock = ProcessLock.tryAcquire(directory.resolve(socket.getFileName() + ".lock"));
+    Optional<ProcessLock> lock = ProcessLock.tryAcquire(ProcessLock.besideSocket(socket));
     if (lock.isEmpty()) {
       System.err.println("et-agent: an et agent already serves " + socket);
       return 0;

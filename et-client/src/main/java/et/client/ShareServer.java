@@ -70,7 +70,7 @@ final class ShareServer {
     Objects.requireNonNull(session, "session");
     try {
       PrivateDirectory.ensure(socket.getParent());
-      Optional<ProcessLock> lock = ProcessLock.tryAcquire(lockFile(socket));
+      Optional<ProcessLock> lock = ProcessLock.tryAcquire(ProcessLock.besideSocket(socket));
       if (lock.isPresent()) {
         serve(session, socket, lock.get(), note);
         return;
@@ -83,10 +83,6 @@ final class ShareServer {
     }
   }
 
-  private static Path lockFile(Path socket) {
-    return socket.resolveSibling(socket.getFileName() + ".lock");
-  }
-
   private static void takeOverWhenFree(Session session, Path socket, Consumer<String> note)
       throws IOException, InterruptedException {
     while (true) {
@@ -94,7 +90,7 @@ final class ShareServer {
         session.whenEnded().get(TAKEOVER_CHECK.toNanos(), TimeUnit.NANOSECONDS);
         return; // nothing left to offer
       } catch (TimeoutException stillOn) {
-        Optional<ProcessLock> lock = ProcessLock.tryAcquire(lockFile(socket));
+        Optional<ProcessLock> lock = ProcessLock.tryAcquire(ProcessLock.besideSocket(socket));
         if (lock.isPresent()) {
           serve(session, socket, lock.get(), note);
           return;

@@ -28,6 +28,11 @@ public final class ProcessLock implements AutoCloseable {
     this.lock = lock;
   }
 
+  /** The lock file of the socket {@code socket}: {@code <socket>.lock} beside it (share sockets, the et agent's). */
+  public static Path besideSocket(Path socket) {
+    return socket.resolveSibling(socket.getFileName() + ".lock");
+  }
+
   /** The lock, or empty when another process (or another holder in this JVM) holds it. */
   public static Optional<ProcessLock> tryAcquire(Path lockFile) throws IOException {
     FileChannel file =
