@@ -104,7 +104,7 @@ class BootstrapTest {
   /** A bootstrap given up before its request (e.g. the terminal could not be set up) stops ssh. */
   @Test
   void closingBeforeTheAnswerStopsSsh() throws Exception {
-    Path script = FakeSsh.in(dir).failingAtOnce("ssh-waiting", "echo $$ > \"" + dir + "/pid\"; exec sleep 30");
+    Path script = FakeSsh.in(dir).failingAtOnce("ssh-waiting", "echo $$ > \"" + dir + "/pid.tmp\"; mv \"" + dir + "/pid.tmp\" \"" + dir + "/pid\"; exec sleep 30");
     ClientOptions options = options(script, Optional.empty(), false);
     try (Bootstrap.Running ssh = new Bootstrap(options, LocalProcesses.OF_THIS_PROCESS, new ByteArrayOutputStream(), line -> { }, TASKS).start()) {
       assertTrue(Poll.until(Duration.ofSeconds(10), () -> Files.exists(dir.resolve("pid"))), "ssh started");
