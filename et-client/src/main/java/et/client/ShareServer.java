@@ -2,6 +2,7 @@ package et.client;
 
 import et.core.Channel;
 import et.core.Session;
+import et.core.SessionState;
 import et.core.task.Deadline;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapRequest;
@@ -139,7 +140,9 @@ final class ShareServer {
       Logger.info("refused a shared request that is neither a new session nor the list");
       return Optional.empty();
     }
-    if (session.connections() == 0) {
+    if (session.state() != SessionState.CONNECTED) {
+      // Asked now, the host would hear of it only after a reconnection, if ever (it may have lost
+      // the session): the asker's ssh is the surer way, and no answer tells it at once.
       Logger.info("not connected to the host: leaving a shared request to ssh");
       return Optional.empty();
     }

@@ -16,6 +16,7 @@ import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionCredentials;
 import et.core.SessionOptions;
+import et.core.SessionState;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import et.terminal.BoundedLine;
@@ -24,6 +25,7 @@ import et.terminal.ListRequest;
 import et.terminal.PrivateDirectory;
 import et.terminal.TerminalChannels;
 import et.testkit.Await;
+import et.testkit.FaultRelay;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -141,6 +143,31 @@ class SessionSharingTest {
     assertTrue(late.getMessage().contains("no answer within"), late.getMessage());
     assertTrue(waited.compareTo(SharedHost.ANSWER_DEADLINE) >= 0 && waited.compareTo(DEADLINE) < 0, "waited " + waited);
     assertEquals(TerminalChannels.HOST_REQUEST, host.session().acceptChannel(DEADLINE).label(), "the request reached the host");
+  }
+
+  /**
+   * An et whose connection is down (its host restarted, say) would pass a request on to be heard
+   * after a reconnection, if ever: it answers nothing at once, so the asker logs in with ssh
+   * instead of waiting out its deadline.
+   */
+  @Test
+  void aDisconnectedSessionLeavesTheAskerToSshAtOnceWithoutAskingItsHost() throws Exception {
+    try (InProcessHost other = InProcessHost.start();
+        FaultRelay relay = new FaultRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), other.port()))) {
+      Session relayed = EternalClient.connect(relay.address(), other.session().credentials(), SessionOptions.defaults());
+      try {
+        ShareServer.start(relayed, socket, notes::add);
+        relay.close();
+        Await.until("the session to lose its connection", DEADLINE, () -> relayed.state() == SessionState.DISCONNECTED);
+
+        SharedHost.Unavailable unanswered = assertThrows(SharedHost.Unavailable.class,
+            () -> SharedHost.connect(socket, notes::add).orElseThrow().answer(ListRequest.create(), BootstrapReply.Sessions.class));
+        assertEquals("no answer", unanswered.getMessage(), "not a deadline's end");
+        assertNull(other.session().acceptChannel(Duration.ZERO), "a request reached the host");
+      } finally {
+        relayed.terminate("test over");
+      }
+    }
   }
 
   @Test
