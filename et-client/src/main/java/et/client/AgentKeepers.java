@@ -3,6 +3,7 @@ package et.client;
 import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionOptions;
+import et.core.SessionState;
 import et.core.task.TaskGroup;
 import et.core.transport.Transport;
 import et.terminal.BootstrapException;
@@ -43,20 +44,27 @@ final class AgentKeepers {
 
   /**
    * A run's session {@code through}, whose destination's share socket is {@code socket}, is
-   * connected: the keeper for {@code socket} stays another {@link #PERSIST}; if there is none, one
-   * is asked for over {@code through} now (a round trip: before the run's program starts, so a
-   * short program cannot end the session first) and connected with {@code transport} in the
-   * background.
+   * connected: the keeper for {@code socket} stays another {@link #PERSIST}; if there is none, or
+   * it lost its connection (the host restarted, say), a new one is asked for over {@code through}
+   * now (a round trip: before the run's program starts, so a short program cannot end the session
+   * first) and connected with {@code transport} in the background.
    */
   void used(Path socket, Session through, Transport transport, SessionOptions options) {
     Keeper started;
+    Keeper lost;
     synchronized (this) {
       Keeper keeper = keepers.get(socket);
-      if (keeper != null && keeper.touch()) {
+      if (keeper != null && keeper.touch() && !keeper.lost()) {
         return;
       }
+      lost = keeper;
       started = new Keeper(socket);
       keepers.put(socket, started);
+    }
+    if (lost != null) {
+      // The run reached the host while the keeper could not (the host restarted and lost its
+      // session, or the keeper's connection is down): its share socket goes to the new keeper.
+      lost.abandon("replaced: its connection to the host is lost");
     }
     BootstrapReply.Session granted;
     try {
@@ -116,6 +124,12 @@ final class AgentKeepers {
       return !over;
     }
 
+    /** Whether its session was connected and is not now. */
+    boolean lost() {
+      Session kept = session;
+      return kept != null && kept.state() != SessionState.CONNECTED;
+    }
+
     void run(BootstrapReply.Session granted, Transport transport, SessionOptions options) {
       TaskGroup tasks = TaskGroup.startRoot("et-agent keeper");
       try {
@@ -165,6 +179,15 @@ final class AgentKeepers {
         } catch (IOException e) {
           // the host ends it after its disconnect limit
         }
+      }
+    }
+
+    /** Ends the session at once, its host out of reach (its share socket is let go). */
+    void abandon(String why) {
+      over = true;
+      Session kept = session;
+      if (kept != null) {
+        kept.terminate(why);
       }
     }
   }

@@ -169,6 +169,57 @@ class AgentE2ETest {
     assertEquals(1, host.logins(sshLog), "ssh logins: " + Files.readAllLines(sshLog));
   }
 
+  /**
+   * The session host restarts (killed here): its sessions are gone, the keeper's too, which redials
+   * in vain. The next et logs in with ssh at once (the keeper, not connected, answers nothing), its
+   * session connects, and the agent replaces the keeper, so the et after that needs no ssh again.
+   */
+  @Test
+  void aKeeperWhoseHostRestartedIsReplacedOnceARunReachesTheNewHost() throws Exception {
+    Path home = Files.createDirectories(base.resolve("restart-home"));
+    Process restarting = startAgent(home);
+    try {
+      Path sshLog = home.resolve("ssh-invocations");
+      Path ssh = host.sshNotingTo(home.resolve("ssh-noting"), sshLog);
+      List<String> command = RemoteHost.etCommandAs(host.sshd().user(), ssh.toString(), host.wrapper().toString(),
+          "-c", "echo RESTART-RAN; exit 5");
+      runToItsEnd(command, home);
+      Await.until("the agent's keeper to offer its session", DEADLINE, () -> keepersOffered(home) == 1, () -> agentOutput(home));
+
+      ProcessHandle first = host.sessionHost().orElseThrow();
+      first.destroyForcibly();
+      Await.until("the session host to be gone", DEADLINE, () -> !first.isAlive());
+      runToItsEnd(command, home);
+      assertEquals(2, host.logins(sshLog), "ssh logins: " + Files.readAllLines(sshLog));
+      Await.until("a new keeper to offer its session", DEADLINE, () -> keepersOffered(home) == 2, () -> agentOutput(home));
+
+      runToItsEnd(command, home);
+      assertEquals(2, host.logins(sshLog), "ssh logins: " + Files.readAllLines(sshLog));
+    } finally {
+      restarting.destroy();
+      restarting.waitFor();
+    }
+  }
+
+  /** Runs {@code command} on a new terminal with HOME {@code home} to its end: status 5 after RESTART-RAN. */
+  private void runToItsEnd(List<String> command, Path home) throws Exception {
+    et = PtyEt.start(command, home, 80, 24);
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(5, ending.status(), Escaped.of(et.screen().since(0)));
+    assertTrue(et.screen().since(0).contains("RESTART-RAN"), Escaped.of(et.screen().since(0)));
+    et.close();
+  }
+
+  /** How many keepers the agent of {@code home} has offered a session through, by its log. */
+  private static long keepersOffered(Path home) {
+    try {
+      String log = Files.readString(home.resolve(".et").resolve("agent.log"));
+      return log.lines().filter(line -> line.contains("et agent: keeping a session to offer on ")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static List<Path> shareSockets() {
     Path directory = base.resolve(".et").resolve("share");
     if (!Files.isDirectory(directory)) {
