@@ -99,6 +99,29 @@ class AdaptiveKeepaliveTest {
     }
   }
 
+  /**
+   * Data one way after an idle spell, the peer sending nothing back (a key the program does not
+   * echo, the last frames of a request over a session that carries nothing else): it is
+   * acknowledged on the same connection, not taken for a dead link once deadAfter has passed.
+   */
+  @Test
+  void oneWayDataAfterAnIdleSpellIsAcknowledgedOnTheSameConnection() throws Exception {
+    try (EternalServer server = Loopback.server(LONG_IDLE)) {
+      Session serverSide = server.newSession();
+      Session client = EternalClient.connect(address(server), serverSide.credentials(), LONG_IDLE);
+      Channel channel = client.openChannel("data");
+      Channel arrived = serverSide.acceptChannel(WAIT);
+      Thread.sleep(2_500); // the idle time itself: both sides' next pings are an idle interval away
+
+      channel.output().write(new byte[] {1});
+      assertEquals(1, arrived.input().read());
+      Await.until("the client's byte acknowledged", WAIT, () -> client.backlogBytes() == 0);
+      assertEquals(1, client.connections(), "the connection was given up and replaced");
+      assertEquals(SessionState.CONNECTED, client.state());
+      client.close();
+    }
+  }
+
   private static int count(byte[] recorded, FrameType type) throws IOException {
     FrameReader reader = new FrameReader(Channels.newChannel(new ByteArrayInputStream(recorded)));
     int count = 0;

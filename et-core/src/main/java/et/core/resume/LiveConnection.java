@@ -301,8 +301,8 @@ final class LiveConnection {
   private void awaitAnswer() {
     long now = System.nanoTime();
     if (awaitingSince.compareAndSet(NOT_AWAITING, now)
-        && now + liveness.deadAfter().toNanos() - keepaliveWakeAt < 0) {
-      LockSupport.unpark(keepaliveThread); // the answer is due before its next wake-up
+        && now + liveness.keepaliveInterval().toNanos() - keepaliveWakeAt < 0) {
+      LockSupport.unpark(keepaliveThread); // its next ping is due sooner than it wakes
     }
   }
 
@@ -355,6 +355,12 @@ final class LiveConnection {
           throw new ConnectionLostException("this end's address " + local.getAddress().getHostAddress() + " is gone");
         }
         nextAddressCheck = now + interval;
+      }
+      if (since != NOT_AWAITING && nextPing - (since + interval) > 0) {
+        // Data on its way after an idle spell: ask within a keepalive interval, not an idle one, so
+        // a peer that has nothing to send back (a key not echoed, a request's last frames) answers
+        // a PING long before deadAfter.
+        nextPing = since + interval;
       }
       if (now - nextPing >= 0) {
         raise(pingDue);
