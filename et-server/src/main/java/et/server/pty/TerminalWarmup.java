@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.tinylog.Logger;
@@ -41,6 +44,27 @@ public final class TerminalWarmup {
   private static final byte[] END = new byte[0];
 
   private TerminalWarmup() {}
+
+  /**
+   * Starts {@code /bin/true} in a terminal and waits for its end (at most {@link #ECHO_TIMEOUT}):
+   * loads pty4j, JNA and their native part as a session's first terminal would, so that one starts
+   * as fast as later ones. A failure is logged and leaves the session to meet it.
+   *
+   * @return whether the program ran to its end
+   */
+  public static boolean preload(Path directory) throws InterruptedException {
+    Boolean ran = TaskGroup.callAsOwner("warmup pty", group -> {
+      try (TerminalProcess pty = TerminalProcess.start(CommandSpec.of(directory, "/bin/true"), "dumb", 80, 24, group)) {
+        return pty.exited().get(ECHO_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS) == 0;
+      } catch (IOException | ExecutionException | TimeoutException e) {
+        Logger.debug("terminal preload: {}", e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    });
+    return Boolean.TRUE.equals(ran);
+  }
 
   /**
    * Types up to {@code keys} keys, stopping at {@code budget}, at the first echo that does not

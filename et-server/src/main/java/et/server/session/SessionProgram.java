@@ -42,6 +42,7 @@ public final class SessionProgram {
   private final ForwardPolicy forwarding;
   private final AcceptedEnvironment acceptEnv;
   private final HostRequests hostRequests;
+  private final ProgramsUnderway underway;
   private final ClientChannels.Setup setup;
   private final String name;
 
@@ -52,10 +53,11 @@ public final class SessionProgram {
    * @param forwarding what the client's forwards and reverse tunnels may do
    * @param acceptEnv which of the request's variables the program gets
    * @param hostRequests what answers the host requests the client sends over the session
+   * @param underway where the program reports its output and its end (the host's warm-up waits)
    */
   public SessionProgram(
       Session session, BootstrapRequest request, Path home, Path runtimeDir, Duration clientWait, ForwardPolicy forwarding,
-      AcceptedEnvironment acceptEnv, HostRequests hostRequests) {
+      AcceptedEnvironment acceptEnv, HostRequests hostRequests, ProgramsUnderway underway) {
     this.session = Objects.requireNonNull(session, "session");
     this.request = Objects.requireNonNull(request, "request");
     this.home = Objects.requireNonNull(home, "home");
@@ -63,6 +65,7 @@ public final class SessionProgram {
     this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
     this.acceptEnv = Objects.requireNonNull(acceptEnv, "acceptEnv");
     this.hostRequests = Objects.requireNonNull(hostRequests, "hostRequests");
+    this.underway = Objects.requireNonNull(underway, "underway");
     this.setup = new ClientChannels.Setup(session, Objects.requireNonNull(clientWait, "clientWait"));
     this.name = session.toString();
   }
@@ -77,7 +80,13 @@ public final class SessionProgram {
   public void start(Runnable whenEnded) {
     session.tasks().fork("bridge", () -> {
       try {
-        run();
+        try {
+          run();
+        } finally {
+          if (!request.noProgram()) {
+            underway.ended();
+          }
+        }
         session.awaitEnd(); // the client takes the close, or the session expires at its disconnect limit
       } finally {
         whenEnded.run();
@@ -172,7 +181,8 @@ public final class SessionProgram {
           session,
           channels.get(TerminalChannels.TERMINAL),
           channels.get(TerminalChannels.RESIZE),
-          pty);
+          pty,
+          underway);
     }
   }
 

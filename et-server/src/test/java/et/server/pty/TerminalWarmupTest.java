@@ -38,6 +38,15 @@ class TerminalWarmupTest {
     Await.until("the warm-up's threads to end", TIMEOUT, () -> noThreadNamed("pty-"));
   }
 
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void thePreloadRunsAProgramInATerminalAndLeavesNothingBehind() throws Exception {
+    assertTrue(TerminalWarmup.preload(directory), "/bin/true did not run to its end");
+    Await.until("the preload's threads and program to end", TIMEOUT,
+        () -> noThreadNamed("pty-") && ProcessHandle.current().children()
+            .noneMatch(p -> p.info().command().map(c -> c.endsWith("/true")).orElse(false)));
+  }
+
   private static boolean noThreadNamed(String prefix) {
     return Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().contains(prefix) && t.isAlive());
   }
