@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,10 +38,10 @@ import java.util.stream.Stream;
  * host's RSS before and after (after {@link #SETTLE}) gives the cost of an idle session, and the
  * clients' RSS that of an idle client.
  *
- * <p>Last, the same with the user's et agent running ({@code launcher/et-agent}): both kinds of
- * rounds again (alone, and with another et open), in which each et is the thin client handing its
- * terminal to the agent (no {@code -vv}: the agent leaves logging runs to the whole client), and
- * the idle sessions again. GNU time gives
+ * <p>Last, the same with the user's et agent running ({@code launcher/et-agent}): a cold run (the
+ * session host stopped first) against ssh, both kinds of rounds again (alone, and with another et
+ * open), in which each et is the thin client handing its terminal to the agent (no {@code -vv}:
+ * the agent leaves logging runs to the whole client), and the idle sessions again. GNU time gives
  * the thin client's CPU and peak; the agent's CPU per start (its own and its ssh's: user + system
  * of the agent and its reaped children, from /proc/PID/stat) is read around each et, and its RSS
  * before and after the idle sessions.
@@ -95,8 +96,9 @@ final class StartBenchmark implements Benchmark {
     Path runDir = Files.createTempDirectory(base, "start-");
     boolean pass;
     try (BenchRemote remote = BenchRemote.start(repo, runDir)) {
-      Run cold = timed(etTrue(remote, runDir, "cold"), runDir);
+      // ssh first: after et's cold run the new host warms up, which would slow an ssh measured then.
       Run sshCold = timed(remote.sshCommand("true"), runDir);
+      Run cold = timed(etTrue(remote, runDir, "cold"), runDir);
       out.printf("  cold (no session host yet): et %s; ssh %s%n", describe(cold), describe(sshCold));
       Rounds alone = rounds(remote, runDir, "alone", index -> etTrue(remote, runDir, index), Optional.empty(), out);
       Rounds shared = withAnotherEtOpen(remote, runDir,
@@ -130,6 +132,7 @@ final class StartBenchmark implements Benchmark {
       verdicts.add(verdict("idle session host RSS", idle.holderMiB(), HOST_TARGET_MIB, "MiB"));
       verdicts.add(verdict("host RSS per idle session", idle.perSessionKiB(), PER_SESSION_TARGET_KIB, "KiB"));
       verdicts.add(verdict("agent: et - ssh, host up", median(agent.alone().et(), Run::wall) - agent.alone().sshWall(), WALL_TARGET_S, "s"));
+      verdicts.add(verdict("agent: et - ssh, first run", agent.cold().wall() - agent.sshCold().wall(), COLD_TARGET_S, "s"));
       verdicts.add(verdict("agent: et - ssh, et open", median(agent.shared().et(), Run::wall) - agent.shared().sshWall(), WALL_TARGET_S, "s"));
       verdicts.add(verdict("agent: client CPU", median(agent.alone().et(), Run::cpu), CPU_TARGET_S, "s"));
       verdicts.add(verdict("agent: client + agent CPU", median(agent.alone().et(), Run::cpu) + agent.alone().agentCpu(), CPU_TARGET_S, "s"));
@@ -224,7 +227,7 @@ final class StartBenchmark implements Benchmark {
   }
 
   /** The rounds with the agent, alone and with another et open, and the idle thin clients and agent. */
-  private record AgentFigures(Rounds alone, Rounds shared, IdleFigures idle) {}
+  private record AgentFigures(Run cold, Run sshCold, Rounds alone, Rounds shared, IdleFigures idle) {}
 
   /** Starts the agent where the bench's ets look for it (their HOME is {@code runDir}), measures, stops it. */
   private AgentFigures withAgent(BenchRemote remote, Path runDir, PrintStream out) throws Exception {
@@ -232,6 +235,10 @@ final class StartBenchmark implements Benchmark {
       Process agent = agentRun.process();
       // No -vv: the agent leaves runs with a log of their own to the whole client.
       Function<String, List<String>> thinEt = index -> remote.et("-c", "true");
+      stopSessionHost(remote);
+      Run sshCold = timed(remote.sshCommand("true"), runDir);
+      Run cold = timed(thinEt.apply("cold"), runDir);
+      out.printf("  agent, cold (no session host yet): et %s; ssh %s%n", describe(cold), describe(sshCold));
       Rounds alone = rounds(remote, runDir, "agent", thinEt, Optional.of(agent), out);
       Rounds shared = withAnotherEtOpen(remote, runDir,
           () -> rounds(remote, runDir, "agent, et open", thinEt, Optional.of(agent), out));
@@ -242,7 +249,16 @@ final class StartBenchmark implements Benchmark {
           median(alone.et(), Run::wall), alone.sshWall(), median(shared.et(), Run::wall), shared.sshWall(),
           median(alone.et(), Run::cpu), alone.agentCpu(), median(alone.et(), Run::peakMiB),
           idle.clientMiB(), idle.holderMiB(), idle.perSessionKiB());
-      return new AgentFigures(alone, shared, idle);
+      return new AgentFigures(cold, sshCold, alone, shared, idle);
+    }
+  }
+
+  /** Ends the session host and waits for its exit, so that the next et starts one. */
+  private static void stopSessionHost(BenchRemote remote) throws Exception {
+    Optional<ProcessHandle> host = remote.sessionHost();
+    if (host.isPresent()) {
+      host.get().destroy();
+      host.get().onExit().get(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
   }
 
