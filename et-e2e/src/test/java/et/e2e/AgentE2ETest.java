@@ -273,6 +273,30 @@ class AgentE2ETest {
     assertFalse(et.screen().since(0).contains("Permission denied"), Escaped.of(et.screen().since(0)));
   }
 
+  /**
+   * Ctrl-Z while the agent's ssh logs in (the terminal still in its normal mode) does not stop the
+   * thin client: stopped, it would give the terminal back to the shell while the agent goes on.
+   */
+  @Test
+  void ctrlZDuringTheAgentsLoginLeavesTheEtRunning() throws Exception {
+    Path loggingIn = base.resolve("ssh-logging-in");
+    Path ssh = base.resolve("ssh-slow");
+    Files.writeString(ssh, String.join("\n",
+        "#!/bin/sh",
+        "case \"$*\" in *etterminal*) touch '" + loggingIn + "'; sleep 2 ;; esac",
+        "exec " + host.sshShell() + " \"$@\"",
+        ""));
+    Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+    List<String> command = RemoteHost.etCommandAs(host.sshd().user(), ssh.toString(), host.wrapper().toString(),
+        "--no-share", "-c", "echo SUSPEND-RAN; exit 6");
+    et = PtyEt.start(command, base, 80, 24, true);
+    Await.until("the agent's ssh to log in", DEADLINE, () -> Files.exists(loggingIn), () -> agentOutput(base));
+    et.type("\u001a");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(6, ending.status(), Escaped.of(et.screen().since(0)));
+    assertTrue(et.screen().since(0).contains("SUSPEND-RAN"), Escaped.of(et.screen().since(0)));
+  }
+
   @Test
   void aHangUpEndsTheSessionInTheAgentWhichGoesOnServing() throws Exception {
     startEtAwaiting("HUP-READY", "-c", "echo HUP-READY; exec sleep 600");

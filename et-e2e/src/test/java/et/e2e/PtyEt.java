@@ -36,9 +36,18 @@ final class PtyEt implements AutoCloseable {
   record Ending(int status, String sttyBefore, String sttyAfter) {}
 
   static PtyEt start(List<String> etCommand, Path dir, int cols, int rows) throws IOException {
+    return start(etCommand, dir, cols, rows, false);
+  }
+
+  /**
+   * As {@link #start(List, Path, int, int)}; with {@code jobControl} the shell runs et as a job
+   * (bash's {@code set -m}: its own process group, in the foreground), so that Ctrl-Z stops it
+   * as in an interactive shell, and a stopped et ends the script with status 148.
+   */
+  static PtyEt start(List<String> etCommand, Path dir, int cols, int rows, boolean jobControl) throws IOException {
     String et = etCommand.stream().map(PtyEt::quote).collect(Collectors.joining(" "));
     // pty4j sets the window's size just after the shell starts: wait (at most 5 s) until it is there.
-    String script = "trap true INT; for i in $(seq 500); do [ \"$(stty size)\" != '0 0' ] && break; sleep 0.01; done; "
+    String script = (jobControl ? "set -m; " : "") + "trap true INT; for i in $(seq 500); do [ \"$(stty size)\" != '0 0' ] && break; sleep 0.01; done; "
         + "echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et
         + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
     PtyProcess pty = new PtyProcessBuilder(new String[] {"/bin/bash", "--noprofile", "--norc", "-c", script})

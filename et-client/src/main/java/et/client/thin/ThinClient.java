@@ -77,6 +77,9 @@ public final class ThinClient {
       for (String name : FORWARDED_SIGNALS) {
         Signal.handle(new Signal(name), signal -> tell(out, signal));
       }
+      // Ctrl-Z before the agent puts the terminal in raw mode: stopped, this would hand the terminal
+      // back to the shell while the agent goes on writing to it. The session is not stopped either.
+      Signal.handle(new Signal("TSTP"), signal -> { });
       DataInputStream in = new DataInputStream(Channels.newInputStream(agent));
       if (in.read() != RUNNING) {
         return RUN_WHOLE_CLIENT; // refused, or closed before it ran anything (full, not our user's)
