@@ -261,7 +261,7 @@ final class LiveConnection {
     boolean wrote = false;
     if (pingDue.getAndSet(false)) {
       connection.writeControl(FrameType.PING, System.nanoTime());
-      awaitAnswer();
+      awaitAnswer(liveness.deadAfter().toNanos());
       wrote = true;
     }
     long pong = pongDue.getAndSet(-1);
@@ -292,17 +292,20 @@ final class LiveConnection {
       wrote = true;
     }
     if (wrote) {
-      awaitAnswer(); // the peer acknowledges stream frames within ACK_DELAY
+      // The peer acknowledges them, or answers the PING that follows within a keepalive interval.
+      awaitAnswer(liveness.keepaliveInterval().toNanos());
     }
     return wrote;
   }
 
-  /** We sent something the peer answers: from now, silence counts (see {@link #keepaliveLoop}). */
-  private void awaitAnswer() {
+  /**
+   * We sent something the peer answers: from now, silence counts (see {@link #keepaliveLoop}),
+   * which must look again within {@code withinNanos}.
+   */
+  private void awaitAnswer(long withinNanos) {
     long now = System.nanoTime();
-    if (awaitingSince.compareAndSet(NOT_AWAITING, now)
-        && now + liveness.keepaliveInterval().toNanos() - keepaliveWakeAt < 0) {
-      LockSupport.unpark(keepaliveThread); // its next ping is due sooner than it wakes
+    if (awaitingSince.compareAndSet(NOT_AWAITING, now) && now + withinNanos - keepaliveWakeAt < 0) {
+      LockSupport.unpark(keepaliveThread); // it would wake too late
     }
   }
 
@@ -343,6 +346,7 @@ final class LiveConnection {
     long idleInterval = liveness.idleKeepaliveInterval().toNanos();
     long deadAfter = liveness.deadAfter().toNanos();
     long nextPing = System.nanoTime() + interval;
+    long lastPing = System.nanoTime(); // the connection's first PING is due at once (pingDue)
     long nextAddressCheck = nextPing;
     while (true) {
       long now = System.nanoTime();
@@ -356,14 +360,16 @@ final class LiveConnection {
         }
         nextAddressCheck = now + interval;
       }
-      if (since != NOT_AWAITING && nextPing - (since + interval) > 0) {
-        // Data on its way after an idle spell: ask within a keepalive interval, not an idle one, so
-        // a peer that has nothing to send back (a key not echoed, a request's last frames) answers
-        // a PING long before deadAfter.
+      if (since != NOT_AWAITING && lastPing - since < 0 && writer.written() > writer.acked()
+          && nextPing - (since + interval) > 0) {
+        // Data on its way after an idle spell, and no PING since: ask within a keepalive interval,
+        // not an idle one, so a peer that has nothing to send back (a key not echoed, a request's
+        // last frames) answers a PING long before deadAfter.
         nextPing = since + interval;
       }
       if (now - nextPing >= 0) {
         raise(pingDue);
+        lastPing = now;
         nextPing = now + (writer.written() > writer.acked() ? interval : idleInterval);
       }
       long wake = nextPing;
