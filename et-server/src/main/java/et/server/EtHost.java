@@ -126,9 +126,8 @@ public final class EtHost {
     if (host == null) {
       return 0; // another host serves this runtime directory
     }
-    // The first client is on its way: ready the terminal now, compile the keystroke path once its
-    // program is underway and before its first key arrives.
-    HostWarmup.startInBackground(host.tasks(), config.sessionOptions(), config.paths().home(), host.programsUnderway());
+    // The first client is on its way: compile the keystroke path before its first key arrives.
+    HostWarmup.startInBackground(host.tasks(), config.sessionOptions(), config.paths().home());
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("host shutdown").unstarted(host::close));
     while (!host.awaitExit(Duration.ofDays(1))) {
       // serving

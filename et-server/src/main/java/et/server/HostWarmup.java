@@ -5,28 +5,24 @@ import et.core.task.TaskGroup;
 import et.core.warmup.Warmup;
 import et.server.host.HostConfig;
 import et.server.pty.TerminalWarmup;
-import et.server.session.ProgramsUnderway;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.tinylog.Logger;
 
 /**
  * What a new session host does while its first client is on the way: starts and ends a program in
- * a terminal at once, which loads pty4j and its native part before the first session needs them;
- * then, once the first session's program is underway ({@link ProgramsUnderway}: its output fell
- * quiet, or it ended), echoes through a throwaway session ({@link Warmup}) and types into a
- * throwaway terminal ({@link TerminalWarmup}), so that the JIT has compiled both halves of the
- * keystroke path before the first real keys, without taking the CPU from the program whose start
- * the user waits for. Bounded: at most {@value #ROUND_TRIPS} round trips and {@value #KEYS} keys
- * within {@link #BUDGET}; with the profiles of the AOT cache's training ({@link AotTraining}) that
- * suffices (docs/BENCHMARKS.md).
+ * a terminal ({@link TerminalWarmup#preload}: pty4j and JNA loaded before the first session needs
+ * them), echoes through a throwaway session ({@link Warmup}), then types into a throwaway terminal
+ * ({@link TerminalWarmup}), so that the JIT has compiled both halves of the keystroke path before
+ * the first real key. Both bounded:
+ * at most {@value #ROUND_TRIPS} round trips and {@value #KEYS} keys within {@link #BUDGET}; with
+ * the profiles of the AOT cache's training ({@link AotTraining}) that suffices
+ * (docs/BENCHMARKS.md), and leaves the first session's start more of the CPU.
  */
 final class HostWarmup {
   private static final int ROUND_TRIPS = 3_000;
   private static final int KEYS = 1_000;
   private static final Duration BUDGET = Duration.ofSeconds(3);
-  /** How long the echoes wait for the first session's program before they start anyway. */
-  private static final Duration FIRST_PROGRAM_WAIT = Duration.ofSeconds(5);
   /**
    * The AOT training run's share: enough (in one go, with nothing else starting) that the JIT
    * compiles both halves at its top tier.
@@ -37,16 +33,11 @@ final class HostWarmup {
 
   private HostWarmup() {}
 
-  /** Forks the warm-up into {@code tasks} (the host's): "warmup pty" now, "warmup" once a program is {@code underway}. */
-  static void startInBackground(TaskGroup tasks, SessionOptions options, Path directory, ProgramsUnderway underway) {
+  /** Forks the warm-up into {@code tasks} (the host's) as "warmup pty" and "warmup". */
+  static void startInBackground(TaskGroup tasks, SessionOptions options, Path directory) {
     tasks.fork("warmup pty", () -> TerminalWarmup.preload(directory));
-    tasks.fork("warmup", TaskGroup.Threads.PLATFORM, () -> {
-      underway.await(FIRST_PROGRAM_WAIT); // or no session yet: warm up for the next one
-      long start = System.nanoTime();
-      int roundTrips = Warmup.run(options, ROUND_TRIPS, BUDGET);
-      int keys = TerminalWarmup.run(directory, KEYS, BUDGET);
-      Logger.debug("warm-up: {} round trips, {} keys, in {} ms", roundTrips, keys, (System.nanoTime() - start) / 1_000_000);
-    });
+    Warmup.startInBackground(tasks, options, ROUND_TRIPS, BUDGET,
+        () -> Logger.debug("terminal warm-up: {} keys", TerminalWarmup.run(directory, KEYS, BUDGET)));
   }
 
   /** The same work in the foreground and many times over, for {@link AotTraining}. */

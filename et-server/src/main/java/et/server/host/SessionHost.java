@@ -6,7 +6,6 @@ import et.core.task.TaskGroup;
 import et.server.request.HostPaths;
 import et.server.request.RequestNonce;
 import et.server.session.HostRequests;
-import et.server.session.ProgramsUnderway;
 import et.server.session.SessionProgram;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
@@ -71,7 +70,6 @@ public final class SessionHost implements AutoCloseable {
   private final HostSessions sessions = new HostSessions();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch exited = new CountDownLatch(1);
-  private final ProgramsUnderway programsUnderway = new ProgramsUnderway();
 
   private SessionHost(
       HostConfig config,
@@ -137,11 +135,6 @@ public final class SessionHost implements AutoCloseable {
   /** The host's task group: everything it runs. */
   public TaskGroup tasks() {
     return tasks;
-  }
-
-  /** Whether the first session's program is underway: until then its user waits on this host's CPU. */
-  public ProgramsUnderway programsUnderway() {
-    return programsUnderway;
   }
 
   /** The TCP port clients connect to. */
@@ -215,7 +208,7 @@ public final class SessionHost implements AutoCloseable {
   private void startSession(Session session, BootstrapRequest request) {
     SessionProgram program = new SessionProgram(
         session, request, config.paths().home(), config.paths().runtimeDir(), config.clientWait(), config.forwarding(),
-        config.acceptEnv(), this::answer, programsUnderway);
+        config.acceptEnv(), this::answer);
     Logger.info(
         "{} made: {} {}x{}{}",
         session,

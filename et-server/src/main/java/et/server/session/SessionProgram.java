@@ -42,7 +42,6 @@ public final class SessionProgram {
   private final ForwardPolicy forwarding;
   private final AcceptedEnvironment acceptEnv;
   private final HostRequests hostRequests;
-  private final ProgramsUnderway underway;
   private final ClientChannels.Setup setup;
   private final String name;
 
@@ -53,11 +52,10 @@ public final class SessionProgram {
    * @param forwarding what the client's forwards and reverse tunnels may do
    * @param acceptEnv which of the request's variables the program gets
    * @param hostRequests what answers the host requests the client sends over the session
-   * @param underway where the program reports its output and its end (the host's warm-up waits)
    */
   public SessionProgram(
       Session session, BootstrapRequest request, Path home, Path runtimeDir, Duration clientWait, ForwardPolicy forwarding,
-      AcceptedEnvironment acceptEnv, HostRequests hostRequests, ProgramsUnderway underway) {
+      AcceptedEnvironment acceptEnv, HostRequests hostRequests) {
     this.session = Objects.requireNonNull(session, "session");
     this.request = Objects.requireNonNull(request, "request");
     this.home = Objects.requireNonNull(home, "home");
@@ -65,7 +63,6 @@ public final class SessionProgram {
     this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
     this.acceptEnv = Objects.requireNonNull(acceptEnv, "acceptEnv");
     this.hostRequests = Objects.requireNonNull(hostRequests, "hostRequests");
-    this.underway = Objects.requireNonNull(underway, "underway");
     this.setup = new ClientChannels.Setup(session, Objects.requireNonNull(clientWait, "clientWait"));
     this.name = session.toString();
   }
@@ -80,13 +77,7 @@ public final class SessionProgram {
   public void start(Runnable whenEnded) {
     session.tasks().fork("bridge", () -> {
       try {
-        try {
-          run();
-        } finally {
-          if (!request.noProgram()) {
-            underway.ended();
-          }
-        }
+        run();
         session.awaitEnd(); // the client takes the close, or the session expires at its disconnect limit
       } finally {
         whenEnded.run();
@@ -181,8 +172,7 @@ public final class SessionProgram {
           session,
           channels.get(TerminalChannels.TERMINAL),
           channels.get(TerminalChannels.RESIZE),
-          pty,
-          underway);
+          pty);
     }
   }
 

@@ -35,9 +35,7 @@ final class TerminalBridge {
 
   private TerminalBridge() {}
 
-  /** As described above; the program's output is reported to {@code underway} as it goes. */
-  static int run(
-      String name, Session session, Channel terminal, Channel resize, TerminalProcess pty, ProgramsUnderway underway)
+  static int run(String name, Session session, Channel terminal, Channel resize, TerminalProcess pty)
       throws InterruptedException, SessionScope.TaskFailedException {
     CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     return SessionScope.run(
@@ -53,17 +51,16 @@ final class TerminalBridge {
           return status;
         },
         List.of(
-            new SessionScope.Helper("pty-output", () -> pumpOutput(name, pty, terminal, underway, outputEnded)),
+            new SessionScope.Helper("pty-output", () -> pumpOutput(name, pty, terminal, outputEnded)),
             new SessionScope.Helper("keyboard", () -> typeKeys(name, terminal, pty)),
             new SessionScope.Helper("resize", () -> applyResizes(name, resize.input(), pty)),
             new SessionScope.Helper("session-end", () -> hangUpWhenSessionEnds(name, session, pty::close))));
   }
 
-  private static void pumpOutput(
-      String name, TerminalProcess pty, Channel terminal, ProgramsUnderway underway, CompletableFuture<Void> ended)
+  private static void pumpOutput(String name, TerminalProcess pty, Channel terminal, CompletableFuture<Void> ended)
       throws InterruptedException {
     try {
-      long bytes = pty.pumpOutputTo(underway.watching(terminal.output()));
+      long bytes = pty.pumpOutputTo(terminal.output());
       Logger.debug("{}: terminal output ended after {} bytes", name, bytes);
     } catch (IOException e) {
       // The channel refuses output: the client closed it or the session ended. Like a hang-up.
