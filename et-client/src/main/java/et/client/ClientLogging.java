@@ -1,6 +1,7 @@
 package et.client;
 
 import et.client.cli.LogSettings;
+import et.terminal.LogFiles;
 import java.io.Console;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -33,10 +34,8 @@ final class ClientLogging {
       Path file = createPrivate(settings.file().get());
       config.put("writer", "file");
       config.put("writer.file", file.toString());
-      config.put("writer.append", "true");
-      config.put("writer.buffered", "false");
-      config.put("writer.charset", "UTF-8");
-      config.put("writer.format", "{date: yyyy-MM-dd HH:mm:ss.SSS} et[{pid}] {level} [{thread}] {message}");
+      LogFiles.appended(config);
+      config.put("writer.format", LogFiles.lineFormat("et"));
     } else {
       config.put("writer", "console");
       config.put("writer.stream", "err");
@@ -54,16 +53,8 @@ final class ClientLogging {
    * most, so a long-lived agent's log stays bounded.
    */
   static void configureAgent(Path directory) {
-    Map<String, String> config = new HashMap<>();
-    config.put("writer", "rolling file");
-    config.put("writer.file", directory.resolve("agent.{count}.log").toString());
-    config.put("writer.latest", directory.resolve("agent.log").toString());
-    config.put("writer.policies", "size: " + AGENT_LOG_FILE_BYTES);
-    config.put("writer.backups", Integer.toString(AGENT_LOG_FILES));
-    config.put("writer.append", "true");
-    config.put("writer.buffered", "false");
-    config.put("writer.charset", "UTF-8");
-    config.put("writer.format", "{date: yyyy-MM-dd HH:mm:ss.SSS} et-agent[{pid}] {level} [{thread}] {message}");
+    Map<String, String> config = LogFiles.rolled(directory.resolve("agent.log"), AGENT_LOG_FILE_BYTES, AGENT_LOG_FILES);
+    config.put("writer.format", LogFiles.lineFormat("et-agent"));
     config.put("writer.level", "info");
     config.put("autoshutdown", "false");
     Configuration.replace(config);

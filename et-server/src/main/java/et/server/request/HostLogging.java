@@ -1,5 +1,6 @@
 package et.server.request;
 
+import et.terminal.LogFiles;
 import et.terminal.PrivateDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,13 +42,7 @@ public final class HostLogging {
     if (Configuration.isFrozen()) {
       return;
     }
-    Map<String, String> settings = new HashMap<>();
-    settings.put("writer", "rolling file");
-    settings.put("writer.file", latest.resolveSibling("host.{count}.log").toString());
-    settings.put("writer.latest", latest.toString());
-    settings.put("writer.policies", "size: " + HOST_LOG_FILE_BYTES);
-    settings.put("writer.backups", Integer.toString(HOST_LOG_FILES));
-    configure(toFile(settings), "host", level);
+    configure(LogFiles.rolled(latest, HOST_LOG_FILE_BYTES, HOST_LOG_FILES), "host", level);
   }
 
   /** The session host's log at {@code level} and above on stdout ({@code et-host --logtostdout}). */
@@ -82,20 +77,12 @@ public final class HostLogging {
     // overwrites the others' lines.
     settings.put("writer", "shared file");
     settings.put("writer.file", file.toString());
-    configure(toFile(settings), "etterminal", level);
-  }
-
-  /** The settings of every file writer here: appended to, unbuffered, UTF-8. */
-  private static Map<String, String> toFile(Map<String, String> settings) {
-    settings.put("writer.append", "true");
-    settings.put("writer.buffered", "false");
-    settings.put("writer.charset", "UTF-8");
-    return settings;
+    configure(LogFiles.appended(settings), "etterminal", level);
   }
 
   private static void configure(Map<String, String> settings, String command, String level) {
     settings.put("writer.level", level);
-    settings.put("writer.format", "{date: yyyy-MM-dd HH:mm:ss.SSS} " + command + "[{pid}] {level} [{thread}] {message}");
+    settings.put("writer.format", LogFiles.lineFormat(command));
     // Unbuffered, so nothing to flush at exit; tinylog's own shutdown hook would close the file
     // before the host's hook logs its last line.
     settings.put("autoshutdown", "false");
