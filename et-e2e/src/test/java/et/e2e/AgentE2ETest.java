@@ -256,13 +256,8 @@ class AgentE2ETest {
   @Test
   void aLoginWhereSshWouldAskRunsTheWholeClientAndShowsNothingOfTheAgentsTry() throws Exception {
     // ssh in batch mode (the agent's) fails as it does where a password is needed.
-    Path ssh = base.resolve("ssh-asking");
-    Files.writeString(ssh, String.join("\n",
-        "#!/bin/sh",
-        "case \"$*\" in *BatchMode=yes*) echo 'user@host: Permission denied (password).' >&2; exit 255 ;; esac",
-        "exec " + host.sshShell() + " \"$@\"",
-        ""));
-    Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+    Path ssh = host.sshAfter(base.resolve("ssh-asking"),
+        "case \"$*\" in *BatchMode=yes*) echo 'user@host: Permission denied (password).' >&2; exit 255 ;; esac");
     List<String> command = RemoteHost.etCommandAs(host.sshd().user(), ssh.toString(), host.wrapper().toString());
     et = PtyEt.start(command, base, 80, 24);
     et.screen().await(PROMPT, 0, DEADLINE);
@@ -280,13 +275,8 @@ class AgentE2ETest {
   @Test
   void ctrlZDuringTheAgentsLoginLeavesTheEtRunning() throws Exception {
     Path loggingIn = base.resolve("ssh-logging-in");
-    Path ssh = base.resolve("ssh-slow");
-    Files.writeString(ssh, String.join("\n",
-        "#!/bin/sh",
-        "case \"$*\" in *etterminal*) touch '" + loggingIn + "'; sleep 2 ;; esac",
-        "exec " + host.sshShell() + " \"$@\"",
-        ""));
-    Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwx------"));
+    Path ssh = host.sshAfter(base.resolve("ssh-slow"),
+        "case \"$*\" in *etterminal*) touch '" + loggingIn + "'; sleep 2 ;; esac");
     List<String> command = RemoteHost.etCommandAs(host.sshd().user(), ssh.toString(), host.wrapper().toString(),
         "--no-share", "-c", "echo SUSPEND-RAN; exit 6");
     et = PtyEt.start(command, base, 80, 24, true);

@@ -150,11 +150,16 @@ final class RemoteHost implements AutoCloseable {
    * {@code log}, one line each: a --ssh that lets a test count ssh logins ({@link #logins}).
    */
   Path sshNotingTo(Path script, Path log) throws IOException {
-    Files.writeString(script, String.join("\n",
-        "#!/bin/sh",
-        "printf '%s\\n' \"$*\" >> '" + log + "'",
-        "exec " + sshShell() + " \"$@\"",
-        ""));
+    return sshAfter(script, "printf '%s\\n' \"$*\" >> '" + log + "'");
+  }
+
+  /**
+   * A script at {@code script} (mode 0700) that runs {@code before} (sh, with ssh's arguments in
+   * {@code $@}), then {@link #sshShell()} with those arguments: a --ssh that plays a slow or
+   * refusing ssh, or notes what it is asked.
+   */
+  Path sshAfter(Path script, String before) throws IOException {
+    Files.writeString(script, String.join("\n", "#!/bin/sh", before, "exec " + sshShell() + " \"$@\"", ""));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
   }
