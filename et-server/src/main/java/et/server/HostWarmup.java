@@ -14,10 +14,9 @@ import org.tinylog.Logger;
  * a terminal ({@link TerminalWarmup#preload}: pty4j and JNA loaded before the first session needs
  * them), echoes through a throwaway session ({@link Warmup}), then types into a throwaway terminal
  * ({@link TerminalWarmup}), so that the JIT has compiled both halves of the keystroke path before
- * the first real key. Both bounded:
- * at most {@value #ROUND_TRIPS} round trips and {@value #KEYS} keys within {@link #BUDGET}; with
- * the profiles of the AOT cache's training ({@link AotTraining}) that suffices
- * (docs/BENCHMARKS.md), and leaves the first session's start more of the CPU.
+ * the first real key. Both bounded: at most {@value #ROUND_TRIPS} round trips and {@value #KEYS}
+ * keys within {@link #BUDGET}; with the profiles of the AOT cache's training ({@link AotTraining})
+ * that suffices (docs/BENCHMARKS.md), and leaves the first session's start more of the CPU.
  */
 final class HostWarmup {
   private static final int ROUND_TRIPS = 3_000;
