@@ -49,9 +49,9 @@ public final class Connection implements AutoCloseable {
     this.name = name;
   }
 
-  /** Reads the next frame; blocks. */
+  /** Reads the next frame, good until the next read; blocks. */
   Frame read() throws IOException {
-    return reader.read();
+    return reader.readReused();
   }
 
   /** Writes one frame. */

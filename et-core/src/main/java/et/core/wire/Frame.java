@@ -2,13 +2,27 @@ package et.core.wire;
 
 import et.core.crypto.SequenceAead;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One frame exactly as it travels: the header followed by the body. Sealed frames are built and
- * opened here so the header is always the associated data and the sequence number always the nonce.
+ * One frame exactly as it travels: the header followed by the body, in {@code wire} from {@code
+ * start} to its end. Sealed frames are built and opened here so the header is always the associated
+ * data and the sequence number always the nonce.
+ *
+ * <p>{@code start} is 0 but for the frames {@link FrameReader#readReused} puts at the end of the
+ * array it reuses (Tink opens a ciphertext that runs to the end of its array).
  */
-public record Frame(FrameHeader header, byte[] wire) {
+public record Frame(FrameHeader header, byte[] wire, int start) {
+
+  public Frame {
+    Objects.checkFromIndexSize(start, FrameHeader.BYTES, wire.length);
+  }
+
+  /** A frame that fills {@code wire}. */
+  public Frame(FrameHeader header, byte[] wire) {
+    this(header, wire, 0);
+  }
 
   /** A cleartext frame (HELLO, CHALLENGE, REFUSE). */
   public static Frame plain(FrameType type, byte[] body) {
@@ -35,8 +49,8 @@ public record Frame(FrameHeader header, byte[] wire) {
         aead.open(
             header.sequence(),
             wire,
-            FrameHeader.BYTES,
-            Arrays.copyOfRange(wire, 0, FrameHeader.BYTES));
+            start + FrameHeader.BYTES,
+            Arrays.copyOfRange(wire, start, start + FrameHeader.BYTES));
     return plaintext.orElseThrow(
         () ->
             new ProtocolException(
@@ -45,7 +59,7 @@ public record Frame(FrameHeader header, byte[] wire) {
 
   /** The body of a cleartext frame. */
   public byte[] body() {
-    return Arrays.copyOfRange(wire, FrameHeader.BYTES, wire.length);
+    return Arrays.copyOfRange(wire, start + FrameHeader.BYTES, wire.length);
   }
 
   public FrameType type() {
@@ -54,6 +68,6 @@ public record Frame(FrameHeader header, byte[] wire) {
 
   /** Bytes this frame occupies on the wire. */
   public int size() {
-    return wire.length;
+    return wire.length - start;
   }
 }

@@ -4,11 +4,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
 
 /**
  * Reads whole frames from a blocking channel, checking every header before allocating its body.
  * One reader per connection, used by one thread at a time (the handshake's, then the
  * socket-reader).
+ *
+ * <p>{@link #read} gives each frame an array of its own; {@link #readReused} reads into one array
+ * it reuses, for the socket-reader, which is done with each frame before it reads the next: no
+ * 64 KiB array to allocate and zero per bulk frame (docs/BENCHMARKS.md).
  */
 public final class FrameReader {
   private final ReadableByteChannel in;
@@ -19,18 +24,46 @@ public final class FrameReader {
     this.in = in;
   }
 
-  /** The next frame; EOFException when the peer closed cleanly between frames. */
+  /** The largest frame of any type, header included. */
+  private static final int MAX_FRAME_BYTES =
+      FrameHeader.BYTES + Arrays.stream(FrameType.values()).mapToInt(type -> type.maxBody).max().orElseThrow();
+
+  /** {@link #readReused}'s array, made at its first call. */
+  private byte[] reused;
+
+  /** The next frame, in an array of its own; EOFException when the peer closed cleanly between frames. */
   public Frame read() throws IOException {
+    FrameHeader decoded = readHeader();
+    return readBody(decoded, new byte[FrameHeader.BYTES + decoded.length()]);
+  }
+
+  /**
+   * The next frame, like {@link #read}, in an array this reader reuses: the frame is good until
+   * the next call.
+   */
+  public Frame readReused() throws IOException {
+    FrameHeader decoded = readHeader();
+    if (reused == null) {
+      reused = new byte[MAX_FRAME_BYTES];
+    }
+    return readBody(decoded, reused);
+  }
+
+  private FrameHeader readHeader() throws IOException {
     header.clear();
     if (in.read(header) < 0) {
       throw new EOFException("connection closed by peer");
     }
     readFully(header);
-    FrameHeader decoded = FrameHeader.decode(header.array());
-    byte[] wire = new byte[FrameHeader.BYTES + decoded.length()];
-    System.arraycopy(header.array(), 0, wire, 0, FrameHeader.BYTES);
-    readFully(ByteBuffer.wrap(wire, FrameHeader.BYTES, decoded.length()));
-    return new Frame(decoded, wire);
+    return FrameHeader.decode(header.array());
+  }
+
+  /** Reads the body into the end of {@code wire}, the header just before it. */
+  private Frame readBody(FrameHeader decoded, byte[] wire) throws IOException {
+    int start = wire.length - FrameHeader.BYTES - decoded.length();
+    System.arraycopy(header.array(), 0, wire, start, FrameHeader.BYTES);
+    readFully(ByteBuffer.wrap(wire, start + FrameHeader.BYTES, decoded.length()));
+    return new Frame(decoded, wire, start);
   }
 
   private void readFully(ByteBuffer buffer) throws IOException {

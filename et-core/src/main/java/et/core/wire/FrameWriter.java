@@ -10,7 +10,7 @@ public final class FrameWriter {
 
   /** Writes all of {@code frame}; a blocking channel may take it in several writes. */
   public static void write(WritableByteChannel out, Frame frame) throws IOException {
-    ByteBuffer wire = ByteBuffer.wrap(frame.wire());
+    ByteBuffer wire = ByteBuffer.wrap(frame.wire(), frame.start(), frame.size());
     while (wire.hasRemaining()) {
       out.write(wire);
     }

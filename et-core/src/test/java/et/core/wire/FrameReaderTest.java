@@ -108,6 +108,36 @@ class FrameReaderTest {
   }
 
   @Test
+  void reusedReadsOpenFramesOfEverySizeFromOneArray() throws IOException {
+    Random random = new Random(SEED);
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    SequenceAead aead = new SequenceAead(key);
+    List<byte[]> payloads = new java.util.ArrayList<>();
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    for (int length : List.of(FrameType.MAX_DATA_BYTES, 1, 5000, FrameType.MAX_DATA_BYTES, 17)) {
+      byte[] payload = new byte[length];
+      random.nextBytes(payload);
+      payloads.add(payload);
+      wire.write(Frame.seal(aead, FrameType.CHANNEL_DATA, 3, payloads.size(), payload).wire());
+    }
+
+    FrameReader reader = new FrameReader(Channels.newChannel(TestStreams.oneByteAtATime(wire.toByteArray())));
+    byte[] array = null;
+    for (int i = 0; i < payloads.size(); i++) {
+      Frame got = reader.readReused();
+      // A shorter frame after a longer one: the longer one's tail must not reach the cipher.
+      assertArrayEquals(payloads.get(i), got.open(aead), "frame " + (i + 1));
+      assertEquals(FrameHeader.BYTES + payloads.get(i).length + SequenceAead.TAG_BYTES, got.size());
+      if (array != null) {
+        assertTrue(array == got.wire(), "frame " + (i + 1) + " in a new array");
+      }
+      array = got.wire();
+    }
+    assertThrows(EOFException.class, reader::readReused, "clean end of stream between frames");
+  }
+
+  @Test
   void endOfStreamMidHeaderThrowsEof() {
     byte[] partial = Arrays.copyOf(header(FrameType.HELLO, FrameType.HELLO.minBody), 9);
     assertThrows(EOFException.class, () -> new FrameReader(Channels.newChannel(new ByteArrayInputStream(partial))).read());
