@@ -66,21 +66,8 @@ et_aot_options() {
   fi
 }
 
-# Prints the path of the user's et agent socket (launcher/et-agent serves it, launcher/et uses it):
-# in $XDG_RUNTIME_DIR/et when that is an absolute path, else in ~/.et; in /tmp/et-agent-UID when
-# that path is too long for a unix socket (107 bytes).
-et_agent_socket() {
-  local dir="$HOME/.et" socket
-  case "${XDG_RUNTIME_DIR:-}" in /*) dir="$XDG_RUNTIME_DIR/et" ;; esac
-  socket="$dir/agent.sock"
-  [ "${#socket}" -le 107 ] || socket="/tmp/et-agent-$(id -u)/agent.sock"
-  printf '%s\n' "$socket"
-}
-
-# The thin client's JVM options (launcher/et, while an et agent runs): the interpreter only, the
-# serial collector, no perf data. It starts, hands over, waits and exits: no code worth compiling,
-# and an idle thin client is smaller without the compilers' threads and code cache.
-et_thin_options=(-Xint -XX:+UseSerialGC -XX:-UsePerfData)
+# The et agent's socket, the thin client and et-agent's controls, shared with the install image.
+source "$et_root/launcher/image-files/lib/agent.sh"
 
 # Records the launchers' AOT caches from their training runs (after a build: a cache belongs to the
 # exact jars it was made from).

@@ -18,3 +18,6 @@ et_aot_options() {
     printf '%s\n' "-XX:AOTCache=$cache" "-Xlog:aot*=off" "-Xlog:cds*=off"
   fi
 }
+
+# The et agent's socket, the thin client and et-agent's controls, as in the source tree.
+source "$et_image/lib/agent.sh"

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The install image of launcher/image, made once for this class from the packaged jars: its
  * commands run on its own Java runtime (no JAVA_HOME, no java on PATH), a whole session runs
- * through it on both ends, and jdk-modules keeps up with what jdeps sees the jars use.
+ * through it on both ends, with its et agent too, and jdk-modules keeps up with what jdeps sees
+ * the jars use.
  */
 @EnabledOnOs(OS.LINUX)
 class InstallImageE2ETest {
@@ -107,6 +108,46 @@ class InstallImageE2ETest {
         assertFalse(screen.since(0).contains("WARNING:"), Escaped.of(screen.since(0)));
       }
     }
+  }
+
+  @Test
+  void theImagesAgentRunsTheSessionOfTheImagesEtAndStops() throws Exception {
+    Path hostBase = Files.createDirectories(base.resolve("agent-host"));
+    // As PtyEt's environment: HOME is hostBase and there is no XDG_RUNTIME_DIR, so the socket is in ~/.et.
+    List<String> agent = List.of("/usr/bin/env", "-u", "XDG_RUNTIME_DIR", "-u", "JAVA_HOME", "-u", "ET_JAVA",
+        "HOME=" + hostBase, "PATH=" + PLAIN_PATH, image.resolve("bin/et-agent").toString());
+    Path socket = hostBase.resolve(".et").resolve("agent.sock");
+    try (RemoteHost host = RemoteHost.start(hostBase, image.resolve("bin/etterminal"))) {
+      CommandResult started = Commands.run(agent, DEADLINE);
+      assertEquals("et-agent: serving on " + socket + "\n", started.stdout(), started.toString());
+      List<String> et = List.of("/usr/bin/env", "-u", "JAVA_HOME", "-u", "ET_JAVA", "PATH=" + PLAIN_PATH, image.resolve("bin/et").toString());
+      try (PtyEt pty = PtyEt.start(host.etCommandBy(et, host.wrapper().toString()), hostBase, 80, 24)) {
+        CapturedOutput screen = pty.screen();
+        int at = screen.await(PROMPT, 0, DEADLINE);
+        // The et on the terminal is the thin client, on the image's runtime; the agent runs the session.
+        List<ProcessHandle> thin = ProcessHandle.of(pty.pid()).stream().flatMap(ProcessHandle::descendants)
+            .filter(process -> process.info().commandLine().orElse("").contains("et.client.thin.ThinClient"))
+            .toList();
+        assertEquals(1, thin.size(), "one thin client under the terminal's shell");
+        assertEquals(image.resolve("runtime/bin/java").toString(), thin.getFirst().info().command().orElse("?"));
+        pty.type("echo AGENT$((40+2))\r");
+        screen.await(PROMPT, screen.await("AGENT42\r\n", at, DEADLINE), DEADLINE);
+        pty.type("exit 7\r");
+        assertEquals(7, pty.awaitEnding(DEADLINE).status(), Escaped.of(screen.since(0)));
+      }
+      assertTrue(Files.readString(hostBase.resolve(".et").resolve("agent.log")).contains("et agent: an et on /dev/pts/"),
+          "the agent's log names the et it served");
+    } finally {
+      Commands.run(with(agent, "--stop"), DEADLINE);
+    }
+    CommandResult status = Commands.run(with(agent, "--status"), DEADLINE);
+    assertEquals("et-agent: not running\n", status.stdout(), status.toString());
+  }
+
+  private static List<String> with(List<String> command, String option) {
+    List<String> longer = new ArrayList<>(command);
+    longer.add(option);
+    return longer;
   }
 
   @Test
