@@ -1,13 +1,18 @@
-# Sourced by the et launchers of the source tree (launcher/lib.sh) and of the install image
-# (lib/launch.sh): the user's et agent, the same for both (docs/TERMINAL.md, "The et agent").
+# Sourced by the et launchers of the source tree (launcher/lib.sh), of the install image
+# (lib/launch.sh) and of the packages (lib/et, lib/et-agent): the user's et agent, the same for all
+# (docs/TERMINAL.md, "The et agent").
 # Each caller has defined et_aot_options, which reads the AOT cache argument its own way.
 
 # Prints the path of the user's et agent socket (et-agent serves it, et uses it): in
 # $XDG_RUNTIME_DIR/et when that is an absolute path, else in ~/.et; in /tmp/et-agent-UID when
-# that path is too long for a unix socket (107 bytes).
+# that path is too long for a unix socket (107 bytes). Fails when neither is set.
 et_agent_socket() {
-  local dir="$HOME/.et" socket
-  case "${XDG_RUNTIME_DIR:-}" in /*) dir="$XDG_RUNTIME_DIR/et" ;; esac
+  local dir socket
+  case "${XDG_RUNTIME_DIR:-}" in
+    /*) dir="$XDG_RUNTIME_DIR/et" ;;
+    *) [ -n "${HOME:-}" ] || return 1
+      dir="$HOME/.et" ;;
+  esac
   socket="$dir/agent.sock"
   [ "${#socket}" -le 107 ] || socket="/tmp/et-agent-$(id -u)/agent.sock"
   printf '%s\n' "$socket"
@@ -21,16 +26,18 @@ et_thin_options=(-Xint -XX:+UseSerialGC -XX:-UsePerfData)
 # With the user's et agent serving and stdin, stdout and stderr on a terminal, execs the thin
 # client, a small JVM that hands the terminal to the agent, which runs the session
 # (et.client.thin.ThinClient; it runs LAUNCHER again with ET_NO_AGENT=1 where the agent cannot
-# serve). Returns otherwise, for the caller to run the whole client.
+# serve). Returns otherwise, for the caller to run the whole client. MODULE_PATH is empty for a
+# runtime that holds et's modules (the packages').
 # Usage: et_thin_client_if_agent JAVA MODULE_PATH THIN_AOT_CACHE LAUNCHER [ET_ARGUMENT...]
 et_thin_client_if_agent() {
-  local java="$1" module_path="$2" cache="$3" launcher="$4" socket aot
+  local java="$1" module_path=() cache="$3" launcher="$4" socket aot
+  [ -z "$2" ] || module_path=(--module-path "$2")
   shift 4
-  socket="$(et_agent_socket)"
+  socket="$(et_agent_socket)" || return 0 # no home, no agent
   if [ -z "${ET_NO_AGENT:-}" ] && [ -z "${ET_AOT_RECORD:-}" ] && [ -S "$socket" ] && [ -t 0 ] && [ -t 1 ] && [ -t 2 ]; then
     mapfile -t aot < <(et_aot_options "$cache")
     exec "$java" "${et_thin_options[@]}" "${aot[@]}" -Det.agent.socket="$socket" -Det.launcher="$launcher" \
-      --module-path "$module_path" -m et.client/et.client.thin.ThinClient "$@"
+      "${module_path[@]}" -m et.client/et.client.thin.ThinClient "$@"
   fi
 }
 
@@ -41,7 +48,7 @@ et_thin_client_if_agent() {
 et_agent_control() {
   local option="$1" socket lock pid
   shift
-  socket="$(et_agent_socket)"
+  socket="$(et_agent_socket)" || { echo "et-agent: neither XDG_RUNTIME_DIR nor HOME is set" >&2; return 1; }
   lock="$socket.lock"
   case "$option" in
     --stop)

@@ -125,9 +125,7 @@ class InstallImageE2ETest {
         CapturedOutput screen = pty.screen();
         int at = screen.await(PROMPT, 0, DEADLINE);
         // The et on the terminal is the thin client, on the image's runtime; the agent runs the session.
-        List<ProcessHandle> thin = ProcessHandle.of(pty.pid()).stream().flatMap(ProcessHandle::descendants)
-            .filter(process -> process.info().commandLine().orElse("").contains("et.client.thin.ThinClient"))
-            .toList();
+        List<ProcessHandle> thin = pty.processesWith("et.client.thin.ThinClient");
         assertEquals(1, thin.size(), "one thin client under the terminal's shell");
         assertEquals(image.resolve("runtime/bin/java").toString(), thin.getFirst().info().command().orElse("?"));
         pty.type("echo AGENT$((40+2))\r");

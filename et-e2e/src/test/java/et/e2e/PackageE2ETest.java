@@ -50,7 +50,7 @@ class PackageE2ETest {
   private static final Path INSTALLED = Path.of("/opt/et");
   /** What the package's scripts link outside /opt/et (lib/package-setup), besides the AOT caches. */
   private static final List<Path> LINKS = Stream.of(
-      "/usr/bin/et", "/usr/bin/etterminal", "/usr/bin/et-host",
+      "/usr/bin/et", "/usr/bin/et-agent", "/usr/bin/etterminal", "/usr/bin/et-host",
       "/usr/share/man/man1/et.1.gz", "/usr/share/man/man1/etterminal.1.gz", "/usr/share/man/man1/et-host.1.gz",
       "/usr/share/bash-completion/completions/et", "/usr/share/zsh/vendor-completions/_et").map(Path::of).toList();
   /** The account the session runs as on the "server": its own HOME, so its session host is its own. */
@@ -264,9 +264,42 @@ class PackageE2ETest {
         assertFalse(screen.since(0).contains("WARNING:"), Escaped.of(screen.since(0)));
         assertEquals("no sessions of yours on 127.0.0.1\n", Commands.check(with(et, "--list", destination), TIMEOUT).stdout());
       }
+      runASessionThroughTheInstalledAgent(with(et, destination));
       // The package goes next: its session host with it.
       EtHostSandbox.stopSessionHost(home.resolve("xdg"));
     }
+  }
+
+  /**
+   * The package's et-agent started from the PATH, then {@code et} on a terminal: the thin client,
+   * on the package's runtime, hands the terminal to the agent, which runs the session; then the
+   * agent stops.
+   */
+  private static void runASessionThroughTheInstalledAgent(List<String> et) throws Exception {
+    // As PtyEt's environment: HOME is base and there is no XDG_RUNTIME_DIR, so the socket is in ~/.et.
+    List<String> agent = List.of("/usr/bin/env", "-u", "XDG_RUNTIME_DIR", "-u", "JAVA_HOME", "-u", "ET_JAVA",
+        "HOME=" + base, "PATH=" + PLAIN_PATH, "et-agent");
+    try {
+      CommandResult started = Commands.run(agent, DEADLINE);
+      assertEquals("et-agent: serving on " + base.resolve(".et/agent.sock") + "\n", started.stdout(), started.toString());
+      try (PtyEt pty = PtyEt.start(et, base, 100, 30)) {
+        CapturedOutput screen = pty.screen();
+        int at = screen.await(PROMPT, 0, DEADLINE);
+        List<ProcessHandle> thin = pty.processesWith("et.client.thin.ThinClient");
+        assertEquals(1, thin.size(), "one thin client under the terminal's shell");
+        assertEquals(INSTALLED.resolve("lib/runtime/bin/java").toString(), thin.getFirst().info().command().orElse("?"));
+        assertTrue(Files.exists(INSTALLED.resolve("lib/aot/et-thin.aot")), "the thin client's AOT cache, recorded at install");
+        pty.type("echo AGENT$((40+2))\r");
+        screen.await(PROMPT, screen.await("AGENT42\r\n", at, DEADLINE), DEADLINE);
+        pty.type("exit 7\r");
+        assertEquals(7, pty.awaitEnding(DEADLINE).status(), Escaped.of(screen.since(0)));
+        assertFalse(screen.since(0).contains("WARNING:"), Escaped.of(screen.since(0)));
+      }
+    } finally {
+      Commands.run(with(agent, "--stop"), DEADLINE);
+    }
+    CommandResult status = Commands.run(with(agent, "--status"), DEADLINE);
+    assertEquals("et-agent: not running\n", status.stdout(), status.toString());
   }
 
   private static List<String> with(List<String> command, String... more) {

@@ -69,6 +69,14 @@ final class PtyEt implements AutoCloseable {
     return pty.pid();
   }
 
+  /** The processes under the terminal's shell whose command line contains {@code text}. */
+  List<ProcessHandle> processesWith(String text) {
+    return ProcessHandle.of(pty.pid()).stream()
+        .flatMap(ProcessHandle::descendants)
+        .filter(process -> process.info().commandLine().orElse("").contains(text))
+        .toList();
+  }
+
   CapturedOutput screen() {
     return screen;
   }
