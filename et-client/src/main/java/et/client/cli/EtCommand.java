@@ -58,6 +58,11 @@ import picocli.CommandLine.Spec;
       "LocalForward, RemoteForward, DynamicForward and ForwardAgent in your ssh "
           + "configuration for the host apply too, as ssh would make them.",
       "",
+      "Faster starts: run et-agent once (like ssh-agent; et-agent --stop ends it). While it runs, "
+          + "et on a terminal is a small program that hands the terminal to the agent, which runs "
+          + "the session and keeps one to each host for 10 minutes after the last et there, so that "
+          + "the next et to that host needs no ssh login.",
+      "",
       "Exit status: that of the remote shell or command; 129 when the session was ended "
           + "by et --kill or et -x; 1 when et itself fails; 2 for a usage error (nothing was started)."
     })
