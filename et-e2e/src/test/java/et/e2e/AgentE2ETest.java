@@ -102,14 +102,11 @@ class AgentE2ETest {
 
   /** The command lines of the processes under the terminal's shell. */
   private List<String> programsOnTheTerminal() {
-    return ProcessHandle.of(et.pid()).stream()
-        .flatMap(ProcessHandle::descendants)
-        .map(process -> process.info().commandLine().orElse(""))
-        .toList();
+    return et.processesWith("").stream().map(process -> process.info().commandLine().orElse("")).toList();
   }
 
   private boolean runs(String mainClass) {
-    return programsOnTheTerminal().stream().anyMatch(line -> line.contains(mainClass));
+    return !et.processesWith(mainClass).isEmpty();
   }
 
   private CapturedOutput startEt(String... options) throws Exception {
@@ -290,8 +287,7 @@ class AgentE2ETest {
   @Test
   void aHangUpEndsTheSessionInTheAgentWhichGoesOnServing() throws Exception {
     startEtAwaiting("HUP-READY", "-c", "echo HUP-READY; exec sleep 600");
-    ProcessHandle thin = ProcessHandle.of(et.pid()).stream().flatMap(ProcessHandle::descendants)
-        .filter(process -> process.info().commandLine().orElse("").contains("ThinClient"))
+    ProcessHandle thin = et.processesWith("ThinClient").stream()
         .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
     thin.destroy(); // SIGTERM, passed on to the agent
     PtyEt.Ending ending = et.awaitEnding(DEADLINE);
