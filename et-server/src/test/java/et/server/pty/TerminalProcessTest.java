@@ -278,8 +278,7 @@ class TerminalProcessTest {
     try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
       program.output.await("NOT_READING", 0, TIMEOUT);
       CompletableFuture<Void> write = writeInPlatformThread(program, new byte[1 << 20]);
-      Thread writer = awaitThread("pty-write " + program.terminal.pid());
-      Await.until(writer.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(writer));
+      Thread writer = awaitBlockedWriter("pty-write " + program.terminal.pid());
 
       long started = System.nanoTime();
       program.terminal.close();
@@ -302,8 +301,7 @@ class TerminalProcessTest {
       byte[] paste = new byte[1 << 20]; // far more than the PTY's input holds
       FutureTask<Long> pump = new FutureTask<>(() -> program.terminal.pumpInputFrom(keysFrom(new ByteArrayInputStream(paste))));
       Thread.ofVirtual().start(pump);
-      Thread typist = awaitThread("pty-type " + program.terminal.pid());
-      Await.until(typist.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(typist));
+      Thread typist = awaitBlockedWriter("pty-type " + program.terminal.pid());
 
       long started = System.nanoTime();
       program.terminal.close();
@@ -325,8 +323,7 @@ class TerminalProcessTest {
     try (var program = RunningTerminal.start(notReadingInput(directory), "xterm-256color", 80, 24)) {
       program.output.await("NOT_READING", 0, TIMEOUT);
       CompletableFuture<Void> write = writeInPlatformThread(program, new byte[1 << 20]);
-      Thread writer = awaitThread("pty-write " + program.terminal.pid());
-      Await.until(writer.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(writer));
+      Thread writer = awaitBlockedWriter("pty-write " + program.terminal.pid());
       ProcessHandle.of(program.terminal.pid()).orElseThrow().destroy(); // SIGTERM: sleep exits
       assertEquals(Optional.of(128 + 15), program.terminal.waitFor(TIMEOUT));
       assertFalse(write.isDone(), "the write is still blocked after the program exited");
@@ -355,8 +352,7 @@ class TerminalProcessTest {
         typing.add(pump);
       }
       for (RunningTerminal program : programs) {
-        Thread typist = awaitThread("pty-type " + program.terminal.pid());
-        Await.until(typist.getName() + " blocks in its native write", TIMEOUT, () -> blockedInNativeWrite(typist));
+        Thread typist = awaitBlockedWriter("pty-type " + program.terminal.pid());
       }
       Thread other = Thread.ofVirtual().start(() -> {});
       assertTrue(other.join(Duration.ofSeconds(5)), "another virtual thread still gets a carrier");
@@ -458,6 +454,22 @@ class TerminalProcessTest {
     return Stream.of(writer.getStackTrace())
             .anyMatch(frame -> frame.getClassName().equals(PtyMaster.class.getName()) && frame.getMethodName().equals("write"))
         && KernelThreadState.sleeping(writer.getName());
+  }
+
+  /**
+   * A thread {@code name} blocked in its native write, once there is one. Looked up afresh each
+   * time: a "pty-type" thread whose keys got in (the tty layer made room) ends, and the next keys'
+   * wait starts another of the same name.
+   */
+  private static Thread awaitBlockedWriter(String name) {
+    Await.until(name + " blocks in its native write", TIMEOUT, () -> blockedWriter(name).isPresent());
+    return blockedWriter(name).orElseThrow();
+  }
+
+  private static Optional<Thread> blockedWriter(String name) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().endsWith(" " + name) && blockedInNativeWrite(t))
+        .findFirst();
   }
 
   private static Thread awaitThread(String name) {
