@@ -75,7 +75,7 @@ et_record_aot_caches() {
   "$(et_find_java)" "${et_thin_options[@]}" -XX:AOTCacheOutput="$et_root/et-client/target/et-thin.aot" \
       --module-path "$(et_module_path et-client)" -m et.client/et.client.thin.ThinTraining >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/et" >/dev/null 2>&1 &&
-    ET_AOT_RECORD=1 "$et_root/launcher/etterminal" --version >/dev/null 2>&1 &&
+    ET_AOT_RECORD=1 "$et_root/launcher/etterminal" >/dev/null 2>&1 &&
     ET_AOT_RECORD=1 "$et_root/launcher/et-host" >/dev/null 2>&1 ||
     echo "et: recording the launchers' AOT caches failed; they start without (slower)" >&2
 }

@@ -24,7 +24,11 @@ import org.tinylog.Logger;
 public final class HostConnector {
   /** How long a connected host has to answer. */
   static final Duration REPLY_DEADLINE = Duration.ofSeconds(10);
-  private static final Duration MAX_PAUSE = Duration.ofMillis(100);
+  /**
+   * The longest pause between attempts while a host starts: an attempt costs a stat and a refused
+   * connect, and each millisecond after the host listens is one of the user's first start.
+   */
+  private static final Duration MAX_PAUSE = Duration.ofMillis(10);
 
   private final HostPaths paths;
   private final HostLauncher launcher;
