@@ -112,15 +112,10 @@ class BootstrapE2ETest {
       try (EtProcess et = EtProcess.start(RemoteHost.etCommandAs(NOISY_USER, ssh, wrapper.toString(), "-c", "echo through-et"))) {
         et.stdin().close();
         String out = new String(et.stdout().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, et.awaitExit(DEADLINE), "stderr: " + et.stderr() + "; stdout: " + out + "; host log: " + hostLog(home));
+        assertEquals(0, et.awaitExit(DEADLINE), "stderr: " + et.stderr() + "; stdout: " + out + "; host log: " + EtHostSandbox.hostLog(home));
         assertTrue(out.endsWith("through-et\n"), out);
       }
     }
-  }
-
-  private static String hostLog(Path home) throws IOException {
-    Path log = home.resolve(".et/log/host.log");
-    return Files.exists(log) ? Files.readString(log) : "(none)";
   }
 
   private static void stopHostOf(Path home) throws IOException, InterruptedException {

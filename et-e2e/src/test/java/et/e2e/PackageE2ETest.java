@@ -260,7 +260,8 @@ class PackageE2ETest {
         assertTrue(row.find(), list.toString());
         CommandResult kill = Commands.run(with(et, "--kill", row.group(1), destination), TIMEOUT);
         assertEquals(0, kill.status(), kill.toString());
-        assertEquals(129, pty.awaitEnding(DEADLINE).status(), Escaped.of(screen.since(0)));
+        assertEquals(129, pty.awaitEnding(DEADLINE).status(),
+            Escaped.of(screen.since(0)) + "\nhost log:\n" + EtHostSandbox.hostLog(home));
         assertFalse(screen.since(0).contains("WARNING:"), Escaped.of(screen.since(0)));
         assertEquals("no sessions of yours on 127.0.0.1\n", Commands.check(with(et, "--list", destination), TIMEOUT).stdout());
       }

@@ -105,6 +105,12 @@ public final class EtHostSandbox implements AutoCloseable {
         : ProcessHandle.of(Long.parseLong(pid)).filter(ProcessHandle::isAlive);
   }
 
+  /** The host log of the account whose home is {@code home}, for failure messages; "(none)" if it has none. */
+  public static String hostLog(Path home) throws IOException {
+    Path log = home.resolve(".et/log/host.log");
+    return Files.exists(log) ? Files.readString(log) : "(none)";
+  }
+
   /**
    * Stops the session host serving {@code runtimeDir}: SIGTERM, then SIGKILL to it and what it
    * started; fails loudly if even that leaves it running.

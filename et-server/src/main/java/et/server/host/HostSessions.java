@@ -1,7 +1,6 @@
 package et.server.host;
 
 import et.core.Session;
-import et.core.SessionState;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
@@ -27,9 +26,10 @@ import org.tinylog.Logger;
  */
 final class HostSessions {
   /**
-   * How long a kill waits for the connected clients to acknowledge the close (each then ends with
-   * the kill's status and message), all at once, well within the request's deadline; a
-   * disconnected session is ended without waiting.
+   * How long a kill waits for the clients to acknowledge the close (each then ends with the kill's
+   * status and message), all at once, well within the request's deadline. A client heard from
+   * within this time is waited for even while disconnected, since it may be reconnecting; one
+   * silent for longer (or never connected) is ended without waiting.
    */
   static final Duration KILL_ACK_WAIT = Duration.ofSeconds(5);
 
@@ -83,20 +83,21 @@ final class HostSessions {
   /**
    * Closes {@code sessions} with the kill's status and {@code reason}, so their clients end with a
    * message rather than a network error, and their programs are ended as after any close. Returns
-   * once every one has ended: the connected ones when their clients acknowledged, or when {@link
+   * once every one has ended: those with a client in reach when it acknowledged, or when {@link
    * #KILL_ACK_WAIT} has passed.
    */
   private static void end(List<Session> sessions, String reason) throws InterruptedException {
     List<Session> awaited = new ArrayList<>();
+    Instant recently = Instant.now().minus(KILL_ACK_WAIT);
     for (Session session : sessions) {
       Logger.info("{}: {}", session, reason);
-      boolean connected = session.state() == SessionState.CONNECTED;
+      boolean inReach = session.lastContact().filter(contact -> contact.isAfter(recently)).isPresent();
       try {
         session.close(KillRequest.EXIT_STATUS, reason);
       } catch (IOException e) {
-        connected = false; // the close could not be sent: nothing to wait for
+        inReach = false; // the close could not be sent: nothing to wait for
       }
-      if (connected) {
+      if (inReach) {
         awaited.add(session);
       } else {
         session.terminate(reason + " (the client was away)");

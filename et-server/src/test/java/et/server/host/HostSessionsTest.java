@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.core.EternalClient;
 import et.core.Session;
 import et.core.SessionEnd;
 import et.core.SessionState;
 import et.testkit.Await;
+import et.testkit.FaultRelay;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
@@ -17,11 +19,15 @@ import et.terminal.KillRequest;
 import et.terminal.ListRequest;
 import et.terminal.ListedSession;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +97,47 @@ class HostSessionsTest {
       assertTrue(client.awaitEnd(TIMEOUT));
       assertEquals(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, KillRequest.EXIT_STATUS, KillRequest.REASON), client.end());
       assertEquals(List.of(waiting), listed(fixture).stream().map(ListedSession::id).toList());
+    }
+  }
+
+  private static Optional<ListedSession> theOnlySession(HostFixture fixture) {
+    try {
+      return listed(fixture).stream().findFirst();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (BootstrapException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aKillReachesAClientThatIsReconnecting() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      BootstrapReply.Session reply = fixture.requestSession(request(Optional.empty(), true).toLine());
+      try (FaultRelay relay = new FaultRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), reply.port()))) {
+        Session client = EternalClient.connect(relay.address(), reply.credentials(), HostFixture.OPTIONS);
+        Await.until("the host sees the client", TIMEOUT, () -> theOnlySession(fixture).orElseThrow().client().isPresent());
+        relay.blackhole(true); // the client's next connections are held until it is off
+        relay.cutAll();
+        Await.until("the host sees the client gone", TIMEOUT, () -> theOnlySession(fixture).orElseThrow().client().isEmpty());
+        long waiting = theOnlySession(fixture).orElseThrow().waitingBytes();
+
+        CompletableFuture<BootstrapReply> kill = CompletableFuture.supplyAsync(() -> {
+          try {
+            return answer(fixture, KillRequest.create(reply.credentials().id().toString()).toLine());
+          } catch (IOException | BootstrapException e) {
+            throw new AssertionError(e);
+          }
+        });
+        Await.until("the close is sent or the session is gone", TIMEOUT,
+            () -> theOnlySession(fixture).map(session -> session.waitingBytes() > waiting).orElse(true));
+        relay.blackhole(false);
+
+        assertTrue(client.awaitEnd(TIMEOUT));
+        assertEquals(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, KillRequest.EXIT_STATUS, KillRequest.REASON), client.end());
+        assertInstanceOf(BootstrapReply.Killed.class, kill.get());
+        assertEquals(List.of(), listed(fixture));
+      }
     }
   }
 
