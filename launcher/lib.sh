@@ -1,15 +1,19 @@
 # Sourced by the et launchers: finds a JDK 25 and builds the module path of one module's build output.
 # An ssh session to a server carries no JAVA_HOME, so the search does not depend on it.
+# Every et start runs this: it uses bash builtins only, as each program it ran cost a few ms.
 
-et_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+et_root="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
 
 # Whether java binary $1 is of release 25: from its JDK's release file where there is one (no JVM
 # start, which every launch would pay for), else from what `java -version` prints.
 et_is_java_25() {
-  local release
-  release="$(dirname "$(readlink -f "$1")")/../release"
-  if [ -f "$release" ]; then
-    grep -q '^JAVA_VERSION="25[".]' "$release"
+  local java="$1" line
+  [ ! -L "$java" ] || java="$(readlink -f "$java")"
+  if [ -f "${java%/*}/../release" ]; then
+    while IFS= read -r line; do
+      [[ $line == 'JAVA_VERSION="25"'* || $line == 'JAVA_VERSION="25.'* ]] && return 0
+    done <"${java%/*}/../release"
+    return 1
   else
     "$1" -version 2>&1 | head -n 1 | grep -q '"25[".]'
   fi
@@ -40,8 +44,13 @@ et_module_path() {
     printf '%s\n' "$ET_MODULE_PATH"
     return 0
   fi
-  local module="$et_root/$1" jar
-  jar="$(ls "$module"/target/"$1"-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1)"
+  local module="$et_root/$1" jar="" candidate
+  for candidate in "$module"/target/"$1"-*.jar; do
+    case "$candidate" in
+      *-sources.jar | *-tests.jar) ;;
+      *) [ ! -f "$candidate" ] || { jar="$candidate"; break; } ;;
+    esac
+  done
   if [ -z "$jar" ] || [ ! -d "$module/target/lib" ]; then
     echo "et: $1 is not built; run: mvn -B -DskipTests package (in $et_root)" >&2
     return 1

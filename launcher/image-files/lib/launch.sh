@@ -2,8 +2,9 @@
 # its own Java runtime, and the options of an AOT cache. Nothing here looks outside the image:
 # no JAVA_HOME, no java on PATH, no source tree.
 
-# The image's root, from this file's real location (bin/* may be symlinks, e.g. in /usr/local/bin).
-et_image="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+# The image's root, from this file's location (the bin script that sources it resolved its own link;
+# bash builtins only: every start pays for what runs here).
+et_image="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
 et_java="$et_image/runtime/bin/java"
 
 # Prints, one per line, the JVM options that start from the image's AOT cache $1 (aot/<name>.aot),
