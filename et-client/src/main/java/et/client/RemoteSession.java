@@ -82,9 +82,10 @@ public final class RemoteSession implements SessionRunner {
 
   @Override
   public int run(ClientOptions options, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    StartTimeline.mark("options"); // picocli's part of the start ends here
     try {
       ClientLogging.configure(options.logging());
-      StartTimeline.mark("parsed");
+      StartTimeline.mark("logging");
     } catch (IOException e) {
       say(err, "cannot log to " + options.logging().file().orElseThrow() + ": " + e.getMessage());
       return ExitCodes.FAILURE;
