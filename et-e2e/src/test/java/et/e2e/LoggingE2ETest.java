@@ -66,7 +66,7 @@ class LoggingE2ETest {
       previous = at;
       steps.add(mark.substring(0, space));
     }
-    assertEquals(List.of("main", "streams", "parsed", "ssh started", "terminal", "ssh -G", "answer", "connected", "ended"),
+    assertEquals(List.of("main", "streams", "options", "logging", "ssh started", "terminal", "ssh -G", "answer", "connected", "ended"),
         steps, line);
   }
 
