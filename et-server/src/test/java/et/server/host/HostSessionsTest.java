@@ -19,7 +19,6 @@ import et.terminal.KillRequest;
 import et.terminal.ListRequest;
 import et.terminal.ListedSession;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -63,13 +62,8 @@ class HostSessionsTest {
       BootstrapReply.Session tunnelsReply = fixture.requestSession(request(Optional.empty(), true).withVia(path).toLine());
       String tunnels = tunnelsReply.credentials().id().toString();
       Session client = fixture.connect(tunnelsReply);
-      Await.until("the host sees the client", TIMEOUT, () -> {
-        try {
-          return listed(fixture).stream().anyMatch(session -> session.client().isPresent());
-        } catch (IOException | BootstrapException e) {
-          throw new AssertionError(e);
-        }
-      });
+      Await.until("the host sees the client", TIMEOUT,
+          () -> listedNow(fixture).stream().anyMatch(session -> session.client().isPresent()));
 
       List<ListedSession> both = listed(fixture);
       assertEquals(List.of(waiting, tunnels), both.stream().map(ListedSession::id).toList(), "the earliest started first");
@@ -100,14 +94,17 @@ class HostSessionsTest {
     }
   }
 
-  private static Optional<ListedSession> theOnlySession(HostFixture fixture) {
+  /** {@link #listed}, for conditions polled by {@link Await#until}, which take no checked exceptions. */
+  private static List<ListedSession> listedNow(HostFixture fixture) {
     try {
-      return listed(fixture).stream().findFirst();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (BootstrapException e) {
+      return listed(fixture);
+    } catch (IOException | BootstrapException e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static Optional<ListedSession> theOnlySession(HostFixture fixture) {
+    return listedNow(fixture).stream().findFirst();
   }
 
   @Test
