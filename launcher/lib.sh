@@ -7,12 +7,13 @@ et_root="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
 # Whether java binary $1 is of release 25: from its JDK's release file where there is one (no JVM
 # start, which every launch would pay for), else from what `java -version` prints.
 et_is_java_25() {
-  local java="$1" line
+  local java="$1" release line
   [ ! -L "$java" ] || java="$(readlink -f "$java")"
-  if [ -f "${java%/*}/../release" ]; then
+  release="${java%/*}/../release"
+  if [ -f "$release" ]; then
     while IFS= read -r line; do
       [[ $line == 'JAVA_VERSION="25"'* || $line == 'JAVA_VERSION="25.'* ]] && return 0
-    done <"${java%/*}/../release"
+    done <"$release"
     return 1
   else
     "$1" -version 2>&1 | head -n 1 | grep -q '"25[".]'
