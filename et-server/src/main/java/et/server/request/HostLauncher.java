@@ -15,7 +15,8 @@ import org.tinylog.Logger;
  * sends it no hang-up), stdin from /dev/null and stdout/stderr to {@code host.out} beside the host
  * log (written afresh at each start), so that no pipe of the ssh session stays open and ssh can
  * exit. The host inherits etterminal's
- * environment without the variables that belong to this one ssh connection.
+ * environment without the variables that belong to this one ssh connection, and with one malloc
+ * arena (see {@link #HOST_VARIABLES}).
  *
  * <p>{@code ET_HOST_IDLE_EXIT} (seconds), when set, is passed on as {@code --idle-exit}: tests use
  * it so the hosts they start do not outlive them.
@@ -26,6 +27,14 @@ public final class HostLauncher {
   /** Describe one ssh connection: stale, or misleading, in the shells of later sessions. */
   private static final List<String> CONNECTION_VARIABLES =
       List.of("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK", "SSH_ORIGINAL_COMMAND", IDLE_EXIT_VARIABLE);
+
+  /**
+   * glibc's malloc gives threads that allocate at once arenas of their own, up to eight a CPU, and
+   * each keeps the pages its few live blocks sit on: an idle host holds less with one arena
+   * (docs/BENCHMARKS.md). The host's programs get an environment built afresh ({@code
+   * CommandSpec}), without it.
+   */
+  static final Map<String, String> HOST_VARIABLES = Map.of("MALLOC_ARENA_MAX", "1");
 
   private final Path hostCommand;
   private final HostPaths paths;
@@ -67,6 +76,7 @@ public final class HostLauncher {
     builder.environment().clear();
     builder.environment().putAll(environment);
     CONNECTION_VARIABLES.forEach(builder.environment()::remove);
+    builder.environment().putAll(HOST_VARIABLES);
     Process host = builder.start();
     Logger.info("started the session host: pid {}", host.pid());
     return host;
