@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -175,6 +176,10 @@ class PackageE2ETest {
       assertEquals(0, version.status(), version.toString());
       assertTrue(version.stdout().startsWith(command + " "), version.toString());
     }
+    // Recorded from what a first run does: the host's start and its first sessions, etterminal's
+    // request for a new session.
+    assertCacheHolds("et-host", "et.server.host.SessionHost", "et.server.session.TerminalBridge", "et.server.session.PipeBridge");
+    assertCacheHolds("etterminal", "et.server.Etterminal", "et.core.SessionCredentials");
     // Without the caches (their recording failed) the commands start all the same, and say nothing
     // about it: etterminal's stdout carries its answer to the client.
     Path caches = INSTALLED.resolve("lib/aot");
@@ -187,6 +192,21 @@ class PackageE2ETest {
       assertEquals("", uncached.stderr(), uncached.toString());
     } finally {
       Files.move(aside, caches);
+    }
+  }
+
+  /** The classes in {@code command}'s AOT cache, as the JVM lists them, include {@code classes}. */
+  private static void assertCacheHolds(String command, String... classes) throws IOException {
+    CommandResult listed = Commands.run(List.of("/usr/bin/env", "-i", "PATH=" + PLAIN_PATH,
+        "JAVA_TOOL_OPTIONS=-XX:+PrintSharedArchiveAndExit", command, "--version"), TIMEOUT);
+    assertEquals(0, listed.status(), listed.toString());
+    Set<String> cached = listed.stdout().lines()
+        .map(line -> line.strip().split(" "))
+        .filter(fields -> fields.length == 3 && fields[0].endsWith(":"))
+        .map(fields -> fields[1])
+        .collect(Collectors.toSet());
+    for (String name : classes) {
+      assertTrue(cached.contains(name), command + "'s cache lacks " + name + " (" + cached.size() + " classes listed)");
     }
   }
 

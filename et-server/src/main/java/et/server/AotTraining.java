@@ -1,22 +1,119 @@
 package et.server;
 
+import et.core.Channel;
+import et.core.EternalClient;
+import et.core.Session;
+import et.core.SessionOptions;
+import et.server.host.HostConfig;
+import et.server.host.ServerConf;
+import et.server.host.SessionHost;
+import et.server.request.HostLogging;
+import et.server.request.HostPaths;
+import et.server.request.HostSocket;
+import et.terminal.BootstrapException;
+import et.terminal.BootstrapNonce;
+import et.terminal.BootstrapReply;
+import et.terminal.BootstrapRequest;
+import et.terminal.BoundedLine;
+import et.terminal.ResizeEvent;
+import et.terminal.TerminalChannels;
+import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The training run of the session host's AOT cache (launcher/lib.sh, {@code et_record_aot_caches}):
- * what {@code et-host --help} loads, then {@link HostWarmup#train}. The cache then holds the
- * classes of a start and, as JDK 25 records them (JEP 515), the profiles of a keystroke path the
- * JIT had fully compiled, so a new host's short warm-up gets that path optimised quickly
- * (docs/BENCHMARKS.md). Prints nothing.
+ * what a first run makes a new host do, then {@link HostWarmup#train}. First {@code et-host --help};
+ * then, in a scratch home and runtime directory, logging set up in files, the configuration read,
+ * a {@link SessionHost} started, and a session requested over its socket and run to its end in
+ * each mode (a command in a terminal, then on pipes) by an et.core client in this JVM. The classes
+ * of a host's start and of its first session then load from the cache, not the jars, and, as JDK
+ * 25 records them (JEP 515), the profiles of the keystroke path the JIT had fully compiled come
+ * with it (docs/BENCHMARKS.md). Prints nothing.
  */
 public final class AotTraining {
+  /** A program that does not end (a profile waiting for input, say) leaves the session to closing. */
+  private static final Duration SESSION_DEADLINE = Duration.ofSeconds(30);
+  private static final String COMMAND = "true";
+
   private AotTraining() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
     EtHost.run(new String[] {"--help"}, discard, discard);
+    firstRun();
     HostWarmup.train(Path.of(System.getProperty("user.home")));
+  }
+
+  private static void firstRun() throws IOException, InterruptedException {
+    Path scratch = Files.createTempDirectory("et-host-training");
+    try {
+      HostPaths paths = HostPaths.fromEnvironment(Map.of(
+          "HOME", scratch.resolve("home").toString(), "XDG_RUNTIME_DIR", scratch.resolve("run").toString()));
+      HostLogging.hostToFiles(paths.logFile(), "info");
+      HostConfig config = HostConfig.of(paths, ServerConf.read(paths.configFile()))
+          .withBind(InetAddress.getLoopbackAddress())
+          .withPort(0);
+      try (SessionHost host = SessionHost.start(config)) {
+        runSession(paths, config.sessionOptions(), List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE));
+        runSession(paths, config.sessionOptions(),
+            List.of(TerminalChannels.STDIN, TerminalChannels.STDOUT, TerminalChannels.STDERR));
+      } catch (IOException | BootstrapException e) {
+        // No host here (no loopback where packages are built, say): a cache of the rest is still a cache.
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(scratch)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
+  }
+
+  /** Requests a session running {@link #COMMAND}, opens {@code labels} as a client does, awaits its end. */
+  private static void runSession(HostPaths paths, SessionOptions options, List<String> labels)
+      throws IOException, BootstrapException, InterruptedException {
+    String request = new BootstrapRequest(
+        BootstrapNonce.random(), "xterm-256color", 80, 24, Optional.of(COMMAND), false, new LinkedHashMap<>()).toLine();
+    if (!(BootstrapReply.parse(exchange(paths.socket(), request)) instanceof BootstrapReply.Session reply)) {
+      throw new IOException("the host refused the training's request");
+    }
+    try (Session client = EternalClient.connect(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), reply.port()), reply.credentials(), options)) {
+      for (String label : labels) {
+        Channel channel = client.openChannel(label);
+        switch (label) {
+          case TerminalChannels.RESIZE -> channel.output().write(new ResizeEvent(80, 24).encode());
+          case TerminalChannels.STDIN -> channel.shutdownOutput();
+          default -> {} // the program's output: the host sends it within the channel's window
+        }
+      }
+      client.awaitEnd(SESSION_DEADLINE);
+    }
+  }
+
+  /** The host's answer to {@code line} on its socket, as etterminal gets it. */
+  private static String exchange(Path socket, String line) throws IOException {
+    try (SocketChannel channel = HostSocket.connect(socket)) {
+      ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      return BoundedLine.read(new BufferedInputStream(Channels.newInputStream(channel)), BoundedLine.MAX_BYTES);
+    }
   }
 }

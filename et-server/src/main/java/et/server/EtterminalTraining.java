@@ -6,6 +6,7 @@ import et.server.host.SessionHost;
 import et.server.request.HostLogging;
 import et.server.request.HostPaths;
 import et.terminal.BootstrapNonce;
+import et.terminal.BootstrapRequest;
 import et.terminal.ListRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,15 +17,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * The training run of etterminal's AOT cache (launcher/lib.sh, {@code et_record_aot_caches}): what a
- * real etterminal does, logging set up in a file and a request handed to a session host and
- * answered, in a scratch home and runtime directory, against a session host in this JVM. Its
- * classes then load from the cache, not the jars, at every etterminal (docs/BENCHMARKS.md). Prints
- * nothing.
+ * real etterminal does, logging set up in a file and requests (the list of sessions, a new session)
+ * handed to a session host and answered, in a scratch home and runtime directory, against a session
+ * host in this JVM. Its classes then load from the cache, not the jars, at every etterminal
+ * (docs/BENCHMARKS.md). Prints nothing.
  */
 public final class EtterminalTraining {
   private EtterminalTraining() {}
@@ -41,9 +45,13 @@ public final class EtterminalTraining {
       HostConfig config =
           HostConfig.of(paths, ServerConf.defaults()).withBind(InetAddress.getLoopbackAddress()).withPort(0);
       try (SessionHost host = SessionHost.start(config)) {
-        String request = new ListRequest(BootstrapNonce.random()).toLine() + "\n";
-        Etterminal.run(new String[0], new ByteArrayInputStream(request.getBytes(StandardCharsets.ISO_8859_1)),
-            discard, discard, env);
+        for (String request : List.of(
+            new ListRequest(BootstrapNonce.random()).toLine(),
+            new BootstrapRequest(BootstrapNonce.random(), "xterm-256color", 80, 24, Optional.empty(), false,
+                new LinkedHashMap<>()).toLine())) {
+          Etterminal.run(new String[0], new ByteArrayInputStream((request + "\n").getBytes(StandardCharsets.ISO_8859_1)),
+              discard, discard, env);
+        }
       } catch (IOException e) {
         // No host here (no loopback where packages are built, say): a cache of the rest is still a cache.
       }
