@@ -10,9 +10,11 @@ import et.core.warmup.Warmup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.tinylog.Logger;
 
 /**
  * What the client does while ssh makes first contact: echoes through a throwaway session ({@link
@@ -38,6 +40,14 @@ final class ClientWarmup {
   /** The agent's share: as many as the AOT cache's profiles need to get the path to C2 at once. */
   private static final int AGENT_ROUND_TRIPS = 10_000;
 
+  /**
+   * ssh for {@link #firstRequest}: answers {@code -G} with a host name, as ssh does, and any request
+   * with {@code ET1 ERROR} for its nonce.
+   */
+  static final String STAND_IN_SSH = "/bin/sh -c '"
+      + "case \" $* \" in *\" -G \"*) echo \"hostname localhost\"; exit 0;; esac; "
+      + "IFS= read -r line; nonce=${line#*nonce=}; echo \"ET1 ERROR nonce=${nonce%% *} reason=warm-up\"' ssh";
+
   private static final AtomicBoolean terminalWritesWarm = new AtomicBoolean();
 
   private ClientWarmup() {}
@@ -52,8 +62,22 @@ final class ClientWarmup {
   static void forAgent() {
     Main.run(new String[] {"--help"}, new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
         RemoteSession.forThisProcess());
+    Logger.debug("warm-up request: {}", firstRequest().strip());
     Warmup.run(RemoteSession.TERMINAL_SESSIONS, AGENT_ROUND_TRIPS, TRAINING_BUDGET);
     typeLocally(LOCAL_KEYS, null);
+  }
+
+  /**
+   * Runs an et command line as far as ssh's answer, against a stand-in ssh ({@link #STAND_IN_SSH})
+   * that refuses the request: the options parsed, logging set up, ssh's configuration read and the
+   * bootstrap run, whose code a fresh JVM otherwise loads from the jars and interprets while the
+   * first et's user waits (docs/BENCHMARKS.md). Returns what et said ("et: ... refused: warm-up").
+   */
+  static String firstRequest() {
+    StringWriter said = new StringWriter();
+    Main.run(new String[] {"--ssh", STAND_IN_SSH, "-c", "true", "et-warm-up"}, new PrintWriter(Writer.nullWriter()),
+        new PrintWriter(said), RemoteSession.forThisProcess());
+    return said.toString();
   }
 
   /**
