@@ -44,7 +44,7 @@ final class ClientWarmup {
    * ssh for {@link #firstRequest}: answers {@code -G} with a host name, as ssh does, and any request
    * with {@code ET1 ERROR} for its nonce.
    */
-  static final String STAND_IN_SSH = "/bin/sh -c '"
+  private static final String STAND_IN_SSH = "/bin/sh -c '"
       + "case \" $* \" in *\" -G \"*) echo \"hostname localhost\"; exit 0;; esac; "
       + "IFS= read -r line; nonce=${line#*nonce=}; echo \"ET1 ERROR nonce=${nonce%% *} reason=warm-up\"' ssh";
 
