@@ -9,40 +9,29 @@ import et.server.host.ServerConf;
 import et.server.host.SessionHost;
 import et.server.request.HostLogging;
 import et.server.request.HostPaths;
-import et.server.request.HostSocket;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
-import et.terminal.BoundedLine;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The training run of the session host's AOT cache (launcher/lib.sh, {@code et_record_aot_caches}):
  * what a first run makes a new host do, then {@link HostWarmup#train}. First {@code et-host --help};
  * then, in a scratch home and runtime directory, logging set up in files, the configuration read,
- * a {@link SessionHost} started, and a session requested over its socket and run to its end in
- * each mode (a command in a terminal, then on pipes) by an et.core client in this JVM. The classes
+ * a {@link SessionHost} started, and a session requested through etterminal's code and run to its
+ * end in each mode (a command in a terminal, then on pipes) by an et.core client in this JVM. The classes
  * of a host's start and of its first session then load from the cache, not the jars, and, as JDK
  * 25 records them (JEP 515), the profiles of the keystroke path the JIT had fully compiled come
  * with it (docs/BENCHMARKS.md). Prints nothing.
@@ -62,34 +51,28 @@ public final class AotTraining {
   }
 
   private static void firstRun() throws IOException, InterruptedException {
-    Path scratch = Files.createTempDirectory("et-host-training");
-    try {
-      HostPaths paths = HostPaths.fromEnvironment(Map.of(
-          "HOME", scratch.resolve("home").toString(), "XDG_RUNTIME_DIR", scratch.resolve("run").toString()));
+    try (TrainingHome home = new TrainingHome("et-host-training")) {
+      HostPaths paths = home.paths();
       HostLogging.hostToFiles(paths.logFile(), "info");
       HostConfig config = HostConfig.of(paths, ServerConf.read(paths.configFile()))
           .withBind(InetAddress.getLoopbackAddress())
           .withPort(0);
       try (SessionHost host = SessionHost.start(config)) {
-        runSession(paths, config.sessionOptions(), List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE));
-        runSession(paths, config.sessionOptions(),
+        runSession(home, config.sessionOptions(), List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE));
+        runSession(home, config.sessionOptions(),
             List.of(TerminalChannels.STDIN, TerminalChannels.STDOUT, TerminalChannels.STDERR));
       } catch (IOException | BootstrapException e) {
         // No host here (no loopback where packages are built, say): a cache of the rest is still a cache.
-      }
-    } finally {
-      try (Stream<Path> files = Files.walk(scratch)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
   }
 
   /** Requests a session running {@link #COMMAND}, opens {@code labels} as a client does, awaits its end. */
-  private static void runSession(HostPaths paths, SessionOptions options, List<String> labels)
+  private static void runSession(TrainingHome home, SessionOptions options, List<String> labels)
       throws IOException, BootstrapException, InterruptedException {
     String request = new BootstrapRequest(
         BootstrapNonce.random(), "xterm-256color", 80, 24, Optional.of(COMMAND), false, new LinkedHashMap<>()).toLine();
-    if (!(BootstrapReply.parse(exchange(paths.socket(), request)) instanceof BootstrapReply.Session reply)) {
+    if (!(BootstrapReply.parse(home.ask(request)) instanceof BootstrapReply.Session reply)) {
       throw new IOException("the host refused the training's request");
     }
     try (Session client = EternalClient.connect(
@@ -103,17 +86,6 @@ public final class AotTraining {
         }
       }
       client.awaitEnd(SESSION_DEADLINE);
-    }
-  }
-
-  /** The host's answer to {@code line} on its socket, as etterminal gets it. */
-  private static String exchange(Path socket, String line) throws IOException {
-    try (SocketChannel channel = HostSocket.connect(socket)) {
-      ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      return BoundedLine.read(new BufferedInputStream(Channels.newInputStream(channel)), BoundedLine.MAX_BYTES);
     }
   }
 }

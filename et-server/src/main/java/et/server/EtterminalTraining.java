@@ -13,15 +13,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The training run of etterminal's AOT cache (launcher/lib.sh, {@code et_record_aot_caches}): what a
@@ -34,30 +27,19 @@ public final class EtterminalTraining {
   private EtterminalTraining() {}
 
   public static void main(String[] args) throws IOException {
-    Path scratch = Files.createTempDirectory("et-etterminal-training");
-    try {
-      Map<String, String> env = Map.of(
-          "HOME", scratch.resolve("home").toString(), "XDG_RUNTIME_DIR", scratch.resolve("run").toString());
-      HostPaths paths = HostPaths.fromEnvironment(env);
+    try (TrainingHome home = new TrainingHome("et-etterminal-training")) {
+      HostPaths paths = home.paths();
       HostLogging.terminalToFile(paths.terminalLogFile(), "info");
       PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
-      Etterminal.run(new String[] {"--version"}, new ByteArrayInputStream(new byte[0]), discard, discard, env);
+      Etterminal.run(new String[] {"--version"}, new ByteArrayInputStream(new byte[0]), discard, discard, home.env());
       HostConfig config =
           HostConfig.of(paths, ServerConf.defaults()).withBind(InetAddress.getLoopbackAddress()).withPort(0);
       try (SessionHost host = SessionHost.start(config)) {
-        for (String request : List.of(
-            new ListRequest(BootstrapNonce.random()).toLine(),
-            new BootstrapRequest(BootstrapNonce.random(), "xterm-256color", 80, 24, Optional.empty(), false,
-                new LinkedHashMap<>()).toLine())) {
-          Etterminal.run(new String[0], new ByteArrayInputStream((request + "\n").getBytes(StandardCharsets.ISO_8859_1)),
-              discard, discard, env);
-        }
+        home.ask(new ListRequest(BootstrapNonce.random()).toLine());
+        home.ask(new BootstrapRequest(BootstrapNonce.random(), "xterm-256color", 80, 24, Optional.empty(), false,
+            new LinkedHashMap<>()).toLine());
       } catch (IOException e) {
         // No host here (no loopback where packages are built, say): a cache of the rest is still a cache.
-      }
-    } finally {
-      try (Stream<Path> files = Files.walk(scratch)) {
-        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
     }
   }
