@@ -280,7 +280,12 @@ public final class TaskGroup {
     } catch (InterruptedException e) {
       Logger.debug("{} {}: interrupted", name, request.role());
     } catch (Throwable e) {
-      Logger.error(e, "{} {}: failed", name, request.role());
+      if (e instanceof RejectedExecutionException && state() == State.CANCELLED) {
+        // A fork refused between the group's cancel and its tasks' interrupt: the task was stopping.
+        Logger.debug("{} {}: cancelled ({})", name, request.role(), e.getMessage());
+      } else {
+        Logger.error(e, "{} {}: failed", name, request.role());
+      }
     } finally {
       lock.lock();
       try {

@@ -159,7 +159,9 @@ public final class Warmup {
         return;
       }
       // Drained, as a server drains a terminal's keys: the socket reader offers each byte itself.
-      serverSide.tasks().fork("drain", () -> drain(channel, sink));
+      if (!serverSide.tasks().tryFork("drain", () -> drain(channel, sink))) {
+        return; // the session closed meanwhile: the warm-up is over
+      }
       OutputStream out = channel.output();
       for (byte[] bytes; (bytes = sink.into.take()).length > 0; ) {
         out.write(bytes);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.core.testing.LogTail;
 import et.testkit.Await;
 import et.testkit.ThreadDump;
 import java.io.IOException;
@@ -95,6 +96,48 @@ class TaskGroupTest {
       afterFailure.countDown();
     });
     assertTrue(afterFailure.await(10, TimeUnit.SECONDS));
+    group.close();
+    assertTrue(group.awaitEnd(DEADLINE));
+  }
+
+  @Test
+  void aForkRefusedBetweenTheCancelAndTheInterruptIsNoFailure() throws Exception {
+    LogTail log = LogTail.mark();
+    TaskGroup group = TaskGroup.startRoot("g4b");
+    CountDownLatch cancelled = new CountDownLatch(1);
+    AtomicReference<Throwable> refused = new AtomicReference<>();
+    group.fork("stopping", () -> {
+      // The task runs on after the cancel, as one does before its interrupt lands.
+      while (cancelled.getCount() > 0) {
+        try {
+          cancelled.await();
+        } catch (InterruptedException e) {
+          // not yet
+        }
+      }
+      try {
+        group.fork("late", () -> {});
+      } catch (RejectedExecutionException e) {
+        refused.set(e);
+        throw e;
+      }
+    });
+    group.cancel();
+    cancelled.countDown();
+    assertTrue(group.awaitEnd(DEADLINE));
+    assertTrue(refused.get() instanceof RejectedExecutionException, "the late fork was refused");
+    assertEquals(List.of(), log.linesWith("g4b stopping"), "the refused fork logged at info or above");
+  }
+
+  @Test
+  void aRefusedForkInAnOpenGroupIsLoggedAsAFailure() throws Exception {
+    LogTail log = LogTail.mark();
+    TaskGroup group = TaskGroup.startRoot("g4c");
+    TaskGroup closed = TaskGroup.startRoot("g4c-closed");
+    closed.close();
+    assertTrue(closed.awaitEnd(DEADLINE));
+    group.fork("forks", () -> closed.fork("late", () -> {}));
+    log.awaitLine(DEADLINE, "ERROR", "g4c forks: failed", "RejectedExecutionException");
     group.close();
     assertTrue(group.awaitEnd(DEADLINE));
   }

@@ -1,6 +1,7 @@
 package et.core.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.ConnectionThreads;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -54,6 +56,26 @@ class WarmupTest {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aCallerInterruptedMidWayStopsItWithoutAnErrorAndKeepsTheInterrupt() throws Exception {
+    LogTail log = LogTail.mark();
+    // As et's client ends while its warm-up runs (ssh failed): the interrupt lands anywhere in it.
+    for (int delayMillis = 0; delayMillis < 60; delayMillis += 3) {
+      AtomicBoolean interruptKept = new AtomicBoolean();
+      Thread caller = Thread.ofPlatform().start(() -> {
+        Warmup.run(OPTIONS, Integer.MAX_VALUE, Duration.ofSeconds(20));
+        interruptKept.set(Thread.currentThread().isInterrupted());
+      });
+      Thread.sleep(delayMillis); // where in the warm-up the interrupt lands, not a wait for a condition
+      caller.interrupt();
+      caller.join(Duration.ofSeconds(10));
+      assertFalse(caller.isAlive(), "the warm-up stopped, interrupted after " + delayMillis + " ms");
+      assertTrue(interruptKept.get(), "the interrupt stays set, interrupted after " + delayMillis + " ms");
+    }
+    assertEquals(List.of(), log.linesWith("ERROR"), "errors logged by an interrupted warm-up");
   }
 
   @Test
