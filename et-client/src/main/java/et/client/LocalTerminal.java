@@ -53,7 +53,9 @@ final class LocalTerminal implements AutoCloseable {
    * captured before anything touched it (jline, or ssh asking for a password).
    */
   static Optional<LocalTerminal> open(Consumer<String> note, Optional<SavedTermios> exact) throws IOException {
-    Terminal terminal = TerminalBuilder.builder().system(true).providers("ffm,exec").build();
+    // jline loads every provider it is not told to leave out: its JNI one would unpack a native
+    // library into /tmp at each start, which et's fast exit (ProcessExit) leaves behind.
+    Terminal terminal = TerminalBuilder.builder().system(true).providers("ffm,exec").jni(false).build();
     if (terminal.getType() == null || terminal.getType().startsWith(Terminal.TYPE_DUMB)) {
       note.accept("no usable terminal (" + terminal.getType() + "): running without one");
       terminal.close();

@@ -10,13 +10,16 @@ import et.testkit.Escaped;
 import et.testkit.Poll;
 import et.testkit.TestSeed;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +77,20 @@ class TerminalE2ETest {
     // termios restore): a module it missed would make the JVM print "WARNING: A restricted method...".
     String seen = et.screen().since(0);
     assertFalse(seen.contains("WARNING:"), Escaped.of(seen));
+  }
+
+  @Test
+  void aRunLeavesNothingInTheTemporaryDirectory() throws Exception {
+    // et ends through _exit (ProcessExit), so nothing it unpacks there would be deleted on exit.
+    Path tmp = Files.createDirectories(base.resolve("java-tmp"));
+    List<String> etWithItsOwnTmp = List.of("env", "JAVA_TOOL_OPTIONS=-Djava.io.tmpdir=" + tmp, RemoteHost.ET.toString());
+    et = PtyEt.start(host.etCommandBy(etWithItsOwnTmp, host.wrapper().toString()), base, 80, 24);
+    et.screen().await(PROMPT, 0, DEADLINE);
+    et.type("exit 0\r");
+    assertEquals(0, et.awaitEnding(DEADLINE).status());
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertEquals(List.of(), left.map(path -> path.getFileName().toString()).toList(), "files et left in " + tmp);
+    }
   }
 
   @Test
