@@ -20,6 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * once both sides have sent CHANNEL_CLOSE (or the session ended).
  */
 public final class ChannelEnd {
+  /** {@link #drainTo}'s first buffer; it grows fourfold, to one frame's data, each time a read fills it. */
+  static final int FIRST_DRAIN_BYTES = 4096;
+
   private final int id;
   private final String label;
   private final Multiplexer mux;
@@ -65,12 +68,16 @@ public final class ChannelEnd {
     inbound.attach(sink);
     long written = 0;
     try {
-      byte[] buffer = new byte[FrameType.MAX_DATA_BYTES];
+      // Small while the sink keeps up (an idle terminal's keys wait in it), larger once it fills.
+      byte[] buffer = new byte[FIRST_DRAIN_BYTES];
       for (int n; (n = readAndCredit(buffer, 0, buffer.length)) >= 0; ) {
         if (n > 0) { // 0: only credit was due, for bytes the sink took from the socket-reader
           sink.write(buffer, 0, n);
           written += n;
           inbound.caughtUp();
+          if (n == buffer.length && n < FrameType.MAX_DATA_BYTES) {
+            buffer = new byte[Math.min(4 * n, FrameType.MAX_DATA_BYTES)];
+          }
         }
       }
     } finally {

@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <p>{@link #read} gives each frame an array of its own; {@link #readReused} reads into one array
  * it reuses, for the socket-reader, which is done with each frame before it reads the next: no
- * 64 KiB array to allocate and zero per bulk frame (docs/BENCHMARKS.md).
+ * 64 KiB array to allocate and zero per bulk frame (docs/BENCHMARKS.md). That array grows with the
+ * largest frame read so far, so an idle terminal's connection holds a few KiB, not 64.
  */
 public final class FrameReader {
   private final ReadableByteChannel in;
@@ -28,7 +29,10 @@ public final class FrameReader {
   private static final int MAX_FRAME_BYTES =
       FrameHeader.BYTES + Arrays.stream(FrameType.values()).mapToInt(type -> type.maxBody).max().orElseThrow();
 
-  /** {@link #readReused}'s array, made at its first call. */
+  /** The smallest array {@link #readReused} makes. */
+  private static final int MIN_REUSED_BYTES = 4096;
+
+  /** {@link #readReused}'s array: made at its first call, replaced by a larger one as frames need. */
   private byte[] reused;
 
   /** The next frame, in an array of its own; EOFException when the peer closed cleanly between frames. */
@@ -43,10 +47,17 @@ public final class FrameReader {
    */
   public Frame readReused() throws IOException {
     FrameHeader decoded = readHeader();
-    if (reused == null) {
-      reused = new byte[MAX_FRAME_BYTES];
+    int needed = FrameHeader.BYTES + decoded.length();
+    if (reused == null || reused.length < needed) {
+      reused = new byte[reusedBytes(needed)];
     }
     return readBody(decoded, reused);
+  }
+
+  /** A power of two from {@link #MIN_REUSED_BYTES} that holds {@code needed}, or the largest frame. */
+  static int reusedBytes(int needed) {
+    int powerOfTwo = needed <= 1 ? 1 : Integer.highestOneBit(needed - 1) << 1;
+    return Math.min(MAX_FRAME_BYTES, Math.max(MIN_REUSED_BYTES, powerOfTwo));
   }
 
   private FrameHeader readHeader() throws IOException {

@@ -20,8 +20,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,6 +97,33 @@ class DrainToTest {
       case SOME -> assertTrue(sink.offered.get() > 0 && sink.offered.get() < sent.length,
           "both ways were taken: " + sink.offered.get() + " offered");
     }
+  }
+
+  @Test
+  void writesComeFromASmallArrayUntilTheSinkFallsBehind() throws Exception {
+    List<Integer> arrays = new CopyOnWriteArrayList<>();
+    RecordingSink sink = new RecordingSink(Taking.NONE, 0) {
+      @Override
+      public synchronized void write(byte[] b, int offset, int length) {
+        arrays.add(b.length);
+        super.write(b, offset, length);
+      }
+    };
+    Channel ours = client.openChannel("keys");
+    Channel theirs = serverSide.acceptChannel(DEADLINE);
+    CompletableFuture<Long> drained = drainInBackground(theirs, sink);
+    awaitDrainerWaiting(drained);
+    ours.output().write('x');
+    Await.until("the key written", DEADLINE, () -> sink.received().length == 1);
+    assertEquals(List.of(ChannelEnd.FIRST_DRAIN_BYTES), arrays, "the array a key waits in");
+
+    byte[] bulk = new byte[4 * WINDOW];
+    new Random(TestSeed.forTest("DrainToTest bulk")).nextBytes(bulk);
+    ours.output().write(bulk);
+    ours.shutdownOutput();
+    assertEquals(1 + bulk.length, drained.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+    assertArrayEquals(bulk, Arrays.copyOfRange(sink.received(), 1, 1 + bulk.length));
+    assertTrue(arrays.contains(FrameType.MAX_DATA_BYTES), "a sink behind takes a frame's data at a time: " + arrays);
   }
 
   @Test

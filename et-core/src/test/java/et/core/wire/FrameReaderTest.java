@@ -108,14 +108,14 @@ class FrameReaderTest {
   }
 
   @Test
-  void reusedReadsOpenFramesOfEverySizeFromOneArray() throws IOException {
+  void reusedReadsOpenFramesOfEverySizeAndGrowTheirArrayOnlyForALargerFrame() throws IOException {
     Random random = new Random(SEED);
     byte[] key = new byte[32];
     random.nextBytes(key);
     SequenceAead aead = new SequenceAead(key);
     List<byte[]> payloads = new java.util.ArrayList<>();
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
-    for (int length : List.of(FrameType.MAX_DATA_BYTES, 1, 5000, FrameType.MAX_DATA_BYTES, 17)) {
+    for (int length : List.of(1, 17, 5000, 3000, FrameType.MAX_DATA_BYTES, 1, FrameType.MAX_DATA_BYTES, 17)) {
       byte[] payload = new byte[length];
       random.nextBytes(payload);
       payloads.add(payload);
@@ -129,12 +129,19 @@ class FrameReaderTest {
       // A shorter frame after a longer one: the longer one's tail must not reach the cipher.
       assertArrayEquals(payloads.get(i), got.open(aead), "frame " + (i + 1));
       assertEquals(FrameHeader.BYTES + payloads.get(i).length + SequenceAead.TAG_BYTES, got.size());
-      if (array != null) {
-        assertTrue(array == got.wire(), "frame " + (i + 1) + " in a new array");
-      }
+      boolean fits = array != null && got.size() <= array.length;
+      assertEquals(fits, array == got.wire(), "frame " + (i + 1) + " in the array before it, as it fits there");
       array = got.wire();
     }
     assertThrows(EOFException.class, reader::readReused, "clean end of stream between frames");
+  }
+
+  @Test
+  void theReusedArrayOfSmallFramesIsSmall() throws IOException {
+    SequenceAead aead = new SequenceAead(new byte[32]);
+    Frame keystroke = Frame.seal(aead, FrameType.CHANNEL_DATA, 3, 1, new byte[] {'x'});
+    FrameReader reader = new FrameReader(Channels.newChannel(new ByteArrayInputStream(keystroke.wire())));
+    assertEquals(4096, reader.readReused().wire().length, "the array an idle terminal's reader keeps");
   }
 
   @Test
