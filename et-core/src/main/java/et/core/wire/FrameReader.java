@@ -54,9 +54,9 @@ public final class FrameReader {
     return readBody(decoded, reused);
   }
 
-  /** A power of two from {@link #MIN_REUSED_BYTES} that holds {@code needed}, or the largest frame. */
-  static int reusedBytes(int needed) {
-    int powerOfTwo = needed <= 1 ? 1 : Integer.highestOneBit(needed - 1) << 1;
+  /** A power of two from {@link #MIN_REUSED_BYTES} that holds {@code needed} (a header at least), or the largest frame. */
+  private static int reusedBytes(int needed) {
+    int powerOfTwo = Integer.highestOneBit(needed - 1) << 1;
     return Math.min(MAX_FRAME_BYTES, Math.max(MIN_REUSED_BYTES, powerOfTwo));
   }
 
