@@ -180,6 +180,8 @@ class PackageE2ETest {
     // request for a new session.
     assertCacheHolds("et-host", "et.server.host.SessionHost", "et.server.session.TerminalBridge", "et.server.session.PipeBridge");
     assertCacheHolds("etterminal", "et.server.Etterminal", "et.core.SessionCredentials");
+    // etterminal loads every class of its cache at each start: none of the host's belongs there.
+    assertFalse(cachedClasses("etterminal").contains("et.server.host.SessionHost"), "etterminal's cache holds the session host");
     // Without the caches (their recording failed) the commands start all the same, and say nothing
     // about it: etterminal's stdout carries its answer to the client.
     Path caches = INSTALLED.resolve("lib/aot");
@@ -197,17 +199,22 @@ class PackageE2ETest {
 
   /** The classes in {@code command}'s AOT cache, as the JVM lists them, include {@code classes}. */
   private static void assertCacheHolds(String command, String... classes) throws IOException {
+    Set<String> cached = cachedClasses(command);
+    for (String name : classes) {
+      assertTrue(cached.contains(name), command + "'s cache lacks " + name + " (" + cached.size() + " classes listed)");
+    }
+  }
+
+  /** The classes in {@code command}'s AOT cache, as the JVM lists them. */
+  private static Set<String> cachedClasses(String command) throws IOException {
     CommandResult listed = Commands.run(List.of("/usr/bin/env", "-i", "PATH=" + PLAIN_PATH,
         "JAVA_TOOL_OPTIONS=-XX:+PrintSharedArchiveAndExit", command, "--version"), TIMEOUT);
     assertEquals(0, listed.status(), listed.toString());
-    Set<String> cached = listed.stdout().lines()
+    return listed.stdout().lines()
         .map(line -> line.strip().split(" "))
         .filter(fields -> fields.length == 3 && fields[0].endsWith(":"))
         .map(fields -> fields[1])
         .collect(Collectors.toSet());
-    for (String name : classes) {
-      assertTrue(cached.contains(name), command + "'s cache lacks " + name + " (" + cached.size() + " classes listed)");
-    }
   }
 
   private static void assertManPagesAndCompletionAreFound() throws IOException {
