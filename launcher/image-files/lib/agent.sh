@@ -41,6 +41,11 @@ et_thin_client_if_agent() {
   fi
 }
 
+# The agent's memory options, for its three launchers: long-lived and holding every terminal's
+# session, it keeps at most 20 % free heap after a collection that may shrink it, and HotSpot's stack
+# shadow zone at its Linux x64 least, as the session host does (docs/BENCHMARKS.md).
+et_agent_memory_options=(-XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10 -XX:StackShadowPages=10)
+
 # What et-agent does with its option $1 (--foreground, --stop, --status, --help, or none: start
 # in the background and return once it serves, like ssh-agent); the agent's JVM command (without
 # its socket) follows. --help prints lines 2-5 of the calling script.

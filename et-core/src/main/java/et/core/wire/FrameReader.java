@@ -13,8 +13,8 @@ import java.util.Arrays;
  *
  * <p>{@link #read} gives each frame an array of its own; {@link #readReused} reads into one array
  * it reuses, for the socket-reader, which is done with each frame before it reads the next: no
- * 64 KiB array to allocate and zero per bulk frame (docs/BENCHMARKS.md). That array grows with the
- * largest frame read so far, so an idle terminal's connection holds a few KiB, not 64.
+ * array to allocate and zero per bulk frame (docs/BENCHMARKS.md). That array grows with the largest
+ * frame read so far, so a connection that carries only small frames keeps a small one.
  */
 public final class FrameReader {
   private final ReadableByteChannel in;
