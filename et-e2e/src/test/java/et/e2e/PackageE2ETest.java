@@ -179,9 +179,9 @@ class PackageE2ETest {
     // Recorded from what a first run does: the host's start and its first sessions, etterminal's
     // request for a new session.
     assertCacheHolds("et-host", "et.server.host.SessionHost", "et.server.session.TerminalBridge", "et.server.session.PipeBridge");
-    assertCacheHolds("etterminal", "et.server.Etterminal", "et.core.SessionCredentials");
+    Set<String> etterminalCache = assertCacheHolds("etterminal", "et.server.Etterminal", "et.core.SessionCredentials");
     // etterminal loads every class of its cache at each start: none of the host's belongs there.
-    assertFalse(cachedClasses("etterminal").contains("et.server.host.SessionHost"), "etterminal's cache holds the session host");
+    assertFalse(etterminalCache.contains("et.server.host.SessionHost"), "etterminal's cache holds the session host");
     // Without the caches (their recording failed) the commands start all the same, and say nothing
     // about it: etterminal's stdout carries its answer to the client.
     Path caches = INSTALLED.resolve("lib/aot");
@@ -197,24 +197,23 @@ class PackageE2ETest {
     }
   }
 
-  /** The classes in {@code command}'s AOT cache, as the JVM lists them, include {@code classes}. */
-  private static void assertCacheHolds(String command, String... classes) throws IOException {
-    Set<String> cached = cachedClasses(command);
-    for (String name : classes) {
-      assertTrue(cached.contains(name), command + "'s cache lacks " + name + " (" + cached.size() + " classes listed)");
-    }
-  }
-
-  /** The classes in {@code command}'s AOT cache, as the JVM lists them. */
-  private static Set<String> cachedClasses(String command) throws IOException {
+  /**
+   * The classes in {@code command}'s AOT cache, as the JVM lists them, include {@code classes};
+   * returns them all.
+   */
+  private static Set<String> assertCacheHolds(String command, String... classes) throws IOException {
     CommandResult listed = Commands.run(List.of("/usr/bin/env", "-i", "PATH=" + PLAIN_PATH,
         "JAVA_TOOL_OPTIONS=-XX:+PrintSharedArchiveAndExit", command, "--version"), TIMEOUT);
     assertEquals(0, listed.status(), listed.toString());
-    return listed.stdout().lines()
+    Set<String> cached = listed.stdout().lines()
         .map(line -> line.strip().split(" "))
         .filter(fields -> fields.length == 3 && fields[0].endsWith(":"))
         .map(fields -> fields[1])
         .collect(Collectors.toSet());
+    for (String name : classes) {
+      assertTrue(cached.contains(name), command + "'s cache lacks " + name + " (" + cached.size() + " classes listed)");
+    }
+    return cached;
   }
 
   private static void assertManPagesAndCompletionAreFound() throws IOException {
