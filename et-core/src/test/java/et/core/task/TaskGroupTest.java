@@ -104,9 +104,11 @@ class TaskGroupTest {
   void aForkRefusedBetweenTheCancelAndTheInterruptIsNoFailure() throws Exception {
     LogTail log = LogTail.mark();
     TaskGroup group = TaskGroup.startRoot("g4b");
+    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
     AtomicReference<Throwable> refused = new AtomicReference<>();
     group.fork("stopping", () -> {
+      started.countDown();
       // The task runs on after the cancel, as one does before its interrupt lands.
       while (cancelled.getCount() > 0) {
         try {
@@ -122,6 +124,7 @@ class TaskGroupTest {
         throw e;
       }
     });
+    assertTrue(started.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)); // a task cancelled before it starts never runs
     group.cancel();
     cancelled.countDown();
     assertTrue(group.awaitEnd(DEADLINE));
