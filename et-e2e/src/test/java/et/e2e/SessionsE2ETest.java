@@ -106,6 +106,10 @@ class SessionsE2ETest {
     CommandResult none = et("--list");
     assertEquals(0, none.status(), none.toString());
     assertEquals("no sessions of yours on 127.0.0.1\n", none.stdout());
+    CommandResult noneToKill = et("--kill", "abcd");
+    assertEquals(1, noneToKill.status(), noneToKill.toString());
+    assertTrue(noneToKill.stderr().contains("no session of yours starts with abcd"), noneToKill.toString());
+    assertTrue(host.sessionHost().isEmpty(), "listing and killing with no session host started one");
 
     try (EchoSession first = new EchoSession("first-ready");
         EchoSession second = new EchoSession("second-ready")) {

@@ -1,5 +1,6 @@
 package et.server;
 
+import et.server.host.IdPrefixMatch;
 import et.server.request.HostConnector;
 import et.server.request.HostLauncher;
 import et.server.request.HostLogging;
@@ -10,12 +11,15 @@ import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BoundedLine;
 import et.terminal.HostRequest;
+import et.terminal.KillRequest;
+import et.terminal.ListRequest;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -26,9 +30,10 @@ import org.tinylog.Logger;
 
 /**
  * {@code etterminal}, the command ssh runs on the server (docs/TERMINAL.md): reads one {@link
- * HostRequest} line from stdin (a new session, the list of sessions, or a kill), hands it to the
- * user's session host over its unix socket (starting the host, detached, when none answers), and
- * prints the host's one reply line on stdout. Exit status 0 with any answer but {@code ET1 ERROR};
+ * HostRequest} line from stdin (a new session, the list of sessions, a kill, or a relay), hands it
+ * to the user's session host over its unix socket (starting the host, detached, when none answers
+ * a new session or a relay; a list or a kill is answered here then, {@link #answerWithoutHost}),
+ * and prints the host's one reply line on stdout. Exit status 0 with any answer but {@code ET1 ERROR};
  * 1 with an {@code ET1 ERROR} line (when the request's nonce is known) and a message on stderr
  * otherwise.
  *
@@ -92,8 +97,9 @@ public final class Etterminal {
       return fail(Optional.empty(), "no request line on stdin: " + e.getMessage(), stdout, stderr);
     }
     Optional<BootstrapNonce> nonce = RequestNonce.find(line);
+    HostRequest request;
     try {
-      HostRequest.parse(line); // a broken request needs no session host
+      request = HostRequest.parse(line); // a broken request needs no session host
     } catch (BootstrapException e) {
       return fail(nonce, "bad request: " + e.getMessage(), stdout, stderr);
     }
@@ -102,7 +108,12 @@ public final class Etterminal {
     try {
       Path hostCommand = Path.of(System.getProperty("et.host-launcher", "et-host"));
       HostConnector host = new HostConnector(paths, new HostLauncher(hostCommand, paths, env));
-      replyLine = host.exchange(line, HOST_DEADLINE);
+      Optional<BootstrapReply> withoutHost = answerWithoutHost(request);
+      if (withoutHost.isPresent()) {
+        replyLine = host.exchangeIfRunning(line).orElse(withoutHost.get().toLine());
+      } else {
+        replyLine = host.exchange(line, HOST_DEADLINE);
+      }
     } catch (IOException e) {
       return fail(nonce, e.getMessage(), stdout, stderr);
     } catch (InterruptedException e) {
@@ -125,6 +136,20 @@ public final class Etterminal {
       return 1;
     }
     return 0;
+  }
+
+  /**
+   * The answer to {@code request} when no session host runs, for the requests that need none: the
+   * sessions live in the host, so without one there are none to list or end, and starting a host
+   * (a JVM that would then idle until its idle exit) would only delay the answer. Empty for the
+   * others.
+   */
+  static Optional<BootstrapReply> answerWithoutHost(HostRequest request) {
+    return switch (request) {
+      case ListRequest list -> Optional.of(new BootstrapReply.Sessions(list.nonce(), 0, List.of()));
+      case KillRequest kill -> Optional.of(new BootstrapReply.Error(kill.nonce(), IdPrefixMatch.none(kill.idPrefix())));
+      default -> Optional.empty();
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
 package et.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,41 @@ class EtterminalTest {
       assertEquals(nonce, reply.nonce());
       assertEquals(host.port(), reply.port());
       assertEquals("", run.stderr());
+    }
+  }
+
+  @Test
+  void withoutAHostAListHasNoSessionsAndAKillNoneToEndAndNoHostIsStarted() throws Exception {
+    // et.host-launcher is not set here: starting a host would fail ("et-host is not executable").
+    BootstrapNonce listNonce = BootstrapNonce.random();
+    Run list = etterminal("ET1 LIST nonce=" + listNonce + "\n");
+
+    assertEquals(0, list.status(), list.stderr());
+    BootstrapReply.Sessions sessions = assertInstanceOf(BootstrapReply.Sessions.class, BootstrapReply.parse(list.stdout().strip()));
+    assertEquals(listNonce, sessions.nonce());
+    assertEquals(0, sessions.total());
+    assertEquals("", list.stderr());
+
+    BootstrapNonce killNonce = BootstrapNonce.random();
+    Run kill = etterminal("ET1 KILL nonce=" + killNonce + " id=ABCD1234\n");
+
+    assertEquals(1, kill.status());
+    BootstrapReply.Error error = assertInstanceOf(BootstrapReply.Error.class, BootstrapReply.parse(kill.stdout().strip()));
+    assertEquals(killNonce, error.nonce());
+    assertEquals("no session of yours starts with abcd1234", error.reason());
+    assertFalse(Files.exists(base.resolve("xdg/et")), "a host was started: its runtime directory exists");
+  }
+
+  @Test
+  void aRunningHostAnswersTheList() throws Exception {
+    try (SessionHost host = SessionHost.start(hostConfig())) {
+      assertEquals(0, etterminal(request(BootstrapNonce.random())).status());
+      Run list = etterminal("ET1 LIST nonce=" + BootstrapNonce.random() + "\n");
+
+      assertEquals(0, list.status(), list.stderr());
+      BootstrapReply.Sessions sessions = assertInstanceOf(BootstrapReply.Sessions.class, BootstrapReply.parse(list.stdout().strip()));
+      assertEquals(1, sessions.total());
+      assertEquals(1, host.sessionCount());
     }
   }
 

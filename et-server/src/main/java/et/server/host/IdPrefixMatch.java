@@ -12,13 +12,13 @@ import java.util.Locale;
  * @param prefix   the prefix as asked, in lower case
  * @param matching the ids (32 lower-case hex digits) that start with it, in the order given
  */
-record IdPrefixMatch(String prefix, List<String> matching) {
+public record IdPrefixMatch(String prefix, List<String> matching) {
   /** How many of the matching ids an ambiguity message names. */
   static final int NAMED_IN_REFUSAL = 5;
   /** Hex digits of each id an ambiguity message shows. */
   static final int SHOWN_DIGITS = 12;
 
-  IdPrefixMatch {
+  public IdPrefixMatch {
     matching = List.copyOf(matching);
   }
 
@@ -26,6 +26,11 @@ record IdPrefixMatch(String prefix, List<String> matching) {
   static IdPrefixMatch of(String prefix, Collection<String> ids) {
     String lower = prefix.toLowerCase(Locale.ROOT);
     return new IdPrefixMatch(lower, ids.stream().filter(id -> id.startsWith(lower)).toList());
+  }
+
+  /** The refusal when no session at all is there to match {@code prefix} (no session host runs). */
+  public static String none(String prefix) {
+    return of(prefix, List.of()).refusal();
   }
 
   /** Whether exactly one id matches. */

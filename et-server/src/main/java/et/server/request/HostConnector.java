@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
+import java.util.Optional;
 import org.tinylog.Logger;
 
 /**
@@ -79,6 +80,21 @@ public final class HostConnector {
       }
       Thread.sleep(Duration.ofNanos(Math.min(pauseNanos, left)));
       pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE.toNanos());
+    }
+  }
+
+  /**
+   * The running host's reply to {@code line}, or empty when no host answers: one attempt, no host
+   * started. For the requests that need no host when there is none (the list, a kill).
+   *
+   * @throws IOException when the host failed mid-answer or the runtime directory is not private
+   */
+  public Optional<String> exchangeIfRunning(String line) throws IOException {
+    try {
+      return Optional.of(exchangeOnce(line));
+    } catch (NotAnsweringException e) {
+      Logger.info("no session host answers ({})", e.getMessage());
+      return Optional.empty();
     }
   }
 
