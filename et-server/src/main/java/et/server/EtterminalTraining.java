@@ -18,7 +18,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,13 +53,16 @@ public final class EtterminalTraining {
     }
   }
 
-  /** A session host's answers, made up: an empty list, a session no server holds. */
+  /**
+   * A session host's answers, made up: those of a host with no session ({@link
+   * Etterminal#answerWithoutHost}), and a session no server holds.
+   */
   private static Optional<String> answerAsHost(String line) throws IOException {
     try {
       BootstrapReply reply = switch (HostRequest.parse(line)) {
-        case ListRequest list -> new BootstrapReply.Sessions(list.nonce(), 0, List.of());
         case BootstrapRequest request -> new BootstrapReply.Session(request.nonce(), SessionCredentials.generate(), 2022);
-        case HostRequest other -> new BootstrapReply.Error(other.nonce(), "not in the training");
+        case HostRequest other -> Etterminal.answerWithoutHost(other)
+            .orElseGet(() -> new BootstrapReply.Error(other.nonce(), "not in the training"));
       };
       return Optional.of(reply.toLine());
     } catch (BootstrapException e) {
