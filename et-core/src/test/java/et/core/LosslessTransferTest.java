@@ -113,7 +113,6 @@ class LosslessTransferTest {
 
       assertTrue(done.cuts() >= CUTS, "cuts: " + done.cuts());
       assertTrue(done.blackholes() >= BLACKHOLES, "blackholes: " + done.blackholes());
-      assertTrue(relay.connectionsAccepted() > CUTS, "connections accepted: " + relay.connectionsAccepted());
 
       client.close(0, "transfer done");
       assertTrue(serverSide.awaitEnd(Duration.ofSeconds(10)), "server side ended");

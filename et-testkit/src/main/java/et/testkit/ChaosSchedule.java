@@ -14,11 +14,12 @@ import org.tinylog.Logger;
  * passes a random point: the faults land mid-transfer however fast the machine is, and progress
  * between them proves each reconnect worked.
  *
- * <p>Before each fault it also waits until the relay has a connection open: every connection open
- * then was accepted after the previous cut, so each cut hits a live connection (or one being set
- * up) and the relay accepts at least one connection per cut. A blackhole is held until the
- * endpoints noticed it (the caller's {@code allNoticed}) and {@code blackholeFor} has passed.
- * Runs on the caller's thread.
+ * <p>Before each fault it also waits until the client has dialed again since the previous fault
+ * and the relay has a connection open. So no fault lands on connections the client has already
+ * given up (after a blackhole, or a keepalive that judged its connection dead), each cut hits a
+ * live connection (or one being set up), and the relay accepts at least one connection per fault.
+ * A blackhole is held until the endpoints noticed it (the caller's {@code allNoticed}) and {@code
+ * blackholeFor} has passed. Runs on the caller's thread.
  */
 public final class ChaosSchedule {
   /** One kind of fault. */
@@ -78,19 +79,25 @@ public final class ChaosSchedule {
   public Done run(LongSupplier progress) throws InterruptedException {
     int cuts = 0;
     int blackholes = 0;
+    int acceptedBeforeFault = 0;
     for (int i = 0; i < faults.size(); i++) {
       long threshold = firesAt[i];
+      int dialedBefore = acceptedBeforeFault;
       Await.until(
-          "progress " + threshold + " with a connection open (fault " + i + ")",
+          "progress " + threshold + " with a connection dialed since the last fault open (fault " + i + ")",
           PER_FAULT_TIMEOUT,
-          () -> progress.getAsLong() >= threshold && relay.openConnections() > 0);
+          () ->
+              progress.getAsLong() >= threshold
+                  && relay.connectionsAccepted() > dialedBefore
+                  && relay.openConnections() > 0);
       switch (faults.get(i)) {
         case CUT -> {
-          relay.cutAll();
+          acceptedBeforeFault = relay.cutAll();
           cuts++;
         }
         case BLACKHOLE -> {
-          holdBlackhole();
+          acceptedBeforeFault = relay.connectionsAccepted();
+          holdBlackhole(acceptedBeforeFault);
           blackholes++;
         }
       }
@@ -99,9 +106,8 @@ public final class ChaosSchedule {
     return new Done(cuts, blackholes);
   }
 
-  private void holdBlackhole() throws InterruptedException {
+  private void holdBlackhole(int acceptedBefore) throws InterruptedException {
     long start = System.nanoTime();
-    int acceptedBefore = relay.connectionsAccepted();
     relay.blackhole(true);
     try {
       Await.until(

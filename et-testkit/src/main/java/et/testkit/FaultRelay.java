@@ -40,10 +40,14 @@ public final class FaultRelay implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   /** Connections accepted while the latest blackhole was on; reset when a blackhole begins. */
   private final AtomicInteger acceptedInBlackhole = new AtomicInteger();
-  private final Object settingsLock = new Object();
+  /**
+   * Guards the settings for new connections, and counts a connection and opens it at once, so a
+   * cut knows which connections it reset.
+   */
+  private final Object lock = new Object();
   private final Map<Direction, List<Long>> flipsForNext = new EnumMap<>(Direction.class); // guarded
-  private final List<RelayLink> recordedLinks = new ArrayList<>(); // guarded by settingsLock
-  private boolean recording; // guarded by settingsLock
+  private final List<RelayLink> recordedLinks = new ArrayList<>(); // guarded by lock
+  private boolean recording; // guarded by lock
   private volatile Duration delay = Duration.ZERO;
   private volatile boolean closed;
   private final Thread acceptor;
@@ -91,11 +95,20 @@ public final class FaultRelay implements AutoCloseable {
     return open.size();
   }
 
-  /** Resets every current connection on both sides (RST). Later connections are not affected. */
-  public void cutAll() {
-    for (RelayLink link : List.copyOf(open)) {
-      link.reset();
+  /**
+   * Resets every current connection on both sides (RST). Later connections are not affected.
+   * Returns how many connections had been accepted by then: each of them is now reset or closed,
+   * so a higher {@link #connectionsAccepted()} later means a new connection.
+   */
+  public int cutAll() {
+    List<RelayLink> links;
+    int acceptedSoFar;
+    synchronized (lock) {
+      links = List.copyOf(open);
+      acceptedSoFar = accepted.get();
     }
+    links.forEach(RelayLink::reset);
+    return acceptedSoFar;
   }
 
   /**
@@ -103,8 +116,7 @@ public final class FaultRelay implements AutoCloseable {
    * connection; false if it has not by then.
    */
   public boolean cutAndAwaitReconnect(Duration timeout) throws InterruptedException {
-    int before = connectionsAccepted();
-    cutAll();
+    int before = cutAll();
     return Poll.until(timeout, () -> connectionsAccepted() > before && openConnections() > 0);
   }
 
@@ -148,14 +160,14 @@ public final class FaultRelay implements AutoCloseable {
     if (offset < 0) {
       throw new IllegalArgumentException("negative offset: " + offset);
     }
-    synchronized (settingsLock) {
+    synchronized (lock) {
       flipsForNext.get(direction).add(offset);
     }
   }
 
   /** While on, each newly accepted connection records what its client sends. */
   public void recordClientBytes(boolean on) {
-    synchronized (settingsLock) {
+    synchronized (lock) {
       recording = on;
     }
   }
@@ -163,7 +175,7 @@ public final class FaultRelay implements AutoCloseable {
   /** The client-to-server bytes of each recorded connection so far, in order of acceptance. */
   public List<byte[]> recorded() {
     List<RelayLink> links;
-    synchronized (settingsLock) {
+    synchronized (lock) {
       links = List.copyOf(recordedLinks);
     }
     return links.stream().map(RelayLink::recorded).toList();
@@ -177,12 +189,12 @@ public final class FaultRelay implements AutoCloseable {
       } catch (IOException e) {
         continue; // closed (the loop ends) or a transient failure (accept again)
       }
-      int number = accepted.incrementAndGet();
       if (gate.blackholed()) {
         acceptedInBlackhole.incrementAndGet();
       }
       RelayLink link;
-      synchronized (settingsLock) {
+      synchronized (lock) {
+        int number = accepted.incrementAndGet();
         link =
             new RelayLink(
                 number,
@@ -198,8 +210,8 @@ public final class FaultRelay implements AutoCloseable {
         if (recording) {
           recordedLinks.add(link);
         }
+        open.add(link);
       }
-      open.add(link);
       if (closed) {
         link.reset();
       }
