@@ -11,7 +11,6 @@ import java.util.HexFormat;
  */
 public final class BootstrapNonce {
   public static final int BYTES = 16;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final byte[] bytes;
 
@@ -22,8 +21,16 @@ public final class BootstrapNonce {
   /** A fresh nonce from SecureRandom. */
   public static BootstrapNonce random() {
     byte[] bytes = new byte[BYTES];
-    RANDOM.nextBytes(bytes);
+    RandomSource.RANDOM.nextBytes(bytes);
     return new BootstrapNonce(bytes);
+  }
+
+  /**
+   * Made at the first {@link #random()}: etterminal only parses nonces, and a fresh JVM spends tens
+   * of milliseconds setting up SecureRandom, before it starts a session host on a first run.
+   */
+  private static final class RandomSource {
+    static final SecureRandom RANDOM = new SecureRandom();
   }
 
   /** The nonce with these 16 bytes. */
