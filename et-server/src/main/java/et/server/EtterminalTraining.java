@@ -24,10 +24,10 @@ import java.util.Optional;
  * The training run of etterminal's AOT cache (launcher/lib.sh, {@code et_record_aot_caches}): what a
  * real etterminal does, logging set up in a file, a list of sessions with no host running, and
  * requests (the list of sessions, a new session) handed over the host's socket and answered, in a
- * scratch home and runtime directory. The answers
- * come from a stand-in for the session host, not a {@code SessionHost} in this JVM: the cache would
- * then hold the host's classes too, which etterminal never uses and loads at every start (an
- * AOT-linked cache loads all its classes; docs/BENCHMARKS.md). Prints nothing.
+ * scratch home and runtime directory. The answers come from a stand-in for the session host, not a
+ * {@code SessionHost} in this JVM: the cache would then hold the host's classes too, which
+ * etterminal never uses and loads at every start (an AOT-linked cache loads all its classes;
+ * docs/BENCHMARKS.md). Prints nothing.
  */
 public final class EtterminalTraining {
   private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
@@ -40,8 +40,8 @@ public final class EtterminalTraining {
       HostLogging.terminalToFile(paths.terminalLogFile(), "info");
       PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
       Etterminal.run(new String[] {"--version"}, new ByteArrayInputStream(new byte[0]), discard, discard, home.env());
-      // No host yet, as on a first run: etterminal logs that none answers (its first log line, which
-      // sets up the log writer, the date format and the message formatter's locale data) and answers itself.
+      // No host yet, as on a first run: etterminal logs that none answers (its first log line sets
+      // up the log writer, the date format and the message formatter's locale data) and answers.
       home.ask(new ListRequest(BootstrapNonce.random()).toLine());
       PrivateDirectory.ensure(paths.runtimeDir());
       TaskGroup tasks = TaskGroup.startRoot("training host");

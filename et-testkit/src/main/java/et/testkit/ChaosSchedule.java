@@ -96,6 +96,7 @@ public final class ChaosSchedule {
           cuts++;
         }
         case BLACKHOLE -> {
+          // Counted before it begins: a connection the client dials into the blackhole is new.
           acceptedBeforeFault = relay.connectionsAccepted();
           holdBlackhole(acceptedBeforeFault);
           blackholes++;
