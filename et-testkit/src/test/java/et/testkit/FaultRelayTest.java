@@ -75,7 +75,7 @@ class FaultRelayTest {
   void cutAllResetsBothSidesAndLaterConnectionsWork() throws Exception {
     Pair first = connect();
     Pair second = connect();
-    relay.cutAll();
+    assertEquals(2, relay.cutAll(), "connections accepted when the cut came");
     for (Socket socket : List.of(first.client, first.server, second.client, second.server)) {
       SocketException reset =
           assertThrows(SocketException.class, () -> socket.getInputStream().read());
