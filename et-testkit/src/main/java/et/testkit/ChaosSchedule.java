@@ -98,7 +98,7 @@ public final class ChaosSchedule {
         case BLACKHOLE -> {
           // Counted before it begins: a connection the client dials into the blackhole is new.
           acceptedBeforeFault = relay.connectionsAccepted();
-          holdBlackhole(acceptedBeforeFault);
+          holdBlackhole();
           blackholes++;
         }
       }
@@ -107,7 +107,7 @@ public final class ChaosSchedule {
     return new Done(cuts, blackholes);
   }
 
-  private void holdBlackhole(int acceptedBefore) throws InterruptedException {
+  private void holdBlackhole() throws InterruptedException {
     long start = System.nanoTime();
     relay.blackhole(true);
     try {
@@ -121,6 +121,6 @@ public final class ChaosSchedule {
     Logger.info(
         "blackhole lifted after {} ms; it swallowed {} new connections",
         (System.nanoTime() - start) / 1_000_000,
-        relay.connectionsAccepted() - acceptedBefore);
+        relay.connectionsDialedIntoBlackhole());
   }
 }
