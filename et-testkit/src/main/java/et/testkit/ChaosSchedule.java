@@ -14,10 +14,11 @@ import org.tinylog.Logger;
  * passes a random point: the faults land mid-transfer however fast the machine is, and progress
  * between them proves each reconnect worked.
  *
- * <p>Before each fault it also waits until the client has dialed again since the previous fault
- * and the relay has a connection open. So no fault lands on connections the client has already
- * given up (after a blackhole, or a keepalive that judged its connection dead), each cut hits a
- * live connection (or one being set up), and the relay accepts at least one connection per fault.
+ * <p>Before each fault it also waits until the relay has a connection open and, after a cut or a
+ * blackhole that swallowed a dial, until the client has dialed again. So no fault lands on
+ * connections the client has already given up (after a blackhole, or a keepalive that judged its
+ * connection dead), each cut hits a live connection (or one being set up), and the relay accepts
+ * at least one connection per cut.
  * A blackhole is held until the endpoints noticed it (the caller's {@code allNoticed}) and {@code
  * blackholeFor} has passed. Runs on the caller's thread.
  */
@@ -97,8 +98,12 @@ public final class ChaosSchedule {
         }
         case BLACKHOLE -> {
           // Counted before it begins: a connection the client dials into the blackhole is new.
-          acceptedBeforeFault = relay.connectionsAccepted();
-          holdBlackhole();
+          int acceptedAtStart = relay.connectionsAccepted();
+          if (holdBlackhole() > 0) {
+            acceptedBeforeFault = acceptedAtStart;
+          }
+          // Otherwise the endpoints kept the connection the blackhole found (one still shaking
+          // hands outlasts it), or dropped it and dial after the lift: no newer one is owed.
           blackholes++;
         }
       }
@@ -107,7 +112,8 @@ public final class ChaosSchedule {
     return new Done(cuts, blackholes);
   }
 
-  private void holdBlackhole() throws InterruptedException {
+  /** Holds a blackhole; returns how many new connections it swallowed. */
+  private int holdBlackhole() throws InterruptedException {
     long start = System.nanoTime();
     relay.blackhole(true);
     try {
@@ -118,9 +124,8 @@ public final class ChaosSchedule {
     } finally {
       relay.blackhole(false);
     }
-    Logger.info(
-        "blackhole lifted after {} ms; it swallowed {} new connections",
-        (System.nanoTime() - start) / 1_000_000,
-        relay.connectionsDialedIntoBlackhole());
+    int swallowed = relay.connectionsDialedIntoBlackhole();
+    Logger.info("blackhole lifted after {} ms; it swallowed {} new connections", (System.nanoTime() - start) / 1_000_000, swallowed);
+    return swallowed;
   }
 }
