@@ -1,9 +1,11 @@
 # Sourced by the et launchers of the source tree (launcher/lib.sh), of the install image
 # (lib/launch.sh) and of the packages (lib/et, lib/et-agent): the user's et agent, the same for all
 # (docs/TERMINAL.md, "The et agent").
-# Each caller has defined et_aot_options, which reads the AOT cache argument its own way.
+# Each caller has defined et_aot_options, which sets the array et_aot from the AOT cache argument,
+# read its own way. Functions here set variables rather than print: every et start runs them, and
+# each subshell would cost it a few ms.
 
-# Prints the path of the user's et agent socket (et-agent serves it, et uses it): in
+# Sets et_socket to the path of the user's et agent socket (et-agent serves it, et uses it): in
 # $XDG_RUNTIME_DIR/et when that is an absolute path, else in ~/.et; in /tmp/et-agent-UID when
 # that path is too long for a unix socket (107 bytes). Fails when neither is set.
 et_agent_socket() {
@@ -14,8 +16,8 @@ et_agent_socket() {
       dir="$HOME/.et" ;;
   esac
   socket="$dir/agent.sock"
-  [ "${#socket}" -le 107 ] || socket="/tmp/et-agent-$(id -u)/agent.sock"
-  printf '%s\n' "$socket"
+  [ "${#socket}" -le 107 ] || socket="/tmp/et-agent-$EUID/agent.sock"
+  et_socket="$socket"
 }
 
 # The thin client's JVM options (et, while an et agent runs): the interpreter only, the serial
@@ -33,10 +35,11 @@ et_thin_client_if_agent() {
   local java="$1" module_path=() cache="$3" launcher="$4" socket aot
   [ -z "$2" ] || module_path=(--module-path "$2")
   shift 4
-  socket="$(et_agent_socket)" || return 0 # no home, no agent
+  et_agent_socket || return 0 # no home, no agent
+  socket="$et_socket"
   if [ -z "${ET_NO_AGENT:-}" ] && [ -z "${ET_AOT_RECORD:-}" ] && [ -S "$socket" ] && [ -t 0 ] && [ -t 1 ] && [ -t 2 ]; then
-    mapfile -t aot < <(et_aot_options "$cache")
-    exec "$java" "${et_thin_options[@]}" "${aot[@]}" -Det.agent.socket="$socket" -Det.launcher="$launcher" \
+    et_aot_options "$cache"
+    exec "$java" "${et_thin_options[@]}" "${et_aot[@]}" -Det.agent.socket="$socket" -Det.launcher="$launcher" \
       "${module_path[@]}" -m et.client/et.client.thin.ThinClient "$@"
   fi
 }
@@ -53,7 +56,8 @@ et_agent_memory_options=(-XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10 -XX:Sta
 et_agent_control() {
   local option="$1" socket lock pid
   shift
-  socket="$(et_agent_socket)" || { echo "et-agent: neither XDG_RUNTIME_DIR nor HOME is set" >&2; return 1; }
+  et_agent_socket || { echo "et-agent: neither XDG_RUNTIME_DIR nor HOME is set" >&2; return 1; }
+  socket="$et_socket"
   lock="$socket.lock"
   case "$option" in
     --stop)
