@@ -32,7 +32,7 @@ et_thin_options=(-Xint -XX:+UseSerialGC -XX:-UsePerfData)
 # runtime that holds et's modules (the packages').
 # Usage: et_thin_client_if_agent JAVA MODULE_PATH THIN_AOT_CACHE LAUNCHER [ET_ARGUMENT...]
 et_thin_client_if_agent() {
-  local java="$1" module_path=() cache="$3" launcher="$4" socket aot
+  local java="$1" module_path=() cache="$3" launcher="$4" socket
   [ -z "$2" ] || module_path=(--module-path "$2")
   shift 4
   et_agent_socket || return 0 # no home, no agent

@@ -15,8 +15,8 @@ et_java="$et_image/runtime/bin/java"
 
 # Sets the array et_aot to the JVM options that start from the image's AOT cache $1
 # (aot/<name>.aot), to none when it is missing; with ET_AOT_RECORD set (launcher/image's training
-# runs), to the option that writes it. A cache that does not match the runtime and jars is ignored by the JVM; its
-# aot/cds log lines are turned off, as they would go to stdout (etterminal's answer).
+# runs), to the option that writes it. A cache that does not match the runtime and jars is ignored
+# by the JVM; its aot/cds log lines are turned off, as they would go to stdout (etterminal's answer).
 et_aot_options() {
   local cache="$et_image/aot/$1.aot"
   et_aot=()
