@@ -16,6 +16,7 @@ final class IdleTracker {
   private int busy;
   private long idleSince = System.nanoTime();
   private boolean stopped;
+  private boolean entered;
 
   /** One more thing in progress; false (and nothing counted) once stopped. */
   boolean enter() {
@@ -25,6 +26,7 @@ final class IdleTracker {
         return false;
       }
       busy++;
+      entered = true;
       changed.signalAll();
       return true;
     } finally {
@@ -51,6 +53,24 @@ final class IdleTracker {
     try {
       stopped = true;
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops, as {@link #stop} does, if nothing has ever entered; returns whether it did. Atomic with
+   * {@link #enter}: a request either came first and keeps the host, or is turned away.
+   */
+  boolean stopUnlessEntered() {
+    lock.lock();
+    try {
+      if (entered) {
+        return false;
+      }
+      stopped = true;
+      changed.signalAll();
+      return true;
     } finally {
       lock.unlock();
     }

@@ -152,6 +152,18 @@ public final class SessionHost implements AutoCloseable {
     return server.sessionCount();
   }
 
+  /**
+   * Closes the host if it has never had a request or a session; returns whether it did. A request
+   * that comes at the same moment either came first (and the host stays) or is turned away.
+   */
+  public boolean closeUnlessAsked() {
+    if (!idle.stopUnlessEntered()) {
+      return false;
+    }
+    close();
+    return true;
+  }
+
   /** Waits until the host has exited (idle, or closed); true if it did within {@code timeout}. */
   public boolean awaitExit(Duration timeout) throws InterruptedException {
     return exited.await(timeout.toNanos(), TimeUnit.NANOSECONDS);

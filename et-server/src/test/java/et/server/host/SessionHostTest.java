@@ -17,6 +17,7 @@ import et.server.session.SessionProgram;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.ListRequest;
 import et.terminal.forward.Endpoint;
 import et.terminal.forward.ForwardReply;
 import et.terminal.ResizeEvent;
@@ -327,6 +328,30 @@ class SessionHostTest {
       assertFalse(Files.exists(fixture.paths.socket()), "socket file left behind");
       // The lock is free again: a new host may start.
       SessionHost.start(config).close();
+    }
+  }
+
+  /** A host started early (et-host --exit-unless-asked) closes when unasked, stays once asked. */
+  @Test
+  void aHostNobodyAskedForASessionClosesWhenToldAndOneThatWasAskedStays() throws Exception {
+    try (HostFixture fixture = HostFixture.start(base)) {
+      BootstrapNonce nonce = BootstrapNonce.random();
+      assertTrue(fixture.request(new ListRequest(nonce).toLine()).orElseThrow().contains("SESSIONS"), "no list");
+
+      assertTrue(fixture.host.closeUnlessAsked(), "a list kept the host");
+      assertTrue(fixture.host.awaitExit(TIMEOUT), "the host did not exit");
+      assertFalse(Files.exists(fixture.paths.socket()), "socket file left behind");
+    }
+    try (HostFixture fixture = HostFixture.start(base)) {
+      Session client = fixture.connect(fixture.requestSession(request(Optional.of("exit 3"))));
+      client.openChannel(TerminalChannels.STDIN);
+      client.openChannel(TerminalChannels.STDOUT);
+      client.openChannel(TerminalChannels.STDERR);
+      assertTrue(client.awaitEnd(TIMEOUT));
+
+      assertFalse(fixture.host.closeUnlessAsked(), "closed a host that had made a session");
+      assertFalse(fixture.host.awaitExit(Duration.ofMillis(300)), "the host exited");
+      assertTrue(HostSocket.answers(fixture.paths.socket()), "the host stopped answering");
     }
   }
 
