@@ -107,7 +107,8 @@ public final class Etterminal {
     String replyLine;
     try {
       Path hostCommand = Path.of(System.getProperty("et.host-launcher", "et-host"));
-      HostConnector host = new HostConnector(paths, new HostLauncher(hostCommand, paths, env));
+      HostConnector host =
+          new HostConnector(paths, new HostLauncher(hostCommand, paths, env), HostConnector.earlyHost(env));
       Optional<BootstrapReply> withoutHost = answerWithoutHost(request);
       if (withoutHost.isPresent()) {
         replyLine = host.exchangeIfRunning(line).orElse(withoutHost.get().toLine());

@@ -24,9 +24,13 @@ import org.tinylog.Logger;
 public final class HostLauncher {
   public static final String IDLE_EXIT_VARIABLE = "ET_HOST_IDLE_EXIT";
   private static final String SETSID = "/usr/bin/setsid";
-  /** Describe one ssh connection: stale, or misleading, in the shells of later sessions. */
-  private static final List<String> CONNECTION_VARIABLES =
-      List.of("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK", "SSH_ORIGINAL_COMMAND", IDLE_EXIT_VARIABLE);
+  /**
+   * Describe one ssh connection (stale, or misleading, in the shells of later sessions), or this
+   * etterminal's start of the host.
+   */
+  private static final List<String> CONNECTION_VARIABLES = List.of(
+      "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK", "SSH_ORIGINAL_COMMAND", IDLE_EXIT_VARIABLE,
+      HostConnector.EARLY_HOST_VARIABLE);
 
   /**
    * glibc's malloc gives threads that allocate at once arenas of their own, up to eight a CPU, and

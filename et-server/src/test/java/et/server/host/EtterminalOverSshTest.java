@@ -14,6 +14,7 @@ import et.server.session.SessionCommand;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.ListRequest;
 import et.terminal.ReplyScanner;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
@@ -159,6 +160,10 @@ class EtterminalOverSshTest {
     assertEquals(0, first.sshStatus(), first.stderr());
     BootstrapReply.Session reply = (BootstrapReply.Session) first.reply();
     long hostPid = hostPid();
+    // The launcher started the host beside etterminal's JVM; etterminal waited for that one.
+    String etterminalLog = Files.readString(home.resolve(".et/log/etterminal.log"));
+    assertTrue(etterminalLog.contains("waiting for the one the launcher started, pid " + hostPid), etterminalLog);
+    assertFalse(etterminalLog.contains("starting one"), etterminalLog);
     ProcessHandle host = ProcessHandle.of(hostPid).orElseThrow(() -> new AssertionError("host " + hostPid + " not running"));
     // Detached: ssh has exited, the host lives on and is no longer below sshd.
     assertTrue(host.isAlive());
@@ -192,7 +197,7 @@ class EtterminalOverSshTest {
   }
 
   @Test
-  void aBadRequestGetsAnErrorLineAndStatusOneWithoutStartingAHost() throws Exception {
+  void aBadRequestGetsAnErrorLineAndStatusOneAndTheHostStartedEarlyExits() throws Exception {
     prepareAccount("");
     BootstrapNonce nonce = BootstrapNonce.random();
     long start = System.nanoTime();
@@ -209,7 +214,41 @@ class EtterminalOverSshTest {
     assertTrue(error.reason().contains("rows must be in 1..10000"), error.reason());
     assertEquals(1, ssh.exitValue());
     assertTrue(readAll(ssh, true).contains("etterminal: bad request"));
-    assertFalse(Files.exists(runtimeBase.resolve("et").resolve(HostPaths.SOCKET_NAME)), "a host was started");
+    assertTheHostStartedEarlyExits();
+  }
+
+  @Test
+  void aListWithoutAHostIsAnsweredAndTheHostStartedEarlyExits() throws Exception {
+    prepareAccount("");
+    ListRequest list = new ListRequest(BootstrapNonce.random());
+    Process ssh = sshd.startSsh(sshd.user(), remoteCommand());
+    try (OutputStream stdin = ssh.getOutputStream()) {
+      stdin.write((list.toLine() + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+    BootstrapReply reply = new ReplyScanner(list.nonce()).scan(ssh.getInputStream()).orElseThrow();
+    assertTrue(ssh.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+
+    assertEquals(0, ((BootstrapReply.Sessions) reply).total());
+    assertEquals(0, ssh.exitValue());
+    assertTheHostStartedEarlyExits();
+  }
+
+  /**
+   * The launcher started a host for this first contact, which needed none: it exits once
+   * etterminal has, and says why in its log.
+   */
+  private void assertTheHostStartedEarlyExits() throws IOException, InterruptedException {
+    Path hostLog = home.resolve(".et/log/host.log");
+    assertTrue(Poll.until(TIMEOUT, () -> {
+      try {
+        return Files.exists(hostLog) && Files.readString(hostLog).contains("session host stopped");
+      } catch (IOException e) {
+        return false;
+      }
+    }), "the host started early did not stop");
+    assertTrue(Files.readString(hostLog).contains("started before its first request, and none came: exiting"),
+        Files.readString(hostLog));
+    assertFalse(Files.exists(runtimeBase.resolve("et").resolve(HostPaths.SOCKET_NAME)), "socket file left behind");
   }
 
   private long hostPid() throws IOException, InterruptedException {
