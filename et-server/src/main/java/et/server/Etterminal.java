@@ -108,7 +108,7 @@ public final class Etterminal {
     try {
       Path hostCommand = Path.of(System.getProperty("et.host-launcher", "et-host"));
       HostConnector host =
-          new HostConnector(paths, new HostLauncher(hostCommand, paths, env), HostConnector.earlyHost(env));
+          new HostConnector(paths, new HostLauncher(hostCommand, paths, env), env);
       Optional<BootstrapReply> withoutHost = answerWithoutHost(request);
       if (withoutHost.isPresent()) {
         replyLine = host.exchangeIfRunning(line).orElse(withoutHost.get().toLine());

@@ -39,20 +39,20 @@ public final class HostConnector {
 
   private final HostPaths paths;
   private final HostLauncher launcher;
-  private final Optional<ProcessHandle> earlyHost;
+  private final Map<String, String> env;
 
-  /** @param earlyHost a host being started already, which {@link #exchange} waits for while it runs */
-  public HostConnector(HostPaths paths, HostLauncher launcher, Optional<ProcessHandle> earlyHost) {
+  /** @param env etterminal's environment, where {@link #exchange} finds the {@link #earlyHost} */
+  public HostConnector(HostPaths paths, HostLauncher launcher, Map<String, String> env) {
     this.paths = paths;
     this.launcher = launcher;
-    this.earlyHost = earlyHost;
+    this.env = Map.copyOf(env);
   }
 
   /**
    * The host that etterminal's launcher started, from the environment {@code env}: the child of
    * this process whose pid {@value #EARLY_HOST_VARIABLE} names; empty if there is none.
    */
-  public static Optional<ProcessHandle> earlyHost(Map<String, String> env) {
+  static Optional<ProcessHandle> earlyHost(Map<String, String> env) {
     String pid = env.getOrDefault(EARLY_HOST_VARIABLE, "");
     if (!pid.matches("[0-9]{1,10}")) {
       return Optional.empty();
@@ -81,6 +81,7 @@ public final class HostConnector {
    */
   public String exchange(String line, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Optional<ProcessHandle> earlyHost = earlyHost(env);
     // onExit, not isAlive: the early host is our child, a zombie once it has exited.
     Optional<CompletableFuture<ProcessHandle>> earlyExit = earlyHost.map(ProcessHandle::onExit);
     boolean waitingLogged = false;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -74,9 +75,10 @@ class HostConnectorTest {
     Path hostCommand = home.resolve("et-host");
     Files.writeString(hostCommand, "#!/bin/sh\necho started >> '" + starts + "'\n");
     Files.setPosixFilePermissions(hostCommand, PosixFilePermissions.fromString("rwx------"));
-    Map<String, String> env = Map.of("HOME", home.toString(), "XDG_RUNTIME_DIR", home.resolve("run").toString());
+    Map<String, String> env = new HashMap<>(launcherVariables);
+    env.put("HOME", home.toString());
+    env.put("XDG_RUNTIME_DIR", home.resolve("run").toString());
     HostPaths paths = HostPaths.fromEnvironment(env);
-    Optional<ProcessHandle> earlyHost = HostConnector.earlyHost(launcherVariables);
-    return new HostConnector(paths, new HostLauncher(hostCommand, paths, env), earlyHost);
+    return new HostConnector(paths, new HostLauncher(hostCommand, paths, env), env);
   }
 }
