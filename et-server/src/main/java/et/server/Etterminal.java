@@ -107,8 +107,7 @@ public final class Etterminal {
     String replyLine;
     try {
       Path hostCommand = Path.of(System.getProperty("et.host-launcher", "et-host"));
-      HostConnector host =
-          new HostConnector(paths, new HostLauncher(hostCommand, paths, env), env);
+      HostConnector host = new HostConnector(paths, new HostLauncher(hostCommand, paths, env), env);
       Optional<BootstrapReply> withoutHost = answerWithoutHost(request);
       if (withoutHost.isPresent()) {
         replyLine = host.exchangeIfRunning(line).orElse(withoutHost.get().toLine());

@@ -153,8 +153,9 @@ public final class SessionHost implements AutoCloseable {
   }
 
   /**
-   * Closes the host if it has never had a request or a session; returns whether it did. A request
-   * that comes at the same moment either came first (and the host stays) or is turned away.
+   * Closes the host if nobody has asked it for a session or a relay yet (lists and kills do not
+   * count); returns whether it did. A request that comes at the same moment either came first (and
+   * the host stays) or is turned away.
    */
   public boolean closeUnlessAsked() {
     if (!idle.stopUnlessEntered()) {
