@@ -16,22 +16,12 @@ final class IdleTracker {
   private int busy;
   private long idleSince = System.nanoTime();
   private boolean stopped;
-  private boolean entered;
+  /** Asked for a session or a relay since the start (see {@link #stopUnlessAsked}). */
+  private boolean asked;
 
   /** One more thing in progress; false (and nothing counted) once stopped. */
   boolean enter() {
-    lock.lock();
-    try {
-      if (stopped) {
-        return false;
-      }
-      busy++;
-      entered = true;
-      changed.signalAll();
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    return admit(1);
   }
 
   /** One thing in progress less (after a successful {@link #enter}). */
@@ -59,13 +49,38 @@ final class IdleTracker {
   }
 
   /**
-   * Stops, as {@link #stop} does, if nothing has ever entered; returns whether it did. Atomic with
-   * {@link #enter}: a request either came first and keeps the host, or is turned away.
+   * Notes that the host was asked for something a client will come back for (a relay grant),
+   * which keeps {@link #stopUnlessAsked} from stopping it; false (nothing noted) once stopped.
    */
-  boolean stopUnlessEntered() {
+  boolean markAsked() {
+    return admit(0);
+  }
+
+  /** Unless stopped: {@code more} things in progress, and the host counts as asked. */
+  private boolean admit(int more) {
     lock.lock();
     try {
-      if (entered) {
+      if (stopped) {
+        return false;
+      }
+      busy += more;
+      asked = true;
+      changed.signalAll();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops, as {@link #stop} does, unless something has entered or been {@link #markAsked marked}
+   * since the start; returns whether it stopped. Atomic with both: a request either came first
+   * and keeps the host, or is turned away.
+   */
+  boolean stopUnlessAsked() {
+    lock.lock();
+    try {
+      if (asked) {
         return false;
       }
       stopped = true;

@@ -158,7 +158,7 @@ public final class SessionHost implements AutoCloseable {
    * the host stays) or is turned away.
    */
   public boolean closeUnlessAsked() {
-    if (!idle.stopUnlessEntered()) {
+    if (!idle.stopUnlessAsked()) {
       return false;
     }
     close();
@@ -189,13 +189,22 @@ public final class SessionHost implements AutoCloseable {
         case BootstrapRequest newSession -> newSession(newSession);
         case ListRequest list -> sessions.list(list.nonce());
         case KillRequest kill -> sessions.kill(kill);
-        case RelayRequest grant -> relay.grant(grant, server.port());
+        case RelayRequest grant -> relayGrant(grant);
       };
       return Optional.of(reply.toLine());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of(new BootstrapReply.Error(request.nonce(), "the session host is exiting; try again").toLine());
     }
+  }
+
+  /** A relay grant; its client comes back through it, so it counts as asking (closeUnlessAsked). */
+  private BootstrapReply relayGrant(RelayRequest request) {
+    BootstrapReply reply = relay.grant(request, server.port());
+    if (reply instanceof BootstrapReply.Grant && !idle.markAsked()) {
+      return new BootstrapReply.Error(request.nonce(), "the session host is exiting; try again");
+    }
+    return reply;
   }
 
   private BootstrapReply newSession(BootstrapRequest request) throws InterruptedException {

@@ -18,6 +18,7 @@ import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
 import et.terminal.ListRequest;
+import et.terminal.RelayRequest;
 import et.terminal.forward.Endpoint;
 import et.terminal.forward.ForwardReply;
 import et.terminal.ResizeEvent;
@@ -333,7 +334,7 @@ class SessionHostTest {
 
   /** A host started early (et-host --exit-unless-asked) closes when unasked, stays once asked. */
   @Test
-  void aHostNobodyAskedForASessionClosesWhenToldAndOneThatWasAskedStays() throws Exception {
+  void aHostNobodyAskedForASessionOrRelayClosesWhenToldAndOneThatWasAskedStays() throws Exception {
     try (HostFixture fixture = HostFixture.start(base)) {
       BootstrapNonce nonce = BootstrapNonce.random();
       assertTrue(fixture.request(new ListRequest(nonce).toLine()).orElseThrow().contains("SESSIONS"), "no list");
@@ -351,6 +352,13 @@ class SessionHostTest {
 
       assertFalse(fixture.host.closeUnlessAsked(), "closed a host that had made a session");
       assertFalse(fixture.host.awaitExit(Duration.ofMillis(300)), "the host exited");
+      assertTrue(HostSocket.answers(fixture.paths.socket()), "the host stopped answering");
+    }    // A relay grant too: its client comes back through the host.
+    try (HostFixture fixture = HostFixture.start(base)) {
+      String grant = fixture.request(new RelayRequest(BootstrapNonce.random(), "127.0.0.1").toLine()).orElseThrow();
+      assertInstanceOf(BootstrapReply.Grant.class, BootstrapReply.parse(grant), grant);
+
+      assertFalse(fixture.host.closeUnlessAsked(), "closed a host that had granted a relay");
       assertTrue(HostSocket.answers(fixture.paths.socket()), "the host stopped answering");
     }
   }
