@@ -119,7 +119,7 @@ class SessionsE2ETest {
         return false;
       }
     });
-    assertTrue(EtHostSandbox.hostLog(host.home()).contains("none came: exiting"), EtHostSandbox.hostLog(host.home()));
+    assertTrue(EtHostSandbox.hostLog(host.home()).contains("nobody asked for a session or a relay: exiting"), EtHostSandbox.hostLog(host.home()));
 
     try (EchoSession first = new EchoSession("first-ready");
         EchoSession second = new EchoSession("second-ready")) {

@@ -135,11 +135,11 @@ public final class EtHost {
     if (host == null) {
       return 0; // another host serves this runtime directory
     }
-    if (arguments.exitUnlessAsked()) {
-      Thread.ofPlatform().daemon().name("starter").start(() -> exitUnlessAskedBy(System.in, host));
-    }
     // The first client is on its way: compile the keystroke path before its first key arrives.
     HostWarmup.startInBackground(host.tasks(), config.sessionOptions(), config.paths().home());
+    if (arguments.exitUnlessAsked()) { // after the warm-up's fork: a closing host forks nothing
+      Thread.ofPlatform().daemon().name("starter").start(() -> exitUnlessAskedBy(System.in, host));
+    }
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("host shutdown").unstarted(host::close));
     while (!host.awaitExit(Duration.ofDays(1))) {
       // serving
@@ -158,9 +158,7 @@ public final class EtHost {
     } catch (IOException e) {
       Logger.debug("reading the starter's pipe: {}", e.getMessage());
     }
-    if (host.closeUnlessAsked()) {
-      Logger.info("started before its first request, and none came: exiting");
-    }
+    host.closeUnlessAsked();
   }
 
   /**

@@ -161,6 +161,8 @@ public final class SessionHost implements AutoCloseable {
     if (!idle.stopUnlessAsked()) {
       return false;
     }
+    // Before close(): its end lets the process exit.
+    Logger.info("nobody asked for a session or a relay: exiting");
     close();
     return true;
   }
