@@ -1,5 +1,5 @@
-# Sourced by the etterminal launchers of the source tree (launcher/lib.sh), of the install image
-# (lib/launch.sh) and of the packages (lib/etterminal): the session host's start on a first
+# Sourced by the etterminal launchers of the source tree (launcher/etterminal), of the install
+# image (bin/etterminal) and of the packages (lib/etterminal): the session host's start on a first
 # contact, the same for all (docs/TERMINAL.md, "The session host").
 
 # On a first contact (etterminal without arguments, and no session host socket yet), starts the

@@ -119,7 +119,8 @@ class SessionsE2ETest {
         return false;
       }
     });
-    assertTrue(EtHostSandbox.hostLog(host.home()).contains("nobody asked for a session or a relay: exiting"), EtHostSandbox.hostLog(host.home()));
+    String hostLog = EtHostSandbox.hostLog(host.home());
+    assertTrue(hostLog.contains("nobody asked for a session or a relay: exiting"), hostLog);
 
     try (EchoSession first = new EchoSession("first-ready");
         EchoSession second = new EchoSession("second-ready")) {

@@ -19,6 +19,7 @@ import et.terminal.ReplyScanner;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
 import et.testkit.CapturedOutput;
+import et.testkit.EtHostSandbox;
 import et.testkit.Poll;
 import et.testkit.SshServer;
 import java.io.IOException;
@@ -239,24 +240,17 @@ class EtterminalOverSshTest {
    */
   private void assertTheHostStartedEarlyExits() throws IOException, InterruptedException {
     Path hostLog = home.resolve(".et/log/host.log");
-    assertTrue(Poll.until(TIMEOUT, () -> {
+    boolean stopped = Poll.until(TIMEOUT, () -> {
       try {
         return Files.exists(hostLog) && Files.readString(hostLog).contains("session host stopped");
       } catch (IOException e) {
         return false;
       }
-    }), () -> "the host started early did not stop; its log: " + logOf(hostLog));
-    assertTrue(Files.readString(hostLog).contains("nobody asked for a session or a relay: exiting"),
-        Files.readString(hostLog));
+    });
+    String log = EtHostSandbox.hostLog(home);
+    assertTrue(stopped, "the host started early did not stop; its log: " + log);
+    assertTrue(log.contains("nobody asked for a session or a relay: exiting"), log);
     assertFalse(Files.exists(runtimeBase.resolve("et").resolve(HostPaths.SOCKET_NAME)), "socket file left behind");
-  }
-
-  private static String logOf(Path log) {
-    try {
-      return Files.exists(log) ? Files.readString(log) : "(none)";
-    } catch (IOException e) {
-      return "(" + e + ")";
-    }
   }
 
   private long hostPid() throws IOException, InterruptedException {

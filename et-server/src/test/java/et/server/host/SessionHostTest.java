@@ -353,7 +353,8 @@ class SessionHostTest {
       assertFalse(fixture.host.closeUnlessAsked(), "closed a host that had made a session");
       assertFalse(fixture.host.awaitExit(Duration.ofMillis(300)), "the host exited");
       assertTrue(HostSocket.answers(fixture.paths.socket()), "the host stopped answering");
-    }    // A relay grant too: its client comes back through the host.
+    }
+    // A relay grant too: its client comes back through the host.
     try (HostFixture fixture = HostFixture.start(base)) {
       String grant = fixture.request(new RelayRequest(BootstrapNonce.random(), "127.0.0.1").toLine()).orElseThrow();
       assertInstanceOf(BootstrapReply.Grant.class, BootstrapReply.parse(grant), grant);
