@@ -44,8 +44,8 @@ class EtDocs {
             + "line on stdin (never from its arguments, which every user sees in ps), hands it to "
             + "the user's session host over a unix socket in $XDG_RUNTIME_DIR/et (or ~/.et/run), "
             + "starting et-host detached when none answers (on a first contact, when no socket is "
-            + "there yet, already beside its own start: that host exits again unless it is asked for "
-            + "a session), and prints the host's one answer line on stdout. Exit status 0 with an "
+            + "there yet, et-host --first-contact answers in its place and exits again unless it is "
+            + "asked for a session), and prints the host's one answer line on stdout. Exit status 0 with an "
             + "answer, 1 with an ET1 ERROR line or a message on stderr.",
         "~/.et/log/etterminal.log  what etterminal did (0600; moved to etterminal.log.1 above 1 MiB)",
         "~/.config/et/server.conf  the session host's settings: see et-host(1)",
@@ -55,7 +55,7 @@ class EtDocs {
 
   private static CommandSpec etHost(String version) {
     CommandSpec spec = page("et-host", version,
-        "et-host [--idle-exit SECONDS] [--port PORT] [--exit-unless-asked] [-v] [--logtostdout]",
+        "et-host [--idle-exit SECONDS] [--port PORT] [--first-contact] [-v] [--logtostdout]",
         "the user's et session host",
         "et-host runs this user's et session host: one long-lived process per user that owns the user's "
             + "et sessions and their shells (in PTYs) and forwarded connections. etterminal starts "
@@ -83,10 +83,10 @@ class EtDocs {
         .description("Exit after SECONDS without a session (default 600).").build());
     spec.addOption(OptionSpec.builder("--port").paramLabel("PORT").type(int.class)
         .description("Listen on PORT, overriding port= of server.conf (0: any free port).").build());
-    spec.addOption(OptionSpec.builder("--exit-unless-asked")
-        .description("Exit when standard input ends unless a session or a relay was asked for by "
-            + "then (etterminal's launcher starts the host so on a first contact, before it knows "
-            + "the request).").build());
+    spec.addOption(OptionSpec.builder("--first-contact")
+        .description("Answer the request on standard input as etterminal would, then exit unless a "
+            + "session or a relay was asked for (etterminal's launcher runs the host so in its own "
+            + "place when no host runs yet).").build());
     spec.addOption(OptionSpec.builder("-v", "--verbose").description("Log at debug level.").build());
     spec.addOption(OptionSpec.builder("--logtostdout")
         .description("Log to stdout instead of ~/.et/log/host.log (to run a host in the foreground).").build());

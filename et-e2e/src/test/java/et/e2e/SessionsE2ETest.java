@@ -110,8 +110,8 @@ class SessionsE2ETest {
     CommandResult noneToKill = et("--kill", "abcd");
     assertEquals(1, noneToKill.status(), noneToKill.toString());
     assertTrue(noneToKill.stderr().contains("no session of yours starts with abcd"), noneToKill.toString());
-    // With no host socket, etterminal's launcher started a host beside each (before the request was
-    // known); nobody asked it for a session, so it exits once etterminal has.
+    // With no host socket, etterminal's launcher ran a host in etterminal's place for each, which
+    // answered; nobody asked it for a session, so it exits once it has answered.
     Await.until("the hosts started for the list and the kill to exit", DEADLINE, () -> {
       try {
         return host.sessionHost().isEmpty();

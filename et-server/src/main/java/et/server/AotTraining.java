@@ -7,19 +7,23 @@ import et.core.SessionOptions;
 import et.server.host.HostConfig;
 import et.server.host.ServerConf;
 import et.server.host.SessionHost;
+import et.server.request.HostConnector;
 import et.server.request.HostLogging;
 import et.server.request.HostPaths;
 import et.terminal.BootstrapException;
 import et.terminal.BootstrapNonce;
 import et.terminal.BootstrapReply;
 import et.terminal.BootstrapRequest;
+import et.terminal.ListRequest;
 import et.terminal.ResizeEvent;
 import et.terminal.TerminalChannels;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,7 +34,8 @@ import java.util.Optional;
  * The training run of the session host's AOT cache (launcher/lib.sh, {@code et_record_aot_caches}):
  * what a first run makes a new host do, then {@link HostWarmup#train}. First {@code et-host --help};
  * then, in a scratch home and runtime directory, logging set up in files, the configuration read,
- * a {@link SessionHost} started, and a session requested through etterminal's code and run to its
+ * a {@link SessionHost} started, a list asked for as a first contact asks ({@link FirstContact}),
+ * and a session requested through etterminal's code and run to its
  * end in each mode (a command in a terminal, then on pipes) by an et.core client in this JVM. The classes
  * of a host's start and of its first session then load from the cache, not the jars, and, as JDK
  * 25 records them (JEP 515), the profiles of the keystroke path the JIT had fully compiled come
@@ -58,6 +63,12 @@ public final class AotTraining {
           .withBind(InetAddress.getLoopbackAddress())
           .withPort(0);
       try (SessionHost host = SessionHost.start(config)) {
+        // A first contact's answer, as et-host --first-contact gives it.
+        byte[] list = (new ListRequest(BootstrapNonce.random()).toLine() + "\n").getBytes(StandardCharsets.US_ASCII);
+        FirstContact.answer(new ByteArrayInputStream(list), new PrintStream(OutputStream.nullOutputStream()),
+            new HostConnector(paths, () -> {
+              throw new IOException("not in the training");
+            }));
         runSession(home, config.sessionOptions(), List.of(TerminalChannels.TERMINAL, TerminalChannels.RESIZE));
         runSession(home, config.sessionOptions(),
             List.of(TerminalChannels.STDIN, TerminalChannels.STDOUT, TerminalChannels.STDERR));

@@ -4,12 +4,11 @@ import et.server.host.HostAlreadyRunningException;
 import et.server.host.HostConfig;
 import et.server.host.ServerConf;
 import et.server.host.SessionHost;
+import et.server.request.HostConnector;
 import et.server.request.HostLogging;
 import et.server.request.HostPaths;
 import et.server.request.HostSocket;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import org.tinylog.Logger;
@@ -19,25 +18,25 @@ import org.tinylog.Logger;
  * after its idle time, or is stopped (SIGTERM ends every session). Normally etterminal starts it;
  * a second one for the same runtime directory exits at once with status 0 and says nothing.
  *
- * <pre>et-host [--idle-exit SECONDS] [--port PORT] [--exit-unless-asked] [-v] [--logtostdout]</pre>
+ * <pre>et-host [--idle-exit SECONDS] [--port PORT] [--first-contact] [-v] [--logtostdout]</pre>
  *
  * {@code --port} overrides {@code port=} of {@code ~/.config/et/server.conf} (0: any free port);
- * {@code --exit-unless-asked}: the host was started before its first request was known (by the
- * etterminal launcher, launcher/image-files/lib/host-early.sh) and exits when its stdin, a pipe
- * from that etterminal, ends before anyone asked it for a session or a relay; {@code -v} logs at
- * debug; {@code --logtostdout} logs to stdout instead of the host log.
+ * {@code --first-contact}: the etterminal launcher ran the host in etterminal's place, and it
+ * answers the request on its stdin as etterminal would ({@link FirstContact}), then exits unless
+ * it was asked for a session or a relay; {@code -v} logs at debug; {@code --logtostdout} logs to
+ * stdout instead of the host log.
  */
 public final class EtHost {
   /** How long a new host waits for one that holds the lock to answer or go away. */
   static final Duration LOCK_WAIT = Duration.ofSeconds(5);
   private static final String USAGE =
       """
-      usage: et-host [--idle-exit SECONDS] [--port PORT] [--exit-unless-asked] [-v] [--logtostdout]
+      usage: et-host [--idle-exit SECONDS] [--port PORT] [--first-contact] [-v] [--logtostdout]
       Runs this user's et session host: sessions on a TCP port (port= in ~/.config/et/server.conf,
       default 2022, or the next free one), requests from etterminal on a unix socket in
-      $XDG_RUNTIME_DIR/et (or ~/.et/run). Exits after SECONDS without a session (default 600);
-      with --exit-unless-asked also when its standard input ends before a session or a relay was
-      asked for (etterminal's launcher starts it so on a first contact, before the request is known).
+      $XDG_RUNTIME_DIR/et (or ~/.et/run). Exits after SECONDS without a session (default 600).
+      --first-contact: etterminal's launcher runs it so when no host runs yet; it answers the
+      request on its standard input as etterminal would, then exits unless asked for a session.
       Logs to ~/.et/log/host.log (at most 3 files of 4 MiB), or to stdout with --logtostdout;
       -v logs at debug level.
       """;
@@ -45,24 +44,24 @@ public final class EtHost {
   private EtHost() {}
 
   /** The command line: what it overrides of the configuration. */
-  record Arguments(Integer port, Duration idleExit, boolean exitUnlessAsked, boolean debug, boolean logToStdout) {
+  record Arguments(Integer port, Duration idleExit, boolean firstContact, boolean debug, boolean logToStdout) {
     static Arguments parse(String[] args) {
       Integer port = null;
       Duration idleExit = null;
-      boolean exitUnlessAsked = false;
+      boolean firstContact = false;
       boolean debug = false;
       boolean logToStdout = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--port" -> port = number(args, ++i, 0, 65535, "--port");
           case "--idle-exit" -> idleExit = Duration.ofSeconds(number(args, ++i, 0, 1_000_000_000, "--idle-exit"));
-          case "--exit-unless-asked" -> exitUnlessAsked = true;
+          case "--first-contact" -> firstContact = true;
           case "-v", "--verbose" -> debug = true;
           case "--logtostdout" -> logToStdout = true;
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
-      return new Arguments(port, idleExit, exitUnlessAsked, debug, logToStdout);
+      return new Arguments(port, idleExit, firstContact, debug, logToStdout);
     }
 
     private static int number(String[] args, int at, int min, int max, String option) {
@@ -115,6 +114,9 @@ public final class EtHost {
     } catch (IOException e) {
       Logger.error("bad configuration: {}", e.getMessage());
       stderr.println("et-host: " + e.getMessage());
+      if (arguments.firstContact()) {
+        answerFirstContact(paths, stdout, "the session host could not start: " + e.getMessage());
+      }
       return 1;
     }
     if (arguments.port() != null) {
@@ -130,15 +132,23 @@ public final class EtHost {
     } catch (IOException e) {
       Logger.error("cannot start the session host: {}", e.getMessage());
       stderr.println("et-host: cannot start the session host: " + e.getMessage());
+      if (arguments.firstContact()) {
+        answerFirstContact(paths, stdout, "the session host could not start: " + e.getMessage());
+      }
       return 1;
+    }
+    if (host != null) {
+      // The first client is on its way: compile the keystroke path before its first key arrives.
+      HostWarmup.startInBackground(host.tasks(), config.sessionOptions(), config.paths().home());
+    }
+    if (arguments.firstContact()) {
+      answerFirstContact(paths, stdout, "no session host answers; try again");
+      if (host != null) {
+        host.closeUnlessAsked(); // a list, a kill or a bad request: nobody needs this host
+      }
     }
     if (host == null) {
       return 0; // another host serves this runtime directory
-    }
-    // The first client is on its way: compile the keystroke path before its first key arrives.
-    HostWarmup.startInBackground(host.tasks(), config.sessionOptions(), config.paths().home());
-    if (arguments.exitUnlessAsked()) { // after the warm-up's fork: a closing host forks nothing
-      Thread.ofPlatform().daemon().name("starter").start(() -> exitUnlessAskedBy(System.in, host));
     }
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("host shutdown").unstarted(host::close));
     while (!host.awaitExit(Duration.ofDays(1))) {
@@ -148,17 +158,15 @@ public final class EtHost {
   }
 
   /**
-   * Reads {@code starter} (the etterminal launcher's pipe) to its end, when that etterminal has
-   * exited; then closes the host if nobody has asked it for a session or a relay: that etterminal
-   * answered without it (a list, a kill, a bad request) or went to another host.
+   * Answers the first contact on stdin through whichever host serves now (this one, or one that won
+   * the start); with none, the answer is an error saying {@code whyNoHost}: a host started now
+   * would fail as this one did, or be the one this one found exiting.
    */
-  private static void exitUnlessAskedBy(InputStream starter, SessionHost host) {
-    try {
-      starter.transferTo(OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      Logger.debug("reading the starter's pipe: {}", e.getMessage());
-    }
-    host.closeUnlessAsked();
+  private static void answerFirstContact(HostPaths paths, PrintStream launcher, String whyNoHost) {
+    HostConnector connector = new HostConnector(paths, () -> {
+      throw new IOException(whyNoHost);
+    });
+    FirstContact.answer(System.in, launcher, connector);
   }
 
   /**

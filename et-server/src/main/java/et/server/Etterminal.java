@@ -90,6 +90,17 @@ public final class Etterminal {
       }
     }
     HostPaths paths = HostPaths.fromEnvironment(env);
+    Path hostCommand = Path.of(System.getProperty("et.host-launcher", "et-host"));
+    HostLauncher launcher = new HostLauncher(hostCommand, paths, env);
+    return answer(stdin, stdout, stderr, new HostConnector(paths, launcher::start));
+  }
+
+  /**
+   * Reads the request line from {@code stdin}, has {@code host} answer it and prints the answer on
+   * {@code stdout}; returns etterminal's exit status. The session host answers a first contact
+   * through this too ({@link FirstContact}).
+   */
+  static int answer(InputStream stdin, PrintStream stdout, PrintStream stderr, HostConnector host) {
     String line;
     try {
       line = readRequestLine(stdin);
@@ -106,8 +117,6 @@ public final class Etterminal {
 
     String replyLine;
     try {
-      Path hostCommand = Path.of(System.getProperty("et.host-launcher", "et-host"));
-      HostConnector host = new HostConnector(paths, new HostLauncher(hostCommand, paths, env), env);
       Optional<BootstrapReply> withoutHost = answerWithoutHost(request);
       if (withoutHost.isPresent()) {
         replyLine = host.exchangeIfRunning(line).orElse(withoutHost.get().toLine());

@@ -13,22 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.tinylog.Logger;
 
 /**
  * etterminal's side of the unix socket: hands one request line to the user's session host and
  * returns its reply line, starting the host (detached, {@link HostLauncher}) when none answers and
- * retrying until a deadline. A host that etterminal's launcher started early (its pid in {@value
- * #EARLY_HOST_VARIABLE}, a child of this process) is waited for instead, as long as it runs. The
- * runtime directory is checked first: a socket in a directory that is not ours alone could be
- * anyone's fake host, handing out sessions that capture keystrokes.
+ * retrying until a deadline. The runtime directory is checked first: a socket in a directory that
+ * is not ours alone could be anyone's fake host, handing out sessions that capture keystrokes.
  */
 public final class HostConnector {
-  /** Set by the etterminal launcher (host-early.sh) to the pid of the host it started. */
-  public static final String EARLY_HOST_VARIABLE = "ET_HOST_EARLY";
+  /** How a host is started when none answers: {@link HostLauncher#start}, or a refusal. */
+  @FunctionalInterface
+  public interface HostStarter {
+    /** The started host's process (the host itself). */
+    Process start() throws IOException;
+  }
+
   /** How long a connected host has to answer. */
   static final Duration REPLY_DEADLINE = Duration.ofSeconds(10);
   /**
@@ -38,31 +39,11 @@ public final class HostConnector {
   private static final Duration MAX_PAUSE = Duration.ofMillis(10);
 
   private final HostPaths paths;
-  private final HostLauncher launcher;
-  private final Map<String, String> env;
+  private final HostStarter starter;
 
-  /** @param env etterminal's environment, where {@link #exchange} finds the {@link #earlyHost} */
-  public HostConnector(HostPaths paths, HostLauncher launcher, Map<String, String> env) {
+  public HostConnector(HostPaths paths, HostStarter starter) {
     this.paths = paths;
-    this.launcher = launcher;
-    this.env = Map.copyOf(env);
-  }
-
-  /**
-   * The host that etterminal's launcher started, from the environment {@code env}: the child of
-   * this process whose pid {@value #EARLY_HOST_VARIABLE} names; empty if there is none.
-   */
-  static Optional<ProcessHandle> earlyHost(Map<String, String> env) {
-    String pid = env.getOrDefault(EARLY_HOST_VARIABLE, "");
-    if (!pid.matches("[0-9]{1,10}")) {
-      return Optional.empty();
-    }
-    Optional<ProcessHandle> child =
-        ProcessHandle.current().children().filter(process -> process.pid() == Long.parseLong(pid)).findFirst();
-    if (child.isEmpty()) {
-      Logger.info("{}={} is not a process this one started: not waiting for it", EARLY_HOST_VARIABLE, pid);
-    }
-    return child;
+    this.starter = starter;
   }
 
   /** No host listens (no socket, refused) or it hung up without an answer. */
@@ -81,10 +62,6 @@ public final class HostConnector {
    */
   public String exchange(String line, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Optional<ProcessHandle> earlyHost = earlyHost(env);
-    // onExit, not isAlive: the early host is our child, a zombie once it has exited.
-    Optional<CompletableFuture<ProcessHandle>> earlyExit = earlyHost.map(ProcessHandle::onExit);
-    boolean waitingLogged = false;
     Process started = null;
     long pauseNanos = Duration.ofMillis(5).toNanos();
     while (true) {
@@ -94,15 +71,9 @@ public final class HostConnector {
       } catch (NotAnsweringException e) {
         notAnswering = e;
       }
-      if (started == null && earlyExit.isPresent() && !earlyExit.get().isDone()) {
-        if (!waitingLogged) {
-          Logger.info("no session host answers yet ({}): waiting for the one the launcher started, pid {}",
-              notAnswering.getMessage(), earlyHost.orElseThrow().pid());
-          waitingLogged = true;
-        }
-      } else if (started == null) {
+      if (started == null) {
         Logger.info("no session host answers ({}): starting one", notAnswering.getMessage());
-        started = launcher.start();
+        started = starter.start();
       } else if (!started.isAlive() && started.exitValue() != 0) {
         throw new IOException(
             "the session host exited with status " + started.exitValue() + " at start; see "

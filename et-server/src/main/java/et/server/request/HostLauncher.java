@@ -29,8 +29,7 @@ public final class HostLauncher {
    * etterminal's start of the host.
    */
   private static final List<String> CONNECTION_VARIABLES = List.of(
-      "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK", "SSH_ORIGINAL_COMMAND", IDLE_EXIT_VARIABLE,
-      HostConnector.EARLY_HOST_VARIABLE);
+      "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "SSH_AUTH_SOCK", "SSH_ORIGINAL_COMMAND", IDLE_EXIT_VARIABLE);
 
   /**
    * glibc's malloc gives threads that allocate at once arenas of their own, up to eight a CPU, and

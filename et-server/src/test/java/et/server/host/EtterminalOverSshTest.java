@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bootstrap end to end over real ssh (a private sshd from et-testkit): {@code ssh et-test --
- * launcher/etterminal} with the request on stdin starts the session host detached, answers with a
- * session line, and an et.core client reaches a login shell on the reported port. The launcher
+ * launcher/etterminal} with the request on stdin starts the session host detached (on a first
+ * contact in etterminal's place, {@code et.server.FirstContact}), answers with a session line, and an et.core client reaches a login shell on the reported port. The launcher
  * runs on the module path of the code under test (ET_MODULE_PATH: target/classes and the runtime
  * dependencies), not a possibly stale jar of an earlier {@code mvn package}. Each test has its own HOME and XDG_RUNTIME_DIR, so its host is
  * its own; the host is killed afterwards (and would exit by itself: ET_HOST_IDLE_EXIT).
@@ -161,10 +161,10 @@ class EtterminalOverSshTest {
     assertEquals(0, first.sshStatus(), first.stderr());
     BootstrapReply.Session reply = (BootstrapReply.Session) first.reply();
     long hostPid = hostPid();
-    // The launcher started the host beside etterminal's JVM; etterminal waited for that one.
-    String etterminalLog = Files.readString(home.resolve(".et/log/etterminal.log"));
-    assertTrue(etterminalLog.contains("waiting for the one the launcher started, pid " + hostPid), etterminalLog);
-    assertFalse(etterminalLog.contains("starting one"), etterminalLog);
+    // The launcher ran the host in etterminal's place, and the host answered (it logs that after the
+    // answer): no etterminal JVM ran.
+    assertTrue(Poll.until(TIMEOUT, () -> hostLogHas("answered a first contact: status 0")), EtHostSandbox.hostLog(home));
+    assertFalse(Files.exists(etterminalLog()), "etterminal's JVM ran on a first contact");
     ProcessHandle host = ProcessHandle.of(hostPid).orElseThrow(() -> new AssertionError("host " + hostPid + " not running"));
     // Detached: ssh has exited, the host lives on and is no longer below sshd.
     assertTrue(host.isAlive());
@@ -186,6 +186,7 @@ class EtterminalOverSshTest {
     assertEquals(0, second.sshStatus(), second.stderr());
     assertEquals(reply.port(), ((BootstrapReply.Session) second.reply()).port());
     assertEquals(hostPid, hostPid(), "a second host took over");
+    assertTrue(Files.exists(etterminalLog()), "with a host running, etterminal's JVM did not answer");
 
     terminal.output().write("exit 5\n".getBytes(StandardCharsets.US_ASCII));
     assertTrue(client.awaitEnd(TIMEOUT));
@@ -198,7 +199,7 @@ class EtterminalOverSshTest {
   }
 
   @Test
-  void aBadRequestGetsAnErrorLineAndStatusOneAndTheHostStartedEarlyExits() throws Exception {
+  void aBadRequestGetsAnErrorLineAndStatusOneAndTheHostThatAnsweredExits() throws Exception {
     prepareAccount("");
     BootstrapNonce nonce = BootstrapNonce.random();
     long start = System.nanoTime();
@@ -215,11 +216,11 @@ class EtterminalOverSshTest {
     assertTrue(error.reason().contains("rows must be in 1..10000"), error.reason());
     assertEquals(1, ssh.exitValue());
     assertTrue(readAll(ssh, true).contains("etterminal: bad request"));
-    assertTheHostStartedEarlyExits();
+    assertTheHostThatAnsweredExits();
   }
 
   @Test
-  void aListWithoutAHostIsAnsweredAndTheHostStartedEarlyExits() throws Exception {
+  void aListWithoutAHostIsAnsweredAndTheHostThatAnsweredExits() throws Exception {
     prepareAccount("");
     ListRequest list = new ListRequest(BootstrapNonce.random());
     Process ssh = sshd.startSsh(sshd.user(), remoteCommand());
@@ -231,24 +232,42 @@ class EtterminalOverSshTest {
 
     assertEquals(0, ((BootstrapReply.Sessions) reply).total());
     assertEquals(0, ssh.exitValue());
-    assertTheHostStartedEarlyExits();
+    assertTheHostThatAnsweredExits();
+  }
+
+  @Test
+  void aHostThatCannotStartAnswersAFirstContactWithItsReason() throws Exception {
+    prepareAccount("port=http\n");
+
+    Bootstrap refused = bootstrap(shellRequest());
+
+    String reason = ((BootstrapReply.Error) refused.reply()).reason();
+    assertTrue(reason.startsWith("the session host could not start: "), reason);
+    assertTrue(reason.contains("port must be a number"), reason);
+    assertEquals(1, refused.sshStatus(), refused.stderr());
+    assertFalse(Files.exists(runtimeBase.resolve("et").resolve(HostPaths.SOCKET_NAME)), "a host serves");
+  }
+
+  private boolean hostLogHas(String text) {
+    try {
+      return EtHostSandbox.hostLog(home).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Path etterminalLog() {
+    return home.resolve(".et/log/etterminal.log");
   }
 
   /**
-   * The launcher started a host for this first contact, which needed none: it exits once
-   * etterminal has, and says why in its log.
+   * The launcher ran a host for this first contact, which needed none: it exits once it has
+   * answered, and says why in its log.
    */
-  private void assertTheHostStartedEarlyExits() throws IOException, InterruptedException {
-    Path hostLog = home.resolve(".et/log/host.log");
-    boolean stopped = Poll.until(TIMEOUT, () -> {
-      try {
-        return Files.exists(hostLog) && Files.readString(hostLog).contains("session host stopped");
-      } catch (IOException e) {
-        return false;
-      }
-    });
+  private void assertTheHostThatAnsweredExits() throws IOException, InterruptedException {
+    boolean stopped = Poll.until(TIMEOUT, () -> hostLogHas("session host stopped"));
     String log = EtHostSandbox.hostLog(home);
-    assertTrue(stopped, "the host started early did not stop; its log: " + log);
+    assertTrue(stopped, "the host that answered did not stop; its log: " + log);
     assertTrue(log.contains("nobody asked for a session or a relay: exiting"), log);
     assertFalse(Files.exists(runtimeBase.resolve("et").resolve(HostPaths.SOCKET_NAME)), "socket file left behind");
   }

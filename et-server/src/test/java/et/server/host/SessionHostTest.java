@@ -332,7 +332,7 @@ class SessionHostTest {
     }
   }
 
-  /** A host started early (et-host --exit-unless-asked) closes when unasked, stays once asked. */
+  /** A host that answered a first contact (et-host --first-contact) closes when unasked, stays once asked. */
   @Test
   void aHostNobodyAskedForASessionOrRelayClosesWhenToldAndOneThatWasAskedStays() throws Exception {
     try (HostFixture fixture = HostFixture.start(base)) {
