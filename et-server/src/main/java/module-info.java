@@ -15,4 +15,5 @@ module et.server {
   requires pty4j;
   requires kotlin.stdlib;
   requires org.slf4j; // pty4j logs through slf4j; slf4j-tinylog provides its binding (a service)
+  requires com.sun.jna; // PtyMaster's libc calls, through the JNA that pty4j brings
 }

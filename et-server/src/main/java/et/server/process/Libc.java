@@ -6,8 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The few libc calls that neither the JDK nor pty4j offer, through the FFM API: signalling a
- * process group, and closing a descriptor.
+ * The libc call that neither the JDK nor pty4j offers, through the FFM API: signalling a process
+ * group.
  *
  * <p>Process groups: Java's {@link ProcessHandle} only sends SIGTERM and SIGKILL, to one process;
  * closing a command the way a terminal hangs up needs SIGHUP, sent to the whole group so the
@@ -24,12 +24,9 @@ public final class Libc {
   public static final int SIGHUP = 1;
   public static final int SIGKILL = 9;
 
-
   private static final Linker LINKER = Linker.nativeLinker();
   private static final MethodHandle KILL =
       function("kill", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-  private static final MethodHandle CLOSE =
-      function("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
   private Libc() {}
 
@@ -47,14 +44,6 @@ public final class Libc {
       return (int) KILL.invokeExact(-(int) leaderPid, signal) == 0;
     } catch (Throwable e) {
       throw new IllegalStateException("kill(2) failed to run", e);
-    }
-  }
-
-  public static void close(int fd) {
-    try {
-      int ignored = (int) CLOSE.invokeExact(fd);
-    } catch (Throwable e) {
-      throw new IllegalStateException("close(2) failed to run", e);
     }
   }
 

@@ -1,25 +1,18 @@
 package et.server.pty;
 
-import et.server.process.Libc;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Reads and writes the master side of a PTY with plain {@code poll(2)}, {@code read(2)} and {@code
- * write(2)} through the FFM API instead of pty4j's streams, which marshal a JNA structure array for
- * a poll before every read: a key's write and its echo's read take a fraction of the time this way
+ * write(2)} instead of pty4j's streams, which marshal a JNA structure array for a poll before every
+ * read: a key's write and its echo's read take a fraction of the time this way
  * (docs/BENCHMARKS.md).
  *
  * <p>The master is non-blocking, so {@link #offer} can type without waiting; {@link #read} and
@@ -29,7 +22,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * closed and reused descriptor number never gets bytes meant for the terminal. Threads: any number
  * of readers and writers; each call blocks its (platform) thread.
  */
-@SuppressWarnings("restricted") // native access on purpose, as in Libc
 final class PtyMaster {
   private static final int EINTR = 4;
   private static final int EIO = 5;
@@ -41,29 +33,35 @@ final class PtyMaster {
   private static final int F_GETFL = 3;
   private static final int F_SETFL = 4;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final StructLayout ERRNO_STATE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      ERRNO_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-  private static final MethodHandle READ = function(
-      "read", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-  private static final MethodHandle WRITE = function(
-      "write", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-  private static final MethodHandle POLL = function(
-      "poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-  private static final MethodHandle PIPE2 = function(
-      "pipe2", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
   /**
-   * fcntl(fd, cmd, int) for both F_GETFL (which ignores the int) and F_SETFL: linking a handle is
-   * interpreted work on a new host's first terminal start, one per handle (docs/BENCHMARKS.md).
+   * libc's calls through JNA's direct mapping, which pty4j has loaded by the time a terminal
+   * starts. Binding them takes a fraction of the interpreted work that linking FFM downcall
+   * handles does in a new host, where the first session's shell waits for it (docs/BENCHMARKS.md);
+   * a call costs a few hundred nanoseconds more, next to an echo's ~1 ms. errno comes from {@link
+   * Native#getLastError()}, which JNA keeps per thread after each call.
    */
-  private static final MethodHandle FCNTL = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("fcntl").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-      Linker.Option.firstVariadicArg(2));
-  /** struct pollfd: int fd; short events; short revents. */
-  private static final long POLLFD_BYTES = 8;
+  private static final class Calls {
+    static {
+      Native.register(Calls.class, NativeLibrary.getInstance("c"));
+    }
+
+    static native long read(int fd, byte[] buffer, long count);
+
+    static native long write(int fd, byte[] buffer, long count);
+
+    /**
+     * {@code fds} holds struct pollfd's as pairs of ints: the descriptor, then {@code events} in the
+     * low 16 bits and {@code revents} in the high 16 (shorts in that order, little-endian).
+     */
+    static native int poll(int[] fds, long count, int timeout);
+
+    static native int pipe2(int[] fds, int flags);
+
+    /** fcntl(fd, cmd, int), for F_GETFL (which ignores the int) and F_SETFL. */
+    static native int fcntl(int fd, int command, int argument);
+
+    static native int close(int fd);
+  }
 
   private final int master;
   private final int wakeRead;
@@ -74,24 +72,17 @@ final class PtyMaster {
 
   PtyMaster(int master) throws IOException {
     this.master = master;
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
-      MemorySegment state = arena.allocate(ERRNO_STATE);
-      if ((int) PIPE2.invokeExact(state, fds, O_CLOEXEC) != 0) {
-        throw new IOException("pipe2 failed: errno " + errno(state));
-      }
-      this.wakeRead = fds.getAtIndex(ValueLayout.JAVA_INT, 0);
-      this.wakeWrite = fds.getAtIndex(ValueLayout.JAVA_INT, 1);
-      int flags = (int) FCNTL.invokeExact(master, F_GETFL, 0);
-      if (flags < 0 || (int) FCNTL.invokeExact(master, F_SETFL, flags | O_NONBLOCK) < 0) {
-        Libc.close(wakeRead);
-        Libc.close(wakeWrite);
-        throw new IOException("cannot make the terminal non-blocking");
-      }
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("pipe2(2) failed to run", e);
+    int[] fds = new int[2];
+    if (Calls.pipe2(fds, O_CLOEXEC) != 0) {
+      throw new IOException("pipe2 failed: errno " + Native.getLastError());
+    }
+    this.wakeRead = fds[0];
+    this.wakeWrite = fds[1];
+    int flags = Calls.fcntl(master, F_GETFL, 0);
+    if (flags < 0 || Calls.fcntl(master, F_SETFL, flags | O_NONBLOCK) < 0) {
+      Calls.close(wakeRead);
+      Calls.close(wakeWrite);
+      throw new IOException("cannot make the terminal non-blocking");
     }
   }
 
@@ -105,20 +96,21 @@ final class PtyMaster {
       unlockIfHeld();
       return -1;
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(ERRNO_STATE);
-      MemorySegment polled = arena.allocate(POLLFD_BYTES * 2);
-      MemorySegment bytes = arena.allocate(length);
+    try {
+      int[] polled = new int[4];
+      byte[] bytes = offset == 0 ? buffer : new byte[length];
       while (true) {
-        if (!await(POLLIN, polled, state)) {
+        if (!await(POLLIN, polled)) {
           return -1;
         }
-        long n = (long) READ.invokeExact(state, master, bytes, (long) length);
+        long n = Calls.read(master, bytes, length);
         if (n > 0) {
-          MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, 0, buffer, offset, (int) n);
+          if (bytes != buffer) {
+            System.arraycopy(bytes, 0, buffer, offset, (int) n);
+          }
           return (int) n;
         }
-        int errno = errno(state);
+        int errno = Native.getLastError();
         if (n == 0 || errno == EIO) {
           return -1;
         }
@@ -126,10 +118,6 @@ final class PtyMaster {
           throw new IOException("read from the terminal failed: errno " + errno);
         }
       }
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("read(2) failed to run", e);
     } finally {
       inCall.readLock().unlock();
     }
@@ -139,26 +127,24 @@ final class PtyMaster {
    * Waits in poll(2) until the master is ready for {@code events} (true) or the wake pipe says stop
    * (false).
    */
-  private boolean await(short events, MemorySegment polled, MemorySegment state) throws Throwable {
+  private boolean await(short events, int[] polled) throws IOException {
     while (true) {
-      polled.set(ValueLayout.JAVA_INT, 0, master);
-      polled.set(ValueLayout.JAVA_SHORT, 4, events);
-      polled.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
-      polled.set(ValueLayout.JAVA_INT, 8, wakeRead);
-      polled.set(ValueLayout.JAVA_SHORT, 12, POLLIN);
-      polled.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
-      int ready = (int) POLL.invokeExact(state, polled, 2L, -1);
+      polled[0] = master;
+      polled[1] = events;
+      polled[2] = wakeRead;
+      polled[3] = POLLIN;
+      int ready = Calls.poll(polled, 2, -1);
       if (ready < 0) {
-        int errno = errno(state);
+        int errno = Native.getLastError();
         if (errno == EINTR) {
           continue;
         }
         throw new IOException("poll on the terminal failed: errno " + errno);
       }
-      if (shutDown || polled.get(ValueLayout.JAVA_SHORT, 14) != 0) {
+      if (shutDown || polled[3] >>> 16 != 0) {
         return false;
       }
-      if (polled.get(ValueLayout.JAVA_SHORT, 6) != 0) {
+      if (polled[1] >>> 16 != 0) {
         return true; // ready, hung up or in error: read(2) or write(2) says which
       }
     }
@@ -187,29 +173,23 @@ final class PtyMaster {
       unlockIfHeld();
       throw new IOException("terminal closed");
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(ERRNO_STATE);
-      MemorySegment polled = arena.allocate(POLLFD_BYTES * 2);
-      MemorySegment outgoing = arena.allocate(Math.max(1, length));
-      MemorySegment.copy(bytes, offset, outgoing, ValueLayout.JAVA_BYTE, 0, length);
+    try {
+      int[] polled = new int[4];
       int done = 0;
       while (done < length) {
-        int n = (int) writeOnce(state, outgoing.asSlice(done), length - done);
+        byte[] outgoing = offset + done == 0 ? bytes : Arrays.copyOfRange(bytes, offset + done, offset + length);
+        int n = writeOnce(outgoing, length - done);
         done += n;
         if (n == 0) {
           if (!wait) {
             break; // full: the rest is the caller's
           }
-          if (!await(POLLOUT, polled, state)) {
+          if (!await(POLLOUT, polled)) {
             throw new IOException("terminal closed");
           }
         }
       }
       return done;
-    } catch (IOException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("write(2) failed to run", e);
     } finally {
       inCall.readLock().unlock();
     }
@@ -227,18 +207,18 @@ final class PtyMaster {
     if (!inCall.writeLock().tryLock(patience.toNanos(), TimeUnit.NANOSECONDS)) {
       return false;
     }
-    Libc.close(wakeRead);
-    Libc.close(wakeWrite);
+    Calls.close(wakeRead);
+    Calls.close(wakeWrite);
     return true; // the write lock stays held: no call ever starts again
   }
 
   /** One write(2): the bytes written, 0 if the terminal takes none now (or a signal came first). */
-  private long writeOnce(MemorySegment state, MemorySegment outgoing, long length) throws Throwable {
-    long n = (long) WRITE.invokeExact(state, master, outgoing, length);
+  private int writeOnce(byte[] outgoing, int length) throws IOException {
+    long n = Calls.write(master, outgoing, length);
     if (n >= 0) {
-      return n;
+      return (int) n;
     }
-    int errno = errno(state);
+    int errno = Native.getLastError();
     if (errno == EAGAIN || errno == EINTR) {
       return 0;
     }
@@ -246,25 +226,12 @@ final class PtyMaster {
   }
 
   private void wake() {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(ERRNO_STATE);
-      long ignored = (long) WRITE.invokeExact(state, wakeWrite, arena.allocate(1), 1L);
-    } catch (Throwable e) {
-      throw new IllegalStateException("write(2) failed to run", e);
-    }
+    long ignored = Calls.write(wakeWrite, new byte[1], 1);
   }
 
   private void unlockIfHeld() {
     if (inCall.getReadHoldCount() > 0) {
       inCall.readLock().unlock();
     }
-  }
-
-  private static int errno(MemorySegment state) {
-    return (int) ERRNO.get(state, 0L);
-  }
-
-  private static MethodHandle function(String name, FunctionDescriptor descriptor) {
-    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, CAPTURE_ERRNO);
   }
 }

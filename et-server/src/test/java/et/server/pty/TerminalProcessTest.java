@@ -201,6 +201,29 @@ class TerminalProcessTest {
   }
 
   @Test
+  void closedTerminalsLeaveNoDescriptorOpen() throws Exception {
+    int terminals = 8;
+    long before = openDescriptors();
+    for (int i = 0; i < terminals; i++) {
+      try (var shell = RunningTerminal.plainBash(directory)) {
+        shell.awaitPrompt(0, TIMEOUT);
+        shell.type("exit\n");
+        assertEquals(Optional.of(0), shell.terminal.waitFor(TIMEOUT));
+      }
+    }
+    // Each terminal held its master and a wake pipe (two descriptors): a leak would show 24. Room
+    // for the few this JVM may open meanwhile.
+    long after = openDescriptors();
+    assertTrue(after - before < terminals, before + " descriptors open before, " + after + " after");
+  }
+
+  private static long openDescriptors() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    }
+  }
+
+  @Test
   void ctrlCStopsAForegroundPipelineWithinASecond() throws Exception {
     try (var shell = RunningTerminal.plainBash(directory)) {
       shell.awaitPrompt(0, TIMEOUT);
