@@ -15,8 +15,10 @@ import org.tinylog.Logger;
 
 /**
  * {@code et-host}: runs the user's session host ({@link SessionHost}) until it exits by itself
- * after its idle time, or is stopped (SIGTERM ends every session). Normally etterminal starts it;
- * a second one for the same runtime directory exits at once with status 0 and says nothing.
+ * after its idle time, or is stopped (SIGTERM ends every session). Normally etterminal starts it,
+ * or on a first contact etterminal's launcher in etterminal's place; a second one for the same
+ * runtime directory exits at once with status 0 and says nothing (having answered a first contact
+ * through the first one).
  *
  * <pre>et-host [--idle-exit SECONDS] [--port PORT] [--first-contact] [-v] [--logtostdout]</pre>
  *
