@@ -44,6 +44,7 @@ et_first_contact() {
     esac
   done
   if [ -z "$answer" ]; then
+    [ -z "$line" ] || printf '%s\n' "$line" >&2 # its last words, without a line break
     echo "etterminal: the session host ended without answering; see ~/.et/log/host.log" >&2
     exit 1
   fi

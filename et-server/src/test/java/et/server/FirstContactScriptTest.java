@@ -89,13 +89,13 @@ class FirstContactScriptTest {
 
   @Test
   void aHostThatEndsWithoutItsFrameIsReportedWithWhatItPrinted() throws Exception {
-    hostDoes("echo 'et-host: no Java 25 found' >&2\nexit 1\n");
+    hostDoes("echo 'et-host: no Java 25 found' >&2\nprintf 'and no line break' >&2\nexit 1\n");
 
     CommandResult result = launcher(List.of());
 
     assertEquals(1, result.status(), result.toString());
     assertEquals("", result.stdout(), result.toString());
-    assertTrue(result.stderr().contains("et-host: no Java 25 found\n"), result.toString());
+    assertTrue(result.stderr().contains("et-host: no Java 25 found\nand no line break\n"), result.toString());
     assertTrue(result.stderr().contains("etterminal: the session host ended without answering"), result.toString());
   }
 

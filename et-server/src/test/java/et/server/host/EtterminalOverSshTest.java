@@ -43,10 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bootstrap end to end over real ssh (a private sshd from et-testkit): {@code ssh et-test --
  * launcher/etterminal} with the request on stdin starts the session host detached (on a first
- * contact in etterminal's place, {@code et.server.FirstContact}), answers with a session line, and an et.core client reaches a login shell on the reported port. The launcher
- * runs on the module path of the code under test (ET_MODULE_PATH: target/classes and the runtime
- * dependencies), not a possibly stale jar of an earlier {@code mvn package}. Each test has its own HOME and XDG_RUNTIME_DIR, so its host is
- * its own; the host is killed afterwards (and would exit by itself: ET_HOST_IDLE_EXIT).
+ * contact in etterminal's place, {@code et.server.FirstContact}), answers with a session line, and
+ * an et.core client reaches a login shell on the reported port. The launcher runs on the module
+ * path of the code under test (ET_MODULE_PATH: target/classes and the runtime dependencies), not a
+ * possibly stale jar of an earlier {@code mvn package}. Each test has its own HOME and
+ * XDG_RUNTIME_DIR, so its host is its own; the host is killed afterwards (and would exit by itself:
+ * ET_HOST_IDLE_EXIT).
  */
 class EtterminalOverSshTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
