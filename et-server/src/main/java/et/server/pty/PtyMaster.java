@@ -35,9 +35,9 @@ final class PtyMaster {
 
   /**
    * libc's calls through JNA's direct mapping, which pty4j has loaded by the time a terminal
-   * starts. Binding them takes a fraction of the interpreted work that linking FFM downcall
-   * handles does in a new host, where the first session's shell waits for it (docs/BENCHMARKS.md);
-   * a call costs a few hundred nanoseconds more, next to an echo's ~1 ms. errno comes from {@link
+   * starts. Binding them is less interpreted work than linking FFM downcall handles in a new host,
+   * where the first session's shell waits for it; each call copies its array arguments in and out,
+   * and the echo pays a little for it (docs/BENCHMARKS.md, both measured). errno comes from {@link
    * Native#getLastError()}, which JNA keeps per thread after each call.
    */
   private static final class Calls {
@@ -97,10 +97,9 @@ final class PtyMaster {
       return -1;
     }
     try {
-      int[] polled = new int[4];
       byte[] bytes = offset == 0 ? buffer : new byte[length];
       while (true) {
-        if (!await(POLLIN, polled)) {
+        if (!await(POLLIN)) {
           return -1;
         }
         long n = Calls.read(master, bytes, length);
@@ -127,7 +126,8 @@ final class PtyMaster {
    * Waits in poll(2) until the master is ready for {@code events} (true) or the wake pipe says stop
    * (false).
    */
-  private boolean await(short events, int[] polled) throws IOException {
+  private boolean await(short events) throws IOException {
+    int[] polled = new int[4];
     while (true) {
       polled[0] = master;
       polled[1] = events;
@@ -174,7 +174,6 @@ final class PtyMaster {
       throw new IOException("terminal closed");
     }
     try {
-      int[] polled = new int[4];
       int done = 0;
       while (done < length) {
         byte[] outgoing = offset + done == 0 ? bytes : Arrays.copyOfRange(bytes, offset + done, offset + length);
@@ -184,7 +183,7 @@ final class PtyMaster {
           if (!wait) {
             break; // full: the rest is the caller's
           }
-          if (!await(POLLOUT, polled)) {
+          if (!await(POLLOUT)) {
             throw new IOException("terminal closed");
           }
         }
