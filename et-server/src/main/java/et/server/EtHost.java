@@ -116,9 +116,7 @@ public final class EtHost {
     } catch (IOException e) {
       Logger.error("bad configuration: {}", e.getMessage());
       stderr.println("et-host: " + e.getMessage());
-      if (arguments.firstContact()) {
-        answerFirstContact(paths, stdout, "the session host could not start: " + e.getMessage());
-      }
+      refuseFirstContact(arguments, paths, stdout, e);
       return 1;
     }
     if (arguments.port() != null) {
@@ -134,9 +132,7 @@ public final class EtHost {
     } catch (IOException e) {
       Logger.error("cannot start the session host: {}", e.getMessage());
       stderr.println("et-host: cannot start the session host: " + e.getMessage());
-      if (arguments.firstContact()) {
-        answerFirstContact(paths, stdout, "the session host could not start: " + e.getMessage());
-      }
+      refuseFirstContact(arguments, paths, stdout, e);
       return 1;
     }
     if (host != null) {
@@ -157,6 +153,13 @@ public final class EtHost {
       // serving
     }
     return 0;
+  }
+
+  /** A host that cannot start still answers its first contact, if it was run for one, with why. */
+  private static void refuseFirstContact(Arguments arguments, HostPaths paths, PrintStream launcher, IOException why) {
+    if (arguments.firstContact()) {
+      answerFirstContact(paths, launcher, "the session host could not start: " + why.getMessage());
+    }
   }
 
   /**
