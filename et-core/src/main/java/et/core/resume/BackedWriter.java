@@ -6,11 +6,13 @@ import et.core.wire.FrameHeader;
 import et.core.wire.FrameType;
 import et.core.wire.ProtocolException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * The sending half of a resumable stream: every sealed frame the peer has not acknowledged, in a
@@ -28,9 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ol>
  *
  * <p>Admission: a bulk frame (a payload over {@value #INTERACTIVE_BYTES} bytes) waits while more
- * than {@code bulkUnsentBytes} wait to be sent, and leaves {@code interactiveReserveBytes} of the
- * ring to small frames. So keystrokes and other small frames are sealed behind at most that much
- * bulk, never behind a full backlog of it, and never wait for room that bulk took.
+ * than {@code bulkUnsentBytes} wait to be sent or the next to send has waited {@link #BULK_QUEUE},
+ * and leaves {@code interactiveReserveBytes} of the ring to small frames. So keystrokes and other
+ * small frames are sealed behind at most that much bulk (on a slow link, what it sends in that
+ * time), never behind a full backlog of it, and never wait for room that bulk took.
  *
  * <p>Threads: producers append (sealing and publishing serialised by {@code appendLock}, so
  * sequence numbers are assigned in order and each is sealed once; a producer waits for room
@@ -43,13 +46,20 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class BackedWriter {
   /** Frames with payloads up to this size are interactive: they skip the bulk limits. */
   public static final int INTERACTIVE_BYTES = 1024;
+  /** Bulk waits while the next frame to send has waited this long: a slow link's queue. */
+  static final Duration BULK_QUEUE = Duration.ofMillis(5);
+
+  static final long BULK_QUEUE_NANOS = BULK_QUEUE.toNanos();
 
   private final SequenceAead streamAead;
   private final Frame[] slots;
+  /** When each slot's frame was appended (nanoClock), for the bulk admission. */
+  private final long[] appendedAt;
   private final int mask;
   private final long capacityBytes;
   private final long bulkUnsentBytes;
   private final long interactiveReserveBytes;
+  private final LongSupplier nanoClock;
   private final ReentrantLock appendLock = new ReentrantLock();
 
   /** Sequence number the next appended frame gets; written only under appendLock. */
@@ -75,6 +85,17 @@ public final class BackedWriter {
    */
   public BackedWriter(
       SequenceAead streamAead, int capacityFrames, long capacityBytes, long bulkUnsentBytes, long interactiveReserveBytes) {
+    this(streamAead, capacityFrames, capacityBytes, bulkUnsentBytes, interactiveReserveBytes, System::nanoTime);
+  }
+
+  /** As the public constructor, with the clock the bulk admission reads (tests move it by hand). */
+  BackedWriter(
+      SequenceAead streamAead,
+      int capacityFrames,
+      long capacityBytes,
+      long bulkUnsentBytes,
+      long interactiveReserveBytes,
+      LongSupplier nanoClock) {
     if (Integer.bitCount(capacityFrames) != 1) {
       throw new IllegalArgumentException("capacityFrames must be a power of two: " + capacityFrames);
     }
@@ -88,10 +109,12 @@ public final class BackedWriter {
     }
     this.streamAead = streamAead;
     this.slots = new Frame[capacityFrames];
+    this.appendedAt = new long[capacityFrames];
     this.mask = capacityFrames - 1;
     this.capacityBytes = capacityBytes;
     this.bulkUnsentBytes = bulkUnsentBytes;
     this.interactiveReserveBytes = interactiveReserveBytes;
+    this.nanoClock = nanoClock;
   }
 
   /**
@@ -115,6 +138,7 @@ public final class BackedWriter {
           // Sealed only once room is certain: an abandoned seal would let this number be sealed again.
           Frame frame = Frame.seal(streamAead, type, channel, seq, payload);
           slots[(int) (seq & mask)] = frame;
+          appendedAt[(int) (seq & mask)] = nanoClock.getAsLong();
           bytesHeld.addAndGet(frame.size());
           bytesUnsent.addAndGet(frame.size());
           written = seq + 1;
@@ -138,8 +162,20 @@ public final class BackedWriter {
     if (!bulk) {
       return bytesHeld.get() + size <= capacityBytes;
     }
-    return bytesHeld.get() + size <= capacityBytes - interactiveReserveBytes
-        && bytesUnsent.get() < bulkUnsentBytes;
+    return bytesHeld.get() + size <= capacityBytes - interactiveReserveBytes && bulkMayGo();
+  }
+
+  /**
+   * Whether bulk may join the unsent frames: fewer than {@code bulkUnsentBytes} of them, and the
+   * next to go out has waited less than {@link #BULK_QUEUE}. So on a slow link bulk keeps
+   * only what the link sends in that time ahead of a keystroke, not {@code bulkUnsentBytes}.
+   */
+  private boolean bulkMayGo() {
+    if (bytesUnsent.get() >= bulkUnsentBytes) {
+      return false;
+    }
+    long next = nextToSend;
+    return next >= written || nanoClock.getAsLong() - appendedAt[(int) (next & mask)] < BULK_QUEUE_NANOS;
   }
 
   private void awaitRoom(int size, boolean bulk) throws IOException, InterruptedException {
@@ -226,8 +262,8 @@ public final class BackedWriter {
     }
     Frame frame = slots[(int) (seq & mask)];
     nextToSend = seq + 1;
-    long unsent = bytesUnsent.addAndGet(-frame.size());
-    if (unsent < bulkUnsentBytes && unsent + frame.size() >= bulkUnsentBytes) {
+    bytesUnsent.addAndGet(-frame.size());
+    if (!waitingProducers.isEmpty() && bulkMayGo()) {
       wakeProducers(); // bulk may go on
     }
     return frame;

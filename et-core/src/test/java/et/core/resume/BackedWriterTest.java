@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,15 @@ class BackedWriterTest {
   private static final int OVERHEAD = FrameHeader.BYTES + SequenceAead.TAG_BYTES;
 
   private final SequenceAead aead = new SequenceAead(TestKeys.fresh());
-  private final BackedWriter writer = new BackedWriter(aead, FRAMES, MIN_BYTES, MIN_BYTES, 0);
+  private final BackedWriter writer = stillClock(MIN_BYTES, 0);
+
+  /**
+   * A writer whose clock stands still: no frame ever waits long enough to hold bulk back, so the
+   * tests with nobody sending are not at the mercy of the scheduler.
+   */
+  private BackedWriter stillClock(long bulkUnsentBytes, long interactiveReserveBytes) {
+    return new BackedWriter(aead, FRAMES, MIN_BYTES, bulkUnsentBytes, interactiveReserveBytes, () -> 0L);
+  }
 
   @Test
   void emptyWriterHasNothingToSend() {
@@ -149,7 +158,7 @@ class BackedWriterTest {
   @Test
   void bulkWaitsForTheSenderWhileKeystrokesGoStraightIn() throws Exception {
     int bulkUnsent = 40_000;
-    BackedWriter prioritised = new BackedWriter(aead, FRAMES, MIN_BYTES, bulkUnsent, 0);
+    BackedWriter prioritised = stillClock(bulkUnsent, 0);
     prioritised.append(FrameType.CHANNEL_DATA, 1, payload(0, 30_000));
     prioritised.append(FrameType.CHANNEL_DATA, 1, payload(1, 30_000)); // under the limit when it came
     BlockedAppend bulk = BlockedAppend.start(prioritised, payload(2, 30_000));
@@ -165,9 +174,43 @@ class BackedWriterTest {
   }
 
   @Test
+  void bulkWaitsWhileTheNextFrameToSendHasWaitedTooLong() throws Exception {
+    AtomicLong now = new AtomicLong();
+    BackedWriter slowLink = new BackedWriter(aead, FRAMES, MIN_BYTES, MIN_BYTES, 0, now::get);
+    slowLink.append(FrameType.CHANNEL_DATA, 1, payload(0, 30_000));
+    now.addAndGet(BackedWriter.BULK_QUEUE_NANOS - 1);
+    slowLink.append(FrameType.CHANNEL_DATA, 1, payload(1, 30_000)); // the link keeps up so far
+    now.addAndGet(1);
+    BlockedAppend bulk = BlockedAppend.start(slowLink, payload(2, 30_000));
+    bulk.assertStillBlocked(slowLink); // far under the bytes limit, but the first frame waited too long
+
+    // A keystroke is not held back, and is sealed behind the two frames only.
+    assertEquals(2, slowLink.append(FrameType.CHANNEL_DATA, 2, payload(3, BackedWriter.INTERACTIVE_BYTES)));
+    bulk.assertStillBlocked(slowLink);
+
+    slowLink.nextToSend(); // the next to send now came just under the limit ago: bulk goes on
+    assertEquals(3, bulk.result());
+    slowLink.checkInvariants();
+  }
+
+  @Test
+  void bulkStaysHeldWhileEveryFrameLeftHasWaitedTooLong() throws Exception {
+    AtomicLong now = new AtomicLong();
+    BackedWriter slowLink = new BackedWriter(aead, FRAMES, MIN_BYTES, MIN_BYTES, 0, now::get);
+    slowLink.append(FrameType.CHANNEL_DATA, 1, payload(0, 30_000));
+    slowLink.append(FrameType.CHANNEL_DATA, 1, payload(1, 30_000));
+    now.addAndGet(BackedWriter.BULK_QUEUE_NANOS);
+    BlockedAppend bulk = BlockedAppend.start(slowLink, payload(2, 30_000));
+    slowLink.nextToSend();
+    bulk.assertStillBlocked(slowLink); // the second frame waited as long
+    slowLink.nextToSend();
+    assertEquals(2, bulk.result()); // nothing left unsent
+  }
+
+  @Test
   void bulkLeavesTheReserveToKeystrokes() throws Exception {
     long reserve = MIN_BYTES / 4;
-    BackedWriter prioritised = new BackedWriter(aead, FRAMES, MIN_BYTES, MIN_BYTES, reserve);
+    BackedWriter prioritised = stillClock(MIN_BYTES, reserve);
     int size = 30_000;
     for (int i = 0; i < 3; i++) { // 90 KB of 128 KiB: the fourth would cut into the 32 KiB reserve
       prioritised.append(FrameType.CHANNEL_DATA, 1, payload(i, size));
@@ -185,7 +228,7 @@ class BackedWriterTest {
 
   @Test
   void aRewindCountsTheResentBytesAsUnsentAgain() throws Exception {
-    BackedWriter prioritised = new BackedWriter(aead, FRAMES, MIN_BYTES, 40_000, 0);
+    BackedWriter prioritised = stillClock(40_000, 0);
     prioritised.append(FrameType.CHANNEL_DATA, 1, payload(0, 30_000));
     prioritised.nextToSend();
     prioritised.append(FrameType.CHANNEL_DATA, 1, payload(1, 30_000));
