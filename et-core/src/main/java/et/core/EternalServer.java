@@ -1,5 +1,6 @@
 package et.core;
 
+import et.core.transport.SendQueueLimit;
 import et.core.crypto.KeySchedule;
 import et.core.crypto.RefusalProof;
 import et.core.relay.Relay;
@@ -194,6 +195,7 @@ public final class EternalServer implements AutoCloseable {
     Deadline deadline = null;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      SendQueueLimit.apply(socket);
       FrameReader reader = new FrameReader(socket);
       Frame first = reader.read();
       if (!firstFrame.cancel()) {

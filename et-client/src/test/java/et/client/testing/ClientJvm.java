@@ -20,7 +20,8 @@ public final class ClientJvm {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-preview",
-        "--enable-native-access=et.client,org.jline",
+        "--enable-native-access=et.client,org.jline,et.core",
+        "--add-exports=java.base/sun.nio.ch=et.core",
         // A small, quick-starting JVM: the machine is shared and the client does little.
         "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "--module-path", modulePath(),

@@ -1,5 +1,6 @@
 package et.core.relay;
 
+import et.core.transport.SendQueueLimit;
 import et.core.crypto.KeySchedule;
 import et.core.crypto.RefusalProof;
 import et.core.crypto.RelayProof;
@@ -155,6 +156,7 @@ public final class Relay {
     Deadline deadline = Deadline.closeAfter(socket, CONNECT_TIMEOUT);
     try (deadline) {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      SendQueueLimit.apply(socket);
       socket.connect(new InetSocketAddress(host, port));
       return socket;
     } catch (UnresolvedAddressException e) {

@@ -22,6 +22,7 @@ final class TcpTransport implements Transport {
     InetSocketAddress target = address.get();
     SocketChannel socket = attempt.guard(SocketChannel.open());
     socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    SendQueueLimit.apply(socket);
     try {
       socket.connect(target);
     } catch (UnresolvedAddressException e) {
