@@ -1,6 +1,5 @@
 package et.core;
 
-import et.core.transport.SendQueueLimit;
 import et.core.crypto.KeySchedule;
 import et.core.crypto.RefusalProof;
 import et.core.relay.Relay;
@@ -10,6 +9,7 @@ import et.core.resume.Refusal;
 import et.core.resume.ResumableStream;
 import et.core.task.Deadline;
 import et.core.task.TaskGroup;
+import et.core.transport.SendQueueLimit;
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;

@@ -52,9 +52,7 @@ class PeerCloseAcrossCutTest {
 
         relay.stall(FaultRelay.Direction.CLIENT_TO_SERVER, true);
         Thread.ofVirtual().name("bulk writer").start(() -> writeUntilFailure(clientEnd.output()));
-        // Near what the stalled socket takes (the relay's buffer, and unsent bytes up to
-        // SendQueueLimit's, where the writer blocks), so the writer is blocked or about to be.
-        Await.until("the client's backlog grew", STEP_TIMEOUT, () -> client.backlogBytes() >= 128 << 10);
+        Await.until("the client's backlog grew", STEP_TIMEOUT, () -> client.backlogBytes() >= 2 << 20);
 
         serverSide.close(7, "shell exited");
         byte[] marker = "after close".getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,5 @@
 package et.core.relay;
 
-import et.core.transport.SendQueueLimit;
 import et.core.crypto.KeySchedule;
 import et.core.crypto.RefusalProof;
 import et.core.crypto.RelayProof;
@@ -8,6 +7,7 @@ import et.core.resume.Handshake;
 import et.core.resume.Refusal;
 import et.core.task.Deadline;
 import et.core.task.TaskGroup;
+import et.core.transport.SendQueueLimit;
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
 import et.core.wire.ProtocolException;
@@ -156,8 +156,8 @@ public final class Relay {
     Deadline deadline = Deadline.closeAfter(socket, CONNECT_TIMEOUT);
     try (deadline) {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      SendQueueLimit.apply(socket);
       socket.connect(new InetSocketAddress(host, port));
+      SendQueueLimit.apply(socket);
       return socket;
     } catch (UnresolvedAddressException e) {
       socket.close();

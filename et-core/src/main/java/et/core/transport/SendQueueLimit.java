@@ -1,5 +1,6 @@
 package et.core.transport;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -8,7 +9,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.net.InetSocketAddress;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
 import org.tinylog.Logger;
 
 /**
@@ -20,7 +23,8 @@ import org.tinylog.Logger;
  * <p>Java has no option for it: the descriptor comes from the JDK's socket channel (needs {@code
  * --add-exports java.base/sun.nio.ch=et.core}) and {@code setsockopt(2)} is called through FFM
  * (needs {@code --enable-native-access=et.core}); the et launchers pass both. Without them, or off
- * Linux, sockets keep the kernel's default, logged once at debug level.
+ * Linux, sockets keep the kernel's default, logged once at debug level; so do connections to this
+ * machine.
  */
 public final class SendQueueLimit {
   /**
@@ -34,8 +38,25 @@ public final class SendQueueLimit {
 
   private SendQueueLimit() {}
 
-  /** Applies the limit to {@code socket}, a connected or listening TCP socket; false if it could not. */
-  public static boolean apply(NetworkChannel socket) {
+  /**
+   * Applies the limit to {@code socket}, a connected TCP socket, unless its peer is on this machine
+   * (no slow link to queue for: the first use of FFM, slow, is then not paid on a start's path).
+   *
+   * @return whether the limit is now set
+   */
+  public static boolean apply(SocketChannel socket) {
+    try {
+      if (socket.getRemoteAddress() instanceof InetSocketAddress peer && peer.getAddress().isLoopbackAddress()) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false; // closed: nothing to limit
+    }
+    return set(socket);
+  }
+
+  /** Sets the limit on any TCP socket; false if it could not. */
+  static boolean set(NetworkChannel socket) {
     Native calls = Native.CALLS;
     if (calls == null) {
       return false;

@@ -22,12 +22,12 @@ final class TcpTransport implements Transport {
     InetSocketAddress target = address.get();
     SocketChannel socket = attempt.guard(SocketChannel.open());
     socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    SendQueueLimit.apply(socket);
     try {
       socket.connect(target);
     } catch (UnresolvedAddressException e) {
       throw new UnknownHostException(target.getHostString());
     }
+    SendQueueLimit.apply(socket);
     return socket;
   }
 

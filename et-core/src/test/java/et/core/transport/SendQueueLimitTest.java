@@ -1,6 +1,7 @@
 package et.core.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,8 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The kernel's own setting read back with getsockopt(2), on both ends of a loopback connection;
- * and a JVM without the flags, or with the export alone: no limit, no warning.
+ * The kernel's own setting read back with getsockopt(2), on both ends of a loopback connection
+ * (set, as on any other; apply leaves loopback alone); and a JVM without the flags, or with the
+ * export alone: no limit, no warning.
  */
 class SendQueueLimitTest {
   private static final int IPPROTO_TCP = 6;
@@ -39,10 +41,24 @@ class SendQueueLimitTest {
         SocketChannel dialed = SocketChannel.open(listener.getLocalAddress());
         SocketChannel accepted = listener.accept()) {
       assertNotEquals(SendQueueLimit.LOW_WATER_BYTES, lowWater(dialed), "the kernel's default");
-      assertTrue(SendQueueLimit.apply(dialed));
-      assertTrue(SendQueueLimit.apply(accepted));
+      assertTrue(SendQueueLimit.set(dialed));
+      assertTrue(SendQueueLimit.set(accepted));
       assertEquals(SendQueueLimit.LOW_WATER_BYTES, lowWater(dialed));
       assertEquals(SendQueueLimit.LOW_WATER_BYTES, lowWater(accepted));
+    }
+  }
+
+  @Test
+  void leavesAConnectionToThisMachineAsItIs() throws Throwable {
+    try (ServerSocketChannel listener =
+            ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        SocketChannel dialed = SocketChannel.open(listener.getLocalAddress());
+        SocketChannel accepted = listener.accept()) {
+      int before = lowWater(dialed);
+      assertFalse(SendQueueLimit.apply(dialed));
+      assertFalse(SendQueueLimit.apply(accepted));
+      assertEquals(before, lowWater(dialed));
+      assertEquals(before, lowWater(accepted));
     }
   }
 
@@ -61,7 +77,7 @@ class SendQueueLimitTest {
   static final class WithoutFlags {
     public static void main(String[] args) throws Exception {
       try (SocketChannel socket = SocketChannel.open()) {
-        System.out.println("applied: " + SendQueueLimit.apply(socket));
+        System.out.println("applied: " + SendQueueLimit.set(socket));
       }
     }
   }
