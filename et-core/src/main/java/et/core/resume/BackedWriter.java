@@ -48,7 +48,6 @@ public final class BackedWriter {
   public static final int INTERACTIVE_BYTES = 1024;
   /** Bulk waits while the next frame to send has waited this long: a slow link's queue. */
   static final Duration BULK_QUEUE = Duration.ofMillis(5);
-
   static final long BULK_QUEUE_NANOS = BULK_QUEUE.toNanos();
 
   private final SequenceAead streamAead;
@@ -261,9 +260,13 @@ public final class BackedWriter {
       return null;
     }
     Frame frame = slots[(int) (seq & mask)];
+    // Only a frame that held bulk back (by its wait or by the bytes unsent) can free it: waking
+    // every producer at each frame taken would cost a flood of many channels dearly.
+    boolean heldBulk = nanoClock.getAsLong() - appendedAt[(int) (seq & mask)] >= BULK_QUEUE_NANOS;
     nextToSend = seq + 1;
-    bytesUnsent.addAndGet(-frame.size());
-    if (!waitingProducers.isEmpty() && bulkMayGo()) {
+    long unsent = bytesUnsent.addAndGet(-frame.size());
+    heldBulk |= unsent < bulkUnsentBytes && unsent + frame.size() >= bulkUnsentBytes;
+    if (heldBulk && !waitingProducers.isEmpty() && bulkMayGo()) {
       wakeProducers(); // bulk may go on
     }
     return frame;
