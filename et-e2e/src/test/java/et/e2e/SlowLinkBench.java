@@ -29,7 +29,7 @@ class SlowLinkBench {
   private static final Duration ECHO_DEADLINE = Duration.ofSeconds(30);
   /** A sink on the server's loopback that prints the bytes it has received, every 200 ms. */
   private static final String SINK = """
-      import socket, threading, time, sys
+      import socket, threading, time
       total = [0]
       def drain(c):
           while True:
