@@ -9,7 +9,6 @@ import et.core.resume.Refusal;
 import et.core.resume.ResumableStream;
 import et.core.task.Deadline;
 import et.core.task.TaskGroup;
-import et.core.transport.SendQueueLimit;
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
@@ -195,7 +194,6 @@ public final class EternalServer implements AutoCloseable {
     Deadline deadline = null;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      SendQueueLimit.apply(socket);
       FrameReader reader = new FrameReader(socket);
       Frame first = reader.read();
       if (!firstFrame.cancel()) {

@@ -129,6 +129,8 @@ public final class Relay {
 
   /** Splices {@code path} in {@code tasks} until either side ends. */
   public void splice(Path path, TaskGroup tasks) {
+    SendQueueLimit.apply(path.client());
+    SendQueueLimit.apply(path.destination());
     Splice.start(path.client(), path.destination(), path.name(), tasks, () -> {
       grants.pathClosed(path.grant());
       leave();
@@ -157,7 +159,6 @@ public final class Relay {
     try (deadline) {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
       socket.connect(new InetSocketAddress(host, port));
-      SendQueueLimit.apply(socket);
       return socket;
     } catch (UnresolvedAddressException e) {
       socket.close();

@@ -1,6 +1,7 @@
 package et.core.resume;
 
 import et.core.crypto.SequenceAead;
+import et.core.transport.SendQueueLimit;
 import et.core.wire.Frame;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
@@ -47,6 +48,13 @@ public final class Connection implements AutoCloseable {
     this.receiveAead = receiveAead;
     this.peerReceived = peerReceived;
     this.name = name;
+  }
+
+  /** Bounds what the kernel holds unsent, where the channel is a socket to another machine. */
+  void limitSendQueue() {
+    if (socket instanceof SocketChannel tcp) {
+      SendQueueLimit.apply(tcp);
+    }
   }
 
   /** Reads the next frame, good until the next read; blocks. */

@@ -93,6 +93,8 @@ final class LiveConnection {
 
   /** Runs until the connection ends; always throws, saying how it ended. */
   void run() throws IOException, InterruptedException {
+    // Once proven, outside any handshake deadline: the first use of FFM in a process is slow.
+    connection.limitSendQueue();
     try (var scope =
         StructuredTaskScope.open(Joiner.awaitAllSuccessfulOrThrow(), config -> config.withThreadFactory(VIRTUAL))) {
       scope.fork(this::readOnReaderThread);

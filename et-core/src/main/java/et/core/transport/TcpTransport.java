@@ -27,7 +27,6 @@ final class TcpTransport implements Transport {
     } catch (UnresolvedAddressException e) {
       throw new UnknownHostException(target.getHostString());
     }
-    SendQueueLimit.apply(socket);
     return socket;
   }
 
