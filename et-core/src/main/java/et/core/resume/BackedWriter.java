@@ -259,14 +259,17 @@ public final class BackedWriter {
     if (seq >= written) {
       return null;
     }
-    Frame frame = slots[(int) (seq & mask)];
-    // Only a frame that held bulk back (by its wait or by the bytes unsent) can free it: waking
-    // every producer at each frame taken would cost a flood of many channels dearly.
-    boolean heldBulk = nanoClock.getAsLong() - appendedAt[(int) (seq & mask)] >= BULK_QUEUE_NANOS;
+    int slot = (int) (seq & mask);
+    Frame frame = slots[slot];
     nextToSend = seq + 1;
     long unsent = bytesUnsent.addAndGet(-frame.size());
-    heldBulk |= unsent < bulkUnsentBytes && unsent + frame.size() >= bulkUnsentBytes;
-    if (heldBulk && !waitingProducers.isEmpty() && bulkMayGo()) {
+    // Only a frame that held bulk back (by the bytes unsent or by its wait) can free it: waking
+    // every producer at each frame taken would cost a flood of many channels dearly. The slot's
+    // time stays readable: the peer cannot acknowledge this frame before it is written.
+    if (!waitingProducers.isEmpty()
+        && (unsent < bulkUnsentBytes && unsent + frame.size() >= bulkUnsentBytes
+            || nanoClock.getAsLong() - appendedAt[slot] >= BULK_QUEUE_NANOS)
+        && bulkMayGo()) {
       wakeProducers(); // bulk may go on
     }
     return frame;
