@@ -31,7 +31,7 @@ public final class SendQueueLimit {
    * At most this much unsent in the kernel: a keystroke waits behind it on a slow link, and a
    * smaller one cost throughput on a fast one (docs/BENCHMARKS.md, "slow link").
    */
-  public static final int LOW_WATER_BYTES = 64 << 10;
+  static final int LOW_WATER_BYTES = 64 << 10;
 
   private static final int IPPROTO_TCP = 6;
   private static final int TCP_NOTSENT_LOWAT = 25;
