@@ -50,7 +50,7 @@ public final class Connection implements AutoCloseable {
     this.name = name;
   }
 
-  /** Bounds what the kernel holds unsent, where the channel is a socket to another machine. */
+  /** Bounds what the kernel holds ahead of the next frame, where the channel is a TCP socket. */
   void limitSendQueue() {
     if (socket instanceof SocketChannel tcp) {
       SendQueueLimit.apply(tcp);

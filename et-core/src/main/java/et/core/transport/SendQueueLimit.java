@@ -10,21 +10,26 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import org.tinylog.Logger;
 
 /**
- * Bounds the bytes the kernel holds unsent on a session's TCP socket ({@code TCP_NOTSENT_LOWAT}),
- * so that on a slow link a keystroke queues behind a bounded amount of bulk, not behind the
- * megabytes Linux lets a send buffer grow to. What is in flight is left to TCP (its window still
- * grows to the path). The rest of the queue is et's own (the backlog's bulk admission).
+ * Bounds the bytes the kernel holds ahead of a session's next frame on its TCP socket, so that a
+ * keystroke queues behind a bounded amount of bulk, not behind the megabytes Linux lets a send
+ * buffer grow to. The rest of the queue is et's own (the backlog's bulk admission).
  *
- * <p>Java has no option for it: the descriptor comes from the JDK's socket channel (needs {@code
- * --add-exports java.base/sun.nio.ch=et.core}) and {@code setsockopt(2)} is called through FFM
- * (needs {@code --enable-native-access=et.core}); the et launchers pass both. Without them, or off
- * Linux, sockets keep the kernel's default, logged once at debug level; so do connections to this
- * machine.
+ * <p>To another machine, what is unsent is bounded ({@code TCP_NOTSENT_LOWAT}) and what is in
+ * flight is left to TCP (its window still grows to the path). Java has no option for it: the
+ * descriptor comes from the JDK's socket channel (needs {@code --add-exports
+ * java.base/sun.nio.ch=et.core}) and {@code setsockopt(2)} is called through FFM (needs {@code
+ * --enable-native-access=et.core}); the et launchers pass both. Without them, or off Linux, sockets
+ * keep the kernel's default, logged once at debug level.
+ *
+ * <p>To this machine there is no path to fill: the send buffer itself is fixed small ({@code
+ * SO_SNDBUF}, plain Java, so a start does not pay for FFM's first use). Under a flood the
+ * low-water mark left the queue where it was (docs/BENCHMARKS.md, "tunnel fair").
  */
 public final class SendQueueLimit {
   /**
@@ -33,30 +38,34 @@ public final class SendQueueLimit {
    */
   static final int LOW_WATER_BYTES = 64 << 10;
 
+  /** The send buffer asked for on a connection to this machine (Linux reserves twice as much). */
+  static final int LOOPBACK_SEND_BUFFER_BYTES = 64 << 10;
+
   private static final int IPPROTO_TCP = 6;
   private static final int TCP_NOTSENT_LOWAT = 25;
 
   private SendQueueLimit() {}
 
   /**
-   * Applies the limit to {@code socket}, a connected TCP socket, unless its peer is on this machine
-   * (no slow link to queue for: the first use of FFM, slow, is then not paid on a start's path).
+   * Applies the limit to {@code socket}, a connected TCP socket: the send buffer's size if its peer
+   * is on this machine, else the low-water mark.
    *
    * @return whether the limit is now set
    */
   public static boolean apply(SocketChannel socket) {
     try {
       if (socket.getRemoteAddress() instanceof InetSocketAddress peer && peer.getAddress().isLoopbackAddress()) {
-        return false;
+        socket.setOption(StandardSocketOptions.SO_SNDBUF, LOOPBACK_SEND_BUFFER_BYTES);
+        return true;
       }
     } catch (IOException e) {
       return false; // closed: nothing to limit
     }
-    return set(socket);
+    return setLowWater(socket);
   }
 
-  /** Sets the limit on any TCP socket; false if it could not. */
-  static boolean set(NetworkChannel socket) {
+  /** Sets the low-water mark on any TCP socket; false if it could not. */
+  static boolean setLowWater(NetworkChannel socket) {
     Native calls = Native.CALLS;
     if (calls == null) {
       return false;
