@@ -34,6 +34,8 @@ public final class Connection implements AutoCloseable {
   private final String name;
   private long nextControlToSend = 1;
   private long nextControlToReceive = 1;
+  /** Set as the proven connection starts; followed by whoever writes. */
+  private SendQueueLimit sendQueue;
 
   Connection(
       ByteChannel socket,
@@ -53,7 +55,7 @@ public final class Connection implements AutoCloseable {
   /** Bounds what the kernel holds ahead of the next frame, where the channel is a TCP socket. */
   void limitSendQueue() {
     if (socket instanceof SocketChannel tcp) {
-      SendQueueLimit.apply(tcp);
+      sendQueue = SendQueueLimit.apply(tcp);
     }
   }
 
@@ -65,6 +67,9 @@ public final class Connection implements AutoCloseable {
   /** Writes one frame. */
   void write(Frame frame) throws IOException {
     FrameWriter.write(socket, frame);
+    if (sendQueue != null && socket.isOpen()) { // closed: its descriptor may already be another's
+      sendQueue.follow();
+    }
   }
 
   /** Seals and writes a control frame carrying one 64-bit value. */

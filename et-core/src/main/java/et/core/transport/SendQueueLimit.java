@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import org.tinylog.Logger;
 
 /**
@@ -20,69 +21,133 @@ import org.tinylog.Logger;
  * keystroke queues behind a bounded amount of bulk, not behind the megabytes Linux lets a send
  * buffer grow to. The rest of the queue is et's own (the backlog's bulk admission).
  *
- * <p>To another machine, what is unsent is bounded ({@code TCP_NOTSENT_LOWAT}) and what is in
- * flight is left to TCP (its window still grows to the path). Java has no option for it: the
- * descriptor comes from the JDK's socket channel (needs {@code --add-exports
- * java.base/sun.nio.ch=et.core}) and {@code setsockopt(2)} is called through FFM (needs {@code
- * --enable-native-access=et.core}); the et launchers pass both. Without them, or off Linux, sockets
- * keep the kernel's default, logged once at debug level.
+ * <p>To another machine, what is unsent is bounded ({@code TCP_NOTSENT_LOWAT}) to what the path
+ * delivers in {@link #LOW_WATER_TIME}, between 16 and 64 KiB, as the kernel measures its delivery
+ * rate ({@code TCP_INFO}); what is in flight is left to TCP (its window still grows to the path).
+ * Java has no option for either: the descriptor comes from the JDK's socket channel (needs {@code
+ * --add-exports java.base/sun.nio.ch=et.core}) and the socket options are reached through FFM
+ * (needs {@code --enable-native-access=et.core}); the et launchers pass both. Without them, or off
+ * Linux, sockets keep the kernel's default, logged once at debug level.
  *
  * <p>To this machine there is no path to fill: the send buffer itself is fixed small ({@code
  * SO_SNDBUF}, plain Java, so a start does not pay for FFM's first use). Under a flood the
  * low-water mark left the queue where it was (docs/BENCHMARKS.md, "tunnel fair").
+ *
+ * <p>Threads: {@link #follow} is called by whoever writes to the socket, one at a time.
  */
 public final class SendQueueLimit {
-  /**
-   * At most this much unsent in the kernel: a keystroke waits behind it on a slow link, and a
-   * smaller one cost throughput on a fast one (docs/BENCHMARKS.md, "slow link").
-   */
+  /** The most left unsent in the kernel: a smaller one cost throughput on a fast path. */
   static final int LOW_WATER_BYTES = 64 << 10;
+  /** The least: below it the writer wakes for every few packets. */
+  static final int MIN_LOW_WATER_BYTES = 16 << 10;
+  /** A keystroke waits in the kernel behind at most what the path delivers in this time. */
+  static final Duration LOW_WATER_TIME = Duration.ofMillis(5);
+  /** How often the low-water mark follows the delivery rate, while frames are written. */
+  static final Duration FOLLOW_EVERY = Duration.ofMillis(100);
 
   /** The send buffer asked for on a connection to this machine (Linux reserves twice as much). */
   static final int LOOPBACK_SEND_BUFFER_BYTES = 64 << 10;
 
   private static final int IPPROTO_TCP = 6;
+  private static final int TCP_INFO = 11;
   private static final int TCP_NOTSENT_LOWAT = 25;
+  /** Where {@code tcpi_delivery_rate} (bytes a second) lies in {@code struct tcp_info} (Linux 4.9+). */
+  private static final long DELIVERY_RATE_OFFSET = 160;
+  private static final int TCP_INFO_BYTES = 168;
 
-  private SendQueueLimit() {}
+  /** Nothing to follow: a connection to this machine, or no native access. */
+  private static final SendQueueLimit NONE = new SendQueueLimit(-1, 0);
+
+  private final int fd;
+  private int lowWater;
+  private long nextFollow;
+
+  private SendQueueLimit(int fd, int lowWater) {
+    this.fd = fd;
+    this.lowWater = lowWater;
+    this.nextFollow = System.nanoTime();
+  }
 
   /**
    * Applies the limit to {@code socket}, a connected TCP socket: the send buffer's size if its peer
-   * is on this machine, else the low-water mark.
+   * is on this machine, else the low-water mark (at its most until {@link #follow} measures the path).
    *
-   * @return whether the limit is now set
+   * @return what follows the path's rate ({@link #follow} does nothing where there is none)
    */
-  public static boolean apply(SocketChannel socket) {
+  public static SendQueueLimit apply(SocketChannel socket) {
     try {
       if (socket.getRemoteAddress() instanceof InetSocketAddress peer && peer.getAddress().isLoopbackAddress()) {
         socket.setOption(StandardSocketOptions.SO_SNDBUF, LOOPBACK_SEND_BUFFER_BYTES);
-        return true;
+        return NONE;
       }
     } catch (IOException e) {
-      return false; // closed: nothing to limit
+      return NONE; // closed: nothing to limit
     }
-    return setLowWater(socket);
+    return lowWater(socket);
   }
 
-  /** Sets the low-water mark on any TCP socket; false if it could not. */
-  static boolean setLowWater(NetworkChannel socket) {
+  /** The low-water mark on any TCP socket, set at its most; {@link #NONE} if it could not be. */
+  static SendQueueLimit lowWater(NetworkChannel socket) {
     Native calls = Native.CALLS;
     if (calls == null) {
-      return false;
+      return NONE;
     }
-    try (Arena arena = Arena.ofConfined()) {
+    try {
       int fd = (int) calls.fdVal.invoke(socket);
-      MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, LOW_WATER_BYTES);
-      int result = (int) calls.setsockopt.invokeExact(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, value, Integer.BYTES);
-      return result == 0;
+      return setLowWater(calls, fd, LOW_WATER_BYTES) ? new SendQueueLimit(fd, LOW_WATER_BYTES) : NONE;
     } catch (Throwable e) {
       Logger.debug("TCP_NOTSENT_LOWAT not set: {}", e.toString());
-      return false;
+      return NONE;
     }
   }
 
-  /** The descriptor of a JDK socket channel and {@code setsockopt}, or null where either is out of reach. */
-  private record Native(MethodHandle fdVal, MethodHandle setsockopt) {
+  /** Whether a low-water mark is set and followed. */
+  boolean follows() {
+    return fd >= 0;
+  }
+
+  /** At most every {@link #FOLLOW_EVERY}: sets the low-water mark to the path's present rate. */
+  public void follow() {
+    follow(System.nanoTime());
+  }
+
+  void follow(long now) {
+    if (fd < 0 || now - nextFollow < 0) {
+      return;
+    }
+    nextFollow = now + FOLLOW_EVERY.toNanos();
+    Native calls = Native.CALLS;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment info = arena.allocate(TCP_INFO_BYTES);
+      MemorySegment length = arena.allocateFrom(ValueLayout.JAVA_INT, TCP_INFO_BYTES);
+      if ((int) calls.getsockopt.invokeExact(fd, IPPROTO_TCP, TCP_INFO, info, length) != 0
+          || length.get(ValueLayout.JAVA_INT, 0) < TCP_INFO_BYTES) {
+        return; // closed, or a kernel without the rate: the mark stays
+      }
+      int wanted = lowWaterFor(info.get(ValueLayout.JAVA_LONG_UNALIGNED, DELIVERY_RATE_OFFSET));
+      if (wanted != lowWater && setLowWater(calls, fd, wanted)) {
+        lowWater = wanted;
+      }
+    } catch (Throwable e) {
+      Logger.debug("TCP_NOTSENT_LOWAT not followed: {}", e.toString());
+    }
+  }
+
+  /** What the path delivers in {@link #LOW_WATER_TIME} at {@code bytesPerSecond}, within the bounds. */
+  static int lowWaterFor(long bytesPerSecond) {
+    long bytes = Math.max(0, bytesPerSecond) / 1_000 * LOW_WATER_TIME.toMillis();
+    return (int) Math.clamp(bytes, MIN_LOW_WATER_BYTES, LOW_WATER_BYTES);
+  }
+
+  private static boolean setLowWater(Native calls, int fd, int bytes) throws Throwable {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment value = arena.allocateFrom(ValueLayout.JAVA_INT, bytes);
+      return (int) calls.setsockopt.invokeExact(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, value, Integer.BYTES) == 0;
+    }
+  }
+
+  /** The descriptor of a JDK socket channel, {@code setsockopt} and {@code getsockopt}, or null where either is out of reach. */
+  private record Native(MethodHandle fdVal, MethodHandle setsockopt, MethodHandle getsockopt) {
     static final Native CALLS = find();
 
     private static Native find() {
@@ -103,7 +168,11 @@ public final class SendQueueLimit {
             linker.defaultLookup().findOrThrow("setsockopt"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-        return new Native(fdVal, setsockopt);
+        MethodHandle getsockopt = linker.downcallHandle(
+            linker.defaultLookup().findOrThrow("getsockopt"),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        return new Native(fdVal, setsockopt, getsockopt);
       } catch (ReflectiveOperationException | RuntimeException e) {
         Logger.debug("TCP_NOTSENT_LOWAT left to the kernel: {}", e.toString());
         return null;

@@ -1,11 +1,14 @@
 package et.core.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.CommandResult;
 import et.testkit.Commands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,6 +18,7 @@ import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -23,12 +27,13 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The kernel's own settings read back, on both ends of a loopback connection: the low-water mark
- * (set, as on a connection to another machine) and the send buffer that apply fixes instead on a
- * connection to this machine; and a JVM without the flags, or with the export alone: no low-water
+ * (set, as on a connection to another machine, and following the rate the kernel measures) and the
+ * send buffer that apply fixes instead on a connection to this machine; and a JVM without the flags, or with the export alone: no low-water
  * mark, no warning.
  */
 class SendQueueLimitTest {
@@ -37,30 +42,61 @@ class SendQueueLimitTest {
 
   @Test
   void boundsTheUnsentBytesOfADialedAndOfAnAcceptedSocket() throws Throwable {
-    try (ServerSocketChannel listener =
-            ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        SocketChannel dialed = SocketChannel.open(listener.getLocalAddress());
-        SocketChannel accepted = listener.accept()) {
+    try (LoopbackPair pair = LoopbackPair.open()) {
+      SocketChannel dialed = pair.dialed();
+      SocketChannel accepted = pair.accepted();
       assertNotEquals(SendQueueLimit.LOW_WATER_BYTES, lowWater(dialed), "the kernel's default");
-      assertTrue(SendQueueLimit.setLowWater(dialed));
-      assertTrue(SendQueueLimit.setLowWater(accepted));
+      assertTrue(SendQueueLimit.lowWater(dialed).follows());
+      assertTrue(SendQueueLimit.lowWater(accepted).follows());
       assertEquals(SendQueueLimit.LOW_WATER_BYTES, lowWater(dialed));
       assertEquals(SendQueueLimit.LOW_WATER_BYTES, lowWater(accepted));
     }
   }
 
   @Test
+  void followsTheRateTheKernelMeasuresAtMostEveryInterval() throws Throwable {
+    try (LoopbackPair pair = LoopbackPair.open()) {
+      SocketChannel dialed = pair.dialed();
+      SocketChannel accepted = pair.accepted();
+      SendQueueLimit limit = SendQueueLimit.lowWater(dialed);
+      long now = System.nanoTime();
+      limit.follow(now); // nothing delivered yet: the least
+      assertEquals(SendQueueLimit.MIN_LOW_WATER_BYTES, lowWater(dialed));
+
+      Thread reader = Thread.ofVirtual().start(() -> drain(accepted));
+      ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+      for (int i = 0; i < 256; i++) { // 16 MiB, at loopback's rate
+        chunk.clear();
+        while (chunk.hasRemaining()) {
+          dialed.write(chunk);
+        }
+      }
+      limit.follow(now + 1); // too soon: unchanged
+      assertEquals(SendQueueLimit.MIN_LOW_WATER_BYTES, lowWater(dialed));
+      limit.follow(now + SendQueueLimit.FOLLOW_EVERY.toNanos());
+      assertEquals(SendQueueLimit.LOW_WATER_BYTES, lowWater(dialed), "gigabytes a second: the most");
+      dialed.shutdownOutput();
+      reader.join();
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-1, 16384", "0, 16384", "2500000, 16384", "6500000, 32500", "12500000, 62500", "125000000, 65536"})
+  void leavesWhatThePathDeliversInFiveMilliseconds(long bytesPerSecond, int lowWater) {
+    assertEquals(lowWater, SendQueueLimit.lowWaterFor(bytesPerSecond));
+  }
+
+  @Test
   void fixesTheSendBufferOfAConnectionToThisMachineAndNotItsLowWaterMark() throws Throwable {
-    try (ServerSocketChannel listener =
-            ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        SocketChannel dialed = SocketChannel.open(listener.getLocalAddress());
-        SocketChannel accepted = listener.accept()) {
+    try (LoopbackPair pair = LoopbackPair.open()) {
+      SocketChannel dialed = pair.dialed();
+      SocketChannel accepted = pair.accepted();
       int lowWaterBefore = lowWater(dialed);
       // Linux reserves twice the size asked for (socket(7)); the JDK reports half of that.
       int fixed = SendQueueLimit.LOOPBACK_SEND_BUFFER_BYTES;
       assertNotEquals(fixed, dialed.getOption(StandardSocketOptions.SO_SNDBUF), "the kernel's default");
-      assertTrue(SendQueueLimit.apply(dialed));
-      assertTrue(SendQueueLimit.apply(accepted));
+      assertFalse(SendQueueLimit.apply(dialed).follows(), "nothing to follow");
+      assertFalse(SendQueueLimit.apply(accepted).follows());
       assertEquals(fixed, dialed.getOption(StandardSocketOptions.SO_SNDBUF));
       assertEquals(fixed, accepted.getOption(StandardSocketOptions.SO_SNDBUF));
       assertEquals(lowWaterBefore, lowWater(dialed));
@@ -83,8 +119,37 @@ class SendQueueLimitTest {
   static final class WithoutFlags {
     public static void main(String[] args) throws Exception {
       try (SocketChannel socket = SocketChannel.open()) {
-        System.out.println("applied: " + SendQueueLimit.setLowWater(socket));
+        System.out.println("applied: " + SendQueueLimit.lowWater(socket).follows());
       }
+    }
+  }
+
+  /** Both ends of a connection on loopback. */
+  private record LoopbackPair(SocketChannel dialed, SocketChannel accepted) implements AutoCloseable {
+    static LoopbackPair open() throws IOException {
+      try (ServerSocketChannel listener =
+          ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        SocketChannel dialed = SocketChannel.open(listener.getLocalAddress());
+        return new LoopbackPair(dialed, listener.accept());
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (dialed; accepted) {
+        // both closed
+      }
+    }
+  }
+
+  private static void drain(SocketChannel socket) {
+    ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
+    try {
+      while (socket.read(buffer.clear()) >= 0) {
+        // discard
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
