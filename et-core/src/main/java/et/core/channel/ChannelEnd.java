@@ -227,7 +227,7 @@ public final class ChannelEnd {
           throw new IOException("channel " + id + " output is closed");
         }
         while (len > 0) {
-          int n = remoteWindow.take(Math.min(len, FrameType.MAX_DATA_BYTES));
+          int n = remoteWindow.take(Math.min(len, mux.dataFrameBytes()));
           // Sealing copies the bytes anyway, so a whole-array chunk needs no copy of its own.
           boolean whole = off == 0 && n == b.length;
           send(FrameType.CHANNEL_DATA, whole ? b : Arrays.copyOfRange(b, off, off + n));

@@ -141,6 +141,11 @@ public final class Multiplexer {
     }
   }
 
+  /** How much data a frame should carry now (the stream's {@link ResumableStream#dataFrameBytes}). */
+  int dataFrameBytes() {
+    return stream.dataFrameBytes();
+  }
+
   void send(FrameType type, int id, byte[] payload) throws IOException, InterruptedException {
     stream.send(type, id, payload);
   }

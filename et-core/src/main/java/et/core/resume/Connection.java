@@ -34,8 +34,8 @@ public final class Connection implements AutoCloseable {
   private final String name;
   private long nextControlToSend = 1;
   private long nextControlToReceive = 1;
-  /** Set as the proven connection starts; followed by whoever writes. */
-  private SendQueueLimit sendQueue;
+  /** Set as the proven connection starts (volatile: producers write too); followed by whoever writes. */
+  private volatile SendQueueLimit sendQueue;
 
   Connection(
       ByteChannel socket,
@@ -57,6 +57,12 @@ public final class Connection implements AutoCloseable {
     if (socket instanceof SocketChannel tcp) {
       sendQueue = SendQueueLimit.apply(tcp);
     }
+  }
+
+  /** The path's delivery rate in bytes a second, as last measured; -1 if unknown. */
+  long deliveryRate() {
+    SendQueueLimit limit = sendQueue;
+    return limit == null ? -1 : limit.deliveryRate();
   }
 
   /** Reads the next frame, good until the next read; blocks. */

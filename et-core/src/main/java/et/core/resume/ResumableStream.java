@@ -47,6 +47,8 @@ public final class ResumableStream {
   static final long BULK_UNSENT_BYTES = 256L << 10;
   /** Backlog only small frames may use, so bulk never leaves a keystroke waiting for room. */
   static final long INTERACTIVE_RESERVE_BYTES = 512L << 10;
+  /** The least data a bulk frame carries however slow the path: still bulk, still few frames. */
+  static final int MIN_DATA_FRAME_BYTES = 4 << 10;
 
   private final String name;
   private final BackedWriter writer;
@@ -138,6 +140,25 @@ public final class ResumableStream {
       throw new IllegalArgumentException("a close is sent by close()");
     }
     return append(type, channel, payload);
+  }
+
+  /**
+   * How much data a bulk frame should carry now: what the path delivers in {@link
+   * BackedWriter#BULK_QUEUE}, so that a keystroke sealed just after one waits about that long for
+   * it; at least {@link #MIN_DATA_FRAME_BYTES}, and a whole frame where the rate is not known
+   * (loopback, no native access).
+   */
+  public int dataFrameBytes() {
+    Connection connection = current;
+    return dataFrameBytesFor(connection == null ? -1 : connection.deliveryRate());
+  }
+
+  static int dataFrameBytesFor(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      return FrameType.MAX_DATA_BYTES;
+    }
+    long bytes = bytesPerSecond / 1_000 * BackedWriter.BULK_QUEUE.toMillis();
+    return (int) Math.clamp(bytes, MIN_DATA_FRAME_BYTES, FrameType.MAX_DATA_BYTES);
   }
 
   private long append(FrameType type, int channel, byte[] payload) throws IOException, InterruptedException {

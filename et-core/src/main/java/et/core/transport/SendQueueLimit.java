@@ -61,6 +61,8 @@ public final class SendQueueLimit {
   private final int fd;
   private int lowWater;
   private long nextFollow;
+  /** The path's delivery rate as last read, bytes a second; -1 before (and where nothing follows). */
+  private volatile long deliveryRate = -1;
 
   private SendQueueLimit(int fd, int lowWater) {
     this.fd = fd;
@@ -106,6 +108,11 @@ public final class SendQueueLimit {
     return fd >= 0;
   }
 
+  /** The path's delivery rate in bytes a second, as {@link #follow} last read it; -1 if unknown. */
+  public long deliveryRate() {
+    return deliveryRate;
+  }
+
   /** At most every {@link #FOLLOW_EVERY}: sets the low-water mark to the path's present rate. */
   public void follow() {
     follow(System.nanoTime());
@@ -124,7 +131,8 @@ public final class SendQueueLimit {
           || length.get(ValueLayout.JAVA_INT, 0) < TCP_INFO_BYTES) {
         return; // closed, or a kernel without the rate: the mark stays
       }
-      int wanted = lowWaterFor(info.get(ValueLayout.JAVA_LONG_UNALIGNED, DELIVERY_RATE_OFFSET));
+      deliveryRate = info.get(ValueLayout.JAVA_LONG_UNALIGNED, DELIVERY_RATE_OFFSET);
+      int wanted = lowWaterFor(deliveryRate);
       if (wanted != lowWater && setLowWater(calls, fd, wanted)) {
         lowWater = wanted;
       }

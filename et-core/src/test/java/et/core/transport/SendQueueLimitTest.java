@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The kernel's own settings read back, on both ends of a loopback connection: the low-water mark
  * (set, as on a connection to another machine, and following the rate the kernel measures) and the
- * send buffer that apply fixes instead on a connection to this machine; and a JVM without the flags, or with the export alone: no low-water
- * mark, no warning.
+ * send buffer that apply fixes instead on a connection to this machine; and a JVM without the
+ * flags, or with the export alone: no low-water mark, no warning.
  */
 class SendQueueLimitTest {
   private static final int IPPROTO_TCP = 6;
