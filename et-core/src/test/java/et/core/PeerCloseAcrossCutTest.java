@@ -52,8 +52,8 @@ class PeerCloseAcrossCutTest {
 
         relay.stall(FaultRelay.Direction.CLIENT_TO_SERVER, true);
         Thread.ofVirtual().name("bulk writer").start(() -> writeUntilFailure(clientEnd.output()));
-        // More than a frame: the client has filled what the kernel lets it write (on loopback a
-        // send buffer of 64 KiB, docs/PROTOCOL.md) and the held direction pushes back.
+        // More than a frame: the client has filled what the kernel lets it write (on loopback the
+        // small send buffer SendQueueLimit fixes) and the held direction pushes back.
         Await.until("the client's backlog grew", STEP_TIMEOUT, () -> client.backlogBytes() > 64 << 10);
 
         serverSide.close(7, "shell exited");

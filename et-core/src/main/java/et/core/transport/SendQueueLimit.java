@@ -22,9 +22,9 @@ import org.tinylog.Logger;
  * buffer grow to. The rest of the queue is et's own (the backlog's bulk admission).
  *
  * <p>To another machine, what is unsent is bounded ({@code TCP_NOTSENT_LOWAT}) to what the path
- * delivers in {@link #LOW_WATER_TIME}, between 16 and 64 KiB, as the kernel measures its delivery
- * rate ({@code TCP_INFO}); what is in flight is left to TCP (its window still grows to the path).
- * Java has no option for either: the descriptor comes from the JDK's socket channel (needs {@code
+ * delivers in {@link #LOW_WATER_TIME}, within {@link #MIN_LOW_WATER_BYTES} and {@link
+ * #LOW_WATER_BYTES}, as the kernel measures its delivery rate ({@code TCP_INFO}); what is in
+ * flight is left to TCP (its window still grows to the path). Java has no option for either: the descriptor comes from the JDK's socket channel (needs {@code
  * --add-exports java.base/sun.nio.ch=et.core}) and the socket options are reached through FFM
  * (needs {@code --enable-native-access=et.core}); the et launchers pass both. Without them, or off
  * Linux, sockets keep the kernel's default, logged once at debug level.
