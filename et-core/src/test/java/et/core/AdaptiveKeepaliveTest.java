@@ -12,10 +12,12 @@ import et.testkit.FaultRelay;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,6 +38,9 @@ class AdaptiveKeepaliveTest {
   /** Keepalive 1 s, dead after 2 s: the idle interval, 10 s, is far beyond deadAfter whatever its phase. */
   private static final SessionOptions LONG_IDLE = FAST.withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(2));
   private static final Duration WAIT = Duration.ofSeconds(15);
+  /** Small, so that a held direction pushes back on its writer after little data. */
+  private static final int RELAY_RECEIVE_BUFFER = 64 << 10;
+  private static final Duration TRICKLE_EVERY = Duration.ofMillis(50);
 
   @Test
   void anIdleConnectionPingsEveryIdleInterval() throws Exception {
@@ -96,6 +101,68 @@ class AdaptiveKeepaliveTest {
       assertTrue(noticedMillis < 3_500, "noticed " + noticedMillis + " ms after the data was sent");
       path.blackhole(false);
       client.close();
+    }
+  }
+
+  /**
+   * A link that dies while this end's writer is blocked (the path holds nothing more) and after
+   * the peer's last frame arrived: the write that never returns must not keep the silence from
+   * counting. The peer hears nothing in the meantime, so it is given a long deadAfter: only the
+   * client can notice.
+   */
+  @Test
+  void aLinkThatDiesWhileTheWriterIsBlockedIsNoticed() throws Exception {
+    SessionOptions patientServer = FAST.withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    try (EternalServer server = Loopback.server(patientServer);
+        FaultRelay path = new FaultRelay(address(server), RELAY_RECEIVE_BUFFER)) {
+      Session serverSide = server.newSession();
+      Session client = EternalClient.connect(path.address(), serverSide.credentials(), SLOWER);
+      Channel up = client.openChannel("data");
+      Channel fromServer = serverSide.acceptChannel(WAIT);
+      AtomicBoolean trickling = new AtomicBoolean(true);
+      Thread.ofVirtual().start(() -> trickle(fromServer, trickling));
+
+      path.stall(FaultRelay.Direction.CLIENT_TO_SERVER, true);
+      Thread.ofVirtual().start(() -> flood(up)); // ends with the session
+      Await.until("the flood under way", WAIT, () -> client.backlogBytes() >= 2L * FrameType.MAX_DATA_BYTES);
+      // Half a second of the peer's frames: the writer filled the path and blocked long before
+      // the last of them arrived.
+      InputStream down = up.input();
+      for (int i = 0; i < 10; i++) {
+        down.read();
+      }
+
+      path.blackhole(true);
+      long dead = System.nanoTime();
+      trickling.set(false);
+      Await.until("the client gave the connection up", WAIT, () -> client.state() != SessionState.CONNECTED);
+      long noticedMillis = (System.nanoTime() - dead) / 1_000_000;
+      // A keepalive interval, deadAfter and some slack.
+      assertTrue(noticedMillis < 1_500, "noticed " + noticedMillis + " ms after the link died");
+      path.blackhole(false);
+      path.stall(FaultRelay.Direction.CLIENT_TO_SERVER, false);
+      client.close();
+    }
+  }
+
+  /** Sends a byte every few milliseconds while {@code on}: the peer keeps hearing from this end. */
+  private static void trickle(Channel channel, AtomicBoolean on) {
+    try {
+      while (on.get()) {
+        channel.output().write(1);
+        Thread.sleep(TRICKLE_EVERY.toMillis()); // the pace of the traffic, not a wait for something
+      }
+    } catch (IOException | InterruptedException e) {
+      // the session ended
+    }
+  }
+
+  /** Writes until the session ends: the channel's window fills, and its write blocks. */
+  private static void flood(Channel channel) {
+    try {
+      channel.output().write(new byte[4 * SessionOptions.defaults().channelWindowBytes()]);
+    } catch (IOException e) {
+      // the session ended
     }
   }
 

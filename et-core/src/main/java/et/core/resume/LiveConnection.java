@@ -370,6 +370,9 @@ final class LiveConnection {
         nextPing = since + interval;
       }
       if (now - nextPing >= 0) {
+        // Silence counts from asking, not from the PING's write: a write blocked on a dead path
+        // never returns, and the peer's last frames may have reset the count while it blocked.
+        awaitingSince.compareAndSet(NOT_AWAITING, now);
         raise(pingDue);
         lastPing = now;
         nextPing = now + (writer.written() > writer.acked() ? interval : idleInterval);
