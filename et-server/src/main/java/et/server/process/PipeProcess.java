@@ -104,8 +104,8 @@ public final class PipeProcess implements AutoCloseable {
    * closing it while a write to it is blocked would wait for that write). Idempotent; concurrent
    * callers return when the first has finished.
    *
-   * <p>Call it soon after the command exits: the group id is the command's pid, which the system
-   * may reuse once the command and all its group are gone.
+   * <p>The group id is the command's pid, which the system may give to a newcomer once the command
+   * and all its group are gone: see {@link #signalGroup}.
    */
   public void close(Duration grace) {
     closeLock.lock();
@@ -114,11 +114,11 @@ public final class PipeProcess implements AutoCloseable {
         return;
       }
       closed = true;
-      Libc.killGroup(pid, Libc.SIGHUP);
+      signalGroup(Libc.SIGHUP);
       if (!Waits.doneWithinUninterruptibly(exit, grace)) {
         Logger.warn("pipe: pid {} still running {} ms after SIGHUP, sending SIGKILL", pid, grace.toMillis());
       }
-      Libc.killGroup(pid, Libc.SIGKILL); // the leader if stuck, and leftovers holding the pipes
+      signalGroup(Libc.SIGKILL); // the leader if stuck, and leftovers holding the pipes
       if (!Waits.doneWithinUninterruptibly(exit, AFTER_KILL)) {
         Logger.error("pipe: pid {} not reaped {} ms after SIGKILL", pid, AFTER_KILL.toMillis());
       }
@@ -130,6 +130,22 @@ public final class PipeProcess implements AutoCloseable {
     } finally {
       closeLock.unlock();
     }
+  }
+
+  /**
+   * Signals the command's process group while its id is still the command's. The kernel keeps the
+   * id while the command is unreaped or any process of its group lives; once all are gone it may
+   * give the number to a newcomer, which may lead a group of its own (a login shell, a terminal's
+   * shell). So once the command is reaped, a live process with its pid is a newcomer, and its group
+   * is left alone. (A session may be closed long after its command exited: a client that stayed
+   * away, output nobody reads.)
+   */
+  private void signalGroup(int signal) {
+    if (exit.isDone() && ProcessHandle.of(pid).isPresent()) {
+      Logger.info("pipe: pid {} now belongs to another process: its group is not signalled", pid);
+      return;
+    }
+    Libc.killGroup(pid, signal);
   }
 
   private void closeQuietly(AutoCloseable stream) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.testkit.Await;
 import et.testkit.KernelThreadState;
+import et.testkit.LocalAccounts;
 import et.testkit.TestSeed;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -195,6 +197,41 @@ class PipeProcessTest {
       Await.until("the leftover " + leftover + " is gone", TIMEOUT,
           () -> !ProcessHandle.of(leftover).map(ProcessHandle::isAlive).orElse(false));
     }
+  }
+
+  /**
+   * A session closed long after its command exited: the system may have given the command's pid
+   * to a newcomer leading a group of its own (a user's login shell, say), which close() must leave
+   * alone. The newcomer gets that pid for real, through the kernel's next-pid setting (root only).
+   */
+  @Test
+  void closeLeavesAloneANewcomerThatGotTheCommandsPid() throws Exception {
+    Assumptions.assumeTrue(LocalAccounts.isRoot(), "choosing the next pid needs root (CI runs as root)");
+    try (var command = PipeProcess.start(CommandSpec.of(directory, "/bin/sh", "-c", "exit 0"))) {
+      assertEquals(Optional.of(0), command.waitFor(TIMEOUT));
+      Process newcomer = groupLeaderWithPid(command.pid());
+      try {
+        command.close(Duration.ofMillis(300));
+        assertFalse(newcomer.waitFor(1, TimeUnit.SECONDS), "the newcomer " + command.pid() + " survives the close");
+      } finally {
+        newcomer.destroyForcibly();
+      }
+    }
+  }
+
+  /** Starts {@code sleep} as the leader of a new session and group, with pid {@code pid}. */
+  private static Process groupLeaderWithPid(long pid) throws IOException, InterruptedException {
+    Path lastPid = Path.of("/proc/sys/kernel/ns_last_pid");
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Files.writeString(lastPid, Long.toString(pid - 1));
+      // setsid execs sleep in place: our child is no group leader, so it does not fork.
+      Process started = new ProcessBuilder("setsid", "sleep", "1000").start();
+      if (started.pid() == pid) {
+        return started;
+      }
+      started.destroyForcibly().waitFor(); // another fork on the machine took the pid first
+    }
+    throw new AssertionError("no process got pid " + pid + " in 100 attempts");
   }
 
   private static boolean inNativeWrite(Thread writer) {
