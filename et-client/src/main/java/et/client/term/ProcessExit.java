@@ -17,12 +17,18 @@ public final class ProcessExit {
 
   /**
    * Flushes System.out and System.err and ends the process with {@code status}; returns only if
-   * libc cannot be reached (no native access), and the caller then exits as usual.
+   * libc cannot be reached (no native access) or the JVM is already shutting down, and the caller
+   * then exits as usual. During a shutdown (a signal's: its hook may be what ended the caller's
+   * session) that exit waits for the shutdown's own, so the process ends with the signal's status,
+   * 128 + N, as the shell and the user expect.
    */
   @SuppressWarnings("restricted")
   public static void now(int status) {
     System.out.flush();
     System.err.flush();
+    if (shuttingDown()) {
+      return;
+    }
     try {
       Linker linker = Linker.nativeLinker();
       MethodHandle exit = linker.downcallHandle(
@@ -30,6 +36,18 @@ public final class ProcessExit {
       exit.invokeExact(status);
     } catch (Throwable e) {
       // no native access, no such symbol: the JVM's own exit it is
+    }
+  }
+
+  /** Whether the JVM's shutdown has begun: it then takes no more hooks. */
+  private static boolean shuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
     }
   }
 }
