@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Keepalives adapt (docs/PROTOCOL.md, section 6): an idle connection pings every idle interval,
@@ -110,13 +112,15 @@ class AdaptiveKeepaliveTest {
    * counting. The peer hears nothing in the meantime, so it is given a long deadAfter: only the
    * client can notice.
    */
-  @Test
-  void aLinkThatDiesWhileTheWriterIsBlockedIsNoticed() throws Exception {
+  @ParameterizedTest
+  @EnumSource(ConnectionThreads.class)
+  void aLinkThatDiesWhileTheWriterIsBlockedIsNoticed(ConnectionThreads threads) throws Exception {
     SessionOptions patientServer = FAST.withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(60));
     try (EternalServer server = Loopback.server(patientServer);
         FaultRelay path = new FaultRelay(address(server), RELAY_RECEIVE_BUFFER)) {
       Session serverSide = server.newSession();
-      Session client = EternalClient.connect(path.address(), serverSide.credentials(), SLOWER);
+      Session client =
+          EternalClient.connect(path.address(), serverSide.credentials(), SLOWER.withConnectionThreads(threads));
       Channel up = client.openChannel("data");
       Channel fromServer = serverSide.acceptChannel(WAIT);
       AtomicBoolean trickling = new AtomicBoolean(true);
@@ -141,6 +145,9 @@ class AdaptiveKeepaliveTest {
       assertTrue(noticedMillis < 1_500, "noticed " + noticedMillis + " ms after the link died");
       path.blackhole(false);
       path.stall(FaultRelay.Direction.CLIENT_TO_SERVER, false);
+      // The blocked writer was released: the flood goes on over the next connection.
+      int window = SessionOptions.defaults().channelWindowBytes();
+      assertEquals(window, fromServer.input().readNBytes(window).length, "the flood arrives");
       client.close();
     }
   }
