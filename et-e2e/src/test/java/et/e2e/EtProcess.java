@@ -9,7 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +79,24 @@ final class EtProcess implements AutoCloseable {
       }
     });
     assertTrue(listening, "et did not listen on " + port + ": " + stderr());
+    return connected.get();
+  }
+
+  /** A connection to the unix socket {@code path} once et listens there; fails past the timeout. */
+  SocketChannel connectWhenListening(Path path, Duration timeout) throws InterruptedException {
+    AtomicReference<SocketChannel> connected = new AtomicReference<>();
+    boolean listening = Poll.until(timeout, () -> {
+      if (!Files.exists(path)) {
+        return false;
+      }
+      try {
+        connected.set(SocketChannel.open(UnixDomainSocketAddress.of(path)));
+        return true;
+      } catch (IOException notYet) {
+        return false;
+      }
+    });
+    assertTrue(listening, "et did not listen on " + path + ": " + stderr());
     return connected.get();
   }
 

@@ -59,8 +59,7 @@ class SlowLinkBench {
     String queue = env("SLOW_LINK_QUEUE", "10ms");
     int rounds = Integer.parseInt(env("SLOW_LINK_ROUNDS", "2"));
     try (NetLab lab = RemoteHost.createLabOrSkip(); RemoteHost host = RemoteHost.startIn(base, lab)) {
-      run(List.of("tc", "-n", lab.clientNamespace(), "qdisc", "replace", "dev", "c0", "root",
-          "tbf", "rate", rate, "burst", "32kb", "latency", queue));
+      lab.slowClientUplink(rate, queue);
       System.out.printf("slow-link: client to server %s, queue %s, %d rounds%n", rate, queue, rounds);
       AtomicLong received = new AtomicLong();
       Process sink = startCounting(lab.serverPrefix(), SINK.formatted(SINK_PORT), received);
@@ -147,13 +146,6 @@ class SlowLinkBench {
       }
     });
     return process;
-  }
-
-  private static void run(List<String> command) throws Exception {
-    Process process = new ProcessBuilder(command).inheritIO().start();
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed");
-    }
   }
 
   private static String env(String name, String otherwise) {

@@ -11,22 +11,16 @@ import et.testkit.Poll;
 import et.testkit.SeededStream;
 import et.testkit.TestSeed;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -34,10 +28,8 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One forwarded connection ({@code et -N -t}) in flight across real network faults, one after the
- * other: et runs in the client namespace of a {@link NetLab}, sshd and the session host in its
- * server namespace, and both ends of the tunnel are unix sockets of this test (filesystem objects,
- * reachable from every namespace), so the tunnel's bytes cross the lab's link and nothing else.
+ * One forwarded connection ({@code et -N -t}, a {@link LabTunnel}) in flight across real network
+ * faults, one after the other.
  *
  * <p>Each direction carries a seeded stream that stops at a gate before each fault: the test waits
  * until both writers wait there, starts the fault, opens the gates, so the next segment is written
@@ -77,20 +69,14 @@ class TunnelOutageE2ETest {
     SeededStream down = new SeededStream(~seed, total);
     AtomicLong upReceived = new AtomicLong();
     AtomicLong downReceived = new AtomicLong();
-    Path targetPath = base.resolve("target.sock");
-    Path localPath = base.resolve("local.sock");
 
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         NetLab lab = RemoteHost.createLabOrSkip();
-        RemoteHost host = RemoteHost.startIn(base, lab);
-        ServerSocketChannel target = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-      target.bind(UnixDomainSocketAddress.of(targetPath));
-      Future<SocketChannel> far = threads.submit(target::accept);
-      List<String> command = new ArrayList<>(lab.clientPrefix());
-      command.addAll(host.etCommandToAlias("-N", "-t", localPath + ":" + targetPath));
-      try (EtProcess et = EtProcess.start(command);
-          SocketChannel near = connectWhenListening(localPath, et);
-          SocketChannel farEnd = far.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+        RemoteHost host = RemoteHost.startIn(base, lab)) {
+      try (LabTunnel tunnel = LabTunnel.open(base, lab, host, DEADLINE)) {
+        EtProcess et = tunnel.et();
+        SocketChannel near = tunnel.near();
+        SocketChannel farEnd = tunnel.far();
         GatedOutput upOut = new GatedOutput(Channels.newOutputStream(near), gates);
         GatedOutput downOut = new GatedOutput(Channels.newOutputStream(farEnd), gates);
         Future<byte[]> upSent = threads.submit(() -> sendAndShutOutput(up, upOut, near));
@@ -165,24 +151,6 @@ class TunnelOutageE2ETest {
       case RESET, ROAM -> { } // instant: the network is there at once (from the new address after a roam)
     }
     return System.nanoTime();
-  }
-
-  /** Connects to the tunnel's unix socket once et listens there. */
-  private static SocketChannel connectWhenListening(Path path, EtProcess et) throws InterruptedException {
-    AtomicReference<SocketChannel> connected = new AtomicReference<>();
-    boolean listening = Poll.until(DEADLINE, () -> {
-      if (!Files.exists(path)) {
-        return false;
-      }
-      try {
-        connected.set(SocketChannel.open(UnixDomainSocketAddress.of(path)));
-        return true;
-      } catch (IOException notYet) {
-        return false;
-      }
-    });
-    assertTrue(listening, "et did not listen on " + path + ": " + et.stderr());
-    return connected.get();
   }
 
   /** Writes the whole stream through its gates, then half-closes; its SHA-256. */

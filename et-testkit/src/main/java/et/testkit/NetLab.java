@@ -44,6 +44,7 @@ public final class NetLab implements AutoCloseable {
   private static final String BLACKHOLE_TABLE = "etlab_blackhole";
   private static final String FORGERY_TABLE = "etlab_forgery";
   private static final String ONE_PORT_TABLE = "etlab_one_port";
+  private static final String FORGOTTEN_TABLE = "etlab_forgotten";
   /** Where, inside the client namespace, the {@link RefusingPeer} listens. */
   private static final int FORGER_PORT = 47_001;
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
@@ -222,6 +223,40 @@ public final class NetLab implements AutoCloseable {
   }
 
   /**
+   * Limits what the client sends to {@code rate} (tc's token bucket on its link, e.g. "8mbit"),
+   * queueing at most {@code queue} of it (e.g. "10ms"): a slow uplink.
+   */
+  public void slowClientUplink(String rate, String queue) {
+    String tc = tool("tc").orElseThrow(() -> new IllegalStateException("no tc command (install iproute2)"));
+    run(tc, "-n", client, "qdisc", "replace", "dev", CLIENT_LINK, "root",
+        "tbf", "rate", rate, "burst", "32kb", "latency", queue);
+  }
+
+  /**
+   * Drops, silently and for good, every packet of the TCP connections to {@code serverPort} that
+   * are established now, as a NAT that forgot them would; new connections pass. Returns how many.
+   */
+  public int forgetConnections(int serverPort) {
+    List<String> peerPorts = new ArrayList<>();
+    for (String peer : connectionPeerAddresses(server, serverPort)) {
+      peerPorts.add(peer.substring(peer.lastIndexOf(':') + 1));
+    }
+    if (peerPorts.isEmpty()) {
+      return 0;
+    }
+    String ports = String.join(", ", peerPorts);
+    String rules = """
+        table inet %1$s {
+          chain in { type filter hook input priority 0; policy accept; iifname "%2$s" tcp dport %3$d tcp sport { %4$s } drop; }
+          chain out { type filter hook output priority 0; policy accept; oifname "%2$s" tcp sport %3$d tcp dport { %4$s } drop; }
+        }
+        """.formatted(FORGOTTEN_TABLE, SERVER_LINK, serverPort, ports);
+    List<String> load = List.of(ip, "netns", "exec", server, nft(), "-f", "-");
+    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
+    return peerPorts.size();
+  }
+
+  /**
    * Drops every packet that reaches the server through its link except those of TCP connections
    * to {@code port} (a firewall where only ssh's port is open); for the rest of the lab's life.
    */
@@ -312,13 +347,18 @@ public final class NetLab implements AutoCloseable {
 
   /** As {@link #serverConnectionPeers}, in {@code namespace} (one of this lab's). */
   public List<String> connectionPeers(String namespace, int localPort) {
+    return connectionPeerAddresses(namespace, localPort).stream().map(NetLab::ipv4Host).toList();
+  }
+
+  /** The peers ("host:port", as ss prints them) of the established TCP connections to {@code localPort}. */
+  private List<String> connectionPeerAddresses(String namespace, int localPort) {
     CommandResult ss = run(ip, "netns", "exec", namespace, "ss", "-Htn", "state", "established");
     List<String> peers = new ArrayList<>();
     for (String line : ss.stdout().lines().toList()) {
       // Recv-Q Send-Q Local:Port Peer:Port (the state column is left out when filtering by state)
       String[] fields = line.strip().split("\\s+");
       if (fields.length >= 4 && fields[2].endsWith(":" + localPort)) {
-        peers.add(ipv4Host(fields[3]));
+        peers.add(fields[3]);
       }
     }
     return peers;
