@@ -1,6 +1,7 @@
 package et.e2e;
 
 import et.testkit.NetLab;
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -47,7 +48,7 @@ record LabTunnel(EtProcess et, SocketChannel near, SocketChannel far) implements
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     try (et; near; far) {
       // closed in reverse order: the target's side, the test's side, then et
     }
