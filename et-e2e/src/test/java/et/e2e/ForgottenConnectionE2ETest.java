@@ -76,7 +76,7 @@ class ForgottenConnectionE2ETest {
           Await.until("more of the upload over a new connection", DEADLINE,
               () -> received.get() > receivedThen + FORGOTTEN_AFTER_BYTES,
               () -> "(" + received.get() + " bytes; et: " + et.stderr() + ")");
-          System.err.println("ForgottenConnectionE2ETest: the upload went on "
+          System.err.println("ForgottenConnectionE2ETest: the next MiB of the upload arrived "
               + Duration.ofNanos(System.nanoTime() - forgotten).toMillis() + " ms after its connection was forgotten");
           upload.assertReceived("client to target", sent.get(DEADLINE.toSeconds(), TimeUnit.SECONDS),
               check.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
