@@ -213,8 +213,7 @@ public final class NetLab implements AutoCloseable {
           chain out { type filter hook output priority 0; policy accept; oifname "%2$s" drop; }
         }
         """.formatted(BLACKHOLE_TABLE, SERVER_LINK);
-    List<String> load = List.of(ip, "netns", "exec", server, nft(), "-f", "-");
-    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
+    loadRules(server, rules);
   }
 
   /** Lets packets through again after {@link #blackhole()}. */
@@ -223,8 +222,8 @@ public final class NetLab implements AutoCloseable {
   }
 
   /**
-   * Limits what the client sends to {@code rate} (tc's token bucket on its link, e.g. "8mbit"),
-   * queueing at most {@code queue} of it (e.g. "10ms"): a slow uplink.
+   * A slow uplink: limits what the client sends to {@code rate}, queueing at most {@code queue}'s
+   * worth of it (tc's token bucket filter on its link; both in tc's units).
    */
   public void slowClientUplink(String rate, String queue) {
     String tc = tool("tc").orElseThrow(() -> new IllegalStateException("no tc command (install iproute2)"));
@@ -251,8 +250,7 @@ public final class NetLab implements AutoCloseable {
           chain out { type filter hook output priority 0; policy accept; oifname "%2$s" tcp sport %3$d tcp dport { %4$s } drop; }
         }
         """.formatted(FORGOTTEN_TABLE, SERVER_LINK, serverPort, ports);
-    List<String> load = List.of(ip, "netns", "exec", server, nft(), "-f", "-");
-    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
+    loadRules(server, rules);
     return peerPorts.size();
   }
 
@@ -266,8 +264,7 @@ public final class NetLab implements AutoCloseable {
           chain in { type filter hook input priority 0; policy accept; iifname "%2$s" tcp dport %3$d accept; iifname "%2$s" ct state established,related accept; iifname "%2$s" drop; }
         }
         """.formatted(ONE_PORT_TABLE, SERVER_LINK, port);
-    List<String> load = List.of(ip, "netns", "exec", server, nft(), "-f", "-");
-    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
+    loadRules(server, rules);
   }
 
   /**
@@ -284,8 +281,7 @@ public final class NetLab implements AutoCloseable {
             chain out { type nat hook output priority -100; policy accept; ip daddr %2$s tcp dport %3$d redirect to :%4$d; }
           }
           """.formatted(FORGERY_TABLE, SERVER_ADDRESS, serverPort, FORGER_PORT);
-      List<String> load = List.of(ip, "netns", "exec", client, nft(), "-f", "-");
-      check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
+      loadRules(client, rules);
       forger.onClose(() -> run(ip, "netns", "exec", client, nft(), "delete", "table", "ip", FORGERY_TABLE));
       return forger;
     } catch (RuntimeException | Error e) {
@@ -312,6 +308,12 @@ public final class NetLab implements AutoCloseable {
   public LabProgram sendGarbage(int serverPort, int count) throws IOException, InterruptedException {
     return LabProgram.start(clientPrefix(), GarbageConnections.class, SERVER_ADDRESS, Integer.toString(serverPort),
         Integer.toString(count));
+  }
+
+  /** Loads an nftables ruleset ({@code nft -f -}) into {@code namespace}, one of this lab's. */
+  private void loadRules(String namespace, String rules) {
+    List<String> load = List.of(ip, "netns", "exec", namespace, nft(), "-f", "-");
+    check(Commands.run(load, rules.getBytes(StandardCharsets.UTF_8), COMMAND_TIMEOUT), load);
   }
 
   private static String nft() {
