@@ -115,7 +115,9 @@ public final class SendQueueLimit {
 
   /** At most every {@link #FOLLOW_EVERY}: sets the low-water mark to the path's present rate. */
   public void follow() {
-    follow(System.nanoTime());
+    if (fd >= 0) { // called for every frame written: a connection that follows nothing reads no clock
+      follow(System.nanoTime());
+    }
   }
 
   void follow(long now) {
