@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import et.core.testing.Loopback;
 import et.core.testing.RecordingProxy;
+import et.core.transport.Transport;
 import et.core.wire.FrameReader;
 import et.core.wire.FrameType;
 import et.testkit.Await;
@@ -15,9 +16,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.Channels;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -193,6 +201,87 @@ class AdaptiveKeepaliveTest {
       assertEquals(1, client.connections(), "the connection was given up and replaced");
       assertEquals(SessionState.CONNECTED, client.state());
       client.close();
+    }
+  }
+
+  @Test
+  void anAnswerReadBeforeItsRequestsWriteReturnsEndsTheWait() throws Exception {
+    try (EternalServer server = Loopback.server(LONG_IDLE)) {
+      Session serverSide = server.newSession();
+      Transport tcp = Transport.tcp(() -> address(server));
+      List<AnswerFirstChannel> channels = new CopyOnWriteArrayList<>();
+      Transport answerFirst = attempt -> {
+        AnswerFirstChannel channel = new AnswerFirstChannel(tcp.open(attempt));
+        channels.add(channel);
+        return channel;
+      };
+      Session client = EternalClient.connect(answerFirst, serverSide.credentials(), LONG_IDLE, null);
+      // The idle span itself, not a wait for something: the connection's first PINGs (at once, and
+      // a keepalive interval later) are answered while their writes are under way; a wait that
+      // began after its answer would end the connection deadAfter later.
+      Thread.sleep(4_000);
+      assertTrue(channels.getFirst().answeredDuringWrite() > 0, "no answer arrived while a write was under way");
+      assertEquals(1, client.connections(), "the connection was given up and replaced");
+      client.close();
+    }
+  }
+
+  /**
+   * A client's channel whose writes return only once the reader has read a whole frame since (or
+   * after half a second): the order a writer sees when it is descheduled right after its write and
+   * the peer answers at once.
+   */
+  private static final class AnswerFirstChannel implements ByteChannel {
+    private static final long MAX_HOLD_NANOS = Duration.ofMillis(500).toNanos();
+    private final ByteChannel socket;
+    private final AtomicInteger readersBlocked = new AtomicInteger();
+    private final AtomicLong readsReturned = new AtomicLong();
+    private final AtomicInteger answeredDuringWrite = new AtomicInteger();
+
+    AnswerFirstChannel(ByteChannel socket) {
+      this.socket = socket;
+    }
+
+    int answeredDuringWrite() {
+      return answeredDuringWrite.get();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      readersBlocked.incrementAndGet();
+      try {
+        return socket.read(dst);
+      } finally {
+        readsReturned.incrementAndGet();
+        readersBlocked.decrementAndGet();
+      }
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      long readsBefore = readsReturned.get();
+      boolean readerWaits = readersBlocked.get() > 0; // not in a handshake, whose writer reads next
+      int written = socket.write(src);
+      long deadline = System.nanoTime() + MAX_HOLD_NANOS;
+      while (readerWaits && System.nanoTime() - deadline < 0) {
+        // A header and a body read, and the reader back in read(): a whole frame was handled.
+        if (readsReturned.get() - readsBefore >= 2 && readersBlocked.get() > 0) {
+          answeredDuringWrite.incrementAndGet();
+          break;
+        }
+        LockSupport.parkNanos(100_000);
+      }
+      return written;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return socket.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 

@@ -262,8 +262,8 @@ final class LiveConnection {
   private boolean writeControlFrames() throws IOException {
     boolean wrote = false;
     if (pingDue.getAndSet(false)) {
-      connection.writeControl(FrameType.PING, System.nanoTime());
       awaitAnswer(liveness.deadAfter().toNanos());
+      connection.writeControl(FrameType.PING, System.nanoTime());
       wrote = true;
     }
     long pong = pongDue.getAndSet(-1);
@@ -290,19 +290,20 @@ final class LiveConnection {
       if (frame == null) {
         break;
       }
+      if (!wrote) {
+        // The peer acknowledges them, or answers the PING that follows within a keepalive interval.
+        awaitAnswer(liveness.keepaliveInterval().toNanos());
+      }
       connection.write(frame);
       wrote = true;
-    }
-    if (wrote) {
-      // The peer acknowledges them, or answers the PING that follows within a keepalive interval.
-      awaitAnswer(liveness.keepaliveInterval().toNanos());
     }
     return wrote;
   }
 
   /**
-   * We sent something the peer answers: from now, silence counts (see {@link #keepaliveLoop}),
-   * which must look again within {@code withinNanos}.
+   * We are about to send something the peer answers: from now, silence counts (see {@link
+   * #keepaliveLoop}), which must look again within {@code withinNanos}. Before the write, not after:
+   * the answer may be read before the write returns, and a wait begun after it would never end.
    */
   private void awaitAnswer(long withinNanos) {
     long now = System.nanoTime();
