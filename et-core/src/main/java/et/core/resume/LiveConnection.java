@@ -262,8 +262,9 @@ final class LiveConnection {
   private boolean writeControlFrames() throws IOException {
     boolean wrote = false;
     if (pingDue.getAndSet(false)) {
-      awaitAnswer(liveness.deadAfter().toNanos());
+      boolean wakeKeepalive = awaitAnswer(liveness.deadAfter().toNanos());
       connection.writeControl(FrameType.PING, System.nanoTime());
+      wakeKeepaliveIf(wakeKeepalive);
       wrote = true;
     }
     long pong = pongDue.getAndSet(-1);
@@ -290,11 +291,10 @@ final class LiveConnection {
       if (frame == null) {
         break;
       }
-      if (!wrote) {
-        // The peer acknowledges them, or answers the PING that follows within a keepalive interval.
-        awaitAnswer(liveness.keepaliveInterval().toNanos());
-      }
+      // The peer acknowledges them, or answers the PING that follows within a keepalive interval.
+      boolean wakeKeepalive = !wrote && awaitAnswer(liveness.keepaliveInterval().toNanos());
       connection.write(frame);
+      wakeKeepaliveIf(wakeKeepalive);
       wrote = true;
     }
     return wrote;
@@ -304,11 +304,17 @@ final class LiveConnection {
    * We are about to send something the peer answers: from now, silence counts (see {@link
    * #keepaliveLoop}), which must look again within {@code withinNanos}. Before the write, not after:
    * the answer may be read before the write returns, and a wait begun after it would never end.
+   * True if the keepalive task would look too late: the caller wakes it once the write is out, so
+   * that the frame (a keystroke after an idle spell) goes first.
    */
-  private void awaitAnswer(long withinNanos) {
+  private boolean awaitAnswer(long withinNanos) {
     long now = System.nanoTime();
-    if (awaitingSince.compareAndSet(NOT_AWAITING, now) && now + withinNanos - keepaliveWakeAt < 0) {
-      LockSupport.unpark(keepaliveThread); // it would wake too late
+    return awaitingSince.compareAndSet(NOT_AWAITING, now) && now + withinNanos - keepaliveWakeAt < 0;
+  }
+
+  private void wakeKeepaliveIf(boolean tooLate) {
+    if (tooLate) {
+      LockSupport.unpark(keepaliveThread);
     }
   }
 
