@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds et, then runs one et terminal benchmark. See docs/BENCHMARKS.md.
-#   bench/terminal.sh latency [--keys N] [--rounds R] [--shared] [--agent]
+#   bench/terminal.sh latency [--keys N] [--rounds R] [--shared] [--agent] [--pause MS]
 #   bench/terminal.sh start [--rounds R] [--sessions N]
 #   bench/terminal.sh tunnel [--mib N] [--rounds R]
 #   bench/terminal.sh tunnel-fair [--seconds S] [--connections N]
@@ -10,7 +10,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 if [[ $# -lt 1 ]]; then
-  echo "usage: bench/terminal.sh latency [--keys N] [--rounds R] [--shared] [--agent] | start [--rounds R] [--sessions N]" \
+  echo "usage: bench/terminal.sh latency [--keys N] [--rounds R] [--shared] [--agent] [--pause MS] | start [--rounds R] [--sessions N]" \
     "| tunnel [--mib N] [--rounds R]" \
     "| tunnel-fair [--seconds S] [--connections N]" >&2
   exit 2

@@ -18,7 +18,8 @@ import java.util.Random;
  * --rounds} rounds (default 5). Each round starts one ssh and one et session (which first swaps
  * every round), each timed from process start to {@code READY>}; then the two take turns key by
  * key, so that load from other processes hits both alike: one printable char at a time after a
- * random 40-90 ms pause (so the measurement does not lock onto a sender's timer), the lines
+ * random pause of {@code --pause} to 50 ms more (default 40-90 ms; random, so the measurement does
+ * not lock onto a sender's timer; long ones stand for typing after an idle spell), the lines
  * cleared with Ctrl-U every 25 keys; the latency is from the write on the PTY master to the
  * arrival of the echo.
  */
@@ -34,12 +35,19 @@ final class LatencyBenchmark implements Benchmark {
   /** The user's et agent runs through the rounds: each et is the thin client, the agent runs its session. */
   private final boolean agent;
   private final long seed;
+  /** The shortest pause before a key, ms; the longest is {@link #PAUSE_SPREAD_MS} more. */
+  private final int pauseMillis;
+  private static final int PAUSE_SPREAD_MS = 50;
 
-  LatencyBenchmark(Path repo, int keys, int rounds, long seed, boolean shared, boolean agent) {
+  LatencyBenchmark(Path repo, int keys, int rounds, long seed, boolean shared, boolean agent, int pauseMillis) {
     if (rounds < 1 || keys < 2 * rounds) {
       throw new IllegalArgumentException(
           "need at least one round and two keys per round: " + keys + " keys, " + rounds + " rounds");
     }
+    if (pauseMillis < 0) {
+      throw new IllegalArgumentException("a pause cannot be negative: " + pauseMillis + " ms");
+    }
+    this.pauseMillis = pauseMillis;
     this.repo = repo;
     this.keys = keys;
     this.rounds = rounds;
@@ -57,8 +65,9 @@ final class LatencyBenchmark implements Benchmark {
 
   @Override
   public int run(PrintStream out) throws Exception {
-    out.printf("terminal latency: %d keys, %d rounds%s, seed %d, %d CPUs, load average %.2f, java %s, %s%n",
-        keys, rounds, (shared ? " (another et open: sessions through it)" : "") + (agent ? " (the et agent runs the sessions)" : ""), seed, Runtime.getRuntime().availableProcessors(),
+    out.printf("terminal latency: %d keys, %d rounds%s, %d-%d ms before each key, seed %d, %d CPUs, load average %.2f, java %s, %s%n",
+        keys, rounds, (shared ? " (another et open: sessions through it)" : "") + (agent ? " (the et agent runs the sessions)" : ""),
+        pauseMillis, pauseMillis + PAUSE_SPREAD_MS, seed, Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version(), Instant.now());
     Random random = new Random(seed);
     Path base = Files.createDirectories(repo.resolve("et-bench/target/terminal-bench"));
@@ -120,7 +129,7 @@ final class LatencyBenchmark implements Benchmark {
           sessions.add(pty);
           f.prompts().add(ShellKeys.awaitPrompt(pty));
         }
-        double[][] these = typeInTurns(sessions, share, random);
+        double[][] these = typeInTurns(sessions, share, random, pauseMillis);
         for (int i = 0; i < order.size(); i++) {
           Arrays.stream(these[i]).forEach(order.get(i).echoes()::add);
         }
@@ -142,7 +151,8 @@ final class LatencyBenchmark implements Benchmark {
    * Types {@code keys} keys into each session, taking turns key by key (who goes first alternates),
    * so that both meet the same machine; returns each session's echo latencies in ms.
    */
-  private static double[][] typeInTurns(List<PtySession> sessions, int keys, Random random) throws Exception {
+  private static double[][] typeInTurns(List<PtySession> sessions, int keys, Random random, int pauseMillis)
+      throws Exception {
     double[][] echoes = new double[sessions.size()][keys];
     for (int i = 0; i < keys; i++) {
       for (int turn = 0; turn < sessions.size(); turn++) {
@@ -153,7 +163,7 @@ final class LatencyBenchmark implements Benchmark {
             ShellKeys.clearLine(each);
           }
         }
-        ShellKeys.pause(random, 40, 90);
+        ShellKeys.pause(random, pauseMillis, pauseMillis + PAUSE_SPREAD_MS);
         echoes[s][i] = ShellKeys.echo(pty, i);
       }
     }

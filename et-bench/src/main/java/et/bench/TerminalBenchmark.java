@@ -9,7 +9,7 @@ import java.util.List;
  * docs/BENCHMARKS.md.
  *
  * <ul>
- *   <li>{@code latency [--keys N] [--rounds R]}: keystroke echo latency and time to prompt, ssh against et
+ *   <li>{@code latency [--keys N] [--rounds R] [--pause MS]}: keystroke echo latency and time to prompt, ssh against et
  *   <li>{@code start [--rounds R] [--sessions N]}: wall time, CPU and peak RSS of {@code et -c true}
  *       against {@code ssh true}, et's start timeline, and the idle footprint of the session host
  *       and of a client
@@ -28,7 +28,7 @@ public final class TerminalBenchmark {
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     if (args.length == 0 || !List.of("latency", "start", "tunnel", "tunnel-fair").contains(args[0])) {
-      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] [--shared] [--agent] | start [--rounds R] [--sessions N]"
+      out.println("usage: TerminalBenchmark latency [--keys N] [--rounds R] [--shared] [--agent] [--pause MS] | start [--rounds R] [--sessions N]"
           + " | tunnel [--mib N] [--rounds R] | tunnel-fair [--seconds S] [--connections N]");
       System.exit(2);
     }
@@ -57,7 +57,8 @@ public final class TerminalBenchmark {
     int rounds = line.intOption("rounds", 5);
     boolean shared = line.flag("shared");
     boolean agent = line.flag("agent");
+    int pause = line.intOption("pause", 40);
     line.rejectUnused();
-    System.exit(new LatencyBenchmark(repo, keys, rounds, seed, shared, agent).run(out));
+    System.exit(new LatencyBenchmark(repo, keys, rounds, seed, shared, agent, pause).run(out));
   }
 }
