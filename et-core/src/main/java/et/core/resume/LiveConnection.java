@@ -303,7 +303,8 @@ final class LiveConnection {
   /**
    * We are about to send something the peer answers: from now, silence counts (see {@link
    * #keepaliveLoop}), which must look again within {@code withinNanos}. Before the write, not after:
-   * the answer may be read before the write returns, and a wait begun after it would never end.
+   * the answer may be read before the write returns, and a wait begun after it would be ended by
+   * nothing but the peer's next frame, or take the live connection for dead deadAfter later.
    * True if the keepalive task would look too late: the caller wakes it once the write is out, so
    * that the frame (a keystroke after an idle spell) goes first.
    */
