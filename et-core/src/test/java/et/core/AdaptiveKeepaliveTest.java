@@ -218,7 +218,7 @@ class AdaptiveKeepaliveTest {
       Session client = EternalClient.connect(answerFirst, serverSide.credentials(), LONG_IDLE, null);
       // The idle span itself, not a wait for something: the connection's first PINGs (at once, and
       // a keepalive interval later) are answered while their writes are under way; a wait that
-      // began after its answer would end the connection deadAfter later.
+      // began after its answer would end the connection deadAfter later (by 3 s; a second more).
       Thread.sleep(4_000);
       assertTrue(channels.getFirst().answeredDuringWrite() > 0, "no answer arrived while a write was under way");
       assertEquals(1, client.connections(), "the connection was given up and replaced");
