@@ -18,8 +18,9 @@ import java.util.Random;
  * --rounds} rounds (default 5). Each round starts one ssh and one et session (which first swaps
  * every round), each timed from process start to {@code READY>}; then the two take turns key by
  * key, so that load from other processes hits both alike: one printable char at a time after a
- * random pause of {@code --pause} to 50 ms more (default 40-90 ms; random, so the measurement does
- * not lock onto a sender's timer; long ones stand for typing after an idle spell), the lines
+ * random pause from {@code --pause} ({@link #DEFAULT_PAUSE_MS} unless given) to {@link
+ * #PAUSE_SPREAD_MS} more (random, so the measurement does not lock onto a sender's timer; long
+ * ones stand for typing after an idle spell), the lines
  * cleared with Ctrl-U every 25 keys; the latency is from the write on the PTY master to the
  * arrival of the echo.
  */
@@ -37,6 +38,8 @@ final class LatencyBenchmark implements Benchmark {
   private final long seed;
   /** The shortest pause before a key, ms; the longest is {@link #PAUSE_SPREAD_MS} more. */
   private final int pauseMillis;
+  /** The shortest pause before a key, ms, when {@code --pause} is not given. */
+  static final int DEFAULT_PAUSE_MS = 40;
   private static final int PAUSE_SPREAD_MS = 50;
 
   LatencyBenchmark(Path repo, int keys, int rounds, long seed, boolean shared, boolean agent, int pauseMillis) {

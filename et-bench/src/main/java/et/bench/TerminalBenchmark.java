@@ -57,7 +57,7 @@ public final class TerminalBenchmark {
     int rounds = line.intOption("rounds", 5);
     boolean shared = line.flag("shared");
     boolean agent = line.flag("agent");
-    int pause = line.intOption("pause", 40);
+    int pause = line.intOption("pause", LatencyBenchmark.DEFAULT_PAUSE_MS);
     line.rejectUnused();
     System.exit(new LatencyBenchmark(repo, keys, rounds, seed, shared, agent, pause).run(out));
   }
