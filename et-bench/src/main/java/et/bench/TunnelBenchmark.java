@@ -9,25 +9,33 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Bulk throughput through a tunnel, et against ssh, in one run on loopback (docs/BENCHMARKS.md):
  * {@code et -N -t PORT:127.0.0.1:SINK} and {@code ssh -N -L PORT:127.0.0.1:SINK} with
  * aes128-gcm@openssh.com, both to the same sink in this JVM (it reads to end of file, then answers
- * one byte). Each round moves N MiB through each, the two in turns; a transfer is timed from the
- * first write to the sink's answer. Target: et's median at least 1.5 × ssh's.
+ * one byte). Beside them, two ceilings to the same sink, each a pair of {@link BareTunnelEnd} JVMs
+ * that do nothing but forward: {@code gcm} seals and opens as et.core does, {@code copy} only copies.
+ * Each round moves N MiB through each, one after the other (who goes first rotates); a transfer is
+ * timed from the first write to the sink's answer. Target: et's median at least 1.5 × ssh's.
  *
  * <p>Around each transfer it also reads the CPU time (user + system) of each process the bytes
  * cross, reported per 10^9 bytes: for ssh the {@code ssh -N -L} client and the sshd processes
- * serving its session, for et the {@code launcher/et} client JVM and the session host JVM, and for
- * both this JVM (the source and the sink).
+ * serving its session, for et the {@code launcher/et} client JVM and the session host JVM, for the
+ * ceilings their two JVMs, and for all this JVM (the source and the sink).
  */
 final class TunnelBenchmark {
   private static final double TARGET = 1.5;
   private static final int CHUNK = 64 * 1024;
+  private static final Duration START_WAIT = Duration.ofSeconds(30);
 
   private final Path repo;
   private final int mib;
@@ -61,7 +69,12 @@ final class TunnelBenchmark {
       ssh.addAll(List.of("-N", "-o", "Ciphers=aes128-gcm@openssh.com", "-L", sshPort + ":" + target, "et-test"));
       Process sshTunnel = new ProcessBuilder(ssh).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       Process etTunnel = null;
-      try {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      try (ChildJvm gcmOpen = bareEnd("open", sink.getLocalPort(), key);
+          ChildJvm gcmSeal = bareEnd("seal", Integer.parseInt(gcmOpen.expect("PORT", START_WAIT)), key);
+          ChildJvm copyHost = bareEnd("copy", sink.getLocalPort(), key);
+          ChildJvm copyClient = bareEnd("copy", Integer.parseInt(copyHost.expect("PORT", START_WAIT)), key)) {
         LoopbackPorts.awaitListening(sshPort, "ssh -L");
         ProcessCpu bench = ProcessCpu.ofThisJvm("bench");
         transfer(new Tunnel("ssh -L", sshPort, List.of(bench)), 64); // warm-up (the JIT, the windows)
@@ -76,35 +89,46 @@ final class TunnelBenchmark {
             List.of(new ProcessCpu("ssh", List.of(sshTunnel.toHandle())), new ProcessCpu("sshd", sshdSession), bench));
         Tunnel etT = new Tunnel("et -t", etPort,
             List.of(new ProcessCpu("client", List.of(etTunnel.toHandle())), new ProcessCpu("host", List.of(host)), bench));
+        Tunnel gcm = new Tunnel("gcm", Integer.parseInt(gcmSeal.expect("PORT", START_WAIT)),
+            List.of(new ProcessCpu("seal", List.of(gcmSeal.handle())), new ProcessCpu("open", List.of(gcmOpen.handle())), bench));
+        Tunnel copy = new Tunnel("copy", Integer.parseInt(copyClient.expect("PORT", START_WAIT)),
+            List.of(new ProcessCpu("client", List.of(copyClient.handle())), new ProcessCpu("host", List.of(copyHost.handle())), bench));
+        List<Tunnel> tunnels = List.of(sshL, etT, gcm, copy);
         out.printf("tunnel throughput: %d MiB, %d rounds, %d CPUs, java %s%n",
             mib, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        for (Tunnel tunnel : List.of(sshL, etT)) {
+        for (Tunnel tunnel : tunnels) {
           out.printf("  %s processes: %s%n", tunnel.name(), String.join(", ",
               tunnel.processes().stream().map(p -> p.name() + " " + p.pids()).toList()));
         }
         transfer(etT, 256); // warm-up
-        List<Sample> sshSamples = new ArrayList<>();
-        List<Sample> etSamples = new ArrayList<>();
+        transfer(gcm, 256);
+        transfer(copy, 256);
+        Map<Tunnel, List<Sample>> samples = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
-          boolean sshFirst = round % 2 == 1;
-          Sample first = transfer(sshFirst ? sshL : etT, mib);
-          Sample second = transfer(sshFirst ? etT : sshL, mib);
-          sshSamples.add(sshFirst ? first : second);
-          etSamples.add(sshFirst ? second : first);
-          out.printf("  round %d: ssh -L %7.1f MB/s, et -t %7.1f MB/s; CPU s/GB %s; %s%n", round,
-              sshSamples.getLast().megabytesPerSecond(), etSamples.getLast().megabytesPerSecond(),
-              cpuLine(sshL, sshSamples.getLast().cpuPerGigabyte(), sshSamples.getLast().totalCpuPerGigabyte()),
-              cpuLine(etT, etSamples.getLast().cpuPerGigabyte(), etSamples.getLast().totalCpuPerGigabyte()));
+          out.printf("  round %d:", round);
+          for (int i = 0; i < tunnels.size(); i++) { // who goes first rotates
+            Tunnel tunnel = tunnels.get((round - 1 + i) % tunnels.size());
+            samples.computeIfAbsent(tunnel, t -> new ArrayList<>()).add(transfer(tunnel, mib));
+          }
+          for (Tunnel tunnel : tunnels) {
+            Sample sample = samples.get(tunnel).getLast();
+            out.printf(" %s %.1f MB/s (CPU s/GB %s);", tunnel.name(), sample.megabytesPerSecond(),
+                cpuLine(tunnel, sample.cpuPerGigabyte(), sample.totalCpuPerGigabyte()));
+          }
+          out.println();
         }
-        double sshMedian = Stats.median(sshSamples.stream().mapToDouble(Sample::megabytesPerSecond).toArray());
-        double etMedian = Stats.median(etSamples.stream().mapToDouble(Sample::megabytesPerSecond).toArray());
-        double ratio = etMedian / sshMedian;
-        out.printf("ssh -L median %7.1f MB/s (aes128-gcm@openssh.com)%n", sshMedian);
-        out.printf("et -t  median %7.1f MB/s%n", etMedian);
-        out.println("CPU s/GB (user + system per 10^9 bytes through the tunnel), medians of the rounds:");
-        out.printf("  %s%n  %s%n", cpuLine(sshL, medians(sshSamples), medianTotal(sshSamples)),
-            cpuLine(etT, medians(etSamples), medianTotal(etSamples)));
+        out.println("medians of the rounds: MB/s; CPU s/GB (user + system per 10^9 bytes through the tunnel)");
+        for (Tunnel tunnel : tunnels) {
+          List<Sample> its = samples.get(tunnel);
+          out.printf("  %-6s %7.1f MB/s; %s%n", tunnel.name(), medianRate(its), cpuLine(tunnel, medians(its), medianTotal(its)));
+        }
         out.printf("peak RSS (VmHWM) after the rounds: %s; %s%n", PeakRss.line(sshL.processes()), PeakRss.line(etT.processes()));
+        double sshMedian = medianRate(samples.get(sshL));
+        double ratio = medianRate(samples.get(etT)) / sshMedian;
+        out.printf("ratio gcm/ssh = %.2f (two JVMs that only seal and open, as et.core does)%n",
+            medianRate(samples.get(gcm)) / sshMedian);
+        out.printf("ratio copy/ssh = %.2f (two JVMs that only copy, unencrypted)%n",
+            medianRate(samples.get(copy)) / sshMedian);
         out.printf("ratio et/ssh = %.2f (target >= %.1f: %s)%n", ratio, TARGET, ratio >= TARGET ? "PASS" : "FAIL");
         return ratio >= TARGET ? 0 : 1;
       } finally {
@@ -156,6 +180,18 @@ final class TunnelBenchmark {
       parts.add(String.format("%s %.2f", tunnel.processes().get(i).name(), cpuPerGigabyte[i]));
     }
     return String.format("%s: %s (total %.2f)", tunnel.name(), String.join(", ", parts), total);
+  }
+
+  private static double medianRate(List<Sample> samples) {
+    return Stats.median(samples.stream().mapToDouble(Sample::megabytesPerSecond).toArray());
+  }
+
+  /** A {@link BareTunnelEnd} in {@code mode}, forwarding to {@code targetPort}. */
+  private static ChildJvm bareEnd(String mode, int targetPort, byte[] key) throws IOException {
+    ChildJvm end = ChildJvm.start(BareTunnelEnd.class, List.of("-Xmx256m"), List.of(mode, Integer.toString(targetPort)));
+    end.send("KEY " + HexFormat.of().formatHex(key));
+    end.flush();
+    return end;
   }
 
   /** Per process, the median over the samples of its CPU s/GB. */
