@@ -19,12 +19,14 @@ import org.jline.terminal.Terminal.SignalHandler;
  *
  * <p>{@link #enterRaw()} saves the terminal's attributes and sets {@link #rawAttributes}: what
  * jline's {@code enterRawMode()} does plus no signals, blocking single-byte reads and no output
- * processing (the same as ssh's raw mode). {@link #close()} puts the saved attributes back and
- * the previous window-change handler; it does not close the jline {@link Terminal}, which its
- * creator owns. So: {@code try (RawTerminal raw = new JlineRawTerminal(terminal)) { raw.enterRaw(); ... }}.
+ * processing (the same as ssh's raw mode). A process stopped and continued (SIGSTOP from outside,
+ * then {@code fg}) finds its terminal as the shell left it, in its normal mode: on SIGCONT raw
+ * mode is set again, as vim and less do. {@link #close()} puts the saved attributes back and the
+ * previous window-change and continue handlers; it does not close the jline {@link Terminal},
+ * which its creator owns. So: {@code try (RawTerminal raw = new JlineRawTerminal(terminal)) { raw.enterRaw(); ... }}.
  *
  * <p>Threads: {@code enterRaw} and {@code close} from the session's thread; the resize listener
- * runs on jline's signal thread.
+ * and the continue handler run on jline's signal thread.
  */
 public final class JlineRawTerminal implements RawTerminal {
 
@@ -32,6 +34,7 @@ public final class JlineRawTerminal implements RawTerminal {
   private Attributes saved; // null until enterRaw
   private SignalHandler previousWinch; // null until onResize
   private boolean resizeHandled;
+  private SignalHandler previousCont; // while raw
 
   public JlineRawTerminal(Terminal terminal) {
     this.terminal = Objects.requireNonNull(terminal, "terminal");
@@ -59,18 +62,27 @@ public final class JlineRawTerminal implements RawTerminal {
 
   /** Saves the current attributes and switches to {@link #rawAttributes}; a second call does nothing. */
   @Override
-  public void enterRaw() {
+  public synchronized void enterRaw() {
     if (saved != null) {
       return;
     }
     Attributes current = terminal.getAttributes();
-    terminal.setAttributes(rawAttributes(current));
+    Attributes raw = rawAttributes(current);
+    terminal.setAttributes(raw);
     saved = current;
+    previousCont = terminal.handle(Signal.CONT, signal -> continued(raw));
+  }
+
+  /** SIGCONT, on jline's signal thread: raw mode again, unless {@link #close()} came first. */
+  private synchronized void continued(Attributes raw) {
+    if (saved != null) {
+      terminal.setAttributes(raw);
+    }
   }
 
   /** True between {@link #enterRaw()} and {@link #close()}. */
   @Override
-  public boolean isRaw() {
+  public synchronized boolean isRaw() {
     return saved != null;
   }
 
@@ -97,13 +109,15 @@ public final class JlineRawTerminal implements RawTerminal {
 
   /** Restores the saved attributes and the previous window-change handler. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (resizeHandled) {
       terminal.handle(Signal.WINCH, previousWinch != null ? previousWinch : SignalHandler.SIG_DFL);
       resizeHandled = false;
       previousWinch = null;
     }
     if (saved != null) {
+      terminal.handle(Signal.CONT, previousCont != null ? previousCont : SignalHandler.SIG_DFL);
+      previousCont = null;
       terminal.flush();
       terminal.setAttributes(saved);
       saved = null;
