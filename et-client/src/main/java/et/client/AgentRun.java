@@ -32,9 +32,10 @@ import org.tinylog.Logger;
  * and answers with the exit status, or with "run the whole client yourself" when the run cannot be
  * served here ({@link #needsOwnProcess}, {@link NeedsWholeClient}) and nothing of it happened.
  *
- * <p>Signals, one byte each from the user's et: W (window changed); I, T, H (SIGINT, SIGTERM,
- * SIGHUP) and the connection's end hang up: the session ends as the whole client's does
- * on those signals, the terminal is restored, and the status is 128 + the signal's number.
+ * <p>Signals, one byte each from the user's et: W (window changed); C (continued after a stop, in
+ * the foreground: raw mode again); I, T, H (SIGINT, SIGTERM, SIGHUP) and the connection's end hang
+ * up: the session ends as the whole client's does on those signals, the terminal is restored, and
+ * the status is 128 + the signal's number.
  */
 final class AgentRun {
   /** How long the user's et may take to send its request. */
@@ -152,10 +153,12 @@ final class AgentRun {
       } catch (IOException e) {
         signal = -1;
       }
-      if (signal == 'W') {
-        side.windowChanged();
+      switch (signal) {
+        case 'W' -> side.windowChanged();
+        case 'C' -> side.continued();
+        default -> { } // a hang-up, below
       }
-    } while (signal == 'W');
+    } while (signal == 'W' || signal == 'C');
     hangUp(128 + switch (signal) {
       case 'I' -> 2;
       case 'T' -> 15;

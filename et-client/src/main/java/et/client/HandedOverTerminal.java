@@ -103,6 +103,11 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
     raw.windowChanged();
   }
 
+  /** The user's et was stopped and continued in the foreground: raw mode again. */
+  void continued() {
+    raw.continued();
+  }
+
   /** The user's et is going away: ends a running session and restores the terminal. */
   void hangUp() {
     LocalTerminal terminal = opened.get();

@@ -23,6 +23,7 @@ import et.testkit.Await;
 import et.testkit.CapturedOutput;
 import et.testkit.Escaped;
 import et.testkit.ThreadDump;
+import et.testkit.TtyModes;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,47 +167,18 @@ class TerminalModeTest {
       CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
       Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
       ProcessHandle et = etJvm();
-      Path tty = Files.readSymbolicLink(Path.of("/proc", Long.toString(et.pid()), "fd", "0"));
-      Await.until("et in raw mode", DEADLINE, () -> sttyFlags(tty).contains("-icanon"));
+      Path tty = TtyModes.stdinOf(et);
+      Await.until("et in raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
 
-      run("kill", "-STOP", Long.toString(et.pid()));
-      Await.until("et stopped", DEADLINE, () -> processState(et) == 'T');
-      run("stty", "-F", tty.toString(), "icanon", "echo", "icrnl", "isig"); // what the shell does
-      run("kill", "-CONT", Long.toString(et.pid()));
+      TtyModes.stopAndContinue(et, tty, DEADLINE);
 
-      Await.until("raw mode again", DEADLINE, () -> sttyFlags(tty).containsAll(List.of("-icanon", "-echo", "-icrnl", "-isig")));
+      Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
       type("abc\r");
       assertEquals("abc\r", read(terminal.input(), 4));
       type("~.");
       screen.await("__STTY_AFTER__", DEADLINE);
       assertFalse(screen.text().contains("abc"), "echoed locally: " + Escaped.of(screen.text()));
       assertRestored(screen.text(), 255);
-    }
-  }
-
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
-  }
-
-  /** stty's flags for {@code tty}, e.g. {@code -icanon}. */
-  private static List<String> sttyFlags(Path tty) {
-    try {
-      Process stty = new ProcessBuilder("stty", "-F", tty.toString(), "-a").redirectErrorStream(true).start();
-      return List.of(new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("[\\s;]+"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The state letter from /proc/PID/stat (T: stopped), after the command name in parentheses. */
-  private static char processState(ProcessHandle process) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-      return stat.charAt(stat.lastIndexOf(')') + 2);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -11,6 +11,8 @@ import et.testkit.CommandResult;
 import et.testkit.Commands;
 import et.testkit.Escaped;
 import et.testkit.Poll;
+import et.testkit.Processes;
+import et.testkit.TtyModes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -282,6 +284,46 @@ class AgentE2ETest {
     PtyEt.Ending ending = et.awaitEnding(DEADLINE);
     assertEquals(6, ending.status(), Escaped.of(et.screen().since(0)));
     assertTrue(et.screen().since(0).contains("SUSPEND-RAN"), Escaped.of(et.screen().since(0)));
+  }
+
+  /**
+   * Started in the background ({@code et host &}), the thin et hands nothing to the agent, which
+   * would read keys meant for the shell: the whole client runs, stopped by the shell until fg.
+   */
+  @Test
+  void anEtStartedInTheBackgroundRunsTheWholeClientWhichWaitsForFg() throws Exception {
+    Path go = base.resolve("go-fg");
+    et = PtyEt.startInBackground(host.etCommand(), base, 80, 24, go);
+    Await.until("the whole client, stopped in the background", DEADLINE,
+        () -> et.processesWith("et.client.Main").stream().anyMatch(Processes::isStopped),
+        () -> programsOnTheTerminal().toString());
+    Files.createFile(go);
+    et.screen().await(PROMPT, 0, DEADLINE);
+    et.type("exit 5\r");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(5, ending.status());
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+  }
+
+  /**
+   * A thin et stopped from outside and continued in the foreground (kill -STOP, then fg): the shell
+   * put the terminal in its normal mode meanwhile; the agent, told of the continue, makes it raw again.
+   */
+  @Test
+  void aThinEtStoppedAndContinuedGetsItsTerminalBackInRawMode() throws Exception {
+    startEt();
+    ProcessHandle thin = et.processesWith("ThinClient").stream()
+        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    Path tty = TtyModes.stdinOf(thin);
+    Await.until("raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
+
+    TtyModes.stopAndContinue(thin, tty, DEADLINE);
+
+    Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
+    et.type("exit 9\r");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(9, ending.status());
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
   }
 
   @Test

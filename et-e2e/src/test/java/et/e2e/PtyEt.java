@@ -45,10 +45,23 @@ final class PtyEt implements AutoCloseable {
    * as in an interactive shell, and a stopped et ends the script with status 148.
    */
   static PtyEt start(List<String> etCommand, Path dir, int cols, int rows, boolean jobControl) throws IOException {
-    String et = etCommand.stream().map(PtyEt::quote).collect(Collectors.joining(" "));
+    return start((jobControl ? "set -m; " : ""), command(etCommand), dir, cols, rows);
+  }
+
+  /**
+   * As {@link #start(List, Path, int, int, boolean)} with job control, but et starts in the
+   * background ({@code et ... &}), and the shell brings it to the foreground ({@code fg}) once the
+   * file {@code go} exists; et's exit status is then fg's.
+   */
+  static PtyEt startInBackground(List<String> etCommand, Path dir, int cols, int rows, Path go) throws IOException {
+    String run = command(etCommand) + " & while [ ! -e " + quote(go.toString()) + " ]; do sleep 0.05; done; fg";
+    return start("set -m; ", run, dir, cols, rows);
+  }
+
+  private static PtyEt start(String setUp, String run, Path dir, int cols, int rows) throws IOException {
     // pty4j sets the window's size just after the shell starts: wait (at most 5 s) until it is there.
-    String script = (jobControl ? "set -m; " : "") + "trap true INT; for i in $(seq 500); do [ \"$(stty size)\" != '0 0' ] && break; sleep 0.01; done; "
-        + "echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et
+    String script = setUp + "trap true INT; for i in $(seq 500); do [ \"$(stty size)\" != '0 0' ] && break; sleep 0.01; done; "
+        + "echo __STTY_BEFORE__; stty -a; echo __RUN__; " + run
         + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
     PtyProcess pty = new PtyProcessBuilder(new String[] {"/bin/bash", "--noprofile", "--norc", "-c", script})
         .setEnvironment(Map.of(
@@ -62,6 +75,10 @@ final class PtyEt implements AutoCloseable {
         .setConsole(false)
         .start();
     return new PtyEt(pty);
+  }
+
+  private static String command(List<String> etCommand) {
+    return etCommand.stream().map(PtyEt::quote).collect(Collectors.joining(" "));
   }
 
   /** The pid of the terminal's shell. */

@@ -10,6 +10,7 @@ import java.util.List;
 /**
  * Ends process trees by their own handles (never by name): descendants first, while their parents
  * still live to reap them, then the root; SIGTERM first, SIGKILL for whatever outlives the grace.
+ * Also signals a process and tells whether it is stopped.
  */
 public final class Processes {
   private Processes() {}
@@ -44,17 +45,35 @@ public final class Processes {
     return !process.isAlive() || isZombie(process.pid());
   }
 
+  /** Sends {@code signal} (a name such as STOP or CONT) to {@code process} with kill(1). */
+  public static void signal(ProcessHandle process, String signal) {
+    Commands.check(List.of("kill", "-" + signal, Long.toString(process.pid())), Duration.ofSeconds(10));
+  }
+
+  /** True while the process is stopped (SIGSTOP, SIGTSTP and the like): state T in /proc/PID/stat. */
+  public static boolean isStopped(ProcessHandle process) {
+    return state(process.pid()) == 'T';
+  }
+
   private static boolean isZombie(long pid) {
+    char state = state(pid);
+    return state == 'Z' || state == GONE;
+  }
+
+  private static final char GONE = '-';
+
+  /** The state letter from /proc/PID/stat; {@link #GONE} when there is no such process, '?' when unreadable. */
+  private static char state(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // "pid (command) S ...": the command may contain spaces and parentheses, the state follows
       // the last ')'.
       int close = stat.lastIndexOf(')');
-      return close >= 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+      return close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
     } catch (NoSuchFileException e) {
-      return true;
+      return GONE;
     } catch (IOException e) {
-      return false;
+      return '?';
     }
   }
 }

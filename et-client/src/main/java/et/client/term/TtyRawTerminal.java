@@ -105,6 +105,17 @@ public final class TtyRawTerminal implements RawTerminal {
     }
   }
 
+  /**
+   * The process the terminal was handed over from was stopped and continued (the thin client got
+   * SIGCONT): its shell put the terminal back in its normal mode meanwhile, so raw mode is set
+   * again, if this is still raw. A terminal that refuses is gone: its reads end the session.
+   */
+  public synchronized void continued() {
+    if (saved != null) {
+      saved.applyEdited(TtyRawTerminal::makeRaw);
+    }
+  }
+
   /** Stops resize events and puts back the exact settings from before {@link #enterRaw()}. Idempotent. */
   @Override
   public synchronized void close() {

@@ -21,8 +21,10 @@ import sun.misc.Signal;
  * runs ({@code et-agent}, {@link et.client.AgentMain}) and et is on a terminal: it hands the
  * terminal (by its device path), the command line, the environment and the working directory to
  * the agent, which runs the session there on an already warm JVM, then passes on the signals the
- * terminal sends it (window changes, and Ctrl-C, hang-up or termination while the agent's ssh logs
- * in) and exits with the status the agent reports. Wire format: docs/TERMINAL.md, "The et agent".
+ * terminal sends it (window changes, a continue after a stop, and Ctrl-C, hang-up or termination
+ * while the agent's ssh logs in) and exits with the status the agent reports. Wire format:
+ * docs/TERMINAL.md, "The et agent". In the background ({@code et host &}) it runs the whole client
+ * instead, which the shell stops until {@code fg}, as any terminal program there.
  *
  * <p>Where the agent cannot serve (it is gone, it refuses, or it answers that ssh needs the
  * terminal to ask something), this runs the whole client instead, as a child on the same terminal
@@ -54,7 +56,9 @@ public final class ThinClient {
     int status;
     try {
       Optional<Path> terminal = sharedTerminal();
-      status = terminal.isEmpty() ? RUN_WHOLE_CLIENT
+      // In the background (et host &), the agent would read keys meant for the shell: the whole
+      // client, like any terminal program there, is stopped until fg instead.
+      status = terminal.isEmpty() || !inForeground() ? RUN_WHOLE_CLIENT
           : runThroughAgent(Path.of(System.getProperty("et.agent.socket")), terminal.get(), args);
     } catch (IOException e) {
       status = RUN_WHOLE_CLIENT; // no agent to talk to after all, or it went away before it ran anything
@@ -80,6 +84,12 @@ public final class ThinClient {
       // Ctrl-Z before the agent puts the terminal in raw mode: stopped, this would hand the terminal
       // back to the shell while the agent goes on writing to it. The session is not stopped either.
       Signal.handle(new Signal("TSTP"), signal -> { });
+      // Stopped (kill -STOP) and brought back with fg: the shell put the terminal in its normal mode.
+      Signal.handle(new Signal("CONT"), signal -> {
+        if (inForeground()) {
+          tell(out, signal);
+        }
+      });
       DataInputStream in = new DataInputStream(Channels.newInputStream(agent));
       if (in.read() != RUNNING) {
         return RUN_WHOLE_CLIENT; // refused, or closed before it ran anything (full, not our user's)
@@ -105,6 +115,20 @@ public final class ThinClient {
     }
     System.err.println("et: the et agent ended without an exit status (its log: agent.log beside its socket)");
     return 255;
+  }
+
+  /**
+   * Whether this process's group is its terminal's foreground group (/proc/self/stat: pgrp, then
+   * tpgid three fields on); true where that cannot be read.
+   */
+  static boolean inForeground() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return fields[2].equals(fields[5]);
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
   }
 
   /** The terminal device that stdin, stdout and stderr all are, or empty. */
@@ -144,7 +168,7 @@ public final class ThinClient {
     out.write(bytes);
   }
 
-  /** One byte per signal, its name's first letter: W, I, T or H. */
+  /** One byte per signal, its name's first letter: W, C, I, T or H. */
   private static void tell(DataOutputStream out, Signal signal) {
     synchronized (out) {
       try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import et.testkit.TtyModes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -73,6 +74,32 @@ class TtyRawTerminalTest {
 
       pty.type("c\u0003d\r");
       assertEquals("d\n", read(keys, 2));
+    }
+  }
+
+  /**
+   * A shell that took the terminal back (its user's et stopped) left it cooked: continued() makes
+   * it raw again while raw, and does nothing once closed.
+   */
+  @Test
+  void continuedSetsRawModeAgainUntilClosed() throws Exception {
+    try (WakeableStdin keys = WakeableStdin.open(tty.fd())) {
+      TtyRawTerminal raw = new TtyRawTerminal(tty);
+      raw.enterRaw();
+      byte[] rawSettings = pty.termios();
+      TtyModes.cook(pty.slavePath());
+      pty.type("a\u0003b\r");
+      assertEquals("b\n", read(keys, 2), "cooked from outside");
+
+      raw.continued();
+      assertArrayEquals(rawSettings, pty.termios());
+      pty.type("a\u0003b\r");
+      assertEquals("a\u0003b\r", read(keys, 4));
+
+      raw.close();
+      byte[] restored = pty.termios();
+      raw.continued();
+      assertArrayEquals(restored, pty.termios(), "continued after close changed the terminal");
     }
   }
 
