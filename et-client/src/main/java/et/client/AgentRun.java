@@ -33,9 +33,10 @@ import org.tinylog.Logger;
  * served here ({@link #needsOwnProcess}, {@link NeedsWholeClient}) and nothing of it happened.
  *
  * <p>Signals, one byte each from the user's et: W (window changed); C (continued after a stop, in
- * the foreground: raw mode again); I, T, H (SIGINT, SIGTERM, SIGHUP) and the connection's end hang
- * up: the session ends as the whole client's does on those signals, the terminal is restored, and
- * the status is 128 + the signal's number.
+ * the foreground: raw mode again, and the end of a {@code ~^Z}); I, T, H (SIGINT, SIGTERM, SIGHUP)
+ * and the connection's end hang up: the session ends as the whole client's does on those signals,
+ * the terminal is restored, and the status is 128 + the signal's number. {@code ~^Z} sends the
+ * user's et S (stop yourself) while the session runs.
  */
 final class AgentRun {
   /** How long the user's et may take to send its request. */
@@ -110,6 +111,13 @@ final class AgentRun {
     }
     Logger.info("et agent: an et on {}", request.terminal());
     reply.writeByte(ThinClient.RUNNING);
+    side.onSuspend(() -> {
+      try {
+        replyByte(reply, ThinClient.STOP);
+      } catch (IOException e) {
+        hangUp(128 + 1); // the user's et is gone: nobody will continue the session
+      }
+    });
     try (side) {
       Thread.ofVirtual().name("et agent signals").start(() -> passOnSignals(in));
       AtomicReference<NeedsWholeClient> whole = new AtomicReference<>();
@@ -120,8 +128,10 @@ final class AgentRun {
         Logger.info("et agent: the whole client runs instead: {}", whole.get().getMessage());
         reply.writeByte(ThinClient.FALL_BACK);
       } else {
-        reply.writeByte(ThinClient.EXITED);
-        reply.writeInt(hangUpStatus != 0 ? hangUpStatus : status);
+        synchronized (reply) {
+          reply.writeByte(ThinClient.EXITED);
+          reply.writeInt(hangUpStatus != 0 ? hangUpStatus : status);
+        }
       }
     }
   }
@@ -142,6 +152,13 @@ final class AgentRun {
       }
     };
     return Main.run(request.args().toArray(String[]::new), out, out, sessions);
+  }
+
+  /** One byte to the user's et, between the run's other replies. */
+  private static void replyByte(DataOutputStream reply, byte value) throws IOException {
+    synchronized (reply) {
+      reply.writeByte(value);
+    }
   }
 
   /** Reads the user's et's signal bytes until it goes away or hangs up. */

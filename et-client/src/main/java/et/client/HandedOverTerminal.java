@@ -103,9 +103,14 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
     raw.windowChanged();
   }
 
-  /** The user's et was stopped and continued in the foreground: raw mode again. */
+  /** The user's et was continued in the foreground: raw mode again, and a {@code ~^Z} is over. */
   void continued() {
     raw.continued();
+  }
+
+  /** What {@code ~^Z} runs to have the user's et stop itself. */
+  void onSuspend(Runnable stopUsersEt) {
+    raw.onSuspend(stopUsersEt);
   }
 
   /** The user's et is going away: ends a running session and restores the terminal. */

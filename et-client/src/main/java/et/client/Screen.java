@@ -110,6 +110,28 @@ final class Screen {
     }
   }
 
+  /** What {@link #hold()} returns: closing it lets writes through again. */
+  interface Hold extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Clears a shown status line and holds every write until the returned {@link Hold} is closed,
+   * from the same thread: while et is suspended ({@code ~^Z}) its shell has the terminal. Offers
+   * find the screen busy meanwhile, so remote output waits in its channel.
+   */
+  Hold hold() throws IOException {
+    lock.lock();
+    try {
+      clearStatusLocked();
+    } catch (IOException | RuntimeException e) {
+      lock.unlock();
+      throw e;
+    }
+    return lock::unlock;
+  }
+
   /**
    * Clears a shown status line and stops all further writes. Waits at most {@code patience} for a
    * write in progress (one blocked on a stopped terminal must not keep et from restoring it);

@@ -181,6 +181,7 @@ final class TerminalClient {
         for (EscapeFilter.Action action : result.actions()) {
           switch (action) {
             case HELP -> screen.local(("\r\n" + EscapeFilter.HELP).getBytes(StandardCharsets.UTF_8));
+            case SUSPEND -> suspend();
             case DISCONNECT -> {
               outcome.complete(Outcome.USER_DISCONNECT);
               return;
@@ -195,6 +196,19 @@ final class TerminalClient {
       if (session.end() == null) {
         outcome.complete(Outcome.KEYBOARD_CLOSED);
       }
+    }
+  }
+
+  /**
+   * {@code ~^Z}: the shell gets the terminal until fg; the session goes on meanwhile (its output
+   * waits, its connection may be replaced), and the keys read next are read in raw mode again.
+   */
+  private void suspend() throws IOException {
+    screen.local("~^Z [suspend et]\r\n".getBytes(StandardCharsets.US_ASCII));
+    try (Screen.Hold held = screen.hold()) {
+      raw.suspend();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the session is ending: the key loop's next read says so
     }
   }
 

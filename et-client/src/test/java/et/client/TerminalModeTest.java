@@ -22,6 +22,7 @@ import et.terminal.TerminalChannels;
 import et.testkit.Await;
 import et.testkit.CapturedOutput;
 import et.testkit.Escaped;
+import et.testkit.Processes;
 import et.testkit.ThreadDump;
 import et.testkit.TtyModes;
 import java.io.DataInputStream;
@@ -178,6 +179,34 @@ class TerminalModeTest {
       type("~.");
       screen.await("__STTY_AFTER__", DEADLINE);
       assertFalse(screen.text().contains("abc"), "echoed locally: " + Escaped.of(screen.text()));
+      assertRestored(screen.text(), 255);
+    }
+  }
+
+  /**
+   * ~^Z, as in ssh: et puts the terminal back as it found it and stops itself, so its shell gets
+   * the terminal; continued (fg), it is raw again and the session goes on.
+   */
+  @Test
+  void tildeCtrlZSuspendsEtUntilItIsContinued() throws Exception {
+    try (InProcessHost host = InProcessHost.start()) {
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
+      Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
+      ProcessHandle et = etJvm();
+      Path tty = TtyModes.stdinOf(et);
+      Await.until("et in raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
+
+      type("~\u001a");
+      Await.until("et stopped", DEADLINE, () -> Processes.isStopped(et));
+      screen.await("~^Z [suspend et]\r\n", DEADLINE);
+      assertTrue(TtyModes.of(tty).containsAll(List.of("icanon", "echo", "icrnl", "isig")), "suspended in raw mode");
+
+      Processes.signal(et, "CONT");
+      Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
+      type("abc\r");
+      assertEquals("abc\r", read(terminal.input(), 4), "nothing of the escape goes to the host");
+      type("~.");
+      screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 255);
     }
   }

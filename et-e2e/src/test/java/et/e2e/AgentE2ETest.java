@@ -326,6 +326,33 @@ class AgentE2ETest {
     assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
   }
 
+  /**
+   * ~^Z through the agent: the thin et stops itself and the agent gives the terminal back as it
+   * found it, holding the session's output meanwhile; continued, all of it shows in raw mode.
+   */
+  @Test
+  void tildeCtrlZSuspendsAThinEtAndHoldsTheSessionsOutputUntilItIsContinued() throws Exception {
+    CapturedOutput screen = startEt();
+    ProcessHandle thin = et.processesWith("ThinClient").stream()
+        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    Path tty = TtyModes.stdinOf(thin);
+    Path done = base.resolve("held-output-written");
+    et.type("sleep 1; echo HELD-$((6 * 7)); touch " + done + "\r~\u001a");
+    Await.until("the thin et stopped", DEADLINE, () -> Processes.isStopped(thin));
+    assertFalse(TtyModes.isRaw(tty), "suspended in raw mode");
+    Await.until("the remote command done", DEADLINE, () -> Files.exists(done));
+    assertFalse(Poll.until(Duration.ofMillis(500), () -> screen.since(0).contains("HELD-42")),
+        "output shown while suspended: " + Escaped.of(screen.since(0)));
+
+    Processes.signal(thin, "CONT");
+    screen.await("HELD-42", 0, DEADLINE);
+    Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
+    et.type("exit 8\r");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(8, ending.status());
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+  }
+
   @Test
   void aHangUpEndsTheSessionInTheAgentWhichGoesOnServing() throws Exception {
     startEtAwaiting("HUP-READY", "-c", "echo HUP-READY; exec sleep 600");

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
       "et runs your own ssh to start etterminal on HOST, then talks to it directly over an "
           + "encrypted connection. When the network drops (roaming, sleep, a new address), et "
           + "reconnects by itself and the session resumes where it was: no output lost, "
-          + "nothing typed twice. Type ~? at the start of a line for the escapes (~. disconnects).",
+          + "nothing typed twice. Type ~? at the start of a line for the escapes (~. disconnects, ~^Z suspends).",
       ""
     },
     footerHeading = "%nExamples:%n",

@@ -16,6 +16,8 @@ import java.util.Objects;
  *   <li>{@code ~~} &rarr; one {@code ~} is sent (the line is then no longer at its start).</li>
  *   <li>{@code ~?} &rarr; {@link Action#HELP}: the caller shows {@link #HELP}; nothing is sent and
  *       the line is still at its start, so {@code ~?~.} works.</li>
+ *   <li>{@code ~^Z} (Ctrl-Z) &rarr; {@link Action#SUSPEND}, as ssh's: nothing is sent and the line
+ *       is still at its start.</li>
  *   <li>{@code ~} and any other byte &rarr; both bytes are sent, and that byte decides whether the
  *       line is at its start again ({@code ~} then CR is just "~\r").</li>
  * </ul>
@@ -31,7 +33,9 @@ public final class EscapeFilter {
     /** Close the session from this side ({@code ~.}). */
     DISCONNECT,
     /** Show the list of escapes ({@code ~?}), e.g. {@link #HELP}. */
-    HELP
+    HELP,
+    /** Suspend et ({@code ~^Z}): give the terminal back to the shell until {@code fg}. */
+    SUSPEND
   }
 
   /**
@@ -54,11 +58,13 @@ public final class EscapeFilter {
   public static final String HELP = """
       Supported escape sequences (at the start of a line):\r
        ~.  - disconnect\r
+       ~^Z - suspend et (fg brings it back; the session goes on meanwhile)\r
        ~?  - this message\r
        ~~  - send the escape character by typing it twice\r
       """;
 
   private static final byte ESCAPE = '~';
+  private static final byte CTRL_Z = 0x1a;
 
   private boolean atLineStart = true;
   private boolean escapePending;
@@ -79,6 +85,7 @@ public final class EscapeFilter {
             actions.add(Action.DISCONNECT);
           }
           case '?' -> actions.add(Action.HELP); // still at the line start
+          case CTRL_Z -> actions.add(Action.SUSPEND); // likewise
           case ESCAPE -> {
             out.write(ESCAPE);
             atLineStart = false;

@@ -73,6 +73,25 @@ public final class JlineRawTerminal implements RawTerminal {
     previousCont = terminal.handle(Signal.CONT, signal -> continued(raw));
   }
 
+  /**
+   * Stops this process (SIGSTOP) in the terminal's normal mode; once continued, raw mode again,
+   * before the caller reads another key (the continue handler may come later).
+   */
+  @Override
+  public void suspend() {
+    Attributes raw;
+    synchronized (this) {
+      if (saved == null) {
+        return;
+      }
+      raw = terminal.getAttributes();
+      terminal.flush();
+      terminal.setAttributes(saved);
+    }
+    StopThisProcess.now();
+    continued(raw);
+  }
+
   /** SIGCONT, on jline's signal thread: raw mode again, unless {@link #close()} came first. */
   private synchronized void continued(Attributes raw) {
     if (saved != null) {

@@ -25,6 +25,13 @@ public interface RawTerminal extends AutoCloseable {
   /** Calls {@code listener} with the new size after each window change, replacing any listener set before. */
   void onResize(Consumer<TerminalSize> listener);
 
+  /**
+   * {@code ~^Z}: leaves raw mode and stops the user's et as Ctrl-Z stops a program, so that its
+   * shell takes the terminal back; returns once the user's et is continued in the foreground (fg),
+   * with raw mode set again, or when this is closed meanwhile. Does nothing when not raw.
+   */
+  void suspend() throws InterruptedException;
+
   /** Restores the settings saved by {@link #enterRaw()} and stops resize events. Idempotent. */
   @Override
   void close();

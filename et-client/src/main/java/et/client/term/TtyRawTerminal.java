@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * process: whoever learns of them (the thin client that got SIGWINCH) calls {@link
  * #windowChanged()}. {@link #close()} does not close the device, which its opener owns.
  *
- * <p>Thread-safe: {@code enterRaw}, {@code isRaw} and {@code close} take this object's lock; {@link
- * #windowChanged()} may come from any thread and runs the listener on it, outside the lock.
+ * <p>Thread-safe: {@code enterRaw}, {@code isRaw}, {@code continued} and {@code close} take this
+ * object's lock, which {@code suspend} gives up while it waits; {@link #windowChanged()} may come
+ * from any thread and runs the listener on it, outside the lock.
  */
 public final class TtyRawTerminal implements RawTerminal {
   // Linux's struct termios (x86-64, arm64): four 32-bit flag words, c_line, then c_cc.
@@ -39,6 +40,10 @@ public final class TtyRawTerminal implements RawTerminal {
   private SavedTermios saved;
   /** Told of window changes; null when none is set or after close. */
   private volatile Consumer<TerminalSize> resizeListener;
+  /** Asks the process that handed the terminal over to stop itself ({@link #suspend()}); null: none. */
+  private volatile Runnable stopOwner;
+  /** Between a {@link #suspend()}'s stop and the owner's continue. Guarded by this. */
+  private boolean suspended;
 
   public TtyRawTerminal(TtyDevice device) {
     this.device = Objects.requireNonNull(device, "device");
@@ -105,15 +110,46 @@ public final class TtyRawTerminal implements RawTerminal {
     }
   }
 
+  /** Sets what {@link #suspend()} runs to have the process that handed the terminal over stop itself. */
+  public void onSuspend(Runnable stopOwner) {
+    this.stopOwner = Objects.requireNonNull(stopOwner, "stopOwner");
+  }
+
   /**
-   * The process the terminal was handed over from was stopped and continued (the thin client got
-   * SIGCONT): its shell put the terminal back in its normal mode meanwhile, so raw mode is set
-   * again, if this is still raw. A terminal that refuses is gone: its reads end the session.
+   * Puts back the settings from before raw mode, has the owner stop itself, and waits for its
+   * continue in the foreground ({@link #continued()}) or for {@link #close()}. Nothing happens
+   * without an owner to stop ({@link #onSuspend}).
+   */
+  @Override
+  public void suspend() throws InterruptedException {
+    Runnable stop = stopOwner;
+    synchronized (this) {
+      if (saved == null || stop == null) {
+        return;
+      }
+      saved.restore();
+      suspended = true;
+    }
+    stop.run();
+    synchronized (this) {
+      while (suspended && saved != null) {
+        wait();
+      }
+    }
+  }
+
+  /**
+   * The process the terminal was handed over from was continued in the foreground (the thin client
+   * got SIGCONT): its shell had the terminal in its normal mode meanwhile, so raw mode is set again,
+   * if this is still raw, and a {@link #suspend()} returns. A terminal that refuses is gone: its
+   * reads end the session.
    */
   public synchronized void continued() {
     if (saved != null) {
       saved.applyEdited(TtyRawTerminal::makeRaw);
     }
+    suspended = false;
+    notifyAll();
   }
 
   /** Stops resize events and puts back the exact settings from before {@link #enterRaw()}. Idempotent. */
@@ -124,5 +160,6 @@ public final class TtyRawTerminal implements RawTerminal {
       saved.restore(); // false only when the terminal is gone: then nothing is left to restore
       saved = null;
     }
+    notifyAll(); // a suspend() waits no longer
   }
 }

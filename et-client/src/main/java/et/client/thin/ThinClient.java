@@ -43,6 +43,8 @@ public final class ThinClient {
   public static final byte RUNNING = 'R';
   public static final byte EXITED = 'X';
   public static final byte FALL_BACK = 'F';
+  /** While the session runs: {@code ~^Z} was typed, stop yourself (the agent waits for the continue). */
+  public static final byte STOP = 'S';
   /** What {@link #runThroughAgent} returns when the whole client must run: no exit status is negative. */
   private static final int RUN_WHOLE_CLIENT = -1;
 
@@ -96,6 +98,10 @@ public final class ThinClient {
       }
       try {
         byte reply = in.readByte();
+        while (reply == STOP) {
+          stopThisProcess(out);
+          reply = in.readByte();
+        }
         if (reply == FALL_BACK) {
           return RUN_WHOLE_CLIENT; // it gave up before anything showed (ssh would have asked, say)
         }
@@ -103,6 +109,22 @@ public final class ThinClient {
       } catch (IOException e) { // the end of file or a reset: the agent died
         return agentFailed();
       }
+    }
+  }
+
+  /**
+   * Stops this process with SIGSTOP, which it cannot ignore (it ignores SIGTSTP), through kill(1):
+   * only java.base here. The shell takes the terminal back; fg continues it, and the continue
+   * handler tells the agent. Where kill cannot run, the agent is told to go on at once.
+   */
+  private static void stopThisProcess(DataOutputStream out) {
+    try {
+      new ProcessBuilder("kill", "-STOP", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+    } catch (IOException e) {
+      System.err.println("et: cannot suspend: " + e.getMessage());
+      tell(out, new Signal("CONT"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

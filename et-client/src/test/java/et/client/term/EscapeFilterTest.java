@@ -2,6 +2,7 @@ package et.client.term;
 
 import static et.client.term.EscapeFilter.Action.DISCONNECT;
 import static et.client.term.EscapeFilter.Action.HELP;
+import static et.client.term.EscapeFilter.Action.SUSPEND;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +64,10 @@ class EscapeFilterTest {
         Arguments.of(List.of("~?"), "", List.of(HELP)),
         Arguments.of(List.of("~", "?"), "", List.of(HELP)),
         Arguments.of(List.of("~?~."), "", List.of(HELP, DISCONNECT)), // still at the line start after ~?
+        Arguments.of(List.of("~\u001a"), "", List.of(SUSPEND)),
+        Arguments.of(List.of("~", "\u001a"), "", List.of(SUSPEND)),
+        Arguments.of(List.of("x\r~\u001a~."), "x\r", List.of(SUSPEND, DISCONNECT)), // still at the line start after ~^Z
+        Arguments.of(List.of("x~\u001a"), "x~\u001a", List.of()), // only at a line start
         Arguments.of(List.of("~?x~."), "x~.", List.of(HELP)),
         Arguments.of(List.of("~x"), "~x", List.of()),
         Arguments.of(List.of("~", "x"), "~x", List.of()),
@@ -128,6 +133,7 @@ class EscapeFilterTest {
   void helpListsTheEscapesWithCrLf() {
     assertTrue(EscapeFilter.HELP.contains(" ~.  - disconnect\r\n"), EscapeFilter.HELP);
     assertTrue(EscapeFilter.HELP.contains(" ~?  - this message\r\n"));
+    assertTrue(EscapeFilter.HELP.contains(" ~^Z - suspend et"));
     assertTrue(EscapeFilter.HELP.contains(" ~~  - send the escape character by typing it twice\r\n"));
     assertFalse(EscapeFilter.HELP.replace("\r\n", "").contains("\n"), "a bare LF in raw mode would not return the cursor");
   }
