@@ -165,21 +165,9 @@ class TerminalModeTest {
   @Test
   void aStoppedAndContinuedEtPutsTheTerminalBackInRawMode() throws Exception {
     try (InProcessHost host = InProcessHost.start()) {
-      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
-      Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
-      ProcessHandle et = etJvm();
-      Path tty = TtyModes.stdinOf(et);
-      Await.until("et in raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
-
-      TtyModes.stopAndContinue(et, tty, DEADLINE);
-
-      Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
-      type("abc\r");
-      assertEquals("abc\r", read(terminal.input(), 4));
-      type("~.");
-      screen.await("__STTY_AFTER__", DEADLINE);
-      assertFalse(screen.text().contains("abc"), "echoed locally: " + Escaped.of(screen.text()));
-      assertRestored(screen.text(), 255);
+      RawEt et = startRawEt(host);
+      TtyModes.stopAndContinue(et.jvm(), et.tty(), DEADLINE);
+      assertRawAgainThenEnd(et);
     }
   }
 
@@ -190,25 +178,38 @@ class TerminalModeTest {
   @Test
   void tildeCtrlZSuspendsEtUntilItIsContinued() throws Exception {
     try (InProcessHost host = InProcessHost.start()) {
-      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
-      Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
-      ProcessHandle et = etJvm();
-      Path tty = TtyModes.stdinOf(et);
-      Await.until("et in raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
-
+      RawEt et = startRawEt(host);
       type("~\u001a");
-      Await.until("et stopped", DEADLINE, () -> Processes.isStopped(et));
-      screen.await("~^Z [suspend et]\r\n", DEADLINE);
-      assertTrue(TtyModes.of(tty).containsAll(List.of("icanon", "echo", "icrnl", "isig")), "suspended in raw mode");
-
-      Processes.signal(et, "CONT");
-      Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
-      type("abc\r");
-      assertEquals("abc\r", read(terminal.input(), 4), "nothing of the escape goes to the host");
-      type("~.");
-      screen.await("__STTY_AFTER__", DEADLINE);
-      assertRestored(screen.text(), 255);
+      Await.until("et stopped", DEADLINE, () -> Processes.isStopped(et.jvm()));
+      et.screen().await("~^Z [suspend et]\r\n", DEADLINE);
+      List<String> suspended = TtyModes.of(et.tty());
+      assertTrue(suspended.containsAll(List.of("icanon", "echo", "icrnl", "isig")), "suspended in raw mode: " + suspended);
+      Processes.signal(et.jvm(), "CONT");
+      assertRawAgainThenEnd(et); // the first key the host gets is the next one: nothing of the escape
     }
+  }
+
+  /** et on the PTY, its terminal channel at the host, its JVM and its terminal device, once raw. */
+  private record RawEt(CapturedOutput screen, Channel terminal, ProcessHandle jvm, Path tty) {}
+
+  private RawEt startRawEt(InProcessHost host) throws Exception {
+    CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24);
+    Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
+    ProcessHandle jvm = etJvm();
+    Path tty = TtyModes.stdinOf(jvm);
+    Await.until("et in raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
+    return new RawEt(screen, terminal, jvm, tty);
+  }
+
+  /** Raw mode comes back, keys reach the host as typed and are not echoed, and ~. ends et with the terminal restored. */
+  private void assertRawAgainThenEnd(RawEt et) throws Exception {
+    Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(et.tty()));
+    type("abc\r");
+    assertEquals("abc\r", read(et.terminal().input(), 4));
+    type("~.");
+    et.screen().await("__STTY_AFTER__", DEADLINE);
+    assertFalse(et.screen().text().contains("abc"), "echoed locally: " + Escaped.of(et.screen().text()));
+    assertRestored(et.screen().text(), 255);
   }
 
   /**

@@ -6,9 +6,11 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Stops this process as Ctrl-Z stops a program in a shell: SIGSTOP to itself (nothing can catch or
- * ignore it, whatever jline or the JVM did with SIGTSTP). Its shell takes the terminal back; the
- * call returns once the process is continued (fg, bg or SIGCONT).
+ * Stops this process as Ctrl-Z stops a program in a shell: SIGSTOP (nothing can catch or ignore
+ * it, whatever jline or the JVM did with SIGTSTP), raised on the calling thread, which stops before
+ * the call returns; sent to the process with kill(2), it went on for a while, long enough to set
+ * raw mode again before the stop. Its shell takes the terminal back; the call returns once the
+ * process is continued (fg, bg or SIGCONT).
  */
 final class StopThisProcess {
   private static final int SIGSTOP = 19; // Linux, x86-64 and arm64
@@ -19,10 +21,10 @@ final class StopThisProcess {
   @SuppressWarnings("restricted")
   static boolean now() {
     Linker linker = Linker.nativeLinker();
-    MethodHandle kill = linker.downcallHandle(linker.defaultLookup().find("kill").orElseThrow(),
-        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    MethodHandle raise = linker.downcallHandle(linker.defaultLookup().find("raise").orElseThrow(),
+        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     try {
-      return (int) kill.invokeExact((int) ProcessHandle.current().pid(), SIGSTOP) == 0;
+      return (int) raise.invokeExact(SIGSTOP) == 0;
     } catch (Throwable e) {
       return false;
     }
