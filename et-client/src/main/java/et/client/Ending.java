@@ -13,8 +13,8 @@ import java.util.Optional;
  * session (the shell or command ended), and with {@link ExitCodes#DISCONNECTED} (255) when it ended
  * any other way: {@code ~.}, the local terminal gone, or the session lost (not resumable within the
  * disconnect limit, refused on resume, protocol failure). A session ended by {@code et --kill} or
- * another client's {@code et -x} ends with the host's close ({@link KillRequest#EXIT_STATUS}) and
- * a message that says so.
+ * another client's {@code et -x}, or by its session host's stop (SIGTERM), ends with the host's
+ * close ({@link KillRequest#EXIT_STATUS}) and a message that says so.
  */
 record Ending(int exitStatus, Optional<String> message) {
 
@@ -27,6 +27,7 @@ record Ending(int exitStatus, Optional<String> message) {
         case KillRequest.REASON -> Optional.of("the session was ended on " + host + " by et --kill");
         case KillRequest.OTHERS_REASON ->
             Optional.of("the session was ended on " + host + " by et --kill-other-sessions (-x) from another client");
+        case KillRequest.HOST_STOPPED_REASON -> Optional.of("the session was ended on " + host + ": its session host was stopped");
         default -> Optional.empty();
       };
       return new Ending(end.exitStatus(), killed);

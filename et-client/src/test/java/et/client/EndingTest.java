@@ -21,6 +21,8 @@ class EndingTest {
         Ending.of(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, 129, "ended by et --kill"), "h"));
     assertEquals(new Ending(129, Optional.of("the session was ended on h by et --kill-other-sessions (-x) from another client")),
         Ending.of(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, 129, "ended by et --kill-other-sessions"), "h"));
+    assertEquals(new Ending(129, Optional.of("the session was ended on h: its session host was stopped")),
+        Ending.of(new SessionEnd(SessionEnd.Cause.CLOSED_BY_PEER, 129, "ended: the session host was stopped"), "h"));
   }
 
   @Test

@@ -27,6 +27,8 @@ public record KillRequest(BootstrapNonce nonce, String idPrefix) implements Host
   public static final String REASON = "ended by et --kill";
   /** The close reason of a session ended by another client's {@code et -x}. */
   public static final String OTHERS_REASON = "ended by et --kill-other-sessions";
+  /** The close reason of a session ended because its session host was stopped (SIGTERM), with the same status. */
+  public static final String HOST_STOPPED_REASON = "ended: the session host was stopped";
 
   private static final Pattern PREFIX =
       Pattern.compile("[0-9a-fA-F]{" + MIN_PREFIX_DIGITS + "," + MAX_PREFIX_DIGITS + "}");

@@ -69,10 +69,13 @@ final class HostSessions {
     return new BootstrapReply.Killed(kill.nonce(), id);
   }
 
-  /** Ends every live session ({@code et -x}, before its own is made); returns how many. */
-  int killAll() throws InterruptedException {
+  /**
+   * Ends every live session with {@code reason} ({@code et -x} before its own is made, or the host
+   * stopping); returns how many.
+   */
+  int endAll(String reason) throws InterruptedException {
     List<Session> sessions = byStart().stream().map(Entry::session).toList();
-    end(sessions, KillRequest.OTHERS_REASON);
+    end(sessions, reason);
     return sessions.size();
   }
 

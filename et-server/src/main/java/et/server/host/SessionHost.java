@@ -211,7 +211,7 @@ public final class SessionHost implements AutoCloseable {
 
   private BootstrapReply newSession(BootstrapRequest request) throws InterruptedException {
     if (request.killOthers()) {
-      Logger.info("ending the user's other sessions before a new one: {} ended", sessions.killAll());
+      Logger.info("ending the user's other sessions before a new one: {} ended", sessions.endAll(KillRequest.OTHERS_REASON));
     }
     if (!idle.enter()) {
       return new BootstrapReply.Error(request.nonce(), "the session host is exiting; try again");
@@ -259,8 +259,10 @@ public final class SessionHost implements AutoCloseable {
   }
 
   /**
-   * Stops serving: no more requests, the socket file removed, every session ended (its program
-   * hung up), the lock released. Idempotent; returns once done (bounded by waits of a few seconds).
+   * Stops serving: no more requests, the socket file removed, every session closed as by a kill
+   * ({@link KillRequest#HOST_STOPPED_REASON}: a client in reach acknowledges and ends with a
+   * message) and its program hung up, the lock released. Idempotent; returns once done (bounded by
+   * waits of a few seconds).
    */
   @Override
   public void close() {
@@ -279,7 +281,13 @@ public final class SessionHost implements AutoCloseable {
     } catch (IOException e) {
       Logger.warn("cannot delete {}: {}", config.paths().socket(), e.getMessage());
     }
-    server.close(); // ends every session: their session-end tasks hang up the programs
+    try {
+      // Their clients in reach end with a message, not a reconnect to a host that is gone.
+      sessions.endAll(KillRequest.HOST_STOPPED_REASON);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.close(); // ends every session left: their session-end tasks hang up the programs
     tasks.close();
     awaitSessions();
     try {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import et.core.Channel;
 import et.core.Session;
 import et.core.SessionEnd;
+import et.terminal.KillRequest;
 import et.server.request.HostPaths;
 import et.server.request.HostSocket;
 import et.terminal.PrivateDirectory;
@@ -191,6 +192,22 @@ class SessionHostTest {
           "shell " + pid + " still running after the session ended");
       assertTrue(waitForNoSession(fixture), "host still counts the session");
     }
+  }
+
+  /** A stopped host (SIGTERM runs close) closes its sessions: a client in reach ends, told why. */
+  @Test
+  void aStoppedHostClosesItsSessionsSoTheirClientsEndWithTheReason() throws Exception {
+    Session client;
+    try (HostFixture fixture = HostFixture.start(base)) {
+      client = fixture.connect(fixture.requestSession(request(Optional.empty())));
+      Channel terminal = client.openChannel(TerminalChannels.TERMINAL);
+      client.openChannel(TerminalChannels.RESIZE).output().write(new ResizeEvent(80, 24).encode());
+      new CapturedOutput().readFrom(terminal.input(), "test-read terminal").await(HostFixture.PROMPT, 0, TIMEOUT);
+    }
+    assertTrue(client.awaitEnd(TIMEOUT), "the client still waits for the host");
+    assertEquals(SessionEnd.Cause.CLOSED_BY_PEER, client.end().cause());
+    assertEquals(KillRequest.HOST_STOPPED_REASON, client.end().reason());
+    assertEquals(KillRequest.EXIT_STATUS, client.end().exitStatus());
   }
 
   @Test
