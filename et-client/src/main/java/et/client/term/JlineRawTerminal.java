@@ -35,6 +35,8 @@ public final class JlineRawTerminal implements RawTerminal {
   private SignalHandler previousWinch; // null until onResize
   private boolean resizeHandled;
   private SignalHandler previousCont; // while raw
+  /** The resize listener, also told of the size after a continue; null before onResize and after close. */
+  private volatile Consumer<TerminalSize> resizeListener;
 
   public JlineRawTerminal(Terminal terminal) {
     this.terminal = Objects.requireNonNull(terminal, "terminal");
@@ -92,10 +94,18 @@ public final class JlineRawTerminal implements RawTerminal {
     continued(raw);
   }
 
-  /** SIGCONT, on jline's signal thread: raw mode again, unless {@link #close()} came first. */
+  /**
+   * SIGCONT, on jline's signal thread: raw mode again, unless {@link #close()} came first, and the
+   * size to the resize listener: a window change while stopped went to the shell, which had the
+   * terminal, not to this process.
+   */
   private synchronized void continued(Attributes raw) {
     if (saved != null) {
       terminal.setAttributes(raw);
+      Consumer<TerminalSize> listener = resizeListener;
+      if (listener != null) {
+        listener.accept(size());
+      }
     }
   }
 
@@ -113,12 +123,14 @@ public final class JlineRawTerminal implements RawTerminal {
   }
 
   /**
-   * Calls {@code listener} with the new size after each window change (SIGWINCH), replacing any
-   * listener set before. The handler that was there first comes back on {@link #close()}.
+   * Calls {@code listener} with the new size after each window change (SIGWINCH) and after a
+   * continue while raw, replacing any listener set before. The handler that was there first comes
+   * back on {@link #close()}.
    */
   @Override
   public void onResize(Consumer<TerminalSize> listener) {
     Objects.requireNonNull(listener, "listener");
+    resizeListener = listener;
     SignalHandler previous = terminal.handle(Signal.WINCH, signal -> listener.accept(size()));
     if (!resizeHandled) {
       previousWinch = previous;
@@ -129,6 +141,7 @@ public final class JlineRawTerminal implements RawTerminal {
   /** Restores the saved attributes and the previous window-change handler. Idempotent. */
   @Override
   public synchronized void close() {
+    resizeListener = null;
     if (resizeHandled) {
       terminal.handle(Signal.WINCH, previousWinch != null ? previousWinch : SignalHandler.SIG_DFL);
       resizeHandled = false;

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * #windowChanged()}. {@link #close()} does not close the device, which its opener owns.
  *
  * <p>Thread-safe: {@code enterRaw}, {@code isRaw}, {@code continued} and {@code close} take this
- * object's lock, which {@code suspend} gives up while it waits; {@link #windowChanged()} may come
- * from any thread and runs the listener on it, outside the lock.
+ * object's lock, which {@code suspend} gives up while it waits; {@link #windowChanged()} (also run
+ * by {@code continued}) may come from any thread and runs the listener on it, outside the lock.
  */
 public final class TtyRawTerminal implements RawTerminal {
   // Linux's struct termios (x86-64, arm64): four 32-bit flag words, c_line, then c_cc.
@@ -141,15 +141,18 @@ public final class TtyRawTerminal implements RawTerminal {
   /**
    * The process the terminal was handed over from was continued in the foreground (the thin client
    * got SIGCONT): its shell had the terminal in its normal mode meanwhile, so raw mode is set again,
-   * if this is still raw, and a {@link #suspend()} returns. A terminal that refuses is gone: its
-   * reads end the session.
+   * if this is still raw, a {@link #suspend()} returns, and the resize listener hears the size. A
+   * terminal that refuses is gone: its reads end the session.
    */
-  public synchronized void continued() {
-    if (saved != null) {
-      saved.applyEdited(TtyRawTerminal::makeRaw);
+  public void continued() {
+    synchronized (this) {
+      if (saved != null) {
+        saved.applyEdited(TtyRawTerminal::makeRaw);
+      }
+      suspended = false;
+      notifyAll();
     }
-    suspended = false;
-    notifyAll();
+    windowChanged(); // a change while stopped went to the shell, which had the terminal
   }
 
   /** Stops resize events and puts back the exact settings from before {@link #enterRaw()}. Idempotent. */

@@ -130,6 +130,33 @@ class JlineRawTerminalTest {
     }
   }
 
+  /**
+   * SIGCONT while raw (after a stop, the shell had the terminal): raw mode again, and the size to the
+   * resize listener, since a window change meanwhile went to the shell. Nothing once closed.
+   */
+  @Test
+  void aContinueSetsRawModeAgainAndReportsTheSizeUntilClose() throws IOException {
+    try (Terminal terminal = inMemoryTerminal()) {
+      List<TerminalSize> seen = new CopyOnWriteArrayList<>();
+      JlineRawTerminal raw = new JlineRawTerminal(terminal);
+      raw.enterRaw();
+      raw.onResize(seen::add);
+      Attributes rawMode = terminal.getAttributes();
+
+      terminal.setAttributes(cooked()); // what the shell did while it had the terminal
+      terminal.setSize(new Size(90, 25));
+      terminal.raise(Signal.CONT); // dispatched on the calling thread
+
+      assertSameAttributes(rawMode, terminal.getAttributes());
+      assertEquals(List.of(new TerminalSize(90, 25)), seen);
+
+      raw.close();
+      terminal.raise(Signal.CONT);
+      assertSameAttributes(cooked(), terminal.getAttributes());
+      assertEquals(1, seen.size(), "told after close");
+    }
+  }
+
   @Test
   void sizeAndResizeListenerUntilClose() throws IOException {
     try (Terminal terminal = inMemoryTerminal()) {

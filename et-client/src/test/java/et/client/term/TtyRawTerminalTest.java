@@ -79,7 +79,7 @@ class TtyRawTerminalTest {
 
   /**
    * A shell that took the terminal back (its user's et stopped) left it cooked: continued() makes
-   * it raw again while raw, and does nothing once closed.
+   * it raw again while raw and reports the size, and does nothing once closed.
    */
   @Test
   void continuedSetsRawModeAgainUntilClosed() throws Exception {
@@ -91,8 +91,11 @@ class TtyRawTerminalTest {
       pty.type("a\u0003b\r");
       assertEquals("b\n", read(keys, 2), "cooked from outside");
 
+      List<TerminalSize> sizes = new CopyOnWriteArrayList<>();
+      raw.onResize(sizes::add);
       raw.continued();
       assertArrayEquals(rawSettings, pty.termios());
+      assertEquals(List.of(tty.size()), sizes, "the size, which may have changed while the shell had the terminal");
       pty.type("a\u0003b\r");
       assertEquals("a\u0003b\r", read(keys, 4));
 
