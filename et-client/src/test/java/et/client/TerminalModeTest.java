@@ -189,6 +189,25 @@ class TerminalModeTest {
     }
   }
 
+  /**
+   * Suspended with ~^Z and killed by its shell (kill %1: SIGTERM, then SIGCONT in the background),
+   * et ends with the terminal as it found it, rather than stopping again at its exit's terminal writes.
+   */
+  @Test
+  void aSuspendedEtKilledByItsShellEnds() throws Exception {
+    try (InProcessHost host = InProcessHost.start()) {
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24,
+          "; kill %1; wait %1");
+      host.channel(TerminalChannels.TERMINAL, DEADLINE);
+      Path tty = TtyModes.stdinOf(etJvm());
+      Await.until("et in raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
+      type("~\u001a");
+      screen.await("__STTY_AFTER__", DEADLINE);
+      assertRestored(screen.text(), 128 + 15);
+      assertTrue(host.session().awaitEnd(DEADLINE), "the session must be closed");
+    }
+  }
+
   /** et on the PTY, its terminal channel at the host, its JVM and its terminal device, once raw. */
   private record RawEt(CapturedOutput screen, Channel terminal, ProcessHandle jvm, Path tty) {}
 
@@ -289,10 +308,19 @@ class TerminalModeTest {
 
   /** Starts bash in a PTY of {@code cols}x{@code rows}: stty -a, et with {@code ssh}, its status, stty -a. */
   private CapturedOutput startEt(Path ssh, int cols, int rows) throws IOException {
+    return startEt(ssh, cols, rows, "");
+  }
+
+  /**
+   * As {@link #startEt(Path, int, int)}; {@code afterEt} runs between et's end (or stop) and its
+   * status. Any {@code afterEt} runs et as a job (bash's set -m): once et stops, the script goes on.
+   */
+  private CapturedOutput startEt(Path ssh, int cols, int rows, String afterEt) throws IOException {
     String et = ClientJvm.command("--ssh", ssh.toString(), "127.0.0.1").stream()
         .map(TerminalModeTest::quote).collect(Collectors.joining(" "));
     // trap: Ctrl-C ends et (and the fake ssh) but not this script, which goes on to the last stty.
-    String script = "trap true INT; echo __STTY_BEFORE__; stty -a; echo __RUN__; " + et + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
+    String script = (afterEt.isEmpty() ? "" : "set -m; ") + "trap true INT; echo __STTY_BEFORE__; stty -a; echo __RUN__; "
+        + et + afterEt + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
     pty = new PtyProcessBuilder(new String[] {"/bin/bash", "--noprofile", "--norc", "-c", script})
         .setEnvironment(Map.of(
             "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),

@@ -1,5 +1,6 @@
 package et.client.term;
 
+import et.client.thin.Foreground;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -29,6 +30,9 @@ import org.jline.terminal.Terminal.SignalHandler;
  * and the continue handler run on jline's signal thread.
  */
 public final class JlineRawTerminal implements RawTerminal {
+
+  /** How often a suspended et continued in the background looks whether fg brought it to the front. */
+  static final long BACKGROUND_POLL_MILLIS = 100;
 
   private final Terminal terminal;
   private Attributes saved; // null until enterRaw
@@ -73,14 +77,34 @@ public final class JlineRawTerminal implements RawTerminal {
     terminal.setAttributes(raw);
     saved = current;
     previousCont = terminal.handle(Signal.CONT, signal -> continued(raw));
+    ignoreTerminalStops();
   }
 
   /**
-   * Stops this process (SIGSTOP) in the terminal's normal mode; once continued, raw mode again,
-   * before the caller reads another key (the continue handler may come later).
+   * From raw mode on (so in the foreground: in the background, setting it stopped this process
+   * until fg), terminal settings written from the background do not stop this process (SIGTTOU):
+   * killed while suspended, its shell's kill continues it in the background, and the exit's
+   * restores (jline's shutdown hook among them) would stop it again instead of letting it end.
+   * et itself sets nothing from the background ({@link #suspend()} and the continue handler wait
+   * for the foreground). Writes from the background were never stopped, unless {@code stty tostop}.
+   */
+  private static void ignoreTerminalStops() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TTOU"), sun.misc.SignalHandler.SIG_IGN);
+    } catch (IllegalArgumentException e) {
+      // not a signal here: nothing to ignore
+    }
+  }
+
+  /**
+   * Stops this process (SIGSTOP) in the terminal's normal mode; once continued in the foreground,
+   * raw mode again before the caller reads another key. Continued in the background (bg, or the
+   * SIGCONT of a shell's kill), it waits without touching the terminal, whose writes would stop it
+   * again (SIGTTOU) before a kill's SIGTERM could end it, until fg (seen within {@link
+   * #BACKGROUND_POLL_MILLIS}) or {@link #close()}.
    */
   @Override
-  public void suspend() {
+  public void suspend() throws InterruptedException {
     Attributes raw;
     synchronized (this) {
       if (saved == null) {
@@ -91,21 +115,32 @@ public final class JlineRawTerminal implements RawTerminal {
       terminal.setAttributes(saved);
     }
     StopThisProcess.now();
+    synchronized (this) {
+      while (saved != null && !Foreground.isThisProcess()) {
+        wait(BACKGROUND_POLL_MILLIS); // fg of a running job sends no SIGCONT: look again
+      }
+    }
     continued(raw);
   }
 
   /**
-   * SIGCONT, on jline's signal thread: raw mode again, unless {@link #close()} came first, and the
-   * size to the resize listener: a window change while stopped went to the shell, which had the
-   * terminal, not to this process.
+   * SIGCONT (on jline's signal thread) or the end of a {@link #suspend()}: in the foreground, raw
+   * mode again, unless {@link #close()} came first, and the size to the resize listener, since a
+   * window change while stopped went to the shell, which had the terminal, not to this process.
    */
   private synchronized void continued(Attributes raw) {
-    if (saved != null) {
+    notifyAll(); // a suspend() waiting for the foreground looks again
+    if (saved == null || !Foreground.isThisProcess()) {
+      return;
+    }
+    try {
       terminal.setAttributes(raw);
-      Consumer<TerminalSize> listener = resizeListener;
-      if (listener != null) {
-        listener.accept(size());
-      }
+    } catch (IllegalStateException closed) {
+      return; // jline's shutdown hook closed the terminal: et is exiting
+    }
+    Consumer<TerminalSize> listener = resizeListener;
+    if (listener != null) {
+      listener.accept(size());
     }
   }
 
@@ -154,5 +189,6 @@ public final class JlineRawTerminal implements RawTerminal {
       terminal.setAttributes(saved);
       saved = null;
     }
+    notifyAll(); // a suspend() waits no longer
   }
 }

@@ -60,7 +60,7 @@ public final class ThinClient {
       Optional<Path> terminal = sharedTerminal();
       // In the background (et host &), the agent would read keys meant for the shell: the whole
       // client, like any terminal program there, is stopped until fg instead.
-      status = terminal.isEmpty() || !inForeground() ? RUN_WHOLE_CLIENT
+      status = terminal.isEmpty() || !Foreground.isThisProcess() ? RUN_WHOLE_CLIENT
           : runThroughAgent(Path.of(System.getProperty("et.agent.socket")), terminal.get(), args);
     } catch (IOException e) {
       status = RUN_WHOLE_CLIENT; // no agent to talk to after all, or it went away before it ran anything
@@ -88,7 +88,7 @@ public final class ThinClient {
       Signal.handle(new Signal("TSTP"), signal -> { });
       // Stopped (kill -STOP) and brought back with fg: the shell put the terminal in its normal mode.
       Signal.handle(new Signal("CONT"), signal -> {
-        if (inForeground()) {
+        if (Foreground.isThisProcess()) {
           tell(out, signal);
         }
       });
@@ -137,20 +137,6 @@ public final class ThinClient {
     }
     System.err.println("et: the et agent ended without an exit status (its log: agent.log beside its socket)");
     return 255;
-  }
-
-  /**
-   * Whether this process's group is its terminal's foreground group (/proc/self/stat: pgrp, then
-   * tpgid three fields on); true where that cannot be read.
-   */
-  static boolean inForeground() {
-    try {
-      String stat = Files.readString(Path.of("/proc/self/stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return fields[2].equals(fields[5]);
-    } catch (IOException | RuntimeException e) {
-      return true;
-    }
   }
 
   /** The terminal device that stdin, stdout and stderr all are, or empty. */

@@ -24,7 +24,7 @@ public final class ThinTraining {
     try (ServerSocketChannel agent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       agent.bind(UnixDomainSocketAddress.of(socket));
       Thread answering = Thread.ofPlatform().start(() -> answer(agent));
-      ThinClient.inForeground(); // as every start asks
+      Foreground.isThisProcess(); // as every start asks
       int status = ThinClient.runThroughAgent(socket, Path.of("/dev/null"), new String[] {"-c", "true"});
       answering.join();
       if (status != 0) {
