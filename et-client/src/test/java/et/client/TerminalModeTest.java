@@ -208,6 +208,38 @@ class TerminalModeTest {
     }
   }
 
+  /** ~^Z, bg, fg: in the background et leaves the terminal to the shell; brought back, it is raw again. */
+  @Test
+  void aSuspendedEtPutInTheBackgroundAndBroughtBackGoesOn() throws Exception {
+    Path bg = dir.resolve("go-bg");
+    Path fg = dir.resolve("go-fg");
+    try (InProcessHost host = InProcessHost.start()) {
+      CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24,
+          "; " + awaitFile(bg) + "; bg; " + awaitFile(fg) + "; fg");
+      Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
+      ProcessHandle et = etJvm();
+      Path tty = TtyModes.stdinOf(et);
+      Await.until("et in raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
+      type("~\u001a");
+      Await.until("et stopped", DEADLINE, () -> Processes.isStopped(et));
+      Files.createFile(bg);
+      Await.until("et running in the background", DEADLINE, () -> !Processes.isStopped(et));
+      assertFalse(TtyModes.isRaw(tty), "raw mode while in the background");
+
+      Files.createFile(fg);
+      Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
+      type("abc\r");
+      assertEquals("abc\r", read(terminal.input(), 4));
+      type("~.");
+      screen.await("__STTY_AFTER__", DEADLINE);
+      assertRestored(screen.text(), 255);
+    }
+  }
+
+  private static String awaitFile(Path file) {
+    return "while [ ! -e " + quote(file.toString()) + " ]; do sleep 0.05; done";
+  }
+
   /** et on the PTY, its terminal channel at the host, its JVM and its terminal device, once raw. */
   private record RawEt(CapturedOutput screen, Channel terminal, ProcessHandle jvm, Path tty) {}
 

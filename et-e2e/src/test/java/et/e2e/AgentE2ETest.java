@@ -353,6 +353,34 @@ class AgentE2ETest {
     assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
   }
 
+  /**
+   * ~^Z, then bg, then fg, through the agent: in the background the terminal stays the shell's
+   * (fg of a running job sends no SIGCONT: the thin et sees the foreground come back itself).
+   */
+  @Test
+  void aThinEtSuspendedPutInTheBackgroundAndBroughtBackGoesOn() throws Exception {
+    Path bg = base.resolve("go-bg");
+    Path fg = base.resolve("go-fg-again");
+    et = PtyEt.startAsJob(host.etCommand(), base, 80, 24,
+        "; " + PtyEt.awaitFile(bg) + "; bg; " + PtyEt.awaitFile(fg) + "; fg");
+    et.screen().await(PROMPT, 0, DEADLINE);
+    ProcessHandle thin = et.processesWith("ThinClient").stream()
+        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    Path tty = TtyModes.stdinOf(thin);
+    et.type("~\u001a");
+    Await.until("the thin et stopped", DEADLINE, () -> Processes.isStopped(thin));
+    Files.createFile(bg);
+    Await.until("the thin et running in the background", DEADLINE, () -> !Processes.isStopped(thin));
+    assertFalse(TtyModes.isRaw(tty), "raw mode while in the background");
+
+    Files.createFile(fg);
+    Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
+    et.type("exit 6\r");
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(6, ending.status());
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+  }
+
   @Test
   void aHangUpEndsTheSessionInTheAgentWhichGoesOnServing() throws Exception {
     startEtAwaiting("HUP-READY", "-c", "echo HUP-READY; exec sleep 600");

@@ -54,8 +54,21 @@ final class PtyEt implements AutoCloseable {
    * file {@code go} exists; et's exit status is then fg's.
    */
   static PtyEt startInBackground(List<String> etCommand, Path dir, int cols, int rows, Path go) throws IOException {
-    String run = command(etCommand) + " & while [ ! -e " + quote(go.toString()) + " ]; do sleep 0.05; done; fg";
+    String run = command(etCommand) + " & " + awaitFile(go) + "; fg";
     return start("set -m; ", run, dir, cols, rows);
+  }
+
+  /**
+   * As {@link #start(List, Path, int, int, boolean)} with job control, and {@code afterEt} run
+   * after et ends or stops (e.g. {@code ; bg; fg}), before its status is printed.
+   */
+  static PtyEt startAsJob(List<String> etCommand, Path dir, int cols, int rows, String afterEt) throws IOException {
+    return start("set -m; ", command(etCommand) + afterEt, dir, cols, rows);
+  }
+
+  /** Shell words that wait until the file {@code go} exists. */
+  static String awaitFile(Path go) {
+    return "while [ ! -e " + quote(go.toString()) + " ]; do sleep 0.05; done";
   }
 
   private static PtyEt start(String setUp, String run, Path dir, int cols, int rows) throws IOException {

@@ -3,6 +3,7 @@ package et.client.term;
 import et.client.thin.Foreground;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Attributes.ControlChar;
@@ -39,6 +40,9 @@ public final class JlineRawTerminal implements RawTerminal {
   private SignalHandler previousWinch; // null until onResize
   private boolean resizeHandled;
   private SignalHandler previousCont; // while raw
+  /** The terminal's exact settings before raw mode, where its descriptor (stdin) can be read so. */
+  private Optional<SavedTermios> exactBeforeRaw = Optional.empty();
+  private static final int STDIN = 0;
   /** The resize listener, also told of the size after a continue; null before onResize and after close. */
   private volatile Consumer<TerminalSize> resizeListener;
 
@@ -74,6 +78,7 @@ public final class JlineRawTerminal implements RawTerminal {
     }
     Attributes current = terminal.getAttributes();
     Attributes raw = rawAttributes(current);
+    exactBeforeRaw = SavedTermios.capture(STDIN);
     terminal.setAttributes(raw);
     saved = current;
     previousCont = terminal.handle(Signal.CONT, signal -> continued(raw));
@@ -112,7 +117,11 @@ public final class JlineRawTerminal implements RawTerminal {
       }
       raw = terminal.getAttributes();
       terminal.flush();
-      terminal.setAttributes(saved);
+      // Exactly as before (jline's attributes drop the line speed): a job-control shell takes the
+      // terminal's state at fg for its own, and puts it back after et.
+      if (!exactBeforeRaw.map(SavedTermios::restore).orElse(false)) {
+        terminal.setAttributes(saved);
+      }
     }
     StopThisProcess.now();
     synchronized (this) {

@@ -45,6 +45,8 @@ public final class ThinClient {
   public static final byte FALL_BACK = 'F';
   /** While the session runs: {@code ~^Z} was typed, stop yourself (the agent waits for the continue). */
   public static final byte STOP = 'S';
+  /** How often a thin client continued in the background looks whether fg brought it to the front. */
+  private static final long BACKGROUND_POLL_MILLIS = 100;
   /** What {@link #runThroughAgent} returns when the whole client must run: no exit status is negative. */
   private static final int RUN_WHOLE_CLIENT = -1;
 
@@ -86,10 +88,17 @@ public final class ThinClient {
       // Ctrl-Z before the agent puts the terminal in raw mode: stopped, this would hand the terminal
       // back to the shell while the agent goes on writing to it. The session is not stopped either.
       Signal.handle(new Signal("TSTP"), signal -> { });
-      // Stopped (kill -STOP) and brought back with fg: the shell put the terminal in its normal mode.
+      // Stopped (~^Z, kill -STOP) and brought back with fg: the shell put the terminal in its normal
+      // mode. Continued in the background (bg, a kill's SIGCONT), wait for fg, which sends no
+      // SIGCONT to a running job; a SIGTERM meanwhile ends this anyway.
       Signal.handle(new Signal("CONT"), signal -> {
-        if (Foreground.isThisProcess()) {
+        try {
+          while (!Foreground.isThisProcess()) {
+            Thread.sleep(BACKGROUND_POLL_MILLIS);
+          }
           tell(out, signal);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       });
       DataInputStream in = new DataInputStream(Channels.newInputStream(agent));
