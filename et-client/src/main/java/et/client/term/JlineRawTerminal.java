@@ -22,13 +22,13 @@ import org.jline.terminal.Terminal.SignalHandler;
  * <p>{@link #enterRaw()} saves the terminal's attributes and sets {@link #rawAttributes}: what
  * jline's {@code enterRawMode()} does plus no signals, blocking single-byte reads and no output
  * processing (the same as ssh's raw mode). A process stopped and continued (SIGSTOP from outside,
- * then {@code fg}) finds its terminal as the shell left it, in its normal mode: on SIGCONT raw
- * mode is set again, as vim and less do. {@link #close()} puts the saved attributes back and the
+ * then {@code fg}) finds its terminal as the shell left it, in its normal mode: on SIGCONT in the
+ * foreground raw mode is set again, as vim and less do. {@link #close()} puts the saved attributes back and the
  * previous window-change and continue handlers; it does not close the jline {@link Terminal},
  * which its creator owns. So: {@code try (RawTerminal raw = new JlineRawTerminal(terminal)) { raw.enterRaw(); ... }}.
  *
- * <p>Threads: {@code enterRaw} and {@code close} from the session's thread; the resize listener
- * and the continue handler run on jline's signal thread.
+ * <p>Threads: {@code enterRaw} and {@code close} from the session's thread, {@code suspend} from
+ * the keyboard's; the resize listener and the continue handler run on jline's signal thread.
  */
 public final class JlineRawTerminal implements RawTerminal {
 
