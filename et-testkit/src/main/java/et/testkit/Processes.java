@@ -13,6 +13,9 @@ import java.util.List;
  * Also signals a process and tells whether it is stopped.
  */
 public final class Processes {
+  /** What {@link #state} says of a process that is not there. */
+  private static final char GONE = '-';
+
   private Processes() {}
 
   /**
@@ -59,8 +62,6 @@ public final class Processes {
     char state = state(pid);
     return state == 'Z' || state == GONE;
   }
-
-  private static final char GONE = '-';
 
   /** The state letter from /proc/PID/stat; {@link #GONE} when there is no such process, '?' when unreadable. */
   private static char state(long pid) {
