@@ -1,9 +1,9 @@
 package et.client.term;
 
-import et.client.thin.Foreground;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Attributes.ControlChar;
@@ -36,6 +36,7 @@ public final class JlineRawTerminal implements RawTerminal {
   static final long BACKGROUND_POLL_MILLIS = 100;
 
   private final Terminal terminal;
+  private final BooleanSupplier inForeground;
   private Attributes saved; // null until enterRaw
   private SignalHandler previousWinch; // null until onResize
   private boolean resizeHandled;
@@ -46,8 +47,18 @@ public final class JlineRawTerminal implements RawTerminal {
   /** The resize listener, also told of the size after a continue; null before onResize and after close. */
   private volatile Consumer<TerminalSize> resizeListener;
 
+  /** A terminal no shell stops or puts in the background, such as one jline made on a PTY. */
   public JlineRawTerminal(Terminal terminal) {
+    this(terminal, () -> true);
+  }
+
+  /**
+   * {@code inForeground} tells whether this process is the terminal's foreground job (its shell
+   * may stop it and put it in the background): raw mode is set only then.
+   */
+  public JlineRawTerminal(Terminal terminal, BooleanSupplier inForeground) {
     this.terminal = Objects.requireNonNull(terminal, "terminal");
+    this.inForeground = Objects.requireNonNull(inForeground, "inForeground");
   }
 
   /**
@@ -125,7 +136,7 @@ public final class JlineRawTerminal implements RawTerminal {
     }
     StopThisProcess.now();
     synchronized (this) {
-      while (saved != null && !Foreground.isThisProcess()) {
+      while (saved != null && !inForeground.getAsBoolean()) {
         wait(BACKGROUND_POLL_MILLIS); // fg of a running job sends no SIGCONT: look again
       }
     }
@@ -139,7 +150,7 @@ public final class JlineRawTerminal implements RawTerminal {
    */
   private synchronized void continued(Attributes raw) {
     notifyAll(); // a suspend() waiting for the foreground looks again
-    if (saved == null || !Foreground.isThisProcess()) {
+    if (saved == null || !inForeground.getAsBoolean()) {
       return;
     }
     try {
