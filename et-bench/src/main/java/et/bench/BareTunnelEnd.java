@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread per direction on blocking channels; no channels, windows, backlog or acknowledgements.
  * {@code BareTunnelEnd seal|open TARGET_PORT}: the client's end seals what it accepts into frames
  * (a 17-byte header as associated data, AES-256-GCM with the sequence number as nonce, through
- * Tink's {@code InsecureNonceAesGcmJce} as et.core uses it, at most et.core's 64 KiB a frame) and
+ * Tink's {@code InsecureNonceAesGcmJce} as et.core uses it, at most {@link FrameType#MAX_DATA_BYTES}) and
  * opens what comes back; the host's end the other way round. {@code BareTunnelEnd copy
  * TARGET_PORT}: only copies, unencrypted, through a direct buffer (no copy in this JVM at all).
  * Reads {@code KEY <hex>} from stdin (a key never goes on a command line; {@code copy} ignores it),
