@@ -68,7 +68,7 @@ final class LocalTerminal implements AutoCloseable {
     // later). Through System.exit the hooks run, as for SIGTERM and SIGHUP.
     terminal.handle(Signal.INT, signal -> System.exit(128 + 2));
     terminal.handle(Signal.QUIT, signal -> System.exit(128 + 3));
-    return Optional.of(new LocalTerminal(new JlineRawTerminal(terminal, Foreground::isThisProcess), Optional.of(terminal), exact));
+    return Optional.of(new LocalTerminal(new JlineRawTerminal(terminal, Foreground::isThisProcess, exact), Optional.of(terminal), exact));
   }
 
   /** A terminal the et agent runs a session on; its owner closes the device after {@link #close()}. */

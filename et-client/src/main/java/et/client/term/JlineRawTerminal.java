@@ -37,28 +37,30 @@ public final class JlineRawTerminal implements RawTerminal {
 
   private final Terminal terminal;
   private final BooleanSupplier inForeground;
+  /** The terminal's settings exactly as before et (jline's attributes drop the line speed), if known. */
+  private final Optional<SavedTermios> exact;
   private Attributes saved; // null until enterRaw
+  private Attributes rawMode; // set with saved
   private SignalHandler previousWinch; // null until onResize
   private boolean resizeHandled;
   private SignalHandler previousCont; // while raw
-  /** The terminal's exact settings before raw mode, where its descriptor (stdin) can be read so. */
-  private Optional<SavedTermios> exactBeforeRaw = Optional.empty();
-  private static final int STDIN = 0;
   /** The resize listener, also told of the size after a continue; null before onResize and after close. */
   private volatile Consumer<TerminalSize> resizeListener;
 
   /** A terminal no shell stops or puts in the background, such as one jline made on a PTY. */
   public JlineRawTerminal(Terminal terminal) {
-    this(terminal, () -> true);
+    this(terminal, () -> true, Optional.empty());
   }
 
   /**
    * {@code inForeground} tells whether this process is the terminal's foreground job (its shell
-   * may stop it and put it in the background): raw mode is set only then.
+   * may stop it and put it in the background): raw mode is set only then. {@code exact}: the
+   * terminal's settings from before et, which {@link #suspend()} puts back where known.
    */
-  public JlineRawTerminal(Terminal terminal, BooleanSupplier inForeground) {
+  public JlineRawTerminal(Terminal terminal, BooleanSupplier inForeground, Optional<SavedTermios> exact) {
     this.terminal = Objects.requireNonNull(terminal, "terminal");
     this.inForeground = Objects.requireNonNull(inForeground, "inForeground");
+    this.exact = Objects.requireNonNull(exact, "exact");
   }
 
   /**
@@ -89,10 +91,10 @@ public final class JlineRawTerminal implements RawTerminal {
     }
     Attributes current = terminal.getAttributes();
     Attributes raw = rawAttributes(current);
-    exactBeforeRaw = SavedTermios.capture(STDIN);
     terminal.setAttributes(raw);
     saved = current;
-    previousCont = terminal.handle(Signal.CONT, signal -> continued(raw));
+    rawMode = raw;
+    previousCont = terminal.handle(Signal.CONT, signal -> continued());
     ignoreTerminalStops();
   }
 
@@ -121,16 +123,14 @@ public final class JlineRawTerminal implements RawTerminal {
    */
   @Override
   public void suspend() throws InterruptedException {
-    Attributes raw;
     synchronized (this) {
       if (saved == null) {
         return;
       }
-      raw = terminal.getAttributes();
       terminal.flush();
       // Exactly as before (jline's attributes drop the line speed): a job-control shell takes the
       // terminal's state at fg for its own, and puts it back after et.
-      if (!exactBeforeRaw.map(SavedTermios::restore).orElse(false)) {
+      if (!exact.map(SavedTermios::restore).orElse(false)) {
         terminal.setAttributes(saved);
       }
     }
@@ -140,7 +140,7 @@ public final class JlineRawTerminal implements RawTerminal {
         wait(BACKGROUND_POLL_MILLIS); // fg of a running job sends no SIGCONT: look again
       }
     }
-    continued(raw);
+    continued();
   }
 
   /**
@@ -148,13 +148,13 @@ public final class JlineRawTerminal implements RawTerminal {
    * mode again, unless {@link #close()} came first, and the size to the resize listener, since a
    * window change while stopped went to the shell, which had the terminal, not to this process.
    */
-  private synchronized void continued(Attributes raw) {
+  private synchronized void continued() {
     notifyAll(); // a suspend() waiting for the foreground looks again
     if (saved == null || !inForeground.getAsBoolean()) {
       return;
     }
     try {
-      terminal.setAttributes(raw);
+      terminal.setAttributes(rawMode);
     } catch (IllegalStateException closed) {
       return; // jline's shutdown hook closed the terminal: et is exiting
     }
@@ -208,6 +208,7 @@ public final class JlineRawTerminal implements RawTerminal {
       terminal.flush();
       terminal.setAttributes(saved);
       saved = null;
+      rawMode = null;
     }
     notifyAll(); // a suspend() waits no longer
   }
