@@ -23,6 +23,7 @@ import et.testkit.Await;
 import et.testkit.CapturedOutput;
 import et.testkit.Escaped;
 import et.testkit.Processes;
+import et.testkit.ShellWords;
 import et.testkit.ThreadDump;
 import et.testkit.TtyModes;
 import java.io.DataInputStream;
@@ -215,7 +216,7 @@ class TerminalModeTest {
     Path fg = dir.resolve("go-fg");
     try (InProcessHost host = InProcessHost.start()) {
       CapturedOutput screen = startEt(FakeSsh.in(dir).answering(host.session().credentials(), host.port()), 80, 24,
-          "; " + awaitFile(bg) + "; bg; " + awaitFile(fg) + "; fg");
+          "; " + ShellWords.awaitFile(bg) + "; bg; " + ShellWords.awaitFile(fg) + "; fg");
       Channel terminal = host.channel(TerminalChannels.TERMINAL, DEADLINE);
       ProcessHandle et = etJvm();
       Path tty = TtyModes.stdinOf(et);
@@ -234,10 +235,6 @@ class TerminalModeTest {
       screen.await("__STTY_AFTER__", DEADLINE);
       assertRestored(screen.text(), 255);
     }
-  }
-
-  private static String awaitFile(Path file) {
-    return "while [ ! -e " + quote(file.toString()) + " ]; do sleep 0.05; done";
   }
 
   /** et on the PTY, its terminal channel at the host, its JVM and its terminal device, once raw. */
@@ -349,7 +346,7 @@ class TerminalModeTest {
    */
   private CapturedOutput startEt(Path ssh, int cols, int rows, String afterEt) throws IOException {
     String et = ClientJvm.command("--ssh", ssh.toString(), "127.0.0.1").stream()
-        .map(TerminalModeTest::quote).collect(Collectors.joining(" "));
+        .map(ShellWords::quote).collect(Collectors.joining(" "));
     // trap: Ctrl-C ends et (and the fake ssh) but not this script, which goes on to the last stty.
     String script = (afterEt.isEmpty() ? "" : "set -m; ") + "trap true INT; echo __STTY_BEFORE__; stty -a; echo __RUN__; "
         + et + afterEt + "; echo \"__EXIT=$?__\"; stty -a; echo __STTY_AFTER__";
@@ -404,9 +401,5 @@ class TerminalModeTest {
     byte[] bytes = in.readNBytes(n);
     assertEquals(n, bytes.length, "channel ended early");
     return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static String quote(String word) {
-    return "'" + word.replace("'", "'\\''") + "'";
   }
 }

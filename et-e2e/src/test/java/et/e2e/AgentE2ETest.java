@@ -12,6 +12,7 @@ import et.testkit.Commands;
 import et.testkit.Escaped;
 import et.testkit.Poll;
 import et.testkit.Processes;
+import et.testkit.ShellWords;
 import et.testkit.TtyModes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,6 +112,25 @@ class AgentE2ETest {
     return !et.processesWith(mainClass).isEmpty();
   }
 
+  /** The thin client under the terminal's shell. */
+  private ProcessHandle thinClient() {
+    return et.processesWith("ThinClient").stream()
+        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+  }
+
+  /** Types {@code exit STATUS} in the session: et ends with that status and the terminal as before it. */
+  private void exitWith(int status) throws Exception {
+    et.type("exit " + status + "\r");
+    assertEndedWithTheTerminalRestored(status);
+  }
+
+  /** et ends with {@code status}, and the terminal's settings after it are those before it. */
+  private void assertEndedWithTheTerminalRestored(int status) throws InterruptedException {
+    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
+    assertEquals(status, ending.status());
+    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+  }
+
   private CapturedOutput startEt(String... options) throws Exception {
     return startEtAwaiting(PROMPT, options);
   }
@@ -141,10 +161,7 @@ class AgentE2ETest {
     }
     assertTrue(seen, "stty size never said 41 123: " + Escaped.of(screen.since(at)));
 
-    et.type("exit 7\r");
-    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-    assertEquals(7, ending.status());
-    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    exitWith(7);
     assertTrue(Files.readString(base.resolve(".et").resolve("agent.log")).contains("et agent: an et on /dev/pts/"), agentOutput(base));
   }
 
@@ -246,10 +263,7 @@ class AgentE2ETest {
   void aCommandLineTheAgentDoesNotServeRunsTheWholeClientOnTheSameTerminal() throws Exception {
     startEt("-v");
     Await.until("the whole client", DEADLINE, () -> runs("et.client.Main"), () -> programsOnTheTerminal().toString());
-    et.type("exit 3\r");
-    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-    assertEquals(3, ending.status());
-    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    exitWith(3);
   }
 
   @Test
@@ -299,10 +313,7 @@ class AgentE2ETest {
         () -> programsOnTheTerminal().toString());
     Files.createFile(go);
     et.screen().await(PROMPT, 0, DEADLINE);
-    et.type("exit 5\r");
-    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-    assertEquals(5, ending.status());
-    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    exitWith(5);
   }
 
   /**
@@ -312,18 +323,14 @@ class AgentE2ETest {
   @Test
   void aThinEtStoppedAndContinuedGetsItsTerminalBackInRawMode() throws Exception {
     startEt();
-    ProcessHandle thin = et.processesWith("ThinClient").stream()
-        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    ProcessHandle thin = thinClient();
     Path tty = TtyModes.stdinOf(thin);
     Await.until("raw mode", DEADLINE, () -> TtyModes.isRaw(tty));
 
     TtyModes.stopAndContinue(thin, tty, DEADLINE);
 
     Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
-    et.type("exit 9\r");
-    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-    assertEquals(9, ending.status());
-    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    exitWith(9);
   }
 
   /**
@@ -333,8 +340,7 @@ class AgentE2ETest {
   @Test
   void tildeCtrlZSuspendsAThinEtAndHoldsTheSessionsOutputUntilItIsContinued() throws Exception {
     CapturedOutput screen = startEt();
-    ProcessHandle thin = et.processesWith("ThinClient").stream()
-        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    ProcessHandle thin = thinClient();
     Path tty = TtyModes.stdinOf(thin);
     Path done = base.resolve("held-output-written");
     et.type("sleep 1; echo HELD-$((6 * 7)); touch " + done + "\r~\u001a");
@@ -347,10 +353,7 @@ class AgentE2ETest {
     Processes.signal(thin, "CONT");
     screen.await("HELD-42", 0, DEADLINE);
     Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
-    et.type("exit 8\r");
-    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-    assertEquals(8, ending.status());
-    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    exitWith(8);
   }
 
   /**
@@ -362,10 +365,9 @@ class AgentE2ETest {
     Path bg = base.resolve("go-bg");
     Path fg = base.resolve("go-fg-again");
     et = PtyEt.startAsJob(host.etCommand(), base, 80, 24,
-        "; " + PtyEt.awaitFile(bg) + "; bg; " + PtyEt.awaitFile(fg) + "; fg");
+        "; " + ShellWords.awaitFile(bg) + "; bg; " + ShellWords.awaitFile(fg) + "; fg");
     et.screen().await(PROMPT, 0, DEADLINE);
-    ProcessHandle thin = et.processesWith("ThinClient").stream()
-        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    ProcessHandle thin = thinClient();
     Path tty = TtyModes.stdinOf(thin);
     et.type("~\u001a");
     Await.until("the thin et stopped", DEADLINE, () -> Processes.isStopped(thin));
@@ -375,21 +377,15 @@ class AgentE2ETest {
 
     Files.createFile(fg);
     Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
-    et.type("exit 6\r");
-    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-    assertEquals(6, ending.status());
-    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    exitWith(6);
   }
 
   @Test
   void aHangUpEndsTheSessionInTheAgentWhichGoesOnServing() throws Exception {
     startEtAwaiting("HUP-READY", "-c", "echo HUP-READY; exec sleep 600");
-    ProcessHandle thin = et.processesWith("ThinClient").stream()
-        .findFirst().orElseThrow(() -> new AssertionError(programsOnTheTerminal()));
+    ProcessHandle thin = thinClient();
     thin.destroy(); // SIGTERM, passed on to the agent
-    PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-    assertEquals(128 + 15, ending.status());
-    assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+    assertEndedWithTheTerminalRestored(128 + 15);
     et.close();
 
     startEt();
@@ -407,9 +403,7 @@ class AgentE2ETest {
       et.screen().await("STOP-READY", 0, DEADLINE);
       assertTrue(runs("et.client.thin.ThinClient"), programsOnTheTerminal().toString());
       stopping.destroy(); // SIGTERM, as et-agent --stop sends
-      PtyEt.Ending ending = et.awaitEnding(DEADLINE);
-      assertEquals(128 + 15, ending.status());
-      assertEquals(withoutSize(ending.sttyBefore()), withoutSize(ending.sttyAfter()), "stty -a after et");
+      assertEndedWithTheTerminalRestored(128 + 15);
       assertTrue(stopping.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the agent did not exit");
       assertFalse(Files.exists(socket(home)), "the stopped agent left its socket");
     } finally {

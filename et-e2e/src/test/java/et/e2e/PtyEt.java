@@ -5,6 +5,7 @@ import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
 import et.testkit.CapturedOutput;
 import et.testkit.Escaped;
+import et.testkit.ShellWords;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class PtyEt implements AutoCloseable {
    * file {@code go} exists; et's exit status is then fg's.
    */
   static PtyEt startInBackground(List<String> etCommand, Path dir, int cols, int rows, Path go) throws IOException {
-    String run = command(etCommand) + " & " + awaitFile(go) + "; fg";
+    String run = command(etCommand) + " & " + ShellWords.awaitFile(go) + "; fg";
     return start("set -m; ", run, dir, cols, rows);
   }
 
@@ -64,11 +65,6 @@ final class PtyEt implements AutoCloseable {
    */
   static PtyEt startAsJob(List<String> etCommand, Path dir, int cols, int rows, String afterEt) throws IOException {
     return start("set -m; ", command(etCommand) + afterEt, dir, cols, rows);
-  }
-
-  /** Shell words that wait until the file {@code go} exists. */
-  static String awaitFile(Path go) {
-    return "while [ ! -e " + quote(go.toString()) + " ]; do sleep 0.05; done";
   }
 
   private static PtyEt start(String setUp, String run, Path dir, int cols, int rows) throws IOException {
@@ -91,7 +87,7 @@ final class PtyEt implements AutoCloseable {
   }
 
   private static String command(List<String> etCommand) {
-    return etCommand.stream().map(PtyEt::quote).collect(Collectors.joining(" "));
+    return etCommand.stream().map(ShellWords::quote).collect(Collectors.joining(" "));
   }
 
   /** The pid of the terminal's shell. */
@@ -141,9 +137,5 @@ final class PtyEt implements AutoCloseable {
     // pty4j's process has no ProcessHandle of its own: look it up by pid.
     ProcessHandle.of(pty.pid()).ifPresent(bash -> bash.descendants().forEach(ProcessHandle::destroyForcibly));
     pty.destroyForcibly();
-  }
-
-  private static String quote(String word) {
-    return "'" + word.replace("'", "'\\''") + "'";
   }
 }
