@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -233,7 +234,7 @@ public final class RemoteSession implements SessionRunner {
       Ending ending = null;
       try {
         ending = options.noTerminal()
-            ? tunnelsOnly(session, options.host())
+            ? tunnelsOnly(session, options.host(), err)
             : terminal != null
             ? new TerminalClient(session, terminal, local.stdin(), local.stdout(), options.host(), route(jumps, options.host())).run()
             : new PipeClient(session, local.stdin(), local.stdout(), local.stderr(), options.host()).run();
@@ -256,20 +257,24 @@ public final class RemoteSession implements SessionRunner {
   /**
    * {@code -N}: nothing but the tunnels and proxies, until the session ends or et is ended by a
    * signal, whose shutdown hook closes the session so the host need not wait out its disconnect
-   * limit.
+   * limit, and says so itself: the JVM halts once its hooks are done, maybe before this returns.
    */
-  private static Ending tunnelsOnly(Session session, String host) throws InterruptedException {
+  private static Ending tunnelsOnly(Session session, String host, PrintWriter err) throws InterruptedException {
+    AtomicBoolean signalled = new AtomicBoolean();
     Thread hook = new Thread(() -> {
+      signalled.set(true);
       try {
         session.close(ExitCodes.DISCONNECTED, "the client was interrupted");
         session.awaitEnd(TerminalClient.CLOSE_WAIT);
       } catch (IOException | InterruptedException e) {
         // best effort: the host ends the session after its disconnect limit anyway
       }
+      say(err, "session to " + host + " closed: et was ended by a signal");
     }, "et close session");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return Ending.of(session.awaitEnd(), host);
+      Ending ending = Ending.of(session.awaitEnd(), host);
+      return signalled.get() ? new Ending(ending.exitStatus(), Optional.empty()) : ending;
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -102,7 +102,7 @@ final class EtProcess implements AutoCloseable {
 
   /** Sends et SIGTERM, as a user's kill or a closed window would. */
   void terminate() {
-    process.destroy();
+    process.toHandle().destroy(); // Process.destroy() would close our ends of its pipes, losing what et says as it ends
   }
 
   /** What et wrote on stderr so far. */

@@ -175,6 +175,7 @@ class TunnelE2ETest {
         }
         et.terminate();
         assertEquals(128 + 15, et.awaitExit(DEADLINE), et.stderr());
+        assertTrue(et.stderr().endsWith(" closed: et was ended by a signal\n"), et.stderr());
         // et's shutdown hook closed the session: the host says so, rather than waiting out the limit.
         Path hostLog = host.home().resolve(".et/log/host.log");
         assertTrue(Poll.until(DEADLINE, () -> read(hostLog).contains("CLOSED_BY_PEER: the client was interrupted")),

@@ -29,6 +29,7 @@ final class CloseProtocol {
   /** Frames received up to and with the peer's SESSION_CLOSE; -1 while the peer has not closed. */
   private volatile long peerCloseThrough = -1;
   private volatile int exitStatus;
+  private volatile String reason = "closed";
   private volatile int peerExitStatus;
   private volatile String peerReason = "";
 
@@ -41,9 +42,10 @@ final class CloseProtocol {
     return ByteBuffer.allocate(4 + reasonBytes.length).putInt(exitStatus).put(reasonBytes).array();
   }
 
-  /** We sent our SESSION_CLOSE with {@code status}; it is among the first {@code written} frames. */
-  void closing(int status, long written) {
+  /** We sent our SESSION_CLOSE with {@code status} and {@code why}; it is among the first {@code written} frames. */
+  void closing(int status, String why, long written) {
     exitStatus = status;
+    reason = why;
     closeThrough = written;
   }
 
@@ -74,9 +76,14 @@ final class CloseProtocol {
     return through >= 0 && ackSent >= through;
   }
 
-  /** This side's end, with our exit status (0 unless we sent a close) and {@code reason}. */
-  StreamEnd closed(String reason) {
-    return new StreamEnd(StreamEnd.Cause.CLOSED, exitStatus, reason);
+  /** This side's end, with our exit status (0 unless we sent a close) and {@code why}. */
+  StreamEnd closed(String why) {
+    return new StreamEnd(StreamEnd.Cause.CLOSED, exitStatus, why);
+  }
+
+  /** This side's end, with our exit status and our close's reason ("closed" unless we sent a close). */
+  StreamEnd closed() {
+    return closed(reason);
   }
 
   /** The peer's close, acknowledged: the end with its exit status and reason. */
@@ -96,7 +103,7 @@ final class CloseProtocol {
           return closedByPeer();
         }
         case CLOSING -> {
-          return closed("closed");
+          return closed();
         }
         case OPEN -> { }
       }

@@ -189,7 +189,7 @@ public final class ResumableStream {
         throw e; // interrupted from outside; ending the stream interrupts us on purpose
       }
     } finally {
-      finish(close.closed("closed"));
+      finish(close.closed());
     }
     return end.get();
   }
@@ -263,7 +263,7 @@ public final class ResumableStream {
    */
   public void close(int exitStatus, String reason) throws IOException, InterruptedException {
     append(FrameType.SESSION_CLOSE, 0, CloseProtocol.payload(exitStatus, reason));
-    close.closing(exitStatus, writer.written());
+    close.closing(exitStatus, reason, writer.written());
     checkCloseAcknowledged();
   }
 
@@ -275,7 +275,7 @@ public final class ResumableStream {
   /** Ends the stream if our close has been acknowledged. Any thread. */
   void checkCloseAcknowledged() {
     if (close.closeAcknowledged(writer.acked())) {
-      finish(close.closed("closed"));
+      finish(close.closed());
     }
   }
 

@@ -64,7 +64,7 @@ class ResumableStreamCloseTest {
     Await.until(
         "client connects", DEADLINE, () -> stream.state() == ResumableStream.State.CONNECTED);
 
-    stream.close(0, "closed");
+    stream.close(0, "done here");
 
     StreamEnd end;
     try {
@@ -76,6 +76,7 @@ class ResumableStreamCloseTest {
           e.getCause());
     }
     assertEquals(StreamEnd.Cause.CLOSED, end.cause());
+    assertEquals("done here", end.reason(), "the closer's end gives its close's reason");
     assertEquals(end, stream.end());
   }
 }
