@@ -226,6 +226,11 @@ public final class Session implements AutoCloseable {
     return stream.backlogBytes();
   }
 
+  /** Stream frames sent and received so far, both ways: unchanged while nothing but keepalives moves. */
+  public long framesMoved() {
+    return stream.framesMoved();
+  }
+
   /**
    * When this end last heard from its peer, to within the keepalive's dead-after time: now while
    * connected (a connection is dropped once its peer falls silent that long), else when the last

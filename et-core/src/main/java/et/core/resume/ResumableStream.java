@@ -398,4 +398,9 @@ public final class ResumableStream {
   public long backlogBytes() {
     return writer.bytesHeld();
   }
+
+  /** Stream frames sent and received so far (keepalives and acknowledgements are not stream frames). */
+  public long framesMoved() {
+    return writer.written() + reader.received();
+  }
 }

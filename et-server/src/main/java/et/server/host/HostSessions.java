@@ -46,6 +46,15 @@ final class HostSessions {
     session.whenEnded().whenComplete((end, failure) -> live.remove(id));
   }
 
+  /** What the live sessions have moved ({@link Session#framesMoved}, summed): changes with every stream frame and every session's end. */
+  long framesMoved() {
+    long sum = 0;
+    for (Entry entry : live.values()) {
+      sum += entry.session().framesMoved();
+    }
+    return sum;
+  }
+
   /** The answer to a list request: the earliest started sessions first, as many as the reply holds. */
   BootstrapReply.Sessions list(BootstrapNonce nonce) {
     List<Entry> entries = byStart();

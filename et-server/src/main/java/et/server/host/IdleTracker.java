@@ -91,6 +91,20 @@ final class IdleTracker {
     }
   }
 
+  /** Waits up to {@code timeout} for the stop ({@link #stop}, or an idle exit); whether it came. */
+  boolean awaitStop(Duration timeout) throws InterruptedException {
+    lock.lock();
+    try {
+      long left = timeout.toNanos();
+      while (!stopped && left > 0) {
+        left = changed.awaitNanos(left);
+      }
+      return stopped;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Waits until nothing has been in progress for {@code idle}, then stops and returns true; returns
    * false if {@link #stop} was called first.

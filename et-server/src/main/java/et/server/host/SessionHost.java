@@ -49,7 +49,7 @@ import org.tinylog.Logger;
  * <p>It exits by itself ({@link #awaitExit}) after having had no session and no request for
  * {@link HostConfig#idleExit()}; {@link #close()} stops it at once, ending every session.
  * Tasks: one {@link TaskGroup} "host" with "unix-accept", a "request" per etterminal connection,
- * "idle-watch", and the {@link EternalServer}'s group as a child, whose children are the
+ * "idle-watch", "quiet-compact" ({@link QuietCompaction}), and the {@link EternalServer}'s group as a child, whose children are the
  * sessions' groups. Never logs a secret.
  */
 public final class SessionHost implements AutoCloseable {
@@ -111,6 +111,7 @@ public final class SessionHost implements AutoCloseable {
       SessionHost host = new SessionHost(config, lock, unixListener, server, tasks, idle, relay);
       tasks.fork("unix-accept", host::acceptRequests);
       tasks.fork("idle-watch", host::exitWhenIdle);
+      tasks.fork("quiet-compact", () -> QuietCompaction.run(host.sessions::framesMoved, idle));
       Logger.info(
           "session host pid {} serves {} and TCP port {}; exits after {} s without a session",
           ProcessHandle.current().pid(),
