@@ -14,18 +14,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the user's et hands to the agent ({@link et.client.thin.ThinClient} writes it): the terminal
- * device it runs on, its working directory, its command line and its environment. Read with every
+ * What the user's et hands to the agent ({@link et.client.thin.ThinClient} writes it): its process
+ * id, the terminal device it runs on, its working directory, its command line and its environment. Read with every
  * count and length capped before anything is allocated; anything else is an {@link IOException}
  * naming what was wrong.
  *
- * <p>Wire format (big-endian): the int {@code 0x45544131} ("ETA1"); the terminal's path and the
- * working directory as strings; an int count of arguments and as many strings; an int count of
+ * <p>Wire format (big-endian): the int {@code 0x45544132} ("ETA2"); the thin client's process id
+ * as an int; the terminal's path and the working directory as strings; an int count of arguments and as many strings; an int count of
  * environment variables and as many pairs of strings (name, value). A string is an int length and
  * that many bytes of UTF-8.
  */
-record AgentRequest(Path terminal, Path directory, List<String> args, Map<String, String> environment) {
-  static final int MAGIC = 0x45544131;
+record AgentRequest(int pid, Path terminal, Path directory, List<String> args, Map<String, String> environment) {
+  static final int MAGIC = 0x45544132;
   static final int MAX_STRING_BYTES = 128 * 1024;
   static final int MAX_ARGS = 4096;
   static final int MAX_VARIABLES = 4096;
@@ -50,6 +50,10 @@ record AgentRequest(Path terminal, Path directory, List<String> args, Map<String
     if (magic != MAGIC) {
       throw new IOException(String.format("not an et agent request (starts with 0x%08x)", magic));
     }
+    int pid = in.readInt();
+    if (pid <= 0) {
+      throw new IOException("bad process id: " + pid);
+    }
     Reader reader = new Reader(in);
     Path terminal = reader.absolutePath("terminal");
     Path directory = reader.absolutePath("working directory");
@@ -63,7 +67,7 @@ record AgentRequest(Path terminal, Path directory, List<String> args, Map<String
     for (int i = 0; i < variableCount; i++) {
       environment.put(reader.string("variable name"), reader.string("variable value"));
     }
-    return new AgentRequest(terminal, directory, args, environment);
+    return new AgentRequest(pid, terminal, directory, args, environment);
   }
 
   private static final class Reader {

@@ -5,6 +5,7 @@ import et.client.term.TerminalOutput;
 import et.client.term.TtyDevice;
 import et.client.term.TtyRawTerminal;
 import et.client.term.WakeableStdin;
+import et.client.thin.Foreground;
 import et.core.Session;
 import et.core.SessionOptions;
 import et.core.transport.Transport;
@@ -57,7 +58,10 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
     TtyDevice device = TtyDevice.open(request.terminal())
         .orElseThrow(() -> new IOException(request.terminal() + " is not a terminal"));
     try {
-      return new HandedOverTerminal(device, WakeableStdin.open(device.fd()), request, keepers);
+      // Keys only while the thin client runs in front: stopped from outside (kill -STOP) or put in
+      // the background, it cannot say so, and the shell that took the terminal reads them.
+      WakeableStdin keyboard = WakeableStdin.open(device.fd(), () -> Foreground.runsInFront(request.pid()));
+      return new HandedOverTerminal(device, keyboard, request, keepers);
     } catch (IOException | RuntimeException e) {
       device.close();
       throw e;

@@ -49,13 +49,14 @@ class AgentRequestTest {
   }
 
   private static Wire start() throws IOException {
-    return new Wire().integer(AgentRequest.MAGIC).string("/dev/pts/7").string("/home/ada/src");
+    return new Wire().integer(AgentRequest.MAGIC).integer(4242).string("/dev/pts/7").string("/home/ada/src");
   }
 
   @Test
   void aWellFormedRequestReadsBackWithItsArgumentsAndEnvironment() throws IOException {
     AgentRequest request = start().integer(3).string("-c").string("ls -l ümlaut").string("host")
         .integer(2).string("TERM").string("xterm").string("EMPTY").string("").read();
+    assertEquals(4242, request.pid());
     assertEquals(Path.of("/dev/pts/7"), request.terminal());
     assertEquals(Path.of("/home/ada/src"), request.directory());
     assertEquals(List.of("-c", "ls -l ümlaut", "host"), request.args());
@@ -67,7 +68,9 @@ class AgentRequestTest {
     assertTrue(new Wire().integer(0x47455420).refusal().contains("not an et agent request"));
     assertTrue(new Wire().refusal().contains("the request ended early"));
     assertTrue(start().refusal().contains("the request ended early"));
-    assertTrue(new Wire().integer(AgentRequest.MAGIC).string("pts/7").refusal().contains("terminal is not an absolute path"));
+    assertTrue(new Wire().integer(0x45544131).refusal().contains("not an et agent request"), "the format before the process id");
+    assertTrue(new Wire().integer(AgentRequest.MAGIC).integer(0).refusal().contains("bad process id: 0"));
+    assertTrue(new Wire().integer(AgentRequest.MAGIC).integer(1).string("pts/7").refusal().contains("terminal is not an absolute path"));
     assertTrue(start().integer(-1).refusal().contains("bad number of arguments: -1"));
     assertTrue(start().integer(AgentRequest.MAX_ARGS + 1).refusal().contains("bad number of arguments"));
     assertTrue(start().integer(1).integer(AgentRequest.MAX_STRING_BYTES + 1).refusal().contains("bad length of argument"));

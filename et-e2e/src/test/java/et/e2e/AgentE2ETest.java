@@ -334,6 +334,39 @@ class AgentE2ETest {
   }
 
   /**
+   * A thin et stopped from outside cannot tell the agent; the agent leaves the keys typed meanwhile
+   * to the shell that took the terminal (they wait for it in the terminal while it does something
+   * else), and takes them again once fg has continued the thin et.
+   */
+  @Test
+  void keysTypedWhileAThinEtIsStoppedFromOutsideGoToTheShell() throws Exception {
+    Path typed = base.resolve("keys-typed");
+    Path fg = base.resolve("go-fg-after-stop");
+    et = PtyEt.startAsJob(host.etCommand(), base, 80, 24, "; " + ShellWords.awaitFile(typed)
+        + "; read line; echo \"LOCAL-GOT-$line\"; " + ShellWords.awaitFile(fg) + "; fg");
+    et.screen().await(PROMPT, 0, DEADLINE);
+    ProcessHandle thin = thinClient();
+    Path tty = TtyModes.stdinOf(thin);
+    Processes.signal(thin, "STOP");
+    Await.until("the thin et stopped", DEADLINE, () -> Processes.isStopped(thin));
+
+    // A command for the session, were the agent to read it; \n: this job shell left the terminal raw.
+    et.type("echo REMOTE-$((6 * 7))\n");
+    Files.createFile(typed);
+    et.screen().await("LOCAL-GOT-echo REMOTE-$((6 * 7))", 0, DEADLINE);
+
+    Files.createFile(fg);
+    Await.until("raw mode again", DEADLINE, () -> TtyModes.isRaw(tty));
+    int mark = et.screen().length();
+    et.type("echo BACK-$((6 * 7))\r");
+    et.screen().await("BACK-42", mark, DEADLINE);
+    et.type("exit 7\r");
+    // Not the settings after: this job shell (not interactive) left the terminal raw when the job
+    // was stopped, and so puts raw mode back when fg's job ends.
+    assertEquals(7, et.awaitEnding(DEADLINE).status());
+  }
+
+  /**
    * ~^Z through the agent: the thin et stops itself and the agent gives the terminal back as it
    * found it, holding the session's output meanwhile; continued, all of it shows in raw mode.
    */

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,6 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * This process's standard input (a terminal, a pipe or a file), or another descriptor such as a
@@ -31,6 +33,8 @@ import java.util.Objects;
  */
 public final class WakeableStdin extends InputStream {
   private static final int CHUNK = 16 * 1024;
+  /** How often a read whose input is there but may not be taken asks again ({@link #open(int, BooleanSupplier)}). */
+  static final long GATE_RECHECK_MILLIS = 100;
 
   /** Reads where there is no wake pipe, which only {@link #open()} allows. */
   private final FileInputStream plain = new FileInputStream(FileDescriptor.in);
@@ -39,6 +43,8 @@ public final class WakeableStdin extends InputStream {
   /** The wake pipe's read and write ends, or -1 each where there is none (then fd is 0). */
   private final int wakeRead;
   private final int wakeWrite;
+  /** Whether input that is there may be taken now; else it is left for others (see {@link #open(int, BooleanSupplier)}). */
+  private final BooleanSupplier mayRead;
   private final MemorySegment pollFds;
   private final MemorySegment incoming;
   private final MemorySegment errno;
@@ -49,10 +55,11 @@ public final class WakeableStdin extends InputStream {
    */
   private boolean reading;
 
-  private WakeableStdin(int fd, int[] wakePipe) {
+  private WakeableStdin(int fd, int[] wakePipe, BooleanSupplier mayRead) {
     this.fd = fd;
     this.wakeRead = wakePipe[0];
     this.wakeWrite = wakePipe[1];
+    this.mayRead = mayRead;
     Arena arena = Arena.ofAuto();
     this.pollFds = wakeRead < 0 ? MemorySegment.NULL : arena.allocate(Native.POLLFD, 2);
     this.incoming = wakeRead < 0 ? MemorySegment.NULL : arena.allocate(CHUNK);
@@ -61,20 +68,23 @@ public final class WakeableStdin extends InputStream {
 
   /** Standard input, wakeable where the platform allows. */
   public static WakeableStdin open() {
-    return new WakeableStdin(0, Native.pipe());
+    return new WakeableStdin(0, Native.pipe(), () -> true);
   }
 
   /**
-   * Descriptor {@code fd} (open for reading, blocking), always wakeable.
+   * Descriptor {@code fd} (open for reading, blocking), always wakeable. Input that is there is
+   * taken only while {@code mayRead} says so; else it stays for whoever else reads the descriptor
+   * (a terminal's shell while the process this reads for is stopped), and the read asks again every
+   * {@value #GATE_RECHECK_MILLIS} ms while input waits.
    *
    * @throws IOException when the wake pipe cannot be made (no native access, no descriptors left)
    */
-  public static WakeableStdin open(int fd) throws IOException {
+  public static WakeableStdin open(int fd, BooleanSupplier mayRead) throws IOException {
     int[] wakePipe = Native.pipe();
     if (wakePipe[0] < 0) {
       throw new IOException("no wake pipe for reading descriptor " + fd);
     }
-    return new WakeableStdin(fd, wakePipe);
+    return new WakeableStdin(fd, wakePipe, Objects.requireNonNull(mayRead, "mayRead"));
   }
 
   /**
@@ -110,7 +120,7 @@ public final class WakeableStdin extends InputStream {
         closeAll(data[0], data[1], wake[0], wake[1]);
         return null;
       }
-      return new OwnPipe(new WakeableStdin(data[0], wake), data[1]);
+      return new OwnPipe(new WakeableStdin(data[0], wake, () -> true), data[1]);
     }
 
     /** One byte into the pipe, as one key. */
@@ -165,6 +175,10 @@ public final class WakeableStdin extends InputStream {
         return -1;
       }
       if (ready == Native.STDIN_READY) {
+        if (!mayRead.getAsBoolean()) {
+          awaitGate();
+          continue;
+        }
         int n = Native.read(fd, incoming, Math.min(length, CHUNK), errno);
         if (n == Native.RETRY) {
           continue;
@@ -175,6 +189,19 @@ public final class WakeableStdin extends InputStream {
         MemorySegment.copy(incoming, ValueLayout.JAVA_BYTE, 0, bytes, offset, n);
         return n;
       }
+    }
+  }
+
+  /** Waits before the read asks {@code mayRead} again: a while, or until closed. */
+  private synchronized void awaitGate() throws InterruptedIOException {
+    if (closed) {
+      return;
+    }
+    try {
+      wait(GATE_RECHECK_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while input waited for its reader");
     }
   }
 
@@ -201,6 +228,7 @@ public final class WakeableStdin extends InputStream {
       return;
     }
     closed = true;
+    notifyAll(); // a read waiting to ask mayRead again
     if (!reading) {
       closeAll(wakeRead, wakeWrite);
     } else if (wakeWrite >= 0) {

@@ -34,8 +34,8 @@ import sun.misc.Signal;
  * its start short and small.
  */
 public final class ThinClient {
-  /** The request's first four bytes: "ETA1". */
-  static final int MAGIC = 0x45544131;
+  /** The request's first four bytes: "ETA2". */
+  static final int MAGIC = 0x45544132;
   /**
    * The agent's replies: it runs the session (before anything shows on the terminal); the session's
    * exit status follows; or: run the whole client instead (nothing happened).
@@ -165,6 +165,7 @@ public final class ThinClient {
 
   private static void writeRequest(DataOutputStream out, Path terminal, String[] args) throws IOException {
     out.writeInt(MAGIC);
+    out.writeInt((int) ProcessHandle.current().pid()); // Linux's pids fit an int
     writeString(out, terminal.toString());
     writeString(out, System.getProperty("user.dir"));
     out.writeInt(args.length);

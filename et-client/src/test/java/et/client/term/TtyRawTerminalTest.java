@@ -48,7 +48,7 @@ class TtyRawTerminalTest {
   /** Ctrl-C, Ctrl-Z, Ctrl-\ and CR reach the reader as bytes, untranslated and unechoed. */
   @Test
   void typedBytesArriveUnchangedAndUnechoed() throws Exception {
-    try (TtyRawTerminal raw = new TtyRawTerminal(tty); WakeableStdin keys = WakeableStdin.open(tty.fd());
+    try (TtyRawTerminal raw = new TtyRawTerminal(tty); WakeableStdin keys = WakeableStdin.open(tty.fd(), () -> true);
         TerminalOutput screen = TerminalOutput.of(tty.fd())) {
       raw.enterRaw();
       pty.type("a\u0003\u001a\u001c\rz");
@@ -62,7 +62,7 @@ class TtyRawTerminalTest {
   /** The contrast that shows the PTY really interprets input: cooked before enterRaw and after close. */
   @Test
   void cookedBeforeAndAfterRaw() throws Exception {
-    try (WakeableStdin keys = WakeableStdin.open(tty.fd())) {
+    try (WakeableStdin keys = WakeableStdin.open(tty.fd(), () -> true)) {
       pty.type("a\u0003b\r");
       assertEquals("b\n", read(keys, 2), "Ctrl-C discards the line, CR becomes LF");
 
@@ -83,7 +83,7 @@ class TtyRawTerminalTest {
    */
   @Test
   void continuedSetsRawModeAgainUntilClosed() throws Exception {
-    try (WakeableStdin keys = WakeableStdin.open(tty.fd())) {
+    try (WakeableStdin keys = WakeableStdin.open(tty.fd(), () -> true)) {
       TtyRawTerminal raw = new TtyRawTerminal(tty);
       raw.enterRaw();
       byte[] rawSettings = pty.termios();

@@ -1,6 +1,7 @@
 package et.client.term;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -57,7 +60,7 @@ class WakeableStdinTest {
   void aTerminalsDescriptorIsReadUntilClose() throws Exception {
     try (PtyPair pty = PtyPair.open(); TtyDevice tty = TtyDevice.open(pty.slavePath()).orElseThrow()) {
       Map<String, String> before = openDescriptors();
-      WakeableStdin keys = WakeableStdin.open(tty.fd());
+      WakeableStdin keys = WakeableStdin.open(tty.fd(), () -> true);
       pty.type("ls\r");
       assertEquals("ls\n", PtyPair.receive(keys, 3, TIMEOUT), "a cooked line");
 
@@ -74,6 +77,44 @@ class WakeableStdinTest {
       assertEquals(-1, read.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the blocked read ends with the close");
       assertTrue(reader.join(TIMEOUT));
       assertEquals(Map.of(), openedSince(before), "descriptors left open: the wake pipe");
+    }
+  }
+
+  /**
+   * Input that may not be taken stays for another reader of the terminal (the shell, while the
+   * thin client the agent reads for is stopped), and once it may, the next comes through.
+   */
+  @Test
+  @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"})
+  void inputThatMayNotBeTakenStaysForAnotherReader() throws Exception {
+    try (PtyPair pty = PtyPair.open();
+        TtyDevice gatedTty = TtyDevice.open(pty.slavePath()).orElseThrow();
+        TtyDevice otherTty = TtyDevice.open(pty.slavePath()).orElseThrow();
+        WakeableStdin other = WakeableStdin.open(otherTty.fd(), () -> true)) {
+      AtomicBoolean mayRead = new AtomicBoolean(false);
+      AtomicInteger asked = new AtomicInteger();
+      WakeableStdin gated = WakeableStdin.open(gatedTty.fd(), () -> {
+        asked.incrementAndGet();
+        return mayRead.get();
+      });
+      CompletableFuture<String> gatedRead = new CompletableFuture<>();
+      Thread.ofPlatform().name("gated-read").start(() -> {
+        try {
+          gatedRead.complete(PtyPair.receive(gated, 3, TIMEOUT));
+        } catch (RuntimeException e) {
+          gatedRead.completeExceptionally(e);
+        }
+      });
+
+      pty.type("ls\r");
+      Await.until("the gated read saw the line, and asked again", TIMEOUT, () -> asked.get() >= 2);
+      assertEquals("ls\n", PtyPair.receive(other, 3, TIMEOUT), "the other reader has the line");
+      assertFalse(gatedRead.isDone(), "the gated read took nothing");
+
+      mayRead.set(true);
+      pty.type("pwd\r");
+      assertEquals("pwd", gatedRead.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "once it may, the next line comes to it");
+      gated.close();
     }
   }
 
