@@ -4,6 +4,7 @@ import et.client.term.EscapeFilter;
 import et.client.term.TerminalOutput;
 import et.client.term.TerminalSize;
 import et.client.term.WakeableStdin;
+import et.client.thin.Foreground;
 import et.core.SessionOptions;
 import et.core.task.TaskGroup;
 import et.core.warmup.Warmup;
@@ -65,6 +66,7 @@ final class ClientWarmup {
     Logger.debug("warm-up request: {}", firstRequest().strip());
     Warmup.run(RemoteSession.TERMINAL_SESSIONS, AGENT_ROUND_TRIPS, TRAINING_BUDGET);
     typeLocally(LOCAL_KEYS, null);
+    askForeground(LOCAL_KEYS);
   }
 
   /**
@@ -103,6 +105,21 @@ final class ClientWarmup {
   static void train() {
     Warmup.run(RemoteSession.TERMINAL_SESSIONS, TRAINING_ROUND_TRIPS, TRAINING_BUDGET);
     typeLocally(LOCAL_KEYS, null);
+    askForeground(LOCAL_KEYS);
+  }
+
+  /**
+   * The agent's question before each key it reads for a thin client ({@link Foreground#watch}),
+   * asked {@code times} of this process: cold, it would slow the first keys (docs/BENCHMARKS.md).
+   */
+  private static void askForeground(int times) {
+    try (Foreground.Watch self = Foreground.watch((int) ProcessHandle.current().pid())) {
+      for (int i = 0; i < times && !Thread.currentThread().isInterrupted(); i++) {
+        self.getAsBoolean();
+      }
+    } catch (IOException e) {
+      Logger.debug("no /proc to warm up the foreground check: {}", e.getMessage());
+    }
   }
 
   /**

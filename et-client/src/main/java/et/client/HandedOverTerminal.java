@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  */
 final class HandedOverTerminal implements LocalSide, AutoCloseable {
   private final TtyDevice device;
+  /** Whether the user's et runs in its terminal's foreground: the keyboard's condition for reading. */
+  private final Foreground.Watch inFront;
   private final TtyRawTerminal raw;
   /** The terminal's output, stdout and stderr alike (they are the one device). */
   private final TerminalOutput output;
@@ -35,8 +37,10 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
   private final AgentKeepers keepers;
   private final AtomicReference<LocalTerminal> opened = new AtomicReference<>();
 
-  private HandedOverTerminal(TtyDevice device, WakeableStdin keyboard, AgentRequest request, AgentKeepers keepers) {
+  private HandedOverTerminal(
+      TtyDevice device, Foreground.Watch inFront, WakeableStdin keyboard, AgentRequest request, AgentKeepers keepers) {
     this.device = device;
+    this.inFront = inFront;
     this.keepers = keepers;
     this.raw = new TtyRawTerminal(device);
     this.output = TerminalOutput.of(device.fd());
@@ -60,8 +64,13 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
     try {
       // Keys only while the thin client runs in front: stopped from outside (kill -STOP) or put in
       // the background, it cannot say so, and the shell that took the terminal reads them.
-      WakeableStdin keyboard = WakeableStdin.open(device.fd(), () -> Foreground.runsInFront(request.pid()));
-      return new HandedOverTerminal(device, keyboard, request, keepers);
+      Foreground.Watch inFront = Foreground.watch(request.pid());
+      try {
+        return new HandedOverTerminal(device, inFront, WakeableStdin.open(device.fd(), inFront), request, keepers);
+      } catch (IOException | RuntimeException e) {
+        inFront.close();
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
       device.close();
       throw e;
@@ -125,10 +134,10 @@ final class HandedOverTerminal implements LocalSide, AutoCloseable {
     }
   }
 
-  /** Closes the streams and the device (the user's et keeps its own descriptors of the terminal). */
+  /** Closes the streams, the device (the user's et keeps its own descriptors of the terminal) and the watch. */
   @Override
   public void close() throws IOException {
-    try (device; output) {
+    try (device; output; inFront) {
       streams.stdin().close();
     }
   }
