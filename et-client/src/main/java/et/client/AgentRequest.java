@@ -15,14 +15,14 @@ import java.util.Map;
 
 /**
  * What the user's et hands to the agent ({@link et.client.thin.ThinClient} writes it): its process
- * id, the terminal device it runs on, its working directory, its command line and its environment. Read with every
- * count and length capped before anything is allocated; anything else is an {@link IOException}
- * naming what was wrong.
+ * id, the terminal device it runs on, its working directory, its command line and its environment.
+ * Read with every count and length capped before anything is allocated; anything else is an {@link
+ * IOException} naming what was wrong.
  *
  * <p>Wire format (big-endian): the int {@code 0x45544132} ("ETA2"); the thin client's process id
- * as an int; the terminal's path and the working directory as strings; an int count of arguments and as many strings; an int count of
- * environment variables and as many pairs of strings (name, value). A string is an int length and
- * that many bytes of UTF-8.
+ * as an int; the terminal's path and the working directory as strings; an int count of arguments
+ * and as many strings; an int count of environment variables and as many pairs of strings (name,
+ * value). A string is an int length and that many bytes of UTF-8.
  */
 record AgentRequest(int pid, Path terminal, Path directory, List<String> args, Map<String, String> environment) {
   static final int MAGIC = 0x45544132;

@@ -43,7 +43,7 @@ public final class WakeableStdin extends InputStream {
   /** The wake pipe's read and write ends, or -1 each where there is none (then fd is 0). */
   private final int wakeRead;
   private final int wakeWrite;
-  /** Whether input that is there may be taken now; else it is left for others (see {@link #open(int, BooleanSupplier)}). */
+  /** Whether input that is there may be taken now; else others read it ({@link #open(int, BooleanSupplier)}). */
   private final BooleanSupplier mayRead;
   private final MemorySegment pollFds;
   private final MemorySegment incoming;

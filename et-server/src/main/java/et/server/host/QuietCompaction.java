@@ -53,7 +53,8 @@ final class QuietCompaction {
       if (compaction.due(activity.getAsLong(), System.nanoTime())) {
         long start = System.nanoTime();
         System.gc();
-        Logger.debug("nothing moved for {} s: heap compacted in {} ms", QUIET.toSeconds(), (System.nanoTime() - start) / 1_000_000);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        Logger.debug("nothing moved for {} s: heap compacted in {} ms", QUIET.toSeconds(), millis);
       }
     }
   }
