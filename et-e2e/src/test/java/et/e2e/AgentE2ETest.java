@@ -347,8 +347,7 @@ class AgentE2ETest {
     et.screen().await(PROMPT, 0, DEADLINE);
     ProcessHandle thin = thinClient();
     Path tty = TtyModes.stdinOf(thin);
-    Processes.signal(thin, "STOP");
-    Await.until("the thin et stopped", DEADLINE, () -> Processes.isStopped(thin));
+    Processes.stop(thin, DEADLINE);
 
     // A command for the session, were the agent to read it; \n: this job shell left the terminal raw.
     et.type("echo REMOTE-$((6 * 7))\n");

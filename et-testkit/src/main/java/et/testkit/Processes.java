@@ -53,6 +53,12 @@ public final class Processes {
     Commands.check(List.of("kill", "-" + signal, Long.toString(process.pid())), Duration.ofSeconds(10));
   }
 
+  /** Stops {@code process} from outside (SIGSTOP) and waits until it is; fails past {@code timeout}. */
+  public static void stop(ProcessHandle process, Duration timeout) {
+    signal(process, "STOP");
+    Await.until("pid " + process.pid() + " stopped", timeout, () -> isStopped(process));
+  }
+
   /** True while the process is stopped (SIGSTOP, SIGTSTP and the like): state T in /proc/PID/stat. */
   public static boolean isStopped(ProcessHandle process) {
     return state(process.pid()) == 'T';

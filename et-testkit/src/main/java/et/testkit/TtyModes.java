@@ -38,8 +38,7 @@ public final class TtyModes {
    * then SIGCONT.
    */
   public static void stopAndContinue(ProcessHandle process, Path tty, Duration timeout) {
-    Processes.signal(process, "STOP");
-    Await.until("pid " + process.pid() + " stopped", timeout, () -> Processes.isStopped(process));
+    Processes.stop(process, timeout);
     cook(tty);
     Processes.signal(process, "CONT");
   }

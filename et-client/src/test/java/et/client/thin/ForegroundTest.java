@@ -19,8 +19,7 @@ class ForegroundTest {
     Process sleeper = new ProcessBuilder("sleep", "60").start(); // no terminal: no job control
     try (Foreground.Watch inFront = Foreground.watch((int) sleeper.pid())) {
       assertTrue(inFront.getAsBoolean(), "running, with no terminal to be behind");
-      Processes.signal(sleeper.toHandle(), "STOP");
-      Await.until("stopped", TIMEOUT, () -> Processes.isStopped(sleeper.toHandle()));
+      Processes.stop(sleeper.toHandle(), TIMEOUT);
       assertFalse(inFront.getAsBoolean(), "stopped");
       Processes.signal(sleeper.toHandle(), "CONT");
       Await.until("running again", TIMEOUT, inFront::getAsBoolean);
