@@ -46,7 +46,10 @@ final class HostSessions {
     session.whenEnded().whenComplete((end, failure) -> live.remove(id));
   }
 
-  /** What the live sessions have moved ({@link Session#framesMoved}, summed): changes with every stream frame and every session's end. */
+  /**
+   * What the live sessions have moved ({@link Session#framesMoved}, summed): changes with every
+   * stream frame and every session's end.
+   */
   long framesMoved() {
     long sum = 0;
     for (Entry entry : live.values()) {

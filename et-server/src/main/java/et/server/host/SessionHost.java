@@ -49,8 +49,8 @@ import org.tinylog.Logger;
  * <p>It exits by itself ({@link #awaitExit}) after having had no session and no request for
  * {@link HostConfig#idleExit()}; {@link #close()} stops it at once, ending every session.
  * Tasks: one {@link TaskGroup} "host" with "unix-accept", a "request" per etterminal connection,
- * "idle-watch", "quiet-compact" ({@link QuietCompaction}), and the {@link EternalServer}'s group as a child, whose children are the
- * sessions' groups. Never logs a secret.
+ * "idle-watch", "quiet-compact" ({@link QuietCompaction}), and the {@link EternalServer}'s group as
+ * a child, whose children are the sessions' groups. Never logs a secret.
  */
 public final class SessionHost implements AutoCloseable {
   /** How long a connected etterminal has to send its request line. */
